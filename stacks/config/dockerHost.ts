@@ -1,0 +1,153 @@
+import { z } from "zod";
+import { ConfigProblem } from "./errors";
+import { EnvironmentName } from "./environment";
+import {
+    absolutePath,
+    cidr,
+    digestReference,
+    dnsLabel,
+    duration,
+    envName,
+    httpUrl,
+    port,
+    sizeWithUnit,
+    sshUrl,
+} from "./primitives";
+
+/** The services that run on the shared Docker host (seed 000: pipelines, simulator, REST adapters). */
+export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter"] as const;
+export type DockerServiceName = (typeof dockerServiceNames)[number];
+
+/** Environment variables the namespace component sets itself; config may not override them. */
+export const reservedEnvNames = ["TRADING_MODE", "DRY_RUN", "ALPACA_PAPER", "BROKER_ENDPOINT", "SECRETS_DIR"] as const;
+
+const secretFileName = z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "a Vault-rendered file name such as alpaca-paper-key" });
+
+const healthcheckSchema = z.strictObject({
+    /** Docker healthcheck test, e.g. ["CMD", "/app/healthcheck"]. */
+    test: z.array(z.string()).min(1),
+    interval: duration.default("30s"),
+    timeout: duration.default("5s"),
+    retries: z.number().int().min(1).max(10).default(3),
+    startPeriod: duration.default("20s"),
+});
+
+const dockerServiceSchema = z.strictObject({
+    /** Image pinned by digest; the host pulls exactly this. */
+    image: digestReference,
+    /** Release the digest belongs to (a `v<semver>` or `<component>-<sha>` tag); becomes a label. */
+    version: z.string().regex(/^(v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?|[a-z0-9-]+-[0-9a-f]{7,40})$/, {
+        error: "a release tag v<semver> or a CI tag <component>-<sha>",
+    }),
+    memory: sizeWithUnit,
+    cpus: z.number().positive().max(16),
+    /** Numeric uid:gid; never root. */
+    user: z
+        .string()
+        .regex(/^[1-9][0-9]*(:[1-9][0-9]*)?$/, { error: 'a numeric non-root uid:gid such as "10001:10001"' }),
+    /** Names of networks declared under `networks`. */
+    networks: z.array(dnsLabel).min(1),
+    ports: z
+        .array(
+            z.strictObject({
+                internal: port,
+                external: port,
+                /** Host address to bind; loopback unless the port must face other hosts. */
+                hostIp: z.ipv4({ error: "an IPv4 address" }).default("127.0.0.1"),
+            }),
+        )
+        .default([]),
+    healthcheck: healthcheckSchema,
+    restart: z.enum(["unless-stopped", "on-failure", "always"]).default("unless-stopped"),
+    /** Plain, non-secret settings. Credentials never go here: list them under `secrets`. */
+    env: z.record(envName, z.string()).default({}),
+    /** Files the Vault agent renders for this service; mounted read-only at /run/secrets. */
+    secrets: z.array(secretFileName).default([]),
+    /** Writable scratch space on a read-only root: mount point to tmpfs options. */
+    tmpfs: z.record(absolutePath, z.string()).default({ "/tmp": "rw,noexec,nosuid,size=64m" }),
+    command: z.array(z.string()).optional(),
+});
+export type DockerServiceConfig = z.infer<typeof dockerServiceSchema>;
+
+export const dockerHostSchema = z.strictObject({
+    /** Docker daemon of the shared host, reached over SSH. */
+    host: sshUrl,
+    /** Extra ssh options, e.g. ["-o", "StrictHostKeyChecking=yes"]. */
+    sshOpts: z.array(z.string()).default([]),
+    /** This stack's namespace on the shared host: prefixes every network and container. */
+    namespace: dnsLabel,
+    /** Host directory where the Vault agent renders this namespace's secrets, one sub-directory a service. */
+    vaultSecretsDir: absolutePath,
+    loki: z.strictObject({
+        /** Loki push endpoint used by the Loki Docker log driver. */
+        url: httpUrl,
+        batchSize: z.number().int().positive().default(400),
+        retries: z.number().int().min(0).default(5),
+    }),
+    networks: z.record(
+        dnsLabel,
+        z.strictObject({
+            /** An internal network has no route out of the host. */
+            internal: z.boolean(),
+            subnet: cidr.optional(),
+        }),
+    ),
+    services: z.partialRecord(z.enum(dockerServiceNames), dockerServiceSchema),
+});
+export type DockerHostConfig = z.infer<typeof dockerHostSchema>;
+
+/** Each environment's namespace carries its suffix, so staging can never be pointed at production's. */
+export const namespaceSuffix: Record<EnvironmentName, string> = { staging: "-staging", production: "-prod" };
+
+export function dockerHostRules(key: string, environment: EnvironmentName, host: DockerHostConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const suffix = namespaceSuffix[environment];
+    if (!host.namespace.endsWith(suffix)) {
+        problems.push({
+            key: `${key}.namespace`,
+            expected: `a namespace ending in "${suffix}" for the ${environment} stack`,
+            found: JSON.stringify(host.namespace),
+        });
+    }
+    if (!host.vaultSecretsDir.replace(/\/+$/, "").endsWith(`/${host.namespace}`)) {
+        problems.push({
+            key: `${key}.vaultSecretsDir`,
+            expected: `a directory named after the namespace (…/${host.namespace}), so no stack mounts another's secrets`,
+            found: JSON.stringify(host.vaultSecretsDir),
+        });
+    }
+    if (Object.keys(host.services).length === 0) {
+        problems.push({ key: `${key}.services`, expected: "at least one service", found: "none" });
+    }
+    for (const [name, service] of Object.entries(host.services)) {
+        if (!service) continue;
+        service.networks.forEach((network, index) => {
+            if (!(network in host.networks)) {
+                problems.push({
+                    key: `${key}.services.${name}.networks.${index}`,
+                    expected: `a network declared under ${key}.networks (${Object.keys(host.networks).join(", ") || "none declared"})`,
+                    found: JSON.stringify(network),
+                });
+            }
+        });
+        for (const envKey of Object.keys(service.env)) {
+            if ((reservedEnvNames as readonly string[]).includes(envKey)) {
+                problems.push({
+                    key: `${key}.services.${name}.env.${envKey}`,
+                    expected: `no ${envKey}: the namespace sets it from trading-platform:trading`,
+                    found: JSON.stringify(service.env[envKey]),
+                });
+            }
+        }
+        if (service.ports.length > 0 && service.networks.every(n => host.networks[n]?.internal)) {
+            problems.push({
+                key: `${key}.services.${name}.ports`,
+                expected: "published ports only on a service attached to a non-internal network",
+                found: `ports ${service.ports.map(p => p.external).join(", ")} with only internal networks`,
+            });
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { dockerHostRules, dockerHostSchema } from "./dockerHost";
+import { environmentNames, EnvironmentName, isEnvironmentName } from "./environment";
+import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
+import { registrySchema } from "./registry";
+import { tradingRules, tradingSchema } from "./trading";
+
+export { StackConfigError } from "./errors";
+export type { EnvironmentName } from "./environment";
+
+/** Every structured section of a stack's config, one schema each (docs/config.md lists them all). */
+const sectionSchemas = {
+    trading: tradingSchema,
+    registry: registrySchema,
+    dockerHost: dockerHostSchema,
+};
+type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
+
+/** Config keys that hold credentials. They must be set with `pulumi config set --secret`. */
+export const secretKeys = {
+    ghcrToken: "GHCR token the Docker host pulls images with (read:packages)",
+} as const;
+export type SecretKey = keyof typeof secretKeys;
+
+export interface ValidatedConfig extends Sections {
+    project: string;
+    stack: EnvironmentName;
+}
+
+export interface StackConfig extends ValidatedConfig {
+    /** Credentials, only ever as Pulumi secrets. */
+    secrets: Record<SecretKey, pulumi.Output<string>>;
+}
+
+export interface RawStackConfig {
+    project: string;
+    stack: string;
+    /** Every config value of the stack by full key (`project:key`), as the CLI passes them: strings, objects as JSON. */
+    values: Record<string, string>;
+    /** Full keys whose values are secrets. */
+    secretKeys: ReadonlySet<string>;
+}
+
+/**
+ * Validates a stack's raw config. Pure: it reads no runtime state, so tests call it directly.
+ * Collects every problem before throwing, so one run shows them all.
+ */
+export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
+    const problems: ConfigProblem[] = [];
+    const fullKey = (key: string) => `${raw.project}:${key}`;
+    if (!isEnvironmentName(raw.stack)) {
+        throw new StackConfigError(raw.stack, [
+            { key: "(stack name)", expected: `one of ${environmentNames.join(", ")}`, found: JSON.stringify(raw.stack) },
+        ]);
+    }
+    const stack = raw.stack;
+
+    const parsed: Partial<Sections> = {};
+    for (const [section, schema] of Object.entries(sectionSchemas) as [keyof Sections, z.ZodType][]) {
+        const key = fullKey(section);
+        const text = raw.values[key];
+        if (raw.secretKeys.has(key)) {
+            problems.push({ key, expected: "a plain (non-secret) structured value", found: "a secret" });
+            continue;
+        }
+        const value = text === undefined ? undefined : parseJson(text);
+        const result = schema.safeParse(value, { reportInput: true });
+        if (result.success) {
+            (parsed as Record<string, unknown>)[section] = result.data;
+        } else if (value === undefined) {
+            problems.push({ key, expected: `the ${section} section (see docs/config.md)`, found: describeFound(undefined) });
+        } else {
+            problems.push(...problemsFromZod(key, schema, result.error));
+        }
+    }
+
+    for (const name of Object.keys(secretKeys)) {
+        const key = fullKey(name);
+        if (raw.values[key] === undefined) {
+            problems.push({ key, expected: `a secret (pulumi config set --secret ${name} ...)`, found: "nothing (the key is not set)" });
+        } else if (!raw.secretKeys.has(key)) {
+            // Never echo the value: it is a credential written in plain text.
+            problems.push({ key, expected: `a secret (pulumi config set --secret ${name} ...)`, found: "a plaintext value" });
+        }
+    }
+
+    if (parsed.trading) problems.push(...tradingRules(fullKey("trading"), stack, parsed.trading));
+    if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
+
+    if (problems.length > 0) {
+        throw new StackConfigError(stack, problems);
+    }
+    return { project: raw.project, stack, ...(parsed as Sections) };
+}
+
+/** Reads and validates the running stack's config; the only place the program touches `pulumi.Config`. */
+export function loadStackConfig(): StackConfig {
+    const raw: RawStackConfig = {
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        values: pulumi.runtime.allConfig(),
+        secretKeys: new Set(Object.keys(pulumi.runtime.allConfig()).filter(isConfigSecret)),
+    };
+    const validated = validateStackConfig(raw);
+    const config = new pulumi.Config();
+    const secrets = Object.fromEntries(
+        Object.keys(secretKeys).map(name => [name, config.requireSecret(name)]),
+    ) as Record<SecretKey, pulumi.Output<string>>;
+    return { ...validated, secrets };
+}
+
+function parseJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/**
+ * Whether the CLI marked a key secret. The SDK keeps this check internal (`Config.get` uses it to warn
+ * on secrets read as plain values); we need it to refuse credentials stored in plain text.
+ */
+function isConfigSecret(key: string): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+    if (typeof runtimeConfig.isConfigSecret !== "function") {
+        throw new Error("@pulumi/pulumi no longer exposes isConfigSecret; update stacks/config/index.ts");
+    }
+    return runtimeConfig.isConfigSecret(key);
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+// Shared value shapes. Each message states the expectation, because errors print it after "expected".
+
+export const dnsLabel = z
+    .string()
+    .regex(/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, { error: "a lowercase DNS label (letters, digits, '-'), e.g. trading-staging" });
+
+export const sshUrl = z
+    .string()
+    .regex(/^ssh:\/\/[a-z_][a-z0-9_.-]*@[a-zA-Z0-9.-]+(:\d{1,5})?$/, { error: "an SSH URL like ssh://user@host or ssh://user@host:2222" });
+
+/** Docker-style sizes: a whole number and a unit. A bare number is rejected on purpose: bytes or MiB? */
+export const sizeWithUnit = z
+    .string({ error: 'a size with a unit (k, m or g), e.g. "512m"' })
+    .regex(/^[1-9][0-9]*[kmg]$/i, { error: 'a size with a unit (k, m or g), e.g. "512m"' });
+
+export const duration = z
+    .string({ error: 'a duration such as "30s" or "2m"' })
+    .regex(/^[1-9][0-9]*(ms|s|m|h)$/, { error: 'a duration such as "30s" or "2m"' });
+
+export const absolutePath = z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]*$/, { error: "an absolute path such as /srv/vault/synaptic-staging" });
+
+export const httpsUrl = z.url({ protocol: /^https$/, error: "an https:// URL" });
+export const httpUrl = z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" });
+
+export const cidr = z
+    .string()
+    .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "an IPv4 CIDR block such as 10.40.0.0/16" });
+
+export const port = z.number().int().min(1).max(65535);
+
+/** `ghcr.io/<org>/<path>@sha256:<64 hex>`: an image pinned by digest. */
+export const digestReference = z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, {
+        error: "an image pinned by digest, e.g. ghcr.io/<org>/<name>@sha256:<64 hex digits>",
+    });
+
+export const envName = z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });
+
+export const semverTag = z
+    .string()
+    .regex(/^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { error: "a release tag v<semver>, e.g. v1.4.0" });
+
+export const gitSha = z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, { error: "a git commit SHA (7 to 40 lowercase hex digits)" });
+
+/** Parses "512m" into MiB, the unit the Docker provider's `memory` takes. */
+export function sizeToMiB(size: string): number {
+    const amount = Number(size.slice(0, -1));
+    switch (size.slice(-1).toLowerCase()) {
+        case "k":
+            return Math.max(1, Math.ceil(amount / 1024));
+        case "m":
+            return amount;
+        case "g":
+            return amount * 1024;
+        default:
+            throw new Error(`not a size with a unit: ${size}`);
+    }
+}

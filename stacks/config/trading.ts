@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { ConfigProblem } from "./errors";
+import { httpsUrl } from "./primitives";
+import { EnvironmentName } from "./environment";
+
+/** Broker hosts by mode: staging must never reach a live host, production never a paper one. */
+export const brokerHosts = {
+    paper: ["paper-api.alpaca.markets"],
+    live: ["api.alpaca.markets"],
+} as const;
+
+export const tradingSchema = z.strictObject({
+    /** `paper` trades against the broker's sandbox (dry run); `live` sends real orders. */
+    mode: z.enum(["paper", "live"]),
+    /** Broker REST endpoint the services call. Its host must match the mode. */
+    brokerEndpoint: httpsUrl,
+});
+export type TradingConfig = z.infer<typeof tradingSchema>;
+
+/** Which trading mode each environment must run in. */
+export const requiredTradingMode: Record<EnvironmentName, TradingConfig["mode"]> = {
+    staging: "paper",
+    production: "live",
+};
+
+export function tradingRules(key: string, environment: EnvironmentName, trading: TradingConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const required = requiredTradingMode[environment];
+    if (trading.mode !== required) {
+        problems.push({
+            key: `${key}.mode`,
+            expected: `"${required}" (the ${environment} stack may only trade in ${required} mode)`,
+            found: JSON.stringify(trading.mode),
+        });
+    }
+    const host = new URL(trading.brokerEndpoint).hostname;
+    const allowed: readonly string[] = brokerHosts[trading.mode];
+    if (!allowed.includes(host)) {
+        problems.push({
+            key: `${key}.brokerEndpoint`,
+            expected: `an endpoint on a ${trading.mode} broker host (${allowed.join(", ")})`,
+            found: JSON.stringify(trading.brokerEndpoint),
+        });
+    }
+    return problems;
+}
