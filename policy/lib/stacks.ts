@@ -1,0 +1,36 @@
+/** The stack a URN belongs to: `urn:pulumi:<stack>::<project>::...`. Every URN the engine sends names it. */
+export function stackOfUrn(urn: string): string {
+    const match = /^urn:pulumi:([^:]+)::/.exec(urn);
+    return match ? match[1] : "";
+}
+
+/** The environment classes the segregation rules speak of. */
+export type EnvironmentClass = "staging" | "production" | "other";
+
+export interface EnvironmentStacks {
+    stagingStacks: string[];
+    productionStacks: string[];
+}
+
+/** JSON-schema properties (with defaults) every policy that tells staging from production accepts. */
+export const environmentStacksSchema = {
+    stagingStacks: {
+        type: "array",
+        items: { type: "string" },
+        default: ["staging"],
+        description: "Stacks that may hold paper/sandbox credentials only.",
+    },
+    productionStacks: {
+        type: "array",
+        items: { type: "string" },
+        default: ["production"],
+        description: "Stacks that trade live and may hold no paper credential.",
+    },
+} as const;
+
+export function environmentOf(urn: string, config: EnvironmentStacks): EnvironmentClass {
+    const stack = stackOfUrn(urn);
+    if (config.stagingStacks.includes(stack)) return "staging";
+    if (config.productionStacks.includes(stack)) return "production";
+    return "other";
+}
