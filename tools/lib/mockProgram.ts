@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
-import * as path from "path";
 import { decodeProperties } from "./propertyValues";
 import { offlineMocks } from "./offlineMocks";
 
@@ -25,12 +24,10 @@ export interface PlannedResource {
 }
 
 export interface ProgramRunOptions {
-    /** Project root: where Pulumi.yaml is. */
-    projectDir: string;
     project: string;
     stack: string;
-    /** The program's entry, absolute. */
-    entry: string;
+    /** The program: its entry module (absolute path, run afresh each time) or, in tests, a function. */
+    program: { entry: string } | (() => Record<string, unknown> | void);
     /** Config by full key (`project:key`), values as the CLI passes them (objects as JSON). */
     config: Record<string, string>;
     secretKeys: string[];
@@ -99,8 +96,14 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
     process.on("unhandledRejection", onRejection);
     let exported: Record<string, unknown> = {};
     try {
-        forgetProgramModules(opts.projectDir);
-        exported = require(opts.entry) as Record<string, unknown>;
+        if (typeof opts.program === "function") {
+            exported = opts.program() ?? {};
+        } else {
+            // Only the entry has side effects (it declares the resources); the modules it imports export
+            // functions and classes. Dropping the entry from the cache makes a second run declare afresh.
+            delete require.cache[opts.program.entry];
+            exported = require(opts.program.entry) as Record<string, unknown>;
+        }
         await waitForRPCs();
     } catch (e) {
         failures.push(asError(e));
@@ -145,16 +148,6 @@ function recordOf(urn: string, req: RegisterRequest): PlannedResource {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         },
     };
-}
-
-/** Drops the program's own modules from the require cache so a second run declares everything again. */
-function forgetProgramModules(projectDir: string): void {
-    const root = path.resolve(projectDir) + path.sep;
-    for (const file of Object.keys(require.cache)) {
-        if (file.startsWith(root) && !file.includes(`${path.sep}node_modules${path.sep}`) && !file.includes(`${path.sep}tools${path.sep}`)) {
-            delete require.cache[file];
-        }
-    }
 }
 
 async function resolveExports(exported: Record<string, unknown>): Promise<ProgramRun["outputs"]> {

@@ -34,6 +34,8 @@ export interface PlanOptions {
     stack: string;
     projectDir?: string;
     policyConfigFile?: string;
+    /** A stack file to read instead of Pulumi.<stack>.yaml, e.g. a proposed change. */
+    stackFile?: string;
     /** Replaces the stack file's config (tests use it to inject sentinel secrets). */
     config?: { values: Record<string, string>; secretKeys: string[] };
 }
@@ -59,15 +61,14 @@ export class ProgramError extends Error {
 /** Runs the stack's program offline, evaluates the policy pack on what it declares, and builds the plan. */
 export async function planStack(options: PlanOptions): Promise<PlanResult> {
     const project = readProject(options.projectDir ?? repoRoot);
-    const stackConfig = options.config ?? readStackConfig(project, options.stack);
+    const stackConfig = options.config ?? readStackConfig(project, options.stack, options.stackFile);
     const { config: policyConfig } = loadPolicyConfig(options.stack, options.policyConfigFile);
     const pack = loadPolicyPack();
 
     const run = await runProgram({
-        projectDir: project.dir,
         project: project.name,
         stack: options.stack,
-        entry: project.entry,
+        program: { entry: project.entry },
         config: stackConfig.values,
         secretKeys: stackConfig.secretKeys,
     });

@@ -267,6 +267,12 @@ export async function evaluatePolicies(
             }
             const report = reporterFor(policy, level, resource.urn);
             for (const validation of validations) {
+                // A typed function would only call notApplicable for another type: skip the call, same outcome.
+                const validationType = getPulumiType(validation);
+                if (validationType && validationType !== resource.type) {
+                    counts.notApplicable++;
+                    continue;
+                }
                 try {
                     counts.validationsRun++;
                     await validation(

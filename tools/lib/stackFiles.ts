@@ -43,8 +43,11 @@ export function readProject(dir: string): ProjectInfo {
  * decrypted offline: it becomes an opaque placeholder and its key is marked secret, so the program
  * reads it as a Pulumi secret exactly as it would under the CLI.
  */
-export function readStackConfig(project: ProjectInfo, stack: string): StackFileConfig {
-    const file = path.join(project.dir, `Pulumi.${stack}.yaml`);
+export function readStackConfig(project: ProjectInfo, stack: string, stackFile?: string): StackFileConfig {
+    const file = stackFile ?? path.join(project.dir, `Pulumi.${stack}.yaml`);
+    if (stackFile && !fs.existsSync(stackFile)) {
+        throw new UsageError(`Stack file ${stackFile} does not exist`);
+    }
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
         const known = fs
             .readdirSync(project.dir)
