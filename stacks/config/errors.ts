@@ -76,6 +76,9 @@ export function problemsFromZod(key: string, schema: z.ZodType, error: z.ZodErro
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
+    // A schema's own message states the expectation; zod's defaults start with "Invalid".
+    const custom = !/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message);
+    if (custom) return issue.message;
     switch (issue.code) {
         case "invalid_type":
             return `a value of type ${issue.expected}`;
@@ -94,8 +97,7 @@ function expectation(issue: z.core.$ZodIssue): string {
                   ? `at most ${String(issue.maximum)} character(s)`
                   : `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
         case "invalid_format":
-            // Our schemas give every format check a message that states the expectation.
-            return issue.message.startsWith("Invalid") ? `a valid ${issue.format}` : issue.message;
+            return `a valid ${issue.format}`;
         default:
             return issue.message;
     }
