@@ -1,0 +1,135 @@
+import { strict as assert } from "assert";
+import { StackConfigError, validateStackConfig } from "../stacks/config";
+import { sizeToMiB } from "../stacks/config/primitives";
+import { runProgram } from "../tools/lib/mockProgram";
+import { committedConfig, project, rawConfig, withSection } from "./support/stackConfig";
+
+/** The problem lines of the error validating `config` for `stack` raises. */
+function problemsOf(stack: string, config: ReturnType<typeof committedConfig>): string[] {
+    try {
+        validateStackConfig(rawConfig(stack, config));
+    } catch (e) {
+        assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
+        return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());
+    }
+    assert.fail("the config was accepted");
+}
+
+describe("stack config", () => {
+    it("accepts both committed stack files", () => {
+        for (const stack of ["staging", "production"] as const) {
+            const config = validateStackConfig(rawConfig(stack, committedConfig(stack)));
+            assert.equal(config.stack, stack);
+            assert.equal(config.dockerHost.services["rest-adapter"]?.restart, "unless-stopped", "defaults are applied");
+        }
+    });
+
+    it("names the stack, the key, the expectation and the finding for a host that is not ssh://user@host", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, host: "tcp://bom-shared-docker-01:2376" }));
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.host: expected an SSH URL like ssh://user@host or ssh://user@host:2222; found "tcp://bom-shared-docker-01:2376"',
+        ]);
+    });
+
+    it("rejects an unknown service, listing the known ones", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => {
+            host.services["order-router"] = host.services["rest-adapter"];
+            return host;
+        });
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.services.order-router: expected one of the known keys (data-pipeline, strategy-sim, rest-adapter); found the unknown key "order-router"',
+        ]);
+    });
+
+    it("rejects a memory limit without a unit", () => {
+        const config = withSection(committedConfig("production"), "dockerHost", host => {
+            host.services["strategy-sim"].memory = 512;
+            return host;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            '- production: trading-platform:dockerHost.services.strategy-sim.memory: expected a size with a unit (k, m or g), e.g. "512m"; found 512',
+        ]);
+    });
+
+    it("refuses a staging stack in live trading mode, and a live endpoint in paper mode", () => {
+        const live = withSection(committedConfig("staging"), "trading", () => ({ mode: "live", brokerEndpoint: "https://api.alpaca.markets" }));
+        assert.deepEqual(problemsOf("staging", live), [
+            '- staging: trading-platform:trading.mode: expected "paper" (the staging stack may only trade in paper mode); found "live"',
+        ]);
+        const mixed = withSection(committedConfig("staging"), "trading", () => ({ mode: "paper", brokerEndpoint: "https://api.alpaca.markets" }));
+        assert.deepEqual(problemsOf("staging", mixed), [
+            '- staging: trading-platform:trading.brokerEndpoint: expected an endpoint on a paper broker host (paper-api.alpaca.markets); found "https://api.alpaca.markets"',
+        ]);
+    });
+
+    it("requires credentials to be secrets and never prints a plaintext one", () => {
+        const config = committedConfig("staging");
+        const plaintext = { values: { ...config.values, "trading-platform:ghcrToken": "ghp_PLAINTEXT_SENTINEL_0001" }, secretKeys: [] };
+        const problems = problemsOf("staging", plaintext);
+        assert.deepEqual(problems, [
+            "- staging: trading-platform:ghcrToken: expected a secret (pulumi config set --secret ghcrToken ...); found a plaintext value",
+        ]);
+        assert.ok(!problems.join("\n").includes("SENTINEL"));
+        const { values } = config;
+        delete values["trading-platform:ghcrToken"];
+        assert.match(problemsOf("staging", { values, secretKeys: [] })[0], /ghcrToken: expected a secret .*; found nothing \(the key is not set\)/);
+    });
+
+    it("keeps each environment inside its own namespace and Vault directory", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => ({
+            ...host,
+            namespace: "synaptic-prod",
+            vaultSecretsDir: "/srv/vault/rendered/synaptic-prod",
+        }));
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.namespace: expected a namespace ending in "-staging" for the staging stack; found "synaptic-prod"',
+        ]);
+        const crossed = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, vaultSecretsDir: "/srv/vault/rendered/synaptic-prod" }));
+        assert.match(problemsOf("staging", crossed)[0], /vaultSecretsDir: expected a directory named after the namespace \(…\/synaptic-staging\)/);
+    });
+
+    it("checks references between keys: networks, reserved env, published ports", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => {
+            host.services["strategy-sim"].networks = ["backend", "dmz"];
+            host.services["strategy-sim"].env.TRADING_MODE = "live";
+            host.services["strategy-sim"].ports = [{ internal: 9000, external: 19000 }];
+            return host;
+        });
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.services.strategy-sim.networks.1: expected a network declared under trading-platform:dockerHost.networks (backend, egress); found "dmz"',
+            '- staging: trading-platform:dockerHost.services.strategy-sim.env.TRADING_MODE: expected no TRADING_MODE: the namespace sets it from trading-platform:trading; found "live"',
+        ]);
+    });
+
+    it("reports every problem at once, including missing sections and unknown keys", () => {
+        const config = withSection(withSection(committedConfig("staging"), "registry", () => undefined), "trading", t => ({ ...t, leverage: 4 }));
+        assert.deepEqual(problemsOf("staging", config), [
+            "- staging: trading-platform:trading.leverage: expected one of the known keys (mode, brokerEndpoint); found the unknown key \"leverage\"",
+            "- staging: trading-platform:registry: expected the registry section (see docs/config.md); found nothing (the key is not set)",
+        ]);
+    });
+
+    it("refuses a stack the program does not know", () => {
+        assert.deepEqual(problemsOf("qa", committedConfig("staging")), ['- qa: (stack name): expected one of staging, production; found "qa"']);
+    });
+
+    it("registers no resource when the config is invalid", async () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, host: "docker.internal" }));
+        const run = await runProgram({
+            project: project.name,
+            stack: "staging",
+            program: { entry: project.entry },
+            config: config.values,
+            secretKeys: config.secretKeys,
+        });
+        assert.ok(run.error && StackConfigError.isInstance(run.error));
+        assert.match(run.error.message, /^Invalid configuration for stack "staging" \(1 problem\); no resource was registered:/);
+        assert.deepEqual(run.resources, []);
+    });
+
+    it("converts sizes with units to MiB", () => {
+        assert.equal(sizeToMiB("512m"), 512);
+        assert.equal(sizeToMiB("2g"), 2048);
+        assert.equal(sizeToMiB("1536k"), 2);
+    });
+});

@@ -1,0 +1,27 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { repoRoot } from "./stackConfig";
+
+export interface CliResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs one of the repository's CLIs exactly as `npm run <name> --` does, in a child process. */
+export function runTool(tool: "plan" | "policy", args: string[]): Promise<CliResult> {
+    return new Promise(resolve => {
+        execFile(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(repoRoot, "tools", `${tool}.ts`), ...args],
+            { cwd: repoRoot, env: { ...process.env, FORCE_COLOR: "0" } },
+            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+    });
+}
+
+export function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "trading-platform-test-"));
+}
