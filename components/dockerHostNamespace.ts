@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { tradingModeEnv } from "./lib/tradingMode";
 
 /** Where the Vault agent's files appear inside every container. */
 export const secretsMountPath = "/run/secrets";
@@ -161,15 +162,7 @@ export class DockerHostNamespace extends pulumi.ComponentResource {
 
 /** Plain settings, the trading mode, and a `<NAME>_FILE` pointer per Vault-rendered secret. */
 export function containerEnv(args: Pick<DockerHostNamespaceArgs, "trading">, spec: Pick<DockerServiceSpec, "env" | "secrets">): string[] {
-    const paper = args.trading.mode === "paper";
-    const env: Record<string, string> = {
-        ...spec.env,
-        TRADING_MODE: args.trading.mode,
-        DRY_RUN: String(paper),
-        ALPACA_PAPER: String(paper),
-        BROKER_ENDPOINT: args.trading.brokerEndpoint,
-        SECRETS_DIR: secretsMountPath,
-    };
+    const env: Record<string, string> = { ...spec.env, ...tradingModeEnv(args.trading), SECRETS_DIR: secretsMountPath };
     for (const file of spec.secrets) {
         env[`${file.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_FILE`] = `${secretsMountPath}/${file}`;
     }

@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
+import { eksRules, eksSchema } from "./eks";
 import { environmentNames, EnvironmentName, isEnvironmentName } from "./environment";
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
-import { registrySchema } from "./registry";
+import { imagesRules, imagesSchema } from "./images";
+import { registrySchema, repositoryBase } from "./registry";
 import { tradingRules, tradingSchema } from "./trading";
 
 export { StackConfigError } from "./errors";
@@ -14,12 +17,22 @@ const sectionSchemas = {
     trading: tradingSchema,
     registry: registrySchema,
     dockerHost: dockerHostSchema,
+    images: imagesSchema,
+    eks: eksSchema,
+    deployments: deploymentsSchema,
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
-/** Config keys that hold credentials. They must be set with `pulumi config set --secret`. */
+/**
+ * Config keys that hold credentials. They must be set with `pulumi config set --secret`; a key is
+ * required when its condition holds for the stack's validated sections.
+ */
 export const secretKeys = {
-    ghcrToken: "GHCR token the Docker host pulls images with (read:packages)",
+    ghcrToken: { purpose: "GHCR token the hosts and the cluster pull images with (read:packages)", requiredWhen: () => true },
+    ghcrPushToken: {
+        purpose: "GHCR token CI pushes built images with (write:packages); staging only",
+        requiredWhen: (sections: Partial<Sections>) => Boolean(sections.images?.build),
+    },
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 
@@ -29,8 +42,8 @@ export interface ValidatedConfig extends Sections {
 }
 
 export interface StackConfig extends ValidatedConfig {
-    /** Credentials, only ever as Pulumi secrets. */
-    secrets: Record<SecretKey, pulumi.Output<string>>;
+    /** Credentials, only ever as Pulumi secrets; absent when the stack does not need them. */
+    secrets: { ghcrToken: pulumi.Output<string>; ghcrPushToken?: pulumi.Output<string> };
 }
 
 export interface RawStackConfig {
@@ -75,8 +88,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
         }
     }
 
-    for (const name of Object.keys(secretKeys)) {
+    for (const [name, secret] of Object.entries(secretKeys)) {
         const key = fullKey(name);
+        if (raw.values[key] === undefined && !secret.requiredWhen(parsed)) continue;
         if (raw.values[key] === undefined) {
             problems.push({ key, expected: `a secret (pulumi config set --secret ${name} ...)`, found: "nothing (the key is not set)" });
         } else if (!raw.secretKeys.has(key)) {
@@ -87,6 +101,12 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
 
     if (parsed.trading) problems.push(...tradingRules(fullKey("trading"), stack, parsed.trading));
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
+    if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
+    if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
+    if (parsed.deployments) {
+        const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
+        problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
+    }
 
     if (problems.length > 0) {
         throw new StackConfigError(stack, problems);
@@ -104,10 +124,13 @@ export function loadStackConfig(): StackConfig {
     };
     const validated = validateStackConfig(raw);
     const config = new pulumi.Config();
-    const secrets = Object.fromEntries(
-        Object.keys(secretKeys).map(name => [name, config.requireSecret(name)]),
-    ) as Record<SecretKey, pulumi.Output<string>>;
-    return { ...validated, secrets };
+    return {
+        ...validated,
+        secrets: {
+            ghcrToken: config.requireSecret("ghcrToken"),
+            ghcrPushToken: validated.images.build ? config.requireSecret("ghcrPushToken") : undefined,
+        },
+    };
 }
 
 function parseJson(text: string): unknown {

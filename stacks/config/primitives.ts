@@ -65,3 +65,28 @@ export function sizeToMiB(size: string): number {
             throw new Error(`not a size with a unit: ${size}`);
     }
 }
+
+/** Kubernetes CPU quantity: cores ("1", "0.5") or millicores ("250m"). */
+export const cpuQuantity = z
+    .string({ error: 'a CPU quantity as a string, e.g. "250m" or "1"' })
+    .regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, { error: 'a CPU quantity as a string, e.g. "250m" or "1"' });
+
+/** Kubernetes memory quantity with a binary unit. */
+export const memoryQuantity = z
+    .string({ error: 'a memory quantity with a unit, e.g. "512Mi" or "2Gi"' })
+    .regex(/^[1-9][0-9]*(Ki|Mi|Gi)$/, { error: 'a memory quantity with a unit, e.g. "512Mi" or "2Gi"' });
+
+export const hostname = z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: "a DNS host name such as api.staging.trading-engine.com" });
+
+/** An image by tag or by digest under some registry; where it may come from is a rule of its own. */
+export const imageReference = z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, {
+        error: "an image reference such as ghcr.io/<org>/<name>@sha256:<digest>",
+    });
+
+export function isDigestReference(image: string): boolean {
+    return /@sha256:[a-f0-9]{64}$/.test(image);
+}

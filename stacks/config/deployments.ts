@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { rolloutProblems } from "../../components/lib/rollout";
+import { ConfigProblem } from "./errors";
+import { EnvironmentName } from "./environment";
+import { eksServiceNames, ImagesConfig } from "./images";
+import { cpuQuantity, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
+
+const httpPath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "an HTTP path such as /healthz" });
+const resourcePair = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
+
+const serviceSchema = z.strictObject({
+    /** `rolling` replaces pods in place; `blueGreen` runs two colours and shifts traffic in steps. */
+    strategy: z.enum(["rolling", "blueGreen"]),
+    port: port.default(8080),
+    /** Replicas of a serving colour. */
+    replicas: z.number().int().min(1).max(50),
+    /** Ready replicas a serving colour never drops below: its PodDisruptionBudget. */
+    minReady: z.number().int().min(0),
+    resources: z.strictObject({ requests: resourcePair, limits: resourcePair }),
+    probes: z
+        .strictObject({ readinessPath: httpPath.default("/readyz"), livenessPath: httpPath.default("/healthz") })
+        .default({ readinessPath: "/readyz", livenessPath: "/healthz" }),
+    /** Exposure through the AWS Load Balancer Controller; a service without it takes no requests (a worker). */
+    ingress: z.strictObject({ host: hostname, scheme: z.enum(["internet-facing", "internal"]) }).optional(),
+    /** Plain settings; credentials come from Vault (`vaultSecrets`). */
+    env: z.record(envName, z.string()).default({}),
+    /** File name under /vault/secrets to the Vault path the agent renders into it. */
+    vaultSecrets: z
+        .record(
+            z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "a file name such as alpaca" }),
+            z.string().regex(/^[a-z0-9][a-z0-9_/-]*$/, { error: "a Vault path such as secret/data/trading/staging/alpaca-paper" }),
+        )
+        .default({}),
+    /** Rolling services that are not built by this stack name their image (a digest in production). */
+    image: imageReference.optional(),
+    blueGreen: z
+        .strictObject({
+            activeColour: z.enum(["blue", "green"]),
+            images: z.strictObject({ blue: imageReference.optional(), green: imageReference.optional() }),
+            /** Candidate's share of traffic: 0, 5, 25, 50 or 100. */
+            step: z.number().int(),
+            finalize: z.boolean().default(false),
+        })
+        .optional(),
+});
+export type DeploymentServiceConfig = z.infer<typeof serviceSchema>;
+
+export const deploymentsSchema = z.strictObject({
+    ingress: z.strictObject({
+        /** ACM certificate for the HTTPS listener. */
+        certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, { error: "an ACM certificate ARN" }),
+        /** ALB group: every service of the stack shares one load balancer. */
+        groupName: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, { error: "an ALB group name such as trading-staging" }),
+        sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+    }),
+    services: z.partialRecord(z.enum(eksServiceNames), serviceSchema),
+});
+export type DeploymentsConfig = z.infer<typeof deploymentsSchema>;
+
+export function deploymentsRules(
+    key: string,
+    environment: EnvironmentName,
+    deployments: DeploymentsConfig,
+    context: { images?: ImagesConfig; registryBase?: string },
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const built = new Set(context.images?.build?.components ?? []);
+    const checkImage = (path: string, image: string) => {
+        if (context.registryBase && !image.startsWith(`${context.registryBase}/`)) {
+            problems.push({ key: path, expected: `an image under ${context.registryBase}/`, found: JSON.stringify(image) });
+        }
+        if (environment === "production" && !isDigestReference(image)) {
+            problems.push({ key: path, expected: "an image pinned by digest (…@sha256:…): production deploys only what staging ran", found: JSON.stringify(image) });
+        }
+    };
+    for (const [name, service] of Object.entries(deployments.services)) {
+        if (!service) continue;
+        const at = `${key}.services.${name}`;
+        if (service.replicas <= service.minReady) {
+            problems.push({
+                key: `${at}.minReady`,
+                expected: `fewer than replicas (${service.replicas}), so a node drain can evict a pod without breaking the budget`,
+                found: String(service.minReady),
+            });
+        }
+        if (service.strategy === "rolling") {
+            if (service.blueGreen) problems.push({ key: `${at}.blueGreen`, expected: "no blueGreen section on a rolling service", found: "a blueGreen section" });
+            if (built.has(name as never)) {
+                if (service.image) problems.push({ key: `${at}.image`, expected: `no image: this stack builds ${name} at images.build.sourceSha`, found: JSON.stringify(service.image) });
+            } else if (!service.image) {
+                problems.push({ key: `${at}.image`, expected: "an image (this stack does not build the service)", found: "nothing" });
+            } else {
+                checkImage(`${at}.image`, service.image);
+            }
+            continue;
+        }
+        if (environment === "staging") {
+            problems.push({ key: `${at}.strategy`, expected: '"rolling": staging rolls updates with no downtime', found: '"blueGreen"' });
+        }
+        if (!service.ingress) {
+            problems.push({ key: `${at}.ingress`, expected: "an ingress: blue-green shifts traffic at the load balancer (a service without one rolls)", found: "nothing" });
+        }
+        if (service.image) problems.push({ key: `${at}.image`, expected: "no image: a blue-green service names one per colour under blueGreen.images", found: JSON.stringify(service.image) });
+        if (!service.blueGreen) {
+            problems.push({ key: `${at}.blueGreen`, expected: "the blueGreen section (activeColour, images, step)", found: "nothing" });
+            continue;
+        }
+        for (const colour of ["blue", "green"] as const) {
+            const image = service.blueGreen.images[colour];
+            if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
+        }
+        for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
+            if (rule.startsWith("replicas")) continue; // reported above against minReady
+            problems.push({ key: `${at}.blueGreen`, expected: `a possible step for ${name}`, found: rule });
+        }
+    }
+    return problems;
+}
