@@ -1,10 +1,21 @@
 // The program's entry: validate the stack's config (nothing is registered if it is invalid), then
 // wire the components. Pulumi.yaml runs this file through package.json's "main".
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { declareDockerHost } from "./dockerHost";
+import { declareImages } from "./images";
+import { declareKubernetes } from "./kubernetes";
 
 const config = loadStackConfig();
 const dockerHost = declareDockerHost(config);
+const images = declareImages(config);
+const kubernetes = declareKubernetes(config, images);
 
 export const dockerNamespace = config.dockerHost.namespace;
 export const dockerContainers = dockerHost.containerNames;
+export const clusterName = kubernetes.platform.clusterName;
+export const kubernetesNamespace = kubernetes.platform.namespace;
+export const oidcProviderArn = kubernetes.platform.oidcProviderArn;
+export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.services).map(([name, service]) => [name, service.weights]));
+/** What this stack pushed, by service: the references production pins when it promotes (staging only). */
+export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));

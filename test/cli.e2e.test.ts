@@ -118,7 +118,9 @@ describe("plan and policy check, end to end", () => {
             Object.entries(staging).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
         ) as Record<string, string>;
         values["trading-platform:ghcrToken"] = SENTINEL;
-        const { document, secretValues } = await planStack({ stack: "staging", config: { values, secretKeys: ["trading-platform:ghcrToken"] } });
+        const secretKeys = Object.keys(staging).filter(k => typeof staging[k] === "object" && staging[k] !== null && "secure" in staging[k]);
+        assert.ok(secretKeys.includes("trading-platform:ghcrToken"));
+        const { document, secretValues } = await planStack({ stack: "staging", config: { values, secretKeys } });
         assert.ok(secretValues.includes(SENTINEL));
         const provider = document.resources.find(r => r.type === "pulumi:providers:docker");
         assert.equal(provider?.inputs.registryAuth, "[secret]");

@@ -64,7 +64,8 @@ describe("stack config", () => {
 
     it("requires credentials to be secrets and never prints a plaintext one", () => {
         const config = committedConfig("staging");
-        const plaintext = { values: { ...config.values, "trading-platform:ghcrToken": "ghp_PLAINTEXT_SENTINEL_0001" }, secretKeys: [] };
+        const others = config.secretKeys.filter(k => k !== "trading-platform:ghcrToken");
+        const plaintext = { values: { ...config.values, "trading-platform:ghcrToken": "ghp_PLAINTEXT_SENTINEL_0001" }, secretKeys: others };
         const problems = problemsOf("staging", plaintext);
         assert.deepEqual(problems, [
             "- staging: trading-platform:ghcrToken: expected a secret (pulumi config set --secret ghcrToken ...); found a plaintext value",
@@ -72,7 +73,7 @@ describe("stack config", () => {
         assert.ok(!problems.join("\n").includes("SENTINEL"));
         const { values } = config;
         delete values["trading-platform:ghcrToken"];
-        assert.match(problemsOf("staging", { values, secretKeys: [] })[0], /ghcrToken: expected a secret .*; found nothing \(the key is not set\)/);
+        assert.match(problemsOf("staging", { values, secretKeys: others })[0], /ghcrToken: expected a secret .*; found nothing \(the key is not set\)/);
     });
 
     it("keeps each environment inside its own namespace and Vault directory", () => {

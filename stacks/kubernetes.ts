@@ -1,0 +1,77 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BlueGreenService } from "../components/blueGreenService";
+import { EksPlatform } from "../components/eksPlatform";
+import { GhcrImage } from "../components/ghcrImage";
+import { tradingModeEnv } from "../components/lib/tradingMode";
+import { StackConfig } from "./config";
+import { EksServiceName } from "./config/images";
+
+/** The EKS platform and, through its provider, the stack's trading services. */
+export function declareKubernetes(config: StackConfig, images: Partial<Record<EksServiceName, GhcrImage>>) {
+    const { eks, deployments } = config;
+    const awsProvider = new aws.Provider("aws", {
+        region: eks.region as aws.Region,
+        defaultTags: { tags: { project: config.project, stack: config.stack, "managed-by": "pulumi" } },
+    });
+    const platform = new EksPlatform(
+        eks.clusterName,
+        { ...eks, clusterName: eks.clusterName, tags: { environment: config.stack } },
+        { providers: { aws: awsProvider } },
+    );
+    const inCluster = { provider: platform.provider };
+
+    // Pods pull private GHCR packages with the read-only token, kept a secret in state.
+    const pullSecret = new k8s.core.v1.Secret(
+        "ghcr-pull",
+        {
+            metadata: { name: "ghcr-pull", namespace: platform.namespace },
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: {
+                ".dockerconfigjson": pulumi.secret(
+                    config.secrets.ghcrToken.apply(token =>
+                        JSON.stringify({
+                            auths: {
+                                [config.registry.server]: {
+                                    username: config.registry.username,
+                                    auth: Buffer.from(`${config.registry.username}:${token}`).toString("base64"),
+                                },
+                            },
+                        }),
+                    ),
+                ),
+            },
+        },
+        inCluster,
+    );
+
+    const services: Partial<Record<EksServiceName, BlueGreenService>> = {};
+    for (const [name, service] of Object.entries(deployments.services) as [EksServiceName, NonNullable<(typeof deployments.services)[EksServiceName]>][]) {
+        const built = images[name];
+        services[name] = new BlueGreenService(
+            name,
+            {
+                service: name,
+                namespace: platform.namespace,
+                environment: config.stack,
+                port: service.port,
+                replicas: service.replicas,
+                minReady: service.minReady,
+                resources: service.resources,
+                probes: service.probes,
+                env: { ...service.env, ...tradingModeEnv(config.trading) },
+                vault: { role: `${eks.namespace}-${name}`, secrets: service.vaultSecrets },
+                imagePullSecret: pullSecret.metadata.name,
+                ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
+                rollout:
+                    service.strategy === "blueGreen" && service.blueGreen
+                        ? { strategy: "blueGreen", state: service.blueGreen }
+                        : // Config validation guarantees one of the two for a rolling service.
+                          { strategy: "rolling", image: built?.ciReference ?? (service.image as string) },
+            },
+            { providers: { kubernetes: platform.provider }, dependsOn: built ? [built] : [] },
+        );
+    }
+    return { platform, services };
+}
