@@ -48,3 +48,13 @@ describe("policy docker-host-trading-segregation", () => {
         assert.equal(messages.length, 1);
     });
 });
+
+describe("policy docker-host-trading-segregation: mounted secrets", () => {
+    it("fails a staging container that mounts production's Vault directory", async () => {
+        const container = dockerContainer("staging", {
+            volumes: [{ hostPath: "/srv/vault/rendered/synaptic-prod/rest-adapter", containerPath: "/run/secrets", readOnly: true }],
+        });
+        const [message] = await violationsOf(dockerHostTradingSegregation, [container]);
+        assert.match(message, /references the secret "\/srv\/vault\/rendered\/synaptic-prod\/rest-adapter", which belongs to live\/production trading/);
+    });
+});
