@@ -1,0 +1,57 @@
+import { BlueGreenService, BlueGreenServiceArgs } from "../../components/blueGreenService";
+import { BlueGreenState } from "../../components/lib/rollout";
+import { PlannedResource, runProgram } from "../../tools/lib/mockProgram";
+
+export const API_BLUE = "ghcr.io/synaptic-platform/synaptictrading/api@sha256:" + "1".repeat(64);
+export const API_GREEN = "ghcr.io/synaptic-platform/synaptictrading/api@sha256:" + "2".repeat(64);
+
+export function serviceArgs(rollout: BlueGreenServiceArgs["rollout"], overrides: Partial<BlueGreenServiceArgs> = {}): BlueGreenServiceArgs {
+    return {
+        service: "api",
+        namespace: "trading-prod",
+        environment: "production",
+        port: 8080,
+        replicas: 5,
+        minReady: 3,
+        resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } },
+        probes: { readinessPath: "/readyz", livenessPath: "/healthz" },
+        env: { LOG_LEVEL: "info", TRADING_MODE: "live", DRY_RUN: "false", ALPACA_PAPER: "false", BROKER_ENDPOINT: "https://api.alpaca.markets" },
+        vault: { role: "trading-prod-api", secrets: { alpaca: "secret/data/trading/production/alpaca-live" } },
+        imagePullSecret: "ghcr-pull",
+        ingress: {
+            host: "api.trading-engine.com",
+            scheme: "internet-facing",
+            certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/7a9c1e3b-2d4f-4a6b-8c0e-1f3a5b7d9e2c",
+            groupName: "trading-prod",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        },
+        rollout,
+        ...overrides,
+    };
+}
+
+export function blueGreen(state: Partial<Omit<BlueGreenState, "replicas" | "minReady">> = {}): BlueGreenServiceArgs["rollout"] {
+    return { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: API_BLUE, green: API_GREEN }, step: 0, finalize: false, ...state } };
+}
+
+/** What the component declares for `args`, as the engine would record it. */
+export async function declare(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
+    const run = await runProgram({
+        project: "trading-platform",
+        stack,
+        config: {},
+        secretKeys: [],
+        program: () => {
+            new BlueGreenService(args.service, args);
+        },
+    });
+    if (run.error) throw run.error;
+    return run.resources;
+}
+
+export const ofKind = (resources: PlannedResource[], kind: string) => resources.filter(r => r.type.endsWith(`:${kind}`));
+export const named = (resources: PlannedResource[], kind: string, name: string) => {
+    const found = ofKind(resources, kind).find(r => r.name === name);
+    if (!found) throw new Error(`no ${kind} ${name} among ${resources.map(r => r.urn).join(", ")}`);
+    return found.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+};
