@@ -1,7 +1,10 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { dockerContainerReadOnly } from "./containers/dockerContainerReadOnly";
 import { kubernetesReadOnlyRootFilesystem } from "./containers/kubernetesReadOnlyRootFilesystem";
+import { blueGreenTrafficInvariants } from "./delivery/blueGreenTrafficInvariants";
+import { imageProvenance } from "./images/imageProvenance";
 import { dockerHostTradingSegregation } from "./secrets/dockerHostTradingSegregation";
+import { kubernetesTradingSegregation } from "./secrets/kubernetesTradingSegregation";
 import { noPlaintextCredentials } from "./secrets/noPlaintextCredentials";
 
 // The pack, assembled in one place. `index.ts` serves it to the engine; tests and the offline tools
@@ -18,4 +21,9 @@ export const policies: Policies = [
     // Secrets
     noPlaintextCredentials,
     dockerHostTradingSegregation,
+    kubernetesTradingSegregation,
+    // Images
+    imageProvenance,
+    // Delivery
+    blueGreenTrafficInvariants,
 ];
