@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { packEnforcementLevel, packName, policies } from "../../policy/pack";
-import { runProgram } from "./mockProgram";
+import { PlannedResource, runProgram } from "./mockProgram";
 import { buildPlanDocument, PlanDocument } from "./planDocument";
 import { evaluatePolicies, EvaluationResult, PolicyConfigFile, PolicyPackDefinition } from "./policyEngine";
 import { secretStrings } from "./propertyValues";
@@ -42,6 +42,8 @@ export interface PlanOptions {
 
 export interface PlanResult {
     document: PlanDocument;
+    /** The registered resources with their real inputs, secrets included: for in-process checks, never for output. */
+    resources: PlannedResource[];
     evaluation: EvaluationResult;
     /** Every secret string this run saw, for callers that must prove none leaked. */
     secretValues: string[];
@@ -90,5 +92,5 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         evaluation,
         secretValues,
     });
-    return { document, evaluation, secretValues };
+    return { document, resources: run.resources, evaluation, secretValues };
 }
