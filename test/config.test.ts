@@ -114,6 +114,103 @@ describe("stack config", () => {
         assert.deepEqual(problemsOf("qa", committedConfig("staging")), ['- qa: (stack name): expected one of staging, production; found "qa"']);
     });
 
+    describe("images, EKS and deployments", () => {
+        it("staging must build; production never builds", () => {
+            const noBuild = withSection(committedConfig("staging"), "images", images => ({ platforms: images.platforms }));
+            const [first, ...followOn] = problemsOf("staging", noBuild);
+            assert.equal(first, "- staging: trading-platform:images.build: expected a build section: staging builds and pushes the images it deploys; found nothing");
+            // With nothing built, each rolling service lacks an image: reported too, so one run shows it all.
+            assert.equal(followOn.length, 4);
+            assert.ok(followOn.every(p => /deployments\.services\.[a-z-]+\.image: expected an image/.test(p)), followOn.join("\n"));
+            const building = withSection(committedConfig("production"), "images", images => ({ ...images, build: { sourceSha: "4c1f9e2", contextRoot: "../app" } }));
+            const problems = problemsOf("production", building);
+            assert.ok(problems.includes("- production: trading-platform:images.build: expected no build section: production deploys digests staging already ran; found a build section"), problems.join("\n"));
+        });
+
+        it("explains an unquoted Kubernetes version, an open API endpoint and an impossible node group", () => {
+            const config = withSection(committedConfig("production"), "eks", eks => ({
+                ...eks,
+                version: 1.3,
+                publicAccessCidrs: ["0.0.0.0/0"],
+                nodeGroup: { ...eks.nodeGroup, minSize: 8 },
+                availabilityZones: ["ap-south-1a", "eu-west-1b"],
+            }));
+            assert.deepEqual(problemsOf("production", config), [
+                '- production: trading-platform:eks.version: expected a Kubernetes version as a quoted string, e.g. "1.31"; found 1.3',
+            ]);
+            const valid = withSection(committedConfig("production"), "eks", eks => ({
+                ...eks,
+                publicAccessCidrs: ["0.0.0.0/0"],
+                nodeGroup: { ...eks.nodeGroup, minSize: 8 },
+                availabilityZones: ["ap-south-1a", "eu-west-1b"],
+                namespace: "trading-staging",
+            }));
+            assert.deepEqual(problemsOf("production", valid), [
+                "- production: trading-platform:eks.nodeGroup: expected minSize <= desiredSize <= maxSize; found minSize 8, desiredSize 6, maxSize 12",
+                '- production: trading-platform:eks.availabilityZones.1: expected a zone of ap-south-1; found "eu-west-1b"',
+                '- production: trading-platform:eks.publicAccessCidrs.0: expected a CIDR limited to known networks (leave the list empty for a private endpoint); found "0.0.0.0/0"',
+                '- production: trading-platform:eks.namespace: expected a namespace ending in "-prod" for the production stack; found "trading-staging"',
+            ]);
+        });
+
+        it("names the service and the rule an impossible blue-green step breaks", () => {
+            const step = (change: (api: any) => void) => // eslint-disable-line @typescript-eslint/no-explicit-any
+                withSection(committedConfig("production"), "deployments", d => {
+                    change(d.services.api);
+                    return d;
+                });
+            assert.deepEqual(problemsOf("production", step(api => (api.blueGreen.step = 10))), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found step 10 is not in the canary sequence 0, 5, 25, 50, 100",
+            ]);
+            assert.deepEqual(problemsOf("production", step(api => delete api.blueGreen.images.green)), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found step 5 sends traffic to green, which has no image",
+            ]);
+            assert.deepEqual(problemsOf("production", step(api => (api.blueGreen.finalize = true))), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found finalize scales blue down while it still has 95% of traffic; finalize only at step 100",
+            ]);
+            assert.deepEqual(problemsOf("production", step(api => (api.minReady = 5))), [
+                "- production: trading-platform:deployments.services.api.minReady: expected fewer than replicas (5), so a node drain can evict a pod without breaking the budget; found 5",
+            ]);
+        });
+
+        it("keeps production on digests from the organisation's registry", () => {
+            const config = withSection(committedConfig("production"), "deployments", d => {
+                d.services.worker.image = "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2";
+                d.services.api.blueGreen.images.green = "docker.io/someone/api@sha256:" + "e".repeat(64);
+                return d;
+            });
+            assert.deepEqual(problemsOf("production", config), [
+                '- production: trading-platform:deployments.services.api.blueGreen.images.green: expected an image under ghcr.io/synaptic-platform/synaptictrading/; found "docker.io/someone/api@sha256:' + "e".repeat(64) + '"',
+                '- production: trading-platform:deployments.services.worker.image: expected an image pinned by digest (…@sha256:…): production deploys only what staging ran; found "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2"',
+            ]);
+        });
+
+        it("staging rolls: no blue-green, no second image source for a service it builds", () => {
+            const config = withSection(committedConfig("staging"), "deployments", d => {
+                d.services.api.strategy = "blueGreen";
+                d.services.api.blueGreen = { activeColour: "blue", images: {}, step: 0 };
+                d.services.worker.image = "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2";
+                delete d.services.websocket.ingress;
+                return d;
+            });
+            assert.deepEqual(problemsOf("staging", config), [
+                "- staging: trading-platform:deployments.services.api.strategy: expected \"rolling\": staging rolls updates with no downtime; found \"blueGreen\"",
+                "- staging: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found the active colour blue has no image",
+                "- staging: trading-platform:deployments.services.worker.image: expected no image: this stack builds worker at images.build.sourceSha; found \"ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2\"",
+            ]);
+        });
+
+        it("requires the push token only where the stack builds", () => {
+            const config = committedConfig("staging");
+            const values = { ...config.values };
+            delete values["trading-platform:ghcrPushToken"];
+            assert.deepEqual(problemsOf("staging", { values, secretKeys: config.secretKeys }), [
+                "- staging: trading-platform:ghcrPushToken: expected a secret (pulumi config set --secret ghcrPushToken ...); found nothing (the key is not set)",
+            ]);
+            assert.ok(!("trading-platform:ghcrPushToken" in committedConfig("production").values));
+        });
+    });
+
     it("registers no resource when the config is invalid", async () => {
         const config = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, host: "docker.internal" }));
         const run = await runProgram({
