@@ -3,6 +3,7 @@ import { z } from "zod";
 import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
 import { eksRules, eksSchema } from "./eks";
+import { githubRules, githubSchema } from "./github";
 import { environmentNames, EnvironmentName, isEnvironmentName } from "./environment";
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
@@ -20,6 +21,7 @@ const sectionSchemas = {
     images: imagesSchema,
     eks: eksSchema,
     deployments: deploymentsSchema,
+    github: githubSchema,
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
@@ -43,7 +45,12 @@ export interface ValidatedConfig extends Sections {
 
 export interface StackConfig extends ValidatedConfig {
     /** Credentials, only ever as Pulumi secrets; absent when the stack does not need them. */
-    secrets: { ghcrToken: pulumi.Output<string>; ghcrPushToken?: pulumi.Output<string> };
+    secrets: {
+        ghcrToken: pulumi.Output<string>;
+        ghcrPushToken?: pulumi.Output<string>;
+        /** GitHub environment secrets by secret name, read from the config keys `github.environment.secrets` names. */
+        githubEnvironment: Record<string, pulumi.Output<string>>;
+    };
 }
 
 export interface RawStackConfig {
@@ -88,21 +95,29 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
         }
     }
 
-    for (const [name, secret] of Object.entries(secretKeys)) {
+    const requireSecretKey = (name: string, purpose?: string) => {
         const key = fullKey(name);
-        if (raw.values[key] === undefined && !secret.requiredWhen(parsed)) continue;
+        const expected = `a secret (pulumi config set --secret ${name} ...)${purpose ? ` for ${purpose}` : ""}`;
         if (raw.values[key] === undefined) {
-            problems.push({ key, expected: `a secret (pulumi config set --secret ${name} ...)`, found: "nothing (the key is not set)" });
+            problems.push({ key, expected, found: "nothing (the key is not set)" });
         } else if (!raw.secretKeys.has(key)) {
             // Never echo the value: it is a credential written in plain text.
-            problems.push({ key, expected: `a secret (pulumi config set --secret ${name} ...)`, found: "a plaintext value" });
+            problems.push({ key, expected, found: "a plaintext value" });
         }
+    };
+    for (const [name, secret] of Object.entries(secretKeys)) {
+        if (raw.values[fullKey(name)] === undefined && !secret.requiredWhen(parsed)) continue;
+        requireSecretKey(name);
+    }
+    for (const [secretName, configKey] of Object.entries(parsed.github?.environment.secrets ?? {})) {
+        requireSecretKey(configKey, `the GitHub environment secret ${secretName}`);
     }
 
     if (parsed.trading) problems.push(...tradingRules(fullKey("trading"), stack, parsed.trading));
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
+    if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github));
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
@@ -129,6 +144,9 @@ export function loadStackConfig(): StackConfig {
         secrets: {
             ghcrToken: config.requireSecret("ghcrToken"),
             ghcrPushToken: validated.images.build ? config.requireSecret("ghcrPushToken") : undefined,
+            githubEnvironment: Object.fromEntries(
+                Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [secretName, config.requireSecret(configKey)]),
+            ),
         },
     };
 }
