@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { declareDockerHost } from "./dockerHost";
+import { declareGithub } from "./github";
 import { declareImages } from "./images";
 import { declareKubernetes } from "./kubernetes";
 
@@ -10,6 +11,7 @@ const config = loadStackConfig();
 const dockerHost = declareDockerHost(config);
 const images = declareImages(config);
 const kubernetes = declareKubernetes(config, images);
+const delivery = declareGithub(config);
 
 export const dockerNamespace = config.dockerHost.namespace;
 export const dockerContainers = dockerHost.containerNames;
@@ -19,3 +21,4 @@ export const oidcProviderArn = kubernetes.platform.oidcProviderArn;
 export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.services).map(([name, service]) => [name, service.weights]));
 /** What this stack pushed, by service: the references production pins when it promotes (staging only). */
 export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));
+export const githubEnvironment = delivery.environment.environmentName;

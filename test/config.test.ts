@@ -211,6 +211,47 @@ describe("stack config", () => {
         });
     });
 
+    describe("github", () => {
+        it("gives each stack its own environment and the repository rules to production alone", () => {
+            const staging = withSection(committedConfig("staging"), "github", g => ({
+                ...g,
+                environment: { ...g.environment, name: "production" },
+                releaseTags: { pattern: "v*", managersTeam: "release-managers" },
+            }));
+            assert.deepEqual(problemsOf("staging", staging), [
+                '- staging: trading-platform:github.environment.name: expected "staging": each stack owns the GitHub environment named after it; found "production"',
+                "- staging: trading-platform:github.releaseTags: expected no releaseTags: the production stack owns repository rules; found a releaseTags section",
+            ]);
+            const production = withSection(committedConfig("production"), "github", g => ({ ...g, branchProtection: undefined }));
+            assert.deepEqual(problemsOf("production", production), [
+                "- production: trading-platform:github.branchProtection: expected the branchProtection section: the production stack owns repository rules; found nothing",
+            ]);
+        });
+
+        it("reads every environment secret from a secret config key", () => {
+            const config = withSection(committedConfig("staging"), "github", g => {
+                g.environment.secrets.PAPER_WEBHOOK_TOKEN = "paperWebhookToken";
+                return g;
+            });
+            config.values["trading-platform:paperWebhookToken"] = "whk_plaintext_SENTINEL";
+            const problems = problemsOf("staging", config);
+            assert.deepEqual(problems, [
+                "- staging: trading-platform:paperWebhookToken: expected a secret (pulumi config set --secret paperWebhookToken ...) for the GitHub environment secret PAPER_WEBHOOK_TOKEN; found a plaintext value",
+            ]);
+            assert.ok(!problems.join("").includes("SENTINEL"));
+        });
+
+        it("keeps the trading-mode variables derived from the trading section", () => {
+            const config = withSection(committedConfig("staging"), "github", g => {
+                g.environment.variables = { DRY_RUN: "false" };
+                return g;
+            });
+            assert.deepEqual(problemsOf("staging", config), [
+                '- staging: trading-platform:github.environment.variables.DRY_RUN: expected no DRY_RUN: it is set from trading-platform:trading; found "false"',
+            ]);
+        });
+    });
+
     it("registers no resource when the config is invalid", async () => {
         const config = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, host: "docker.internal" }));
         const run = await runProgram({
