@@ -2,6 +2,7 @@ import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { dockerContainerReadOnly } from "./containers/dockerContainerReadOnly";
 import { kubernetesReadOnlyRootFilesystem } from "./containers/kubernetesReadOnlyRootFilesystem";
 import { blueGreenTrafficInvariants } from "./delivery/blueGreenTrafficInvariants";
+import { productionDeploymentWindow } from "./delivery/productionDeploymentWindow";
 import { imageProvenance } from "./images/imageProvenance";
 import { dockerHostTradingSegregation } from "./secrets/dockerHostTradingSegregation";
 import { kubernetesTradingSegregation } from "./secrets/kubernetesTradingSegregation";
@@ -26,4 +27,5 @@ export const policies: Policies = [
     imageProvenance,
     // Delivery
     blueGreenTrafficInvariants,
+    productionDeploymentWindow,
 ];

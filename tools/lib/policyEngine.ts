@@ -210,6 +210,14 @@ export async function evaluatePolicies(
     };
 
     const reporterFor = (policy: Policy, level: ReportedLevel, defaultUrn?: string): ReportViolation => (message, urn) => {
+        if (typeof message === "object" && message !== null) {
+            // The object form sets its own message, level and URN, and is not prefixed with the description.
+            const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string };
+            const detail = info.message || info.description || policy.description;
+            const own = info.enforcementLevel === "advisory" || info.enforcementLevel === "mandatory" ? info.enforcementLevel : level;
+            violations.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail });
+            return;
+        }
         const detail = typeof message === "string" ? message : "";
         violations.push({
             policyName: policy.name,

@@ -1,0 +1,155 @@
+import { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { addDays, clockToMinutes, localTime } from "../lib/marketCalendar";
+import { reportAtLevel } from "../lib/report";
+import { environmentOf, EnvironmentStacks, environmentStacksSchema } from "../lib/stacks";
+
+export interface DeploymentWindowConfig extends EnvironmentStacks {
+    timeZone: string;
+    allowedDays: string[];
+    windowStart: string;
+    windowEnd: string;
+    /** Local periods never to deploy in, whatever the window says (around the open and the close). */
+    blackouts: { start: string; end: string; reason: string }[];
+    /** Market holidays (YYYY-MM-DD): no deploy all day. */
+    holidays: { date: string; name: string }[];
+    /** Early closes (YYYY-MM-DD, HH:MM): the close blackout moves with them. */
+    earlyCloses: { date: string; close: string }[];
+    /** Minutes kept clear on each side of an early close. */
+    closeBufferMinutes: number;
+    /** Emergency override: when set and not expired, the policy only logs an advisory note. */
+    emergencyOverride?: { reason: string; approvedBy: string; expiresAt: string };
+}
+
+const clock = { type: "string", pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" } as const;
+const date = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } as const;
+
+/** Seed 002: Tuesday–Thursday, 10:00–14:00 New York time, away from the open and the close, never on a holiday. */
+export const deploymentWindowSchema: PolicyConfigSchema = {
+    properties: {
+        ...environmentStacksSchema,
+        timeZone: { type: "string", default: "America/New_York" },
+        allowedDays: { type: "array", items: { enum: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] }, default: ["Tue", "Wed", "Thu"] },
+        windowStart: { ...clock, default: "10:00" },
+        windowEnd: { ...clock, default: "14:00" },
+        blackouts: {
+            type: "array",
+            items: { type: "object", required: ["start", "end", "reason"], properties: { start: clock, end: clock, reason: { type: "string" } } },
+            default: [
+                { start: "09:00", end: "10:00", reason: "market open" },
+                { start: "15:30", end: "16:30", reason: "market close" },
+            ],
+        },
+        holidays: {
+            type: "array",
+            items: { type: "object", required: ["date", "name"], properties: { date, name: { type: "string" } } },
+            // NYSE holidays; extend the list in policy config each year.
+            default: [
+                { date: "2026-01-01", name: "New Year's Day" },
+                { date: "2026-01-19", name: "Martin Luther King Jr. Day" },
+                { date: "2026-02-16", name: "Washington's Birthday" },
+                { date: "2026-04-03", name: "Good Friday" },
+                { date: "2026-05-25", name: "Memorial Day" },
+                { date: "2026-06-19", name: "Juneteenth" },
+                { date: "2026-07-03", name: "Independence Day (observed)" },
+                { date: "2026-09-07", name: "Labor Day" },
+                { date: "2026-11-26", name: "Thanksgiving Day" },
+                { date: "2026-12-25", name: "Christmas Day" },
+                { date: "2027-01-01", name: "New Year's Day" },
+                { date: "2027-01-18", name: "Martin Luther King Jr. Day" },
+                { date: "2027-02-15", name: "Washington's Birthday" },
+                { date: "2027-03-26", name: "Good Friday" },
+                { date: "2027-05-31", name: "Memorial Day" },
+                { date: "2027-06-18", name: "Juneteenth (observed)" },
+                { date: "2027-07-05", name: "Independence Day (observed)" },
+                { date: "2027-09-06", name: "Labor Day" },
+                { date: "2027-11-25", name: "Thanksgiving Day" },
+                { date: "2027-12-24", name: "Christmas Day (observed)" },
+            ],
+        },
+        earlyCloses: {
+            type: "array",
+            items: { type: "object", required: ["date", "close"], properties: { date, close: clock } },
+            default: [
+                { date: "2026-11-27", close: "13:00" },
+                { date: "2026-12-24", close: "13:00" },
+                { date: "2027-11-26", close: "13:00" },
+            ],
+        },
+        closeBufferMinutes: { type: "integer", minimum: 0, default: 30 },
+        emergencyOverride: {
+            type: "object",
+            required: ["reason", "approvedBy", "expiresAt"],
+            properties: {
+                reason: { type: "string", minLength: 15 },
+                approvedBy: { type: "string", minLength: 1 },
+                expiresAt: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$" },
+            },
+            additionalProperties: false,
+        },
+    },
+};
+
+/** Why `instant` is outside the window, or undefined when a production change may go ahead. */
+export function windowProblem(instant: Date, config: DeploymentWindowConfig): string | undefined {
+    const now = localTime(instant, config.timeZone);
+    const holiday = config.holidays.find(h => h.date === now.date);
+    if (holiday) return `${now.date} is a market holiday (${holiday.name})`;
+    if (!config.allowedDays.includes(now.weekday)) return `${now.weekday} is not a deployment day (${config.allowedDays.join(", ")})`;
+    if (now.minutes < clockToMinutes(config.windowStart) || now.minutes >= clockToMinutes(config.windowEnd)) {
+        return `${now.clock} is outside ${config.windowStart}–${config.windowEnd}`;
+    }
+    const blackout = config.blackouts.find(b => now.minutes >= clockToMinutes(b.start) && now.minutes < clockToMinutes(b.end));
+    if (blackout) return `${now.clock} falls in the ${blackout.reason} blackout (${blackout.start}–${blackout.end})`;
+    const early = config.earlyCloses.find(e => e.date === now.date);
+    if (early && Math.abs(now.minutes - clockToMinutes(early.close)) < config.closeBufferMinutes) {
+        return `${now.clock} is within ${config.closeBufferMinutes} minutes of today's early close at ${early.close}`;
+    }
+    return undefined;
+}
+
+/** The start of the next window after `instant`, as local wall-clock text. */
+export function nextWindow(instant: Date, config: DeploymentWindowConfig): string {
+    const now = localTime(instant, config.timeZone);
+    for (let days = 0; days <= 31; days++) {
+        const day = days === 0 ? { date: now.date, weekday: now.weekday } : addDays(now.date, days);
+        if (!config.allowedDays.includes(day.weekday) || config.holidays.some(h => h.date === day.date)) continue;
+        if (days === 0 && now.minutes >= clockToMinutes(config.windowStart)) continue;
+        return `${day.weekday} ${day.date} ${config.windowStart} ${config.timeZone}`;
+    }
+    return "none in the next 31 days";
+}
+
+/** Builds the policy around a clock, so tests can pin the time; the pack uses the real one. */
+export function makeProductionDeploymentWindow(now: () => Date): StackValidationPolicy {
+    return {
+        name: "production-deployment-window",
+        description: "Production changes only inside the deployment windows: Tuesday to Thursday, 10:00 to 14:00 New York time, away from the open and the close, never on a market holiday.",
+        // Advisory so pull requests can be previewed at any hour; the promotion config makes it mandatory.
+        enforcementLevel: "advisory",
+        configSchema: deploymentWindowSchema,
+        validateStack: (args, reportViolation) => {
+            const config = args.getConfig<DeploymentWindowConfig>();
+            const stackUrn = args.resources[0]?.urn;
+            if (!stackUrn || environmentOf(stackUrn, config) !== "production") return;
+            const instant = now();
+            const problem = windowProblem(instant, config);
+            if (!problem) return;
+            const override = config.emergencyOverride;
+            if (override && Date.parse(override.expiresAt) > instant.getTime()) {
+                // On record in the update's output, at advisory level, so the change goes ahead.
+                reportAtLevel(
+                    reportViolation,
+                    `Emergency override in effect outside the window (${problem}): "${override.reason}", approved by ${override.approvedBy}, expires ${override.expiresAt}.`,
+                    "advisory",
+                );
+                return;
+            }
+            reportViolation(
+                `Outside the deployment window: ${problem}. The next window opens ${nextWindow(instant, config)}. ` +
+                    "Fix: promote then, or for an emergency set emergencyOverride {reason, approvedBy, expiresAt} for this policy in the promotion's policy config.",
+            );
+        },
+    };
+}
+
+export const productionDeploymentWindow = makeProductionDeploymentWindow(() => new Date());

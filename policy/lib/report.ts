@@ -1,0 +1,9 @@
+import { EnforcementLevel, ReportViolation } from "@pulumi/policy";
+
+/**
+ * Reports a violation at a level of its own. The analyzer accepts a violation object for this
+ * (@pulumi/policy server.ts, makeReportViolationFun); the SDK's type declares only the string form.
+ */
+export function reportAtLevel(report: ReportViolation, message: string, enforcementLevel: EnforcementLevel, urn?: string): void {
+    (report as unknown as (info: { message: string; enforcementLevel: EnforcementLevel; urn?: string }) => void)({ message, enforcementLevel, urn });
+}
