@@ -58,6 +58,18 @@ describe("in-process policy evaluator", () => {
             assert.equal(violation.urn, dockerContainer("staging").urn);
         });
 
+        it("accepts the analyzer's object form, which sets its own level and is not prefixed", async () => {
+            const ownLevel: ResourceValidationPolicy = {
+                name: "own-level",
+                description: "Own level.",
+                enforcementLevel: "mandatory",
+                validateResource: (_args, report) =>
+                    (report as unknown as (info: object) => void)({ message: "only a note", enforcementLevel: "advisory" }),
+            };
+            const [violation] = (await evaluatePolicies(pack([ownLevel]), [network])).violations;
+            assert.deepEqual([violation.enforcementLevel, violation.message, violation.urn], ["advisory", "only a note", network.urn]);
+        });
+
         it("remediates first, then reports what remains as mandatory", async () => {
             const fixesReadOnly: ResourceValidationPolicy = {
                 name: "fixes-read-only",

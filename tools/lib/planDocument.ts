@@ -1,6 +1,7 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { PlannedResource } from "./mockProgram";
 import { EvaluationResult, PolicyError, PolicyPackDefinition, PolicyRemediation, PolicyViolation } from "./policyEngine";
+import { PlanDiff } from "./planDiff";
 import { redactProperties, SECRET_PLACEHOLDER } from "./propertyValues";
 
 /** Bumped on any change a reader of the JSON could notice; docs/plan-format.md describes each version. */
@@ -46,6 +47,8 @@ export interface PlanDocument {
         remediations: PolicyRemediation[];
         warnings: string[];
     };
+    /** With `--diff BASE.json`: what this plan changes against the base plan. */
+    diff?: PlanDiff;
 }
 
 export interface PlanInputs {

@@ -1,3 +1,4 @@
+import { PlanDiff, showValue } from "./planDiff";
 import { PlanDocument } from "./planDocument";
 import { PolicyViolation } from "./policyEngine";
 
@@ -23,10 +24,25 @@ function verdict(doc: PlanDocument): string {
 const what = (doc: PlanDocument) =>
     doc.source === "program" ? `Offline plan of stack "${doc.stack}"` : doc.source === "manifests" ? `Policy check of manifests (stack "${doc.stack}")` : `Policy check of a plan of stack "${doc.stack}"`;
 
+const diffHeadline = (diff: PlanDiff) =>
+    `${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove, ${diff.unchanged} unchanged`;
+
+function diffText(diff: PlanDiff): string[] {
+    const lines = [`Changes against the base plan: ${diffHeadline(diff)}`];
+    for (const r of diff.added) lines.push(`  + ${r.urn}`);
+    for (const r of diff.removed) lines.push(`  - ${r.urn}`);
+    for (const r of diff.changed) {
+        lines.push(`  ~ ${r.urn}`);
+        for (const p of r.properties) lines.push(`      ${p.path}: ${showValue(p.before)} => ${showValue(p.after)}`);
+    }
+    return lines;
+}
+
 /** The summary printed on the terminal: resources by type, then violations grouped by policy. */
 export function renderText(doc: PlanDocument): string {
     const lines: string[] = [];
     lines.push(`${what(doc)} (project ${doc.project})`, "");
+    if (doc.diff) lines.push(...diffText(doc.diff), "");
     lines.push(`Resources: ${doc.summary.resources}`);
     for (const [type, count] of Object.entries(doc.summary.resourcesByType)) {
         lines.push(`  ${String(count).padStart(4)}  ${type}`);
@@ -56,6 +72,20 @@ export function renderText(doc: PlanDocument): string {
 
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
 
+function diffMarkdown(diff: PlanDiff): string[] {
+    const lines = [`#### Changes in this pull request`, "", `${diffHeadline(diff)}.`, ""];
+    if (diff.added.length + diff.removed.length + diff.changed.length === 0) return [...lines, "No resource changes.", ""];
+    lines.push("| | Resource | Changed properties |", "| --- | --- | --- |");
+    for (const r of diff.added) lines.push(`| ➕ | \`${r.urn}\` | |`);
+    for (const r of diff.removed) lines.push(`| ➖ | \`${r.urn}\` | |`);
+    for (const r of diff.changed) {
+        const shown = r.properties.slice(0, 8).map(p => `\`${p.path}\`: ${escapeCell(showValue(p.before))} → ${escapeCell(showValue(p.after))}`);
+        if (r.properties.length > 8) shown.push(`… and ${r.properties.length - 8} more`);
+        lines.push(`| 🔄 | \`${r.urn}\` | ${shown.join("<br>")} |`);
+    }
+    return [...lines, ""];
+}
+
 /** A report for a pull-request comment. The first line is a marker the workflow finds to edit in place. */
 export function renderMarkdown(doc: PlanDocument, extra: string[] = []): string {
     const icon = doc.summary.passed ? "✅" : "❌";
@@ -64,6 +94,7 @@ export function renderMarkdown(doc: PlanDocument, extra: string[] = []): string 
     lines.push(`### ${icon} ${what(doc)}`, "");
     lines.push(`**${verdict(doc)}** — ${doc.summary.resources} resources, policy pack \`${doc.policyPack.name}@${doc.policyPack.version}\`.`, "");
     lines.push(...extra);
+    if (doc.diff) lines.push(...diffMarkdown(doc.diff));
     lines.push("<details><summary>Resources by type</summary>", "", "| Type | Count |", "| --- | ---: |");
     for (const [type, count] of Object.entries(doc.summary.resourcesByType)) lines.push(`| \`${type}\` | ${count} |`);
     lines.push("", "</details>", "");
