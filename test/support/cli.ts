@@ -11,7 +11,7 @@ export interface CliResult {
 }
 
 /** Runs one of the repository's CLIs exactly as `npm run <name> --` does, in a child process. */
-export function runTool(tool: "plan" | "policy", args: string[]): Promise<CliResult> {
+export function runTool(tool: "plan" | "policy" | "promotionGate", args: string[]): Promise<CliResult> {
     return new Promise(resolve => {
         execFile(
             process.execPath,
