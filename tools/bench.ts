@@ -2,24 +2,13 @@
 // number of resources. A benchmark, not a test: it prints numbers and asserts nothing.
 import { performance } from "perf_hooks";
 import { BlueGreenService } from "../components/blueGreenService";
-import { PlannedResource, runProgram } from "./lib/mockProgram";
+import { PlannedResource, plannedResource, runProgram } from "./lib/mockProgram";
 import { evaluatePolicies } from "./lib/policyEngine";
 import { loadPolicyPack, planStack } from "./lib/planStack";
 
 function generatedResources(count: number, stack: string): PlannedResource[] {
-    const base = (type: string, name: string, inputs: Record<string, unknown>): PlannedResource => ({
-        urn: `urn:pulumi:${stack}::trading-platform::${type}::${name}`,
-        type,
-        name,
-        custom: true,
-        inputs,
-        outputs: inputs,
-        secretPaths: [],
-        unknownPaths: [],
-        dependencies: [],
-        propertyDependencies: {},
-        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
-    });
+    const base = (type: string, name: string, inputs: Record<string, unknown>) =>
+        plannedResource(`urn:pulumi:${stack}::trading-platform::${type}::${name}`, type, name, inputs);
     const resources: PlannedResource[] = [];
     for (let i = 0; i < count; i++) {
         const name = `svc-${i}`;

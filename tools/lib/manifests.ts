@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
-import { PlannedResource } from "./mockProgram";
+import { PlannedResource, plannedResource } from "./mockProgram";
 import { PlanDocument, PLAN_SCHEMA_VERSION } from "./planDocument";
 import { parsePath, SECRET_PLACEHOLDER, UNKNOWN, UNKNOWN_PLACEHOLDER } from "./propertyValues";
 import { UsageError } from "./stackFiles";
@@ -9,23 +9,6 @@ import { UsageError } from "./stackFiles";
 export function kubernetesTypeOf(apiVersion: string, kind: string): string {
     const groupVersion = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
     return `kubernetes:${groupVersion}:${kind}`;
-}
-
-function resource(urn: string, type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
-    return {
-        urn,
-        type,
-        name,
-        custom: true,
-        inputs,
-        outputs: inputs,
-        secretPaths: [],
-        unknownPaths: [],
-        dependencies: [],
-        propertyDependencies: {},
-        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
-        ...extra,
-    };
 }
 
 /** Reads multi-document Kubernetes YAML into resources with the types and URNs the engine would use. */
@@ -49,7 +32,7 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
             }
             const type = kubernetesTypeOf(apiVersion, kind);
             const name = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
-            resources.push(resource(`urn:pulumi:${stack}::${project}::${type}::${name}`, type, name, body));
+            resources.push(plannedResource(`urn:pulumi:${stack}::${project}::${type}::${name}`, type, name, body));
         });
     }
     return resources;
@@ -73,7 +56,7 @@ export function resourcesFromPlan(file: string): { document: PlanDocument; resou
     const resources = document.resources.map(r => {
         const inputs = restoreUnknowns(structuredClone(r.inputs)) as Record<string, unknown>;
         for (const p of r.secretPaths) setPath(inputs, p, UNKNOWN);
-        return resource(r.urn, r.type, r.name, inputs, {
+        return plannedResource(r.urn, r.type, r.name, inputs, {
             custom: r.custom,
             parent: r.parent,
             provider: r.provider,

@@ -23,6 +23,24 @@ export interface PlannedResource {
     options: { protect: boolean; ignoreChanges: string[]; deleteBeforeReplace?: boolean; additionalSecretOutputs: string[] };
 }
 
+/** A resource the engine did not see registered (from a manifest, a plan file, a benchmark), with engine defaults. */
+export function plannedResource(urn: string, type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
+    return {
+        urn,
+        type,
+        name,
+        custom: true,
+        inputs,
+        outputs: inputs,
+        secretPaths: [],
+        unknownPaths: [],
+        dependencies: [],
+        propertyDependencies: {},
+        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
+        ...extra,
+    };
+}
+
 export interface ProgramRunOptions {
     project: string;
     stack: string;
