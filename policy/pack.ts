@@ -1,6 +1,14 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { dockerContainerReadOnly } from "./containers/dockerContainerReadOnly";
+import { kubernetesDropAllCapabilities } from "./containers/kubernetesDropAllCapabilities";
+import { kubernetesNoPrivilegeEscalation } from "./containers/kubernetesNoPrivilegeEscalation";
+import { kubernetesProbes } from "./containers/kubernetesProbes";
 import { kubernetesReadOnlyRootFilesystem } from "./containers/kubernetesReadOnlyRootFilesystem";
+import { kubernetesResourceRequestsLimits } from "./containers/kubernetesResourceRequestsLimits";
+import { kubernetesRunAsNonRoot } from "./containers/kubernetesRunAsNonRoot";
+import { kubernetesSeccompRuntimeDefault } from "./containers/kubernetesSeccompRuntimeDefault";
+import { kubernetesZeroDowntimeRollout } from "./containers/kubernetesZeroDowntimeRollout";
+import { kubernetesZoneSpread } from "./containers/kubernetesZoneSpread";
 import { blueGreenTrafficInvariants } from "./delivery/blueGreenTrafficInvariants";
 import { productionDeploymentWindow } from "./delivery/productionDeploymentWindow";
 import { imageProvenance } from "./images/imageProvenance";
@@ -16,16 +24,24 @@ export const packName = "trading-platform";
 export const packEnforcementLevel: EnforcementLevel = "mandatory";
 
 export const policies: Policies = [
-    // Containers
+    // Containers: read-only, then the rest of workload hardening
     dockerContainerReadOnly,
     kubernetesReadOnlyRootFilesystem,
-    // Secrets
+    kubernetesRunAsNonRoot,
+    kubernetesNoPrivilegeEscalation,
+    kubernetesDropAllCapabilities,
+    kubernetesSeccompRuntimeDefault,
+    kubernetesResourceRequestsLimits,
+    kubernetesProbes,
+    kubernetesZoneSpread,
+    kubernetesZeroDowntimeRollout,
+    // Secrets: no plaintext credential, and staging never holds or reaches live trading
     noPlaintextCredentials,
     dockerHostTradingSegregation,
     kubernetesTradingSegregation,
     // Images
     imageProvenance,
-    // Delivery
+    // Delivery: traffic, deployment windows
     blueGreenTrafficInvariants,
     productionDeploymentWindow,
 ];

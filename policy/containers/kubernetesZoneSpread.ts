@@ -1,0 +1,31 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { forEachWorkload } from "../lib/kubernetes";
+import { listOf, showValue } from "../lib/kubernetesSecurity";
+
+const ZONE_KEY = "topology.kubernetes.io/zone";
+/** Kinds with a replica count; a DaemonSet runs one pod per node, a Job or CronJob to completion. */
+const REPLICATED = ["Deployment", "StatefulSet", "ReplicaSet"];
+
+export const kubernetesZoneSpread: ResourceValidationPolicy = {
+    name: "kubernetes-zone-spread",
+    description: "A replicated Kubernetes workload spreads its pods across availability zones with a maximum skew of one.",
+    enforcementLevel: "mandatory",
+    validateResource: forEachWorkload((workload, args, reportViolation) => {
+        // One pod cannot spread: a workload with replicas unset or 1 is not judged.
+        if (!REPLICATED.includes(workload.kind) || typeof workload.replicas !== "number" || workload.replicas <= 1) return;
+        const constraints = listOf(workload.podSpec?.topologySpreadConstraints) as { topologyKey?: unknown; maxSkew?: unknown }[];
+        const spreads = constraints.some(c => c?.topologyKey === ZONE_KEY && typeof c.maxSkew === "number" && c.maxSkew <= 1);
+        if (!spreads) {
+            const found =
+                constraints.length === 0
+                    ? "none"
+                    : constraints.map(c => `topologyKey ${showValue(c?.topologyKey)} with maxSkew ${showValue(c?.maxSkew)}`).join("; ");
+            reportViolation(
+                `${workload.kind} "${args.name}": ${workload.replicas} replicas but ${workload.podSpecPath}.topologySpreadConstraints ` +
+                    `has no entry on ${ZONE_KEY} with maxSkew <= 1 (found: ${found}). ` +
+                    `Fix: add { topologyKey: "${ZONE_KEY}", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule", labelSelector: <the pod's labels> } ` +
+                    `to ${workload.podSpecPath}.topologySpreadConstraints.`,
+            );
+        }
+    }),
+};
