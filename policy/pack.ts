@@ -10,9 +10,14 @@ import { kubernetesSeccompRuntimeDefault } from "./containers/kubernetesSeccompR
 import { kubernetesZeroDowntimeRollout } from "./containers/kubernetesZeroDowntimeRollout";
 import { kubernetesZoneSpread } from "./containers/kubernetesZoneSpread";
 import { blueGreenTrafficInvariants } from "./delivery/blueGreenTrafficInvariants";
+import { branchProtectionStandard } from "./delivery/branchProtectionStandard";
+import { productionDeploymentGates } from "./delivery/productionDeploymentGates";
 import { productionDeploymentWindow } from "./delivery/productionDeploymentWindow";
+import { releaseTagProtection } from "./delivery/releaseTagProtection";
 import { imageProvenance } from "./images/imageProvenance";
 import { dockerHostTradingSegregation } from "./secrets/dockerHostTradingSegregation";
+import { githubSecretSegregation } from "./secrets/githubSecretSegregation";
+import { githubStagingPaperVariables } from "./secrets/githubStagingPaperVariables";
 import { kubernetesTradingSegregation } from "./secrets/kubernetesTradingSegregation";
 import { noPlaintextCredentials } from "./secrets/noPlaintextCredentials";
 
@@ -39,9 +44,14 @@ export const policies: Policies = [
     noPlaintextCredentials,
     dockerHostTradingSegregation,
     kubernetesTradingSegregation,
+    githubSecretSegregation,
+    githubStagingPaperVariables,
     // Images
     imageProvenance,
-    // Delivery: traffic, deployment windows
+    // Delivery: traffic, GitHub gates, deployment windows
     blueGreenTrafficInvariants,
+    productionDeploymentGates,
+    releaseTagProtection,
+    branchProtectionStandard,
     productionDeploymentWindow,
 ];
