@@ -27,12 +27,18 @@ const date = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } as cons
 export const deploymentWindowSchema: PolicyConfigSchema = {
     properties: {
         ...environmentStacksSchema,
-        timeZone: { type: "string", default: "America/New_York" },
-        allowedDays: { type: "array", items: { enum: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] }, default: ["Tue", "Wed", "Thu"] },
-        windowStart: { ...clock, default: "10:00" },
-        windowEnd: { ...clock, default: "14:00" },
+        timeZone: { type: "string", default: "America/New_York", description: "IANA time zone the window, blackouts and holidays are read in." },
+        allowedDays: {
+            type: "array",
+            items: { enum: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] },
+            default: ["Tue", "Wed", "Thu"],
+            description: "Weekdays production may change on.",
+        },
+        windowStart: { ...clock, default: "10:00", description: "Local time (HH:MM) the daily window opens." },
+        windowEnd: { ...clock, default: "14:00", description: "Local time (HH:MM) the daily window closes (exclusive)." },
         blackouts: {
             type: "array",
+            description: "Local periods never to deploy in, whatever the window says (around the open and the close).",
             items: { type: "object", required: ["start", "end", "reason"], properties: { start: clock, end: clock, reason: { type: "string" } } },
             default: [
                 { start: "09:00", end: "10:00", reason: "market open" },
@@ -41,6 +47,7 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
         },
         holidays: {
             type: "array",
+            description: "Market holidays (YYYY-MM-DD): no production change all day.",
             items: { type: "object", required: ["date", "name"], properties: { date, name: { type: "string" } } },
             // NYSE holidays; extend the list in policy config each year.
             default: [
@@ -68,6 +75,7 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
         },
         earlyCloses: {
             type: "array",
+            description: "Early closes (YYYY-MM-DD, HH:MM): closeBufferMinutes are kept clear on each side of them.",
             items: { type: "object", required: ["date", "close"], properties: { date, close: clock } },
             default: [
                 { date: "2026-11-27", close: "13:00" },
@@ -75,9 +83,10 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
                 { date: "2027-11-26", close: "13:00" },
             ],
         },
-        closeBufferMinutes: { type: "integer", minimum: 0, default: 30 },
+        closeBufferMinutes: { type: "integer", minimum: 0, default: 30, description: "Minutes kept clear on each side of an early close." },
         emergencyOverride: {
             type: "object",
+            description: "Emergency override { reason (15+ characters), approvedBy, expiresAt (ISO 8601) }: until it expires, a change outside the window is logged as advisory instead of blocked.",
             required: ["reason", "approvedBy", "expiresAt"],
             properties: {
                 reason: { type: "string", minLength: 15 },

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { policies } from "../../policy/pack";
+import { withPolicyReference } from "../../tools/lib/policyCatalogue";
 import { repoRoot } from "../support/stackConfig";
 
 const policyDir = path.join(repoRoot, "policy");
@@ -57,6 +58,14 @@ describe("the policy pack as a whole", () => {
         const entry = fs.readFileSync(path.join(policyDir, "index.ts"), "utf8");
         assert.match(entry, /new PolicyPack\(packName, \{ enforcementLevel: packEnforcementLevel, policies \}\)/);
         assert.ok(fs.existsSync(path.join(policyDir, "tsconfig.json")));
+    });
+
+    it("is catalogued in docs/policies.md: a section per policy, and a generated reference that is up to date", () => {
+        const catalogue = fs.readFileSync(path.join(repoRoot, "docs", "policies.md"), "utf8");
+        for (const policy of policies) {
+            assert.ok(catalogue.includes(`\n### \`${policy.name}\`\n`), `docs/policies.md has no section for ${policy.name}`);
+        }
+        assert.equal(catalogue, withPolicyReference(catalogue, policies), "docs/policies.md is stale: run npm run docs");
     });
 
     it("ships a policy config per stack that the pack accepts", async () => {
