@@ -197,6 +197,33 @@ describe("in-process policy evaluator", () => {
         });
     });
 
+    describe("isolation", () => {
+        it("gives each policy its own copy of a resource: what one policy changes, the next does not see", async () => {
+            const seen: unknown[] = [];
+            const vandal = (name: string): ResourceValidationPolicy => ({
+                name,
+                description: "Mutates what it is given.",
+                validateResource: args => {
+                    seen.push(args.props.name);
+                    args.props.name = `changed by ${name}`;
+                },
+            });
+            const stackVandal = (name: string): StackValidationPolicy => ({
+                name,
+                description: "Mutates what it is given.",
+                validateStack: args => {
+                    const props = args.resources[0].props;
+                    seen.push(props.name);
+                    props.name = `changed by ${name}`;
+                },
+            });
+            const original = structuredClone(network.inputs);
+            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [network]);
+            assert.deepEqual(seen, ["backend", "backend", "backend", "backend"]);
+            assert.deepEqual(network.inputs, original);
+        });
+    });
+
     describe("stack policies", () => {
         it("see every resource's outputs with parents and dependencies linked", async () => {
             const parentUrn = urnOf("staging", "trading-platform:docker:HostNamespace", "ns");

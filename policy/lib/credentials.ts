@@ -50,12 +50,10 @@ export function mentionsPaper(name: string): boolean {
 
 /** Host of a URL-looking value, lower-cased; undefined when the value is not a URL. */
 export function hostOf(value: string): string | undefined {
-    try {
-        const url = new URL(value);
-        return url.hostname ? url.hostname.toLowerCase() : undefined;
-    } catch {
-        return undefined;
-    }
+    // canParse first: a throwing `new URL` per plain setting costs a stack trace each time.
+    if (!URL.canParse(value)) return undefined;
+    const hostname = new URL(value).hostname;
+    return hostname ? hostname.toLowerCase() : undefined;
 }
 
 /** True when `host` is `domain` or one of its sub-domains (so paper-api.x never matches api.x). */

@@ -204,8 +204,9 @@ export async function evaluatePolicies(
     const remediations: PolicyRemediation[] = [];
     const counts = { resources: resources.length, policies: pack.policies.length, validationsRun: 0, notApplicable: 0 };
     const getConfigFor = (name: string) => () => structuredClone(config[name]?.properties ?? {});
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
     const providerOf = (urn?: string) => {
-        const provider = urn ? resources.find(r => r.urn === urn) : undefined;
+        const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(provider.inputs) } : undefined;
     };
 
@@ -245,7 +246,7 @@ export async function evaluatePolicies(
             if (pulumiType && pulumiType !== resource.type) continue;
             try {
                 const result = await policy.remediateResource(
-                    resourceArgs(resource, unknownCheckingProxy(structuredClone(props)), getConfigFor(policy.name), providerOf(resource.provider)),
+                    resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), getConfigFor(policy.name), providerOf(resource.provider)),
                 );
                 if (result) {
                     props = unproxy(result);
@@ -284,7 +285,7 @@ export async function evaluatePolicies(
                 try {
                     counts.validationsRun++;
                     await validation(
-                        resourceArgs(resource, unknownCheckingProxy(structuredClone(props)), getConfigFor(policy.name), providerOf(resource.provider)),
+                        resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), getConfigFor(policy.name), providerOf(resource.provider)),
                         report,
                     );
                 } catch (e) {
@@ -366,19 +367,25 @@ function resourceArgs(
 /** Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects. */
 function stackView(resources: EvaluatedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
+    const resourceByUrn = new Map(resources.map(r => [r.urn, r]));
     const views = resources.map(r => {
-        const props = unknownCheckingProxy(structuredClone(r.outputs));
+        // Each policy sees its own copy of every resource, as the engine deserializes one per policy;
+        // it is made when the policy first reads it, since most stack policies look at few resources.
+        let props: Record<string, unknown> | undefined;
+        const propsOf = () => (props ??= unknownCheckingProxy(freshCopy(r.outputs)));
         const isType = (cls: unknown) => getPulumiType(cls) === r.type;
         const view = {
             type: r.type,
-            props,
+            get props() {
+                return propsOf();
+            },
             urn: r.urn,
             name: r.name,
             opts: optionsOf(r),
             dependencies: [] as PolicyResource[],
             propertyDependencies: {} as Record<string, PolicyResource[]>,
             isType,
-            asType: (cls: unknown) => (isType(cls) ? props : undefined),
+            asType: (cls: unknown) => (isType(cls) ? propsOf() : undefined),
         } as unknown as PolicyResource;
         byUrn.set(r.urn, view);
         return view;
@@ -386,7 +393,7 @@ function stackView(resources: EvaluatedResource[]): PolicyResource[] {
     resources.forEach((r, i) => {
         const view = views[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
         if (r.parent && byUrn.has(r.parent)) view.parent = byUrn.get(r.parent);
-        const provider = r.provider ? resources.find(p => p.urn === r.provider) : undefined;
+        const provider = r.provider ? resourceByUrn.get(r.provider) : undefined;
         if (provider) view.provider = { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(provider.outputs) };
         view.dependencies = (r.dependencies ?? []).map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
@@ -394,6 +401,20 @@ function stackView(resources: EvaluatedResource[]): PolicyResource[] {
         }
     });
     return views;
+}
+
+/**
+ * A deep copy of resource data, as the engine's deserialization gives each policy. Plain data (what
+ * the mock runtime and manifests produce) is copied directly, several times faster than
+ * structuredClone; anything else falls back to it.
+ */
+function freshCopy<T>(value: T): T {
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) return value.map(freshCopy) as T;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = freshCopy((value as Record<string, unknown>)[key]);
+    return copy as T;
 }
 
 /** A remediation may return the proxied props it was given, modified: copy them back to plain data. */
