@@ -22,6 +22,12 @@ export function runTool(tool: "plan" | "policy" | "promotionGate", args: string[
     });
 }
 
+const created: string[] = [];
+// Removed when the test process ends, so runs leave nothing behind in the temp directory.
+process.once("exit", () => created.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
 export function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "trading-platform-test-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trading-platform-test-"));
+    created.push(dir);
+    return dir;
 }
