@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { GhcrImage } from "../components/ghcrImage";
 import { StackConfig } from "./config";
 import { EksServiceName } from "./config/images";
@@ -21,4 +22,20 @@ export function declareImages(config: StackConfig): Partial<Record<EksServiceNam
         });
     }
     return images;
+}
+
+/**
+ * Every image reference the stack runs, sorted: the Docker host's containers, and on EKS each colour's
+ * image, or for a service this stack builds the digest it pushed (its pods run the CI tag of that
+ * push). The promotion gate compares production's list with staging's.
+ */
+export function deployedImages(config: StackConfig, images: Partial<Record<EksServiceName, GhcrImage>>): pulumi.Output<string[]> {
+    const references: pulumi.Input<string>[] = Object.values(config.dockerHost.services).map(service => service.image);
+    for (const [name, service] of Object.entries(config.deployments.services) as [EksServiceName, NonNullable<(typeof config.deployments.services)[EksServiceName]>][]) {
+        const built = images[name];
+        if (built) references.push(built.pinnedReference);
+        else if (service.image) references.push(service.image);
+        for (const image of Object.values(service.blueGreen?.images ?? {})) if (image) references.push(image);
+    }
+    return pulumi.all(references).apply(all => [...new Set(all)].sort());
 }

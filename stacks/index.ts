@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
-import { declareImages } from "./images";
+import { declareImages, deployedImages as imagesRun } from "./images";
 import { declareKubernetes } from "./kubernetes";
 
 const config = loadStackConfig();
@@ -21,4 +21,6 @@ export const oidcProviderArn = kubernetes.platform.oidcProviderArn;
 export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.services).map(([name, service]) => [name, service.weights]));
 /** What this stack pushed, by service: the references production pins when it promotes (staging only). */
 export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));
+/** Every image this stack runs: production promotes only images staging runs (npm run promotion-gate). */
+export const deployedImages = imagesRun(config, images);
 export const githubEnvironment = delivery.environment.environmentName;

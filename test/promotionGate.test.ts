@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { stagingGateProblem, StackUpdate } from "../tools/lib/promotionGate";
+import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../tools/lib/promotionGate";
+import { planStack } from "../tools/lib/planStack";
 import { runTool, tempDir } from "./support/cli";
 
 const sha = "9f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6";
@@ -32,5 +33,63 @@ describe("promotion gate", () => {
         assert.equal(shut.code, 1);
         assert.match(shut.stderr, /^Promotion refused: staging's last successful update \(version 42\) ran 9f1c2d3.*Fix: /);
         assert.equal(usage.code, 2);
+    });
+
+    describe("images", () => {
+        const image = (name: string, digit: string) => `ghcr.io/synaptic-platform/synaptictrading/${name}@sha256:${digit.repeat(64)}`;
+        const active = image("api", "1");
+        const candidate = image("api", "2");
+
+        it("lets production run an image staging runs, or one production already runs", () => {
+            assert.deepEqual(unprovenImages([active, candidate], [candidate], [active]), []);
+            // The first release: production runs nothing yet.
+            assert.deepEqual(unprovenImages([candidate], [candidate], []), []);
+        });
+
+        it("names every image neither stack runs", () => {
+            const stray = image("worker", "3");
+            assert.deepEqual(unprovenImages([active, candidate, stray], [image("api", "4")], [active]), [candidate, stray]);
+        });
+
+        it("reads deployedImages from stack outputs and from a plan, and no outputs as none", () => {
+            assert.deepEqual(deployedImagesOf({ deployedImages: [active], clusterName: "x" }, "outputs.json"), [active]);
+            assert.deepEqual(deployedImagesOf({ kind: "trading-platform/plan", outputs: { deployedImages: [candidate] } }, "plan.json"), [candidate]);
+            assert.deepEqual(deployedImagesOf({}, "outputs.json"), []);
+            assert.throws(() => deployedImagesOf({ clusterName: "x" }, "outputs.json"), /^Error: outputs\.json: expected deployedImages, a list of image references; found no deployedImages$/);
+            assert.throws(() => deployedImagesOf([active], "outputs.json"), /outputs\.json: expected stack outputs \(a JSON object\)/);
+        });
+
+        it("gates the committed production plan: its images are the config's digests, refused until staging runs the new ones", async () => {
+            const { document } = await planStack({ stack: "production" });
+            const planned = document.outputs.deployedImages as string[];
+            assert.ok(planned.length >= 9 && planned.every(i => /^ghcr\.io\/synaptic-platform\/.+@sha256:[0-9a-f]{64}$/.test(i)), JSON.stringify(planned));
+            const dir = tempDir();
+            const files = {
+                history: path.join(dir, "history.json"),
+                plan: path.join(dir, "production-plan.json"),
+                stagingRuns: path.join(dir, "staging-outputs.json"),
+                stagingMissesOne: path.join(dir, "staging-outputs-old.json"),
+                productionNone: path.join(dir, "production-outputs.json"),
+            };
+            fs.writeFileSync(files.history, JSON.stringify([update(sha)]));
+            fs.writeFileSync(files.plan, JSON.stringify(document));
+            fs.writeFileSync(files.stagingRuns, JSON.stringify({ deployedImages: planned, imageDigests: {} }));
+            fs.writeFileSync(files.stagingMissesOne, JSON.stringify({ deployedImages: planned.slice(1) }));
+            fs.writeFileSync(files.productionNone, "{}");
+            const gate = (staging: string, ...more: string[]) =>
+                runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.plan, "--staging-outputs", staging, ...more]);
+            const [open, shut, incomplete] = await Promise.all([
+                gate(files.stagingRuns, "--production-outputs", files.productionNone),
+                gate(files.stagingMissesOne, "--production-outputs", files.productionNone),
+                runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.plan]),
+            ]);
+            assert.equal(open.code, 0, open.stderr);
+            assert.match(open.stdout, new RegExp(`Every image production would run \\(${planned.length}\\) is one staging runs`));
+            assert.equal(shut.code, 1, shut.stdout);
+            assert.equal(shut.stderr.split("\n")[1], `  ${planned[0]}`);
+            assert.match(shut.stderr, /^Promotion refused: production would run 1 image\(s\) that staging does not run.*\n.*\nFix: promote only digests from staging's outputs/);
+            assert.equal(incomplete.code, 2);
+            assert.match(incomplete.stderr, /--plan and --staging-outputs go together/);
+        });
     });
 });

@@ -119,17 +119,21 @@ describe("workflows", () => {
             assert.deepEqual([up.with?.command, up.with?.["stack-name"], up.with?.policyPacks, up.with?.policyPackConfigs], ["up", "staging", "policy", "policy/config/staging.json"]);
         });
 
-        it("brings production up on a v* tag, only once staging runs the commit, inside the window, with the pack enforced", () => {
+        it("brings production up on a v* tag, only once staging runs the commit and its images, inside the window, with the pack enforced", () => {
             const job = promote.jobs.production;
             assert.equal(job.if, "startsWith(github.ref, 'refs/tags/v')");
             assert.equal(job.environment, "production");
             assert.equal(job.concurrency?.["cancel-in-progress"], false);
             const names = job.steps.map(s => s.name ?? s.uses ?? s.run);
-            const gate = names.indexOf("Staging runs this commit");
+            const gate = names.indexOf("Staging runs this commit and every image production would run");
             const window = names.indexOf("Inside the deployment window");
             const up = job.steps.findIndex(s => s.with?.command === "up");
             assert.ok(gate >= 0 && gate < window && window < up, `order: ${names.join(" | ")}`);
             assert.match(job.steps[gate].run ?? "", /npm run --silent promotion-gate -- --history .* --sha "\$GITHUB_SHA"/);
+            const gateScript = (job.steps[gate].run ?? "").replace(/\\\n\s*/g, "");
+            assert.match(gateScript, /pulumi stack output --stack staging --json > "\$RUNNER_TEMP\/staging-outputs\.json"/);
+            assert.match(gateScript, /npm run --silent plan -- --stack production --json "\$RUNNER_TEMP\/production-plan\.json"/);
+            assert.match(gateScript, /--plan "\$RUNNER_TEMP\/production-plan\.json" --staging-outputs "\$RUNNER_TEMP\/staging-outputs\.json" --production-outputs/);
             for (const step of [job.steps[window], job.steps[up]]) {
                 assert.equal(step.with?.["stack-name"], "production");
                 assert.equal(step.with?.policyPacks, "policy");

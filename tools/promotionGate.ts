@@ -1,28 +1,73 @@
-// npm run promotion-gate -- --history FILE --sha SHA
-// Exit 0 when staging's last successful update ran SHA, 1 when it did not, 2 on usage errors.
-// FILE is the output of `pulumi stack history --stack staging --json`.
+// npm run promotion-gate -- --history FILE --sha SHA [--plan FILE --staging-outputs FILE [--production-outputs FILE]]
+// Exit 0 when production may be promoted, 1 when it may not, 2 on usage errors.
+//   --history             `pulumi stack history --stack staging --json`: staging's last successful update ran SHA
+//   --plan                the offline plan of production at SHA (`npm run plan -- --stack production --json`)
+//   --staging-outputs     `pulumi stack output --stack staging --json`
+//   --production-outputs  `pulumi stack output --stack production --json` (omit, or `{}`, before the first up)
+// With --plan, every image production would run must be one staging runs or production already runs.
 import * as fs from "fs";
 import { EXIT, parseCli, runCli } from "./lib/cli";
-import { stagingGateProblem, StackUpdate } from "./lib/promotionGate";
+import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "./lib/promotionGate";
 import { UsageError } from "./lib/stackFiles";
 
-const usage = "Usage: npm run promotion-gate -- --history FILE --sha SHA   (FILE: pulumi stack history --stack staging --json)";
+const usage =
+    "Usage: npm run promotion-gate -- --history FILE --sha SHA [--plan FILE --staging-outputs FILE [--production-outputs FILE]]\n" +
+    "  --history: pulumi stack history --stack staging --json; --plan: npm run plan -- --stack production --json;\n" +
+    "  --staging-outputs / --production-outputs: pulumi stack output --stack <stack> --json";
+
+function readJson(file: string, what: string): unknown {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new UsageError(`${file} is not ${what}: ${(e as Error).message}`);
+    }
+}
+
+function imagesIn(file: string, what: string): string[] {
+    try {
+        return deployedImagesOf(readJson(file, what), file);
+    } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError((e as Error).message);
+    }
+}
 
 void runCli(usage, async () => {
-    const { values } = parseCli(process.argv.slice(2), { history: { type: "string" }, sha: { type: "string" } });
+    const { values } = parseCli(process.argv.slice(2), {
+        history: { type: "string" },
+        sha: { type: "string" },
+        plan: { type: "string" },
+        "staging-outputs": { type: "string" },
+        "production-outputs": { type: "string" },
+    });
     if (!values.history || !values.sha) throw new UsageError("--history and --sha are required");
-    let history: StackUpdate[];
-    try {
-        history = JSON.parse(fs.readFileSync(values.history, "utf8")) as StackUpdate[];
-    } catch (e) {
-        throw new UsageError(`${values.history} is not stack history JSON: ${(e as Error).message}`);
-    }
+    if (Boolean(values.plan) !== Boolean(values["staging-outputs"])) throw new UsageError("--plan and --staging-outputs go together");
+    const history = readJson(values.history, "stack history JSON");
     if (!Array.isArray(history)) throw new UsageError(`${values.history} is not a JSON array of updates`);
-    const problem = stagingGateProblem(history, values.sha);
+
+    const problem = stagingGateProblem(history as StackUpdate[], values.sha);
     if (problem) {
         process.stderr.write(`Promotion refused: ${problem}. Fix: let the staging deploy of this commit finish (push to main), then re-run this job.\n`);
         return EXIT.violations;
     }
-    process.stdout.write(`Staging runs ${values.sha}: production may be promoted.\n`);
+    process.stdout.write(`Staging runs ${values.sha}.\n`);
+
+    if (values.plan && values["staging-outputs"]) {
+        const candidate = imagesIn(values.plan, "a plan JSON");
+        const staging = imagesIn(values["staging-outputs"], "stack outputs JSON");
+        const production = values["production-outputs"] ? imagesIn(values["production-outputs"], "stack outputs JSON") : [];
+        const unproven = unprovenImages(candidate, staging, production);
+        if (unproven.length > 0) {
+            process.stderr.write(
+                `Promotion refused: production would run ${unproven.length} image(s) that staging does not run and production does not already run:\n` +
+                    unproven.map(image => `  ${image}\n`).join("") +
+                    "Fix: promote only digests from staging's outputs (pulumi stack output imageDigests --stack staging, or deployedImages) " +
+                    "into Pulumi.production.yaml, after staging has run them.\n",
+            );
+            return EXIT.violations;
+        }
+        process.stdout.write(`Every image production would run (${candidate.length}) is one staging runs or production already runs.\n`);
+    }
+    process.stdout.write("Production may be promoted.\n");
     return EXIT.passed;
 });

@@ -19,3 +19,34 @@ export function stagingGateProblem(history: StackUpdate[], sha: string): string 
     if (head !== sha) return `staging's last successful update (version ${last.version ?? "?"}) ran ${head}, not ${sha}`;
     return undefined;
 }
+
+/**
+ * The images production would run that neither staging runs nor production already runs: a digest
+ * may reach production only after staging ran it. Production's own images stay allowed, so the
+ * active colour of a blue-green service, promoted in an earlier release, never blocks the next step.
+ */
+export function unprovenImages(candidate: string[], stagingRuns: string[], productionRuns: string[]): string[] {
+    const proven = new Set([...stagingRuns, ...productionRuns]);
+    return candidate.filter(image => !proven.has(image));
+}
+
+/**
+ * The `deployedImages` output of a stack, from `pulumi stack output --json` (an object of outputs) or
+ * from a plan written by `npm run plan -- --json` (its `outputs`). A stack that was never brought up
+ * has no outputs: `{}` reads as no images. Throws with what was found when the list is not there.
+ */
+export function deployedImagesOf(document: unknown, source: string): string[] {
+    const outputs =
+        document !== null && typeof document === "object" && (document as { kind?: unknown }).kind === "trading-platform/plan"
+            ? (document as { outputs?: unknown }).outputs
+            : document;
+    if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs)) {
+        throw new Error(`${source}: expected stack outputs (a JSON object); found ${JSON.stringify(outputs)}`);
+    }
+    const images = (outputs as Record<string, unknown>).deployedImages;
+    if (images === undefined && Object.keys(outputs).length === 0) return [];
+    if (!Array.isArray(images) || !images.every(i => typeof i === "string")) {
+        throw new Error(`${source}: expected deployedImages, a list of image references; found ${JSON.stringify(images) ?? "no deployedImages"}`);
+    }
+    return images;
+}
