@@ -58,6 +58,17 @@ describe("the committed stacks", () => {
         assert.throws(() => validateKubernetesObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { selector: {}, template: { spec: { containers: [{ image: "x" }] } } } }), /containers\/0 must have required property name/);
     });
 
+    it("production's deployedImages output lists exactly the images its containers and Deployments run", () => {
+        const resources = plans.production.resources;
+        const run = new Set([
+            ...resources.filter(r => r.type === "docker:index/container:Container").map(r => r.inputs.image as string),
+            ...resources
+                .filter(r => r.type === "kubernetes:apps/v1:Deployment")
+                .map(r => ((r.inputs.spec as any).template.spec.containers[0].image as string)), // eslint-disable-line @typescript-eslint/no-explicit-any
+        ]);
+        assert.deepEqual(plans.production.outputs.deployedImages, [...run].sort());
+    });
+
     it("staging builds every service image; production builds none and pins digests", () => {
         const builds = (stack: string) => plans[stack].resources.filter(r => r.type === "docker-build:index:Image").map(r => r.name);
         assert.deepEqual(builds("staging").sort(), ["api", "fix-gateway", "websocket", "worker"]);
