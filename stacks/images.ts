@@ -29,7 +29,7 @@ export function declareImages(config: StackConfig): Partial<Record<EksServiceNam
  * image, or for a service this stack builds the digest it pushed (its pods run the CI tag of that
  * push). The promotion gate compares production's list with staging's.
  */
-export function deployedImages(config: StackConfig, images: Partial<Record<EksServiceName, GhcrImage>>): pulumi.Output<string[]> {
+export function deployedImageReferences(config: StackConfig, images: Partial<Record<EksServiceName, GhcrImage>>): pulumi.Output<string[]> {
     const references: pulumi.Input<string>[] = Object.values(config.dockerHost.services).map(service => service.image);
     for (const [name, service] of Object.entries(config.deployments.services) as [EksServiceName, NonNullable<(typeof config.deployments.services)[EksServiceName]>][]) {
         const built = images[name];

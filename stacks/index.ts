@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
-import { declareImages, deployedImages as imagesRun } from "./images";
+import { declareImages, deployedImageReferences } from "./images";
 import { declareKubernetes } from "./kubernetes";
 
 const config = loadStackConfig();
@@ -22,5 +22,5 @@ export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.servi
 /** What this stack pushed, by service: the references production pins when it promotes (staging only). */
 export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));
 /** Every image this stack runs: production promotes only images staging runs (npm run promotion-gate). */
-export const deployedImages = imagesRun(config, images);
+export const deployedImages = deployedImageReferences(config, images);
 export const githubEnvironment = delivery.environment.environmentName;
