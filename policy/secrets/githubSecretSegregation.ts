@@ -26,22 +26,22 @@ export const githubSecretSegregation: ResourceValidationPolicy = {
             const who = describeGithubEnvironment(secret.environment, secret.repository);
             const name = text(secret.secretName);
             const label = name ? `secret ${name}` : `secret "${args.name}" (no secretName)`;
+            // Names first: the value of a secret can be unknown (a plan re-checked without its secrets),
+            // and reading it then ends this validation with the engine's "can't run during preview" note.
+            if (environment === "staging" && mentionsLive(name)) {
+                reportViolation(`${who}: ${label} names a live credential. Fix: staging holds paper/sandbox credentials only; store the paper key under a paper name (e.g. PAPER_API_KEY) and delete this secret.`);
+            }
+            if (environment === "production" && mentionsPaper(name)) {
+                reportViolation(`${who}: ${label} names a paper/sandbox credential. Fix: production holds live credentials only; store the live key under a live name (e.g. LIVE_API_KEY) and delete this secret.`);
+            }
+            if (environment === "other") return;
             // The value is read for its shape only: no message quotes it.
             const value = text(secret.value);
-            if (environment === "staging") {
-                if (mentionsLive(name)) {
-                    reportViolation(`${who}: ${label} names a live credential. Fix: staging holds paper/sandbox credentials only; store the paper key under a paper name (e.g. PAPER_API_KEY) and delete this secret.`);
-                }
-                if (looksLikeLiveAlpacaKey(name, value)) {
-                    reportViolation(`${who}: ${label} holds a value shaped like an Alpaca live key id (AK…). Fix: staging holds paper/sandbox credentials only; store a paper key (PK…) instead and rotate the live key.`);
-                }
-            } else if (environment === "production") {
-                if (mentionsPaper(name)) {
-                    reportViolation(`${who}: ${label} names a paper/sandbox credential. Fix: production holds live credentials only; store the live key under a live name (e.g. LIVE_API_KEY) and delete this secret.`);
-                }
-                if (alpacaPaperKeyId.test(value)) {
-                    reportViolation(`${who}: ${label} holds a value shaped like an Alpaca paper key id (PK…). Fix: production trades live; store the live key (AK…) instead.`);
-                }
+            if (environment === "staging" && looksLikeLiveAlpacaKey(name, value)) {
+                reportViolation(`${who}: ${label} holds a value shaped like an Alpaca live key id (AK…). Fix: staging holds paper/sandbox credentials only; store a paper key (PK…) instead and rotate the live key.`);
+            }
+            if (environment === "production" && alpacaPaperKeyId.test(value)) {
+                reportViolation(`${who}: ${label} holds a value shaped like an Alpaca paper key id (PK…). Fix: production trades live; store the live key (AK…) instead.`);
             }
         }),
         validateResourceOfType(github.ActionsEnvironmentVariable, (variable, args, reportViolation) => {

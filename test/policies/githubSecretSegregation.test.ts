@@ -9,6 +9,7 @@ import {
     LIVE_KEY_ID,
     PAPER_KEY_ID,
 } from "../support/githubFixtures";
+import { UNKNOWN } from "../../tools/lib/propertyValues";
 import { evaluateOne, resourceOf, violationsOf } from "../support/policyHarness";
 
 describe("policy github-secret-segregation", () => {
@@ -39,6 +40,16 @@ describe("policy github-secret-segregation", () => {
         assert.equal(rest.length, 0);
         assert.match(message, /secret BROKER_KEY holds a value shaped like an Alpaca live key id/);
         assert.ok(!message.includes(aws));
+    });
+
+    it("judges a secret's name even when its value is unknown (a plan re-checked without secrets)", async () => {
+        const result = await evaluateOne(githubSecretSegregation, [environmentSecret("staging", "LIVE_API_KEY", { value: UNKNOWN })]);
+        assert.deepEqual(
+            result.violations.map(v => [v.enforcementLevel, v.previewUnknown ?? false]),
+            [["mandatory", false], ["advisory", true]],
+        );
+        assert.match(result.violations[0].detail, /secret LIVE_API_KEY names a live credential/);
+        assert.match(result.violations[1].detail, /can't run policy 'github-secret-segregation' .* during preview: string value at \.value can't be known during preview/);
     });
 
     it("fails a production secret named as a paper or sandbox credential", async () => {
