@@ -224,6 +224,34 @@ describe("in-process policy evaluator", () => {
         });
     });
 
+    describe("provider isolation", () => {
+        it("gives each policy its own copy of a resource's provider too", async () => {
+            const provider = resourceOf("staging", "pulumi:providers:docker", "host", { host: "ssh://deploy@host" });
+            const container = { ...dockerContainer("staging"), provider: provider.urn };
+            const seen: unknown[] = [];
+            const vandal = (name: string): ResourceValidationPolicy => ({
+                name,
+                description: "Mutates its provider.",
+                validateResource: validateResourceOfType(docker.Container, (_, args) => {
+                    seen.push(args.provider?.props.host);
+                    if (args.provider) args.provider.props.host = `changed by ${name}`;
+                }),
+            });
+            const stackVandal = (name: string): StackValidationPolicy => ({
+                name,
+                description: "Mutates its provider.",
+                validateStack: args => {
+                    const props = args.resources.find(r => r.provider)?.provider?.props;
+                    seen.push(props?.host);
+                    if (props) props.host = `changed by ${name}`;
+                },
+            });
+            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [provider, container]);
+            assert.deepEqual(seen, Array(4).fill("ssh://deploy@host"));
+            assert.equal(provider.inputs.host, "ssh://deploy@host");
+        });
+    });
+
     describe("stack policies", () => {
         it("see every resource's outputs with parents and dependencies linked", async () => {
             const parentUrn = urnOf("staging", "trading-platform:docker:HostNamespace", "ns");

@@ -207,7 +207,7 @@ export async function evaluatePolicies(
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const providerOf = (urn?: string) => {
         const provider = urn ? byUrn.get(urn) : undefined;
-        return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(provider.inputs) } : undefined;
+        return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
     };
 
     const reporterFor = (policy: Policy, level: ReportedLevel, defaultUrn?: string): ReportViolation => (message, urn) => {
@@ -314,7 +314,7 @@ export async function evaluatePolicies(
             try {
                 counts.validationsRun++;
                 await policy.validateStack(
-                    { resources: stackView(resources), getConfig: getConfigFor(policy.name), notApplicable: throwNotApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
+                    { resources: stackView(resources, byUrn), getConfig: getConfigFor(policy.name), notApplicable: throwNotApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
                     reporterFor(policy, level),
                 );
             } catch (e) {
@@ -365,9 +365,8 @@ function resourceArgs(
 }
 
 /** Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects. */
-function stackView(resources: EvaluatedResource[]): PolicyResource[] {
+function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<string, EvaluatedResource>): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
-    const resourceByUrn = new Map(resources.map(r => [r.urn, r]));
     const views = resources.map(r => {
         // Each policy sees its own copy of every resource, as the engine deserializes one per policy;
         // it is made when the policy first reads it, since most stack policies look at few resources.
@@ -394,7 +393,7 @@ function stackView(resources: EvaluatedResource[]): PolicyResource[] {
         const view = views[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
         if (r.parent && byUrn.has(r.parent)) view.parent = byUrn.get(r.parent);
         const provider = r.provider ? resourceByUrn.get(r.provider) : undefined;
-        if (provider) view.provider = { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(provider.outputs) };
+        if (provider) view.provider = { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
         view.dependencies = (r.dependencies ?? []).map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
             view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
