@@ -51,9 +51,8 @@ describe("promotion gate", () => {
             assert.deepEqual(unprovenImages([active, candidate, stray], [image("api", "4")], [active]), [candidate, stray]);
         });
 
-        it("reads deployedImages from stack outputs and from a plan, and no outputs as none", () => {
+        it("reads deployedImages from stack outputs, and no outputs as none", () => {
             assert.deepEqual(deployedImagesOf({ deployedImages: [active], clusterName: "x" }, "outputs.json"), [active]);
-            assert.deepEqual(deployedImagesOf({ kind: "trading-platform/plan", outputs: { deployedImages: [candidate] } }, "plan.json"), [candidate]);
             assert.deepEqual(deployedImagesOf({}, "outputs.json"), []);
             assert.throws(() => deployedImagesOf({ clusterName: "x" }, "outputs.json"), /^Error: outputs\.json: expected deployedImages, a list of image references; found no deployedImages$/);
             assert.throws(() => deployedImagesOf([active], "outputs.json"), /outputs\.json: expected stack outputs \(a JSON object\)/);
@@ -78,10 +77,11 @@ describe("promotion gate", () => {
             fs.writeFileSync(files.productionNone, "{}");
             const gate = (staging: string, ...more: string[]) =>
                 runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.plan, "--staging-outputs", staging, ...more]);
-            const [open, shut, incomplete] = await Promise.all([
+            const [open, shut, incomplete, notAPlan] = await Promise.all([
                 gate(files.stagingRuns, "--production-outputs", files.productionNone),
                 gate(files.stagingMissesOne, "--production-outputs", files.productionNone),
                 runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.plan]),
+                runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.stagingRuns, "--staging-outputs", files.stagingRuns]),
             ]);
             assert.equal(open.code, 0, open.stderr);
             assert.match(open.stdout, new RegExp(`Every image production would run \\(${planned.length}\\) is one staging runs`));
@@ -90,6 +90,9 @@ describe("promotion gate", () => {
             assert.match(shut.stderr, /^Promotion refused: production would run 1 image\(s\) that staging does not run.*\n.*\nFix: promote only digests from staging's outputs/);
             assert.equal(incomplete.code, 2);
             assert.match(incomplete.stderr, /--plan and --staging-outputs go together/);
+            // Stack outputs are not a plan: the gate reads --plan as plan and policy check do.
+            assert.equal(notAPlan.code, 2);
+            assert.match(notAPlan.stderr, /staging-outputs\.json is not a plan of schemaVersion 1 \(found kind undefined, schemaVersion undefined\)/);
         });
     });
 });

@@ -2,7 +2,7 @@
 // Runs the stack's program offline, evaluates the policy pack, prints the summary. Exit 0 passed,
 // 1 mandatory violations or policy errors, 2 bad config or usage.
 import { emitReports, parseCli, runCli } from "./lib/cli";
-import { resourcesFromPlan } from "./lib/manifests";
+import { readPlanDocument } from "./lib/manifests";
 import { diffPlans } from "./lib/planDiff";
 import { planStack } from "./lib/planStack";
 import { UsageError } from "./lib/stackFiles";
@@ -22,7 +22,7 @@ void runCli(usage, async () => {
     });
     if (!values.stack) throw new UsageError("--stack is required");
     // Read the base first: a bad --diff is a usage error, found before the program runs.
-    const base = values.diff ? resourcesFromPlan(values.diff).document : undefined;
+    const base = values.diff ? readPlanDocument(values.diff) : undefined;
     const { document } = await planStack({ stack: values.stack, policyConfigFile: values["policy-config"], stackFile: values["stack-file"] });
     if (base) {
         if (base.stack !== document.stack) throw new UsageError(`--diff compares plans of one stack: ${values.diff} is a plan of "${base.stack}", not "${document.stack}"`);

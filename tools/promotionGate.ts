@@ -7,6 +7,7 @@
 // With --plan, every image production would run must be one staging runs or production already runs.
 import * as fs from "fs";
 import { EXIT, parseCli, runCli } from "./lib/cli";
+import { readPlanDocument } from "./lib/manifests";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "./lib/promotionGate";
 import { UsageError } from "./lib/stackFiles";
 
@@ -23,11 +24,11 @@ function readJson(file: string, what: string): unknown {
     }
 }
 
-function imagesIn(file: string, what: string): string[] {
+/** The deployedImages of stack outputs read from `file`; a usage error when they are not there. */
+function imagesIn(file: string, outputs: unknown): string[] {
     try {
-        return deployedImagesOf(readJson(file, what), file);
+        return deployedImagesOf(outputs, file);
     } catch (e) {
-        if (e instanceof UsageError) throw e;
         throw new UsageError((e as Error).message);
     }
 }
@@ -53,9 +54,11 @@ void runCli(usage, async () => {
     process.stdout.write(`Staging runs ${values.sha}.\n`);
 
     if (values.plan && values["staging-outputs"]) {
-        const candidate = imagesIn(values.plan, "a plan JSON");
-        const staging = imagesIn(values["staging-outputs"], "stack outputs JSON");
-        const production = values["production-outputs"] ? imagesIn(values["production-outputs"], "stack outputs JSON") : [];
+        const candidate = imagesIn(values.plan, readPlanDocument(values.plan).outputs);
+        const stagingFile = values["staging-outputs"];
+        const staging = imagesIn(stagingFile, readJson(stagingFile, "stack outputs JSON"));
+        const productionFile = values["production-outputs"];
+        const production = productionFile ? imagesIn(productionFile, readJson(productionFile, "stack outputs JSON")) : [];
         const unproven = unprovenImages(candidate, staging, production);
         if (unproven.length > 0) {
             process.stderr.write(

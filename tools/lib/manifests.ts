@@ -38,21 +38,27 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
     return resources;
 }
 
-/**
- * Reads a plan written by `plan --json` back into resources. What the plan redacted cannot be known
- * any more: secret and unknown paths become unknowns, so a policy that needs them reports that it
- * can't run, as it would during a preview.
- */
-export function resourcesFromPlan(file: string): { document: PlanDocument; resources: PlannedResource[] } {
+/** A plan written by `plan --json`, as it was written; a usage error for anything else. */
+export function readPlanDocument(file: string): PlanDocument {
     let document: PlanDocument;
     try {
         document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
     } catch (e) {
         throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
     }
-    if (document.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
-        throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document.kind)}, schemaVersion ${String(document.schemaVersion)})`);
+    if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
+        throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
     }
+    return document;
+}
+
+/**
+ * Reads a plan written by `plan --json` back into resources. What the plan redacted cannot be known
+ * any more: secret and unknown paths become unknowns, so a policy that needs them reports that it
+ * can't run, as it would during a preview.
+ */
+export function resourcesFromPlan(file: string): { document: PlanDocument; resources: PlannedResource[] } {
+    const document = readPlanDocument(file);
     const resources = document.resources.map(r => {
         const inputs = restoreUnknowns(structuredClone(r.inputs)) as Record<string, unknown>;
         for (const p of r.secretPaths) setPath(inputs, p, UNKNOWN);

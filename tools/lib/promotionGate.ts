@@ -31,15 +31,11 @@ export function unprovenImages(candidate: string[], stagingRuns: string[], produ
 }
 
 /**
- * The `deployedImages` output of a stack, from `pulumi stack output --json` (an object of outputs) or
- * from a plan written by `npm run plan -- --json` (its `outputs`). A stack that was never brought up
- * has no outputs: `{}` reads as no images. Throws with what was found when the list is not there.
+ * The `deployedImages` output of a stack, from its outputs: `pulumi stack output --json`, or the
+ * `outputs` of a plan written by `npm run plan -- --json`. A stack that was never brought up has no
+ * outputs: `{}` reads as no images. Throws with what was found when the list is not there.
  */
-export function deployedImagesOf(document: unknown, source: string): string[] {
-    const outputs =
-        document !== null && typeof document === "object" && (document as { kind?: unknown }).kind === "trading-platform/plan"
-            ? (document as { outputs?: unknown }).outputs
-            : document;
+export function deployedImagesOf(outputs: unknown, source: string): string[] {
     if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs)) {
         throw new Error(`${source}: expected stack outputs (a JSON object); found ${JSON.stringify(outputs)}`);
     }
