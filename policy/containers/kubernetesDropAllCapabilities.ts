@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
-import { listOf, showValue } from "../lib/kubernetesSecurity";
+import { listOf } from "../lib/kubernetesSecurity";
+import { showValue } from "../lib/report";
 
 /** The one capability the Pod Security "restricted" profile lets a container add back. */
 const ALLOWED_ADD = "NET_BIND_SERVICE";

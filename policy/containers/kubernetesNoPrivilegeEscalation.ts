@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
-import { showValue } from "../lib/kubernetesSecurity";
+import { showValue } from "../lib/report";
 
 export const kubernetesNoPrivilegeEscalation: ResourceValidationPolicy = {
     name: "kubernetes-no-privilege-escalation",

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { showValue } from "../lib/kubernetesSecurity";
+import { showValue } from "../lib/report";
 
 /** An IntOrString rollout bound (`1`, `"1"`, `"25%"`) as a number, or undefined when it is neither. */
 function amountOf(value: unknown): number | undefined {

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forEachWorkload } from "../lib/kubernetes";
-import { listOf, showValue } from "../lib/kubernetesSecurity";
+import { listOf } from "../lib/kubernetesSecurity";
+import { showValue } from "../lib/report";
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
 /** Kinds with a replica count; a DaemonSet runs one pod per node, a Job or CronJob to completion. */

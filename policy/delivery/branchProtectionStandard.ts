@@ -1,6 +1,7 @@
 import * as github from "@pulumi/github";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { classicBranchOf, describeRuleset, ProtectedBranch, records, rulesetBranchesOf, RulesetProps, shown, strings, text } from "../lib/github";
+import { classicBranchOf, describeRuleset, ProtectedBranch, records, rulesetBranchesOf, RulesetProps, strings, text } from "../lib/github";
+import { showValue } from "../lib/report";
 
 interface BranchStandardConfig {
     requiredChecks: string[];
@@ -23,12 +24,12 @@ function pullRequestProblems(
     const problems: string[] = [];
     const approvals = settings[fields.approvals];
     if (typeof approvals !== "number" || !(approvals >= minimumApprovals)) {
-        problems.push(`requires ${shown(approvals)} approving review(s) (${path}.${fields.approvals}), fewer than ${minimumApprovals}. Fix: set ${fields.approvals} to at least ${minimumApprovals}.`);
+        problems.push(`requires ${showValue(approvals)} approving review(s) (${path}.${fields.approvals}), fewer than ${minimumApprovals}. Fix: set ${fields.approvals} to at least ${minimumApprovals}.`);
     }
     const weak = Object.entries(fields.flags).filter(([field]) => settings[field] !== true);
     if (weak.length > 0) {
         problems.push(
-            `does not require ${weak.map(([field, what]) => `${what} (${path}.${field} ${shown(settings[field])})`).join(", ")}. ` +
+            `does not require ${weak.map(([field, what]) => `${what} (${path}.${field} ${showValue(settings[field])})`).join(", ")}. ` +
                 `Fix: set ${weak.map(([field]) => field).join(", ")} to true.`,
         );
     }
@@ -79,7 +80,7 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
             const report = (problem: string) => reportViolation(`${who} ${problem}`);
 
             if (ruleset.enforcement !== "active") {
-                report(`has enforcement ${shown(ruleset.enforcement)}, not "active", so its rules are not enforced. Fix: set enforcement: "active".`);
+                report(`has enforcement ${showValue(ruleset.enforcement)}, not "active", so its rules are not enforced. Fix: set enforcement: "active".`);
             }
             const rules = ruleset.rules ?? {};
             if (typeof rules.pullRequest !== "object" || rules.pullRequest === null) {
@@ -96,10 +97,10 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 }
             }
             if (rules.nonFastForward !== true) {
-                report(`allows force pushes (rules.nonFastForward ${shown(rules.nonFastForward)}). Fix: set rules.nonFastForward: true.`);
+                report(`allows force pushes (rules.nonFastForward ${showValue(rules.nonFastForward)}). Fix: set rules.nonFastForward: true.`);
             }
             if (rules.deletion !== true) {
-                report(`allows the branch to be deleted (rules.deletion ${shown(rules.deletion)}). Fix: set rules.deletion: true.`);
+                report(`allows the branch to be deleted (rules.deletion ${showValue(rules.deletion)}). Fix: set rules.deletion: true.`);
             }
             const contexts = records<{ context: unknown }>(rules.requiredStatusChecks?.requiredChecks).map(c => text(c.context)).filter(Boolean);
             const checks = missingChecksProblem(contexts, checksFor(branches, config), "rules.requiredStatusChecks.requiredChecks");
@@ -107,7 +108,7 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
             const always = records<{ actorId: unknown; actorType: unknown; bypassMode: unknown }>(ruleset.bypassActors).filter(a => a.bypassMode === "always");
             if (always.length > 0) {
                 report(
-                    `lets ${always.map(a => `${typeof a.actorType === "string" ? a.actorType : "an actor of unset type"} ${shown(a.actorId)}`).join(", ")} bypass it always. ` +
+                    `lets ${always.map(a => `${typeof a.actorType === "string" ? a.actorType : "an actor of unset type"} ${showValue(a.actorId)}`).join(", ")} bypass it always. ` +
                         "Fix: remove the bypass actors with bypassMode \"always\"; nobody, admins included, bypasses main or release/*.",
                 );
             }
@@ -128,10 +129,10 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
             }
             // The classic equivalent of a bypass actor: without enforceAdmins, admins push past every rule.
             if (protection.enforceAdmins !== true) {
-                report(`lets admins bypass it (enforceAdmins ${shown(protection.enforceAdmins)}). Fix: set enforceAdmins: true.`);
+                report(`lets admins bypass it (enforceAdmins ${showValue(protection.enforceAdmins)}). Fix: set enforceAdmins: true.`);
             }
             if (protection.requireConversationResolution !== true) {
-                report(`does not require resolved review threads (requireConversationResolution ${shown(protection.requireConversationResolution)}). Fix: set requireConversationResolution: true.`);
+                report(`does not require resolved review threads (requireConversationResolution ${showValue(protection.requireConversationResolution)}). Fix: set requireConversationResolution: true.`);
             }
             const [reviews] = records<Record<string, unknown>>(protection.requiredPullRequestReviews);
             if (!reviews) {

@@ -7,9 +7,9 @@ import {
     githubEnvironmentsSchema,
     records,
     releaseTagPatternSchema,
-    shown,
     text,
 } from "../lib/github";
+import { showValue } from "../lib/report";
 
 interface GatesConfig extends GithubEnvironments {
     minimumReviewers: number;
@@ -64,21 +64,21 @@ export const productionDeploymentGates: ResourceValidationPolicy = {
                 );
             }
             if (environment.preventSelfReview !== true) {
-                reportViolation(`${who} has preventSelfReview ${shown(environment.preventSelfReview)}, so whoever starts a deployment may approve it. Fix: set preventSelfReview: true.`);
+                reportViolation(`${who} has preventSelfReview ${showValue(environment.preventSelfReview)}, so whoever starts a deployment may approve it. Fix: set preventSelfReview: true.`);
             }
             if (environment.canAdminsBypass !== false) {
-                const found = environment.canAdminsBypass === undefined ? "unset (the provider's default is true)" : shown(environment.canAdminsBypass);
+                const found = environment.canAdminsBypass === undefined ? "unset (the provider's default is true)" : showValue(environment.canAdminsBypass);
                 reportViolation(`${who} has canAdminsBypass ${found}, so admins can deploy without review. Fix: set canAdminsBypass: false.`);
             }
             const wait = environment.waitTimer;
             if (typeof wait !== "number" || !(wait >= config.minimumWaitTimer)) {
-                const found = typeof wait === "number" ? `${wait} minute(s)` : shown(wait);
+                const found = typeof wait === "number" ? `${wait} minute(s)` : showValue(wait);
                 reportViolation(`${who} has waitTimer ${found}, below the minimum of ${config.minimumWaitTimer} minute(s). Fix: set waitTimer to at least ${config.minimumWaitTimer}.`);
             }
             const policy = environment.deploymentBranchPolicy as { protectedBranches?: unknown; customBranchPolicies?: unknown } | undefined;
             if (policy?.protectedBranches !== false || policy?.customBranchPolicies !== true) {
                 const found = policy
-                    ? `{ protectedBranches: ${shown(policy.protectedBranches)}, customBranchPolicies: ${shown(policy.customBranchPolicies)} }`
+                    ? `{ protectedBranches: ${showValue(policy.protectedBranches)}, customBranchPolicies: ${showValue(policy.customBranchPolicies)} }`
                     : "unset, so any branch or tag may deploy";
                 reportViolation(
                     `${who} has deploymentBranchPolicy ${found}. ` +

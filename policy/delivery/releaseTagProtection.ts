@@ -11,9 +11,9 @@ import {
     resourcesOfType,
     rulesetIncludes,
     RulesetProps,
-    shown,
     text,
 } from "../lib/github";
+import { showValue } from "../lib/report";
 
 interface ReleaseTagConfig extends GithubEnvironments {
     releaseTagPattern: string;
@@ -25,16 +25,16 @@ const ONLY_RELEASE_MANAGERS = 'keep the release managers team as the only bypass
 function tagRulesetProblems(ruleset: RulesetProps): string[] {
     const problems: string[] = [];
     if (ruleset.target !== "tag") {
-        problems.push(`has target ${shown(ruleset.target)}, not "tag", so it does not guard tags. Fix: set target: "tag".`);
+        problems.push(`has target ${showValue(ruleset.target)}, not "tag", so it does not guard tags. Fix: set target: "tag".`);
     }
     if (ruleset.enforcement !== "active") {
-        problems.push(`has enforcement ${shown(ruleset.enforcement)}, not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`);
+        problems.push(`has enforcement ${showValue(ruleset.enforcement)}, not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`);
     }
     const rules = ruleset.rules ?? {};
     const unrestricted = (["creation", "update", "deletion"] as const).filter(rule => rules[rule] !== true);
     if (unrestricted.length > 0) {
         problems.push(
-            `does not restrict ${unrestricted.join(", ")} of release tags (${unrestricted.map(rule => `rules.${rule} ${shown(rules[rule])}`).join(", ")}). ` +
+            `does not restrict ${unrestricted.join(", ")} of release tags (${unrestricted.map(rule => `rules.${rule} ${showValue(rules[rule])}`).join(", ")}). ` +
                 "Fix: set rules creation, update and deletion to true.",
         );
     }
@@ -45,7 +45,7 @@ function tagRulesetProblems(ruleset: RulesetProps): string[] {
     for (const actor of actors) {
         if (actor.actorType === "Team" && actor.bypassMode === "always") continue;
         problems.push(
-            `lets ${typeof actor.actorType === "string" ? actor.actorType : "an actor of unset type"} ${shown(actor.actorId)} bypass it with bypassMode ${shown(actor.bypassMode)}. ` +
+            `lets ${typeof actor.actorType === "string" ? actor.actorType : "an actor of unset type"} ${showValue(actor.actorId)} bypass it with bypassMode ${showValue(actor.bypassMode)}. ` +
                 `Fix: ${ONLY_RELEASE_MANAGERS}.`,
         );
     }

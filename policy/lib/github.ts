@@ -49,13 +49,6 @@ export function describeGithubEnvironment(environment: unknown, repository: unkn
     return `GitHub environment ${name}${typeof repository === "string" && repository !== "" ? ` of ${repository}` : ""}`;
 }
 
-/** A value as messages show it: `unset`, a quoted string, or its JSON. Only for non-secret values. */
-export function shown(value: unknown): string {
-    if (value === undefined || value === null) return "unset";
-    if (typeof value === "string") return `"${value}"`;
-    return JSON.stringify(value);
-}
-
 /** A string field, or "" when it is missing or not a string. */
 export function text(value: unknown): string {
     return typeof value === "string" ? value : "";

@@ -1,4 +1,5 @@
 import { ContainerRef, SecurityContextShape, Workload } from "./kubernetes";
+import { showValue } from "./report";
 
 // Helpers shared by the workload-hardening policies (policy/containers/kubernetes*.ts).
 
@@ -29,14 +30,6 @@ export function describeEffective(effective: EffectiveValue<unknown>): string {
 /** `from the container's securityContext`, `from the pod's securityContext`, or where it is missing. */
 export function sourceOf(effective: EffectiveValue<unknown>): string {
     return effective.from === undefined ? "in both the container's and the pod's securityContext" : `from the ${effective.from}'s securityContext`;
-}
-
-/** A value as messages quote it: `unset`, `"Recreate"`, `["NET_RAW"]`, `false`. */
-export function showValue(value: unknown): string {
-    if (value === undefined || value === null) return "unset";
-    if (typeof value === "string") return JSON.stringify(value);
-    if (typeof value === "object") return JSON.stringify(value);
-    return String(value);
 }
 
 /** A list field as a list: a missing one is empty, a lone value (a mistyped manifest) is a list of one. */

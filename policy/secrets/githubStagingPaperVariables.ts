@@ -8,9 +8,9 @@ import {
     paperTradingFlags,
     resourcesOfType,
     sameFlag,
-    shown,
     text,
 } from "../lib/github";
+import { showValue } from "../lib/report";
 
 interface EnvironmentProps {
     repository?: string;
@@ -43,7 +43,7 @@ export const githubStagingPaperVariables: StackValidationPolicy = {
                     );
                 }
                 for (const variable of declared.filter(v => !sameFlag(v.value, expected))) {
-                    const found = variable.value === undefined || variable.value === null ? `declares ${flag} with no value` : `sets ${flag} to ${shown(variable.value)}`;
+                    const found = variable.value === undefined || variable.value === null ? `declares ${flag} with no value` : `sets ${flag} to ${showValue(variable.value)}`;
                     reportViolation(`${who} ${found}, not ${expected}. Fix: set the variable ${flag}=${expected}.`, environment.urn);
                 }
             }
