@@ -6,7 +6,7 @@ import { PlannedResource, plannedResource, runProgram } from "./lib/mockProgram"
 import { evaluatePolicies } from "./lib/policyEngine";
 import { loadPolicyPack, planStack } from "./lib/planStack";
 
-export function generatedResources(count: number, stack: string): PlannedResource[] {
+function generatedResources(count: number, stack: string): PlannedResource[] {
     const base = (type: string, name: string, inputs: Record<string, unknown>) =>
         plannedResource(`urn:pulumi:${stack}::trading-platform::${type}::${name}`, type, name, inputs);
     const resources: PlannedResource[] = [];
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     }
 }
 
-if (require.main === module) main().catch(e => {
+main().catch(e => {
     console.error(e);
     process.exitCode = 1;
 });

@@ -12,8 +12,7 @@ type Schema = { type?: string; items?: Schema & { enum?: unknown[] }; default?: 
 function typeOf(schema: Schema): string {
     if (schema.type === "array") {
         const items = schema.items ?? {};
-        const item = items.enum ? items.enum.map(v => JSON.stringify(v)).join(" \\| ") : items.type ?? "any";
-        return items.enum ? `(${item})[]` : `${item}[]`;
+        return items.enum ? `(${items.enum.map(v => JSON.stringify(v)).join(" \\| ")})[]` : `${items.type ?? "any"}[]`;
     }
     return schema.type ?? "any";
 }
