@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import { DeliveryEnvironment } from "../components/deliveryEnvironment";
-import { tradingModeEnv } from "../components/lib/tradingMode";
+import { tradingModeEnv } from "../platform/trading";
 import { RepositoryRules } from "../components/repositoryRules";
 import { StackConfig } from "./config";
 

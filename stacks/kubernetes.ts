@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService } from "../components/blueGreenService";
 import { EksPlatform } from "../components/eksPlatform";
 import { GhcrImage } from "../components/ghcrImage";
-import { tradingModeEnv } from "../components/lib/tradingMode";
+import { tradingModeEnv } from "../platform/trading";
 import { StackConfig } from "./config";
 import { EksServiceName } from "./config/images";
 

@@ -2,9 +2,9 @@
 // number of resources. A benchmark, not a test: it prints numbers and asserts nothing.
 import { performance } from "perf_hooks";
 import { BlueGreenService } from "../components/blueGreenService";
-import { PlannedResource, plannedResource, runProgram } from "./lib/mockProgram";
-import { evaluatePolicies } from "./lib/policyEngine";
-import { loadPolicyPack, planStack } from "./lib/planStack";
+import { PlannedResource, plannedResource, runProgram } from "./runtime/program";
+import { evaluatePolicies } from "./engine/policyEngine";
+import { loadPolicyPack, planStack } from "./plan/planStack";
 
 function generatedResources(count: number, stack: string): PlannedResource[] {
     const base = (type: string, name: string, inputs: Record<string, unknown>) =>

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policy/pack";
-import { withPolicyReference } from "./lib/policyCatalogue";
+import { withPolicyReference } from "./catalogue/policyCatalogue";
 
 const file = path.join(__dirname, "..", "docs", "policies.md");
 const before = fs.readFileSync(file, "utf8");

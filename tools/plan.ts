@@ -1,11 +1,11 @@
 // npm run plan -- --stack <name> [--json FILE] [--markdown FILE] [--policy-config FILE] [--stack-file FILE] [--diff BASE.json]
 // Runs the stack's program offline, evaluates the policy pack, prints the summary. Exit 0 passed,
 // 1 mandatory violations or policy errors, 2 bad config or usage.
-import { emitReports, parseCli, runCli } from "./lib/cli";
-import { readPlanDocument } from "./lib/manifests";
-import { diffPlans } from "./lib/planDiff";
-import { planStack } from "./lib/planStack";
-import { UsageError } from "./lib/stackFiles";
+import { emitReports, parseCli, runCli } from "./cli/run";
+import { readPlanDocument } from "./plan/manifests";
+import { diffPlans } from "./plan/diff";
+import { planStack } from "./plan/planStack";
+import { UsageError } from "./runtime/stackFiles";
 
 const usage = `Usage: npm run plan -- --stack <staging|production> [--json FILE] [--markdown FILE] [--policy-config FILE] [--stack-file FILE] [--diff BASE.json]
   --stack-file  plan this stack file instead of Pulumi.<stack>.yaml (e.g. a proposed promotion step)

@@ -1,13 +1,13 @@
 // npm run policy -- check FILE... [--stack NAME] [--json FILE] [--markdown FILE] [--policy-config FILE]
 // Holds Kubernetes YAML manifests, or a plan written by `plan --json`, to the same policy pack.
 // Exit 0 passed, 1 mandatory violations or policy errors, 2 usage.
-import { emitReports, parseCli, runCli } from "./lib/cli";
-import { resourcesFromManifests, resourcesFromPlan } from "./lib/manifests";
-import { PlannedResource } from "./lib/mockProgram";
-import { buildPlanDocument } from "./lib/planDocument";
-import { evaluatePolicies } from "./lib/policyEngine";
-import { loadPolicyConfig, loadPolicyPack, repoRoot } from "./lib/planStack";
-import { readProject, UsageError } from "./lib/stackFiles";
+import { emitReports, parseCli, runCli } from "./cli/run";
+import { resourcesFromManifests, resourcesFromPlan } from "./plan/manifests";
+import { PlannedResource } from "./runtime/program";
+import { buildPlanDocument } from "./plan/document";
+import { evaluatePolicies } from "./engine/policyEngine";
+import { loadPolicyConfig, loadPolicyPack, repoRoot } from "./plan/planStack";
+import { readProject, UsageError } from "./runtime/stackFiles";
 
 const usage = [
     "Usage: npm run policy -- check FILE... [--stack NAME] [--json FILE] [--markdown FILE] [--policy-config FILE]",

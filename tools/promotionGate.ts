@@ -6,10 +6,10 @@
 //   --production-outputs  `pulumi stack output --stack production --json` (omit, or `{}`, before the first up)
 // With --plan, every image production would run must be one staging runs or production already runs.
 import * as fs from "fs";
-import { EXIT, parseCli, runCli } from "./lib/cli";
-import { readPlanDocument } from "./lib/manifests";
-import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "./lib/promotionGate";
-import { UsageError } from "./lib/stackFiles";
+import { EXIT, parseCli, runCli } from "./cli/run";
+import { readPlanDocument } from "./plan/manifests";
+import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "./gate/promotionGate";
+import { UsageError } from "./runtime/stackFiles";
 
 const usage =
     "Usage: npm run promotion-gate -- --history FILE --sha SHA [--plan FILE --staging-outputs FILE [--production-outputs FILE]]\n" +

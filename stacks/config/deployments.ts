@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rolloutProblems } from "../../components/lib/rollout";
+import { rolloutProblems } from "../../components/blueGreenService/rollout";
 import { ConfigProblem } from "./errors";
 import { EnvironmentName } from "./environment";
 import { eksServiceNames, ImagesConfig } from "./images";

@@ -1,4 +1,4 @@
-import { EvaluatedResource } from "../../tools/lib/policyEngine";
+import { EvaluatedResource } from "../../tools/engine/policyEngine";
 import { resourceOf } from "./policyHarness";
 
 // Valid resources that each test breaks in exactly one way.

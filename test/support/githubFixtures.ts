@@ -1,4 +1,4 @@
-import { EvaluatedResource } from "../../tools/lib/policyEngine";
+import { EvaluatedResource } from "../../tools/engine/policyEngine";
 import { resourceOf } from "./policyHarness";
 
 // Valid GitHub delivery resources, shaped as components/deliveryEnvironment.ts and
@@ -79,7 +79,7 @@ export function environmentSecret(environment = "production", secretName?: strin
     return build(stack, GITHUB.environmentSecret, `${environment}-${name}`, { repository: REPOSITORY, environment, secretName: name, value }, overrides);
 }
 
-/** The trading-mode variables an environment deploys with (components/lib/tradingMode.ts). */
+/** The trading-mode variables an environment deploys with (platform/trading.ts). */
 export function tradingVariables(environment: string): Record<string, string> {
     const paper = !isLiveEnvironment(environment);
     return {

@@ -1,4 +1,4 @@
-import { EvaluatedResource } from "../../tools/lib/policyEngine";
+import { EvaluatedResource } from "../../tools/engine/policyEngine";
 import { hardenedContainer, hardenedPodSpec, workload } from "./fixtures";
 
 // Variations of the hardened fixtures for the workload-hardening policy tests (policy/containers/kubernetes*.ts).

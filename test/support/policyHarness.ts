@@ -1,5 +1,5 @@
 import { Policy } from "@pulumi/policy";
-import { EvaluatedResource, evaluatePolicies, EvaluationResult, PolicyConfigFile } from "../../tools/lib/policyEngine";
+import { EvaluatedResource, evaluatePolicies, EvaluationResult, PolicyConfigFile } from "../../tools/engine/policyEngine";
 
 export const PROJECT = "trading-platform";
 

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { RawStackConfig } from "../../stacks/config";
-import { readProject, readStackConfig } from "../../tools/lib/stackFiles";
+import { readProject, readStackConfig } from "../../tools/runtime/stackFiles";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 export const project = readProject(repoRoot);

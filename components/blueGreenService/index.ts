@@ -1,0 +1,228 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BlueGreenState, ColourPlan, planColours } from "./rollout";
+
+/** Annotations the blue-green stack policy reads back from what this component declares. */
+export const rolloutAnnotations = {
+    service: "trading-platform/service",
+    colour: "trading-platform/colour",
+    weight: "trading-platform/traffic-weight",
+    minReady: "trading-platform/min-ready",
+} as const;
+
+/** Where the Vault agent renders secrets inside the pod. */
+export const vaultSecretsDir = "/vault/secrets";
+
+export interface BlueGreenServiceArgs {
+    /** Service name, e.g. `api`; names every object it declares. */
+    service: string;
+    namespace: pulumi.Input<string>;
+    environment: string;
+    port: number;
+    /** Replicas of a colour that serves traffic. */
+    replicas: number;
+    /** Ready replicas a colour with traffic never drops below. */
+    minReady: number;
+    resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+    probes: { readinessPath: string; livenessPath: string };
+    /** Plain settings (the trading-mode flags included); never credentials. */
+    env: Record<string, string>;
+    /** Vault agent injection: the Kubernetes-auth role, and file name to Vault path. */
+    vault: { role: string; secrets: Record<string, string> };
+    /** Name of the dockerconfigjson secret pods pull from GHCR with. */
+    imagePullSecret?: pulumi.Input<string>;
+    /** Exposure through the AWS Load Balancer Controller. */
+    ingress?: { host: string; scheme: "internet-facing" | "internal"; certificateArn: string; groupName: string; sslPolicy: string };
+    /** `rolling`: one Deployment updated in place. `blueGreen`: two colours and a weighted step. */
+    rollout: { strategy: "rolling"; image: pulumi.Input<string> } | { strategy: "blueGreen"; state: Omit<BlueGreenState, "replicas" | "minReady"> };
+}
+
+interface Variant {
+    /** Suffix of object names and the colour label; undefined for a rolling service. */
+    colour?: ColourPlan["colour"];
+    image: pulumi.Input<string>;
+    replicas: number;
+    weight: number;
+    disruptionBudget: ColourPlan["disruptionBudget"];
+}
+
+/**
+ * A trading service on EKS. Blue-green: each colour is its own Deployment, Service and
+ * PodDisruptionBudget, and one ALB Ingress forwards to both Services by weight (a selector flip would
+ * drop in-flight requests behind an ALB). Rolling: the same objects for one variant.
+ */
+export class BlueGreenService extends pulumi.ComponentResource {
+    /** Traffic per colour (`{rolling: 100}` for a rolling service). */
+    readonly weights: Record<string, number>;
+    readonly deploymentNames: pulumi.Output<string>[];
+
+    constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("trading-platform:k8s:BlueGreenService", name, {}, opts);
+        const variants: Variant[] =
+            args.rollout.strategy === "rolling"
+                ? [{ image: args.rollout.image, replicas: args.replicas, weight: 100, disruptionBudget: { minAvailable: args.minReady } }]
+                : planColours({ ...args.rollout.state, replicas: args.replicas, minReady: args.minReady });
+        const parent = { parent: this };
+        const svc = args.service;
+        const objectName = (v: Variant) => (v.colour ? `${svc}-${v.colour}` : svc);
+        const selectorOf = (v: Variant): Record<string, string> => ({
+            "app.kubernetes.io/name": svc,
+            ...(v.colour ? { [rolloutAnnotations.colour]: v.colour } : {}),
+        });
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(svc, { metadata: { name: svc, namespace: args.namespace } }, parent);
+
+        const deployments = variants.map(v => {
+            const labels = { ...selectorOf(v), "app.kubernetes.io/part-of": "trading-platform", "trading-platform/environment": args.environment };
+            const vaultAnnotations: Record<string, string> =
+                Object.keys(args.vault.secrets).length === 0
+                    ? {}
+                    : {
+                          "vault.hashicorp.com/agent-inject": "true",
+                          "vault.hashicorp.com/role": args.vault.role,
+                          ...Object.fromEntries(Object.entries(args.vault.secrets).map(([file, path]) => [`vault.hashicorp.com/agent-inject-secret-${file}`, path])),
+                      };
+            const env = [
+                ...Object.entries(args.env).map(([envName, value]) => ({ name: envName, value })),
+                ...Object.keys(args.vault.secrets).map(file => ({ name: `${file.toUpperCase().replace(/-/g, "_")}_FILE`, value: `${vaultSecretsDir}/${file}` })),
+            ].sort((a, b) => a.name.localeCompare(b.name));
+            return new k8s.apps.v1.Deployment(
+                objectName(v),
+                {
+                    metadata: {
+                        name: objectName(v),
+                        namespace: args.namespace,
+                        labels,
+                        annotations: {
+                            [rolloutAnnotations.service]: svc,
+                            [rolloutAnnotations.colour]: v.colour ?? "rolling",
+                            [rolloutAnnotations.weight]: String(v.weight),
+                            [rolloutAnnotations.minReady]: String(args.minReady),
+                        },
+                    },
+                    spec: {
+                        replicas: v.replicas,
+                        selector: { matchLabels: selectorOf(v) },
+                        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                        minReadySeconds: 10,
+                        progressDeadlineSeconds: 600,
+                        revisionHistoryLimit: 5,
+                        template: {
+                            metadata: { labels, annotations: vaultAnnotations },
+                            spec: {
+                                serviceAccountName: serviceAccount.metadata.name,
+                                imagePullSecrets: args.imagePullSecret ? [{ name: args.imagePullSecret }] : undefined,
+                                securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                                terminationGracePeriodSeconds: 45,
+                                containers: [
+                                    {
+                                        name: svc,
+                                        image: v.image,
+                                        ports: [{ name: "http", containerPort: args.port }],
+                                        env,
+                                        resources: args.resources,
+                                        readinessProbe: { httpGet: { path: args.probes.readinessPath, port: "http" }, periodSeconds: 5, failureThreshold: 3 },
+                                        livenessProbe: { httpGet: { path: args.probes.livenessPath, port: "http" }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
+                                        // Keep serving while the ALB deregisters the pod, so no request is cut.
+                                        lifecycle: { preStop: { sleep: { seconds: 15 } } },
+                                        securityContext: {
+                                            readOnlyRootFilesystem: true,
+                                            runAsNonRoot: true,
+                                            allowPrivilegeEscalation: false,
+                                            capabilities: { drop: ["ALL"] },
+                                            seccompProfile: { type: "RuntimeDefault" },
+                                        },
+                                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                    },
+                                ],
+                                volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }],
+                                topologySpreadConstraints: [
+                                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selectorOf(v) } },
+                                    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorOf(v) } },
+                                ],
+                            },
+                        },
+                    },
+                },
+                parent,
+            );
+        });
+
+        const services = variants.map(
+            v =>
+                new k8s.core.v1.Service(
+                    objectName(v),
+                    {
+                        metadata: { name: objectName(v), namespace: args.namespace, labels: selectorOf(v) },
+                        spec: { type: "ClusterIP", selector: selectorOf(v), ports: [{ name: "http", port: args.port, targetPort: "http" }] },
+                    },
+                    parent,
+                ),
+        );
+
+        variants.forEach(
+            v =>
+                new k8s.policy.v1.PodDisruptionBudget(
+                    objectName(v),
+                    { metadata: { name: objectName(v), namespace: args.namespace }, spec: { ...v.disruptionBudget, selector: { matchLabels: selectorOf(v) } } },
+                    parent,
+                ),
+        );
+
+        if (args.ingress) {
+            const action = `${svc}-weighted`;
+            const weighted = args.rollout.strategy === "blueGreen";
+            const forward = {
+                type: "forward",
+                forwardConfig: {
+                    targetGroups: variants.map(v => ({ serviceName: objectName(v), servicePort: String(args.port), weight: v.weight })),
+                    targetGroupStickinessConfig: { enabled: false },
+                },
+            };
+            new k8s.networking.v1.Ingress(
+                svc,
+                {
+                    metadata: {
+                        name: svc,
+                        namespace: args.namespace,
+                        annotations: {
+                            "alb.ingress.kubernetes.io/scheme": args.ingress.scheme,
+                            "alb.ingress.kubernetes.io/target-type": "ip",
+                            "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
+                            "alb.ingress.kubernetes.io/certificate-arn": args.ingress.certificateArn,
+                            "alb.ingress.kubernetes.io/ssl-policy": args.ingress.sslPolicy,
+                            "alb.ingress.kubernetes.io/group.name": args.ingress.groupName,
+                            "alb.ingress.kubernetes.io/healthcheck-path": args.probes.readinessPath,
+                            "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
+                            ...(weighted ? { [`alb.ingress.kubernetes.io/actions.${action}`]: JSON.stringify(forward) } : {}),
+                        },
+                    },
+                    spec: {
+                        ingressClassName: "alb",
+                        rules: [
+                            {
+                                host: args.ingress.host,
+                                http: {
+                                    paths: [
+                                        {
+                                            path: "/",
+                                            pathType: "Prefix",
+                                            backend: weighted
+                                                ? { service: { name: action, port: { name: "use-annotation" } } }
+                                                : { service: { name: svc, port: { number: args.port } } },
+                                        },
+                                    ],
+                                },
+                            },
+                        ],
+                    },
+                },
+                { parent: this, dependsOn: services },
+            );
+        }
+
+        this.weights = Object.fromEntries(variants.map(v => [v.colour ?? "rolling", v.weight]));
+        this.deploymentNames = deployments.map(d => d.metadata.name);
+        this.registerOutputs({ weights: this.weights, deploymentNames: this.deploymentNames });
+    }
+}

@@ -1,0 +1,134 @@
+import { strict as assert } from "assert";
+import { rolloutAnnotations } from "../../../components/blueGreenService";
+import { API_BLUE, API_GREEN, blueGreen, declare, named, ofKind, serviceArgs } from "../../support/blueGreen";
+
+describe("component BlueGreenService", () => {
+    describe("blue-green at a canary step", () => {
+        let resources: Awaited<ReturnType<typeof declare>>;
+        before(async () => {
+            resources = await declare(serviceArgs(blueGreen({ step: 5 })));
+        });
+
+        it("declares a Deployment, Service and PodDisruptionBudget per colour, one Ingress and a ServiceAccount", () => {
+            assert.deepEqual(resources.map(r => `${r.type.split(":").pop()}/${r.name}`).sort(), [
+                "BlueGreenService/api",
+                "Deployment/api-blue",
+                "Deployment/api-green",
+                "Ingress/api",
+                "PodDisruptionBudget/api-blue",
+                "PodDisruptionBudget/api-green",
+                "Service/api-blue",
+                "Service/api-green",
+                "ServiceAccount/api",
+            ]);
+        });
+
+        it("splits traffic at the ALB by weight, never by flipping a selector", () => {
+            const ingress = named(resources, "Ingress", "api");
+            const action = JSON.parse(ingress.metadata.annotations["alb.ingress.kubernetes.io/actions.api-weighted"]);
+            assert.deepEqual(action.forwardConfig.targetGroups, [
+                { serviceName: "api-blue", servicePort: "8080", weight: 95 },
+                { serviceName: "api-green", servicePort: "8080", weight: 5 },
+            ]);
+            assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: "api-weighted", port: { name: "use-annotation" } } });
+            assert.equal(ingress.spec.ingressClassName, "alb");
+            assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+            assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"], "trading-prod");
+            for (const colour of ["blue", "green"]) {
+                assert.deepEqual(named(resources, "Service", `api-${colour}`).spec.selector, { "app.kubernetes.io/name": "api", [rolloutAnnotations.colour]: colour });
+            }
+        });
+
+        it("runs both colours at full size and guards the ones with traffic", () => {
+            assert.equal(named(resources, "Deployment", "api-blue").spec.replicas, 5);
+            assert.equal(named(resources, "Deployment", "api-green").spec.replicas, 5);
+            assert.deepEqual(named(resources, "PodDisruptionBudget", "api-blue").spec.minAvailable, 3);
+            assert.deepEqual(named(resources, "PodDisruptionBudget", "api-green").spec.minAvailable, 3);
+            assert.equal(named(resources, "Deployment", "api-green").spec.template.spec.containers[0].image, API_GREEN);
+            assert.equal(named(resources, "Deployment", "api-blue").spec.template.spec.containers[0].image, API_BLUE);
+        });
+
+        it("rolls each colour with no downtime", () => {
+            for (const d of ofKind(resources, "Deployment")) {
+                const spec = d.inputs.spec as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+                assert.deepEqual(spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+                const container = spec.template.spec.containers[0];
+                assert.deepEqual(container.readinessProbe.httpGet, { path: "/readyz", port: "http" });
+                assert.deepEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "http" });
+                assert.deepEqual(container.lifecycle, { preStop: { sleep: { seconds: 15 } } });
+            }
+        });
+
+        it("hardens pods: read-only root with an emptyDir, non-root, no escalation, no capabilities, RuntimeDefault seccomp, limits, zone spread", () => {
+            const pod = named(resources, "Deployment", "api-green").spec.template.spec;
+            const container = pod.containers[0];
+            assert.deepEqual(container.securityContext, {
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ["ALL"] },
+                seccompProfile: { type: "RuntimeDefault" },
+            });
+            assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
+            assert.equal(pod.securityContext.runAsNonRoot, true);
+            assert.deepEqual(container.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
+            assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }]);
+            assert.deepEqual(container.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } });
+            assert.equal(pod.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
+            assert.equal(pod.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+            assert.deepEqual(pod.imagePullSecrets, [{ name: "ghcr-pull" }]);
+        });
+
+        it("injects secrets through the Vault agent and never as literal values", () => {
+            const template = named(resources, "Deployment", "api-blue").spec.template;
+            assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-inject"], "true");
+            assert.equal(template.metadata.annotations["vault.hashicorp.com/role"], "trading-prod-api");
+            assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-inject-secret-alpaca"], "secret/data/trading/production/alpaca-live");
+            const env = template.spec.containers[0].env as { name: string; value: string }[];
+            assert.deepEqual(env.find(e => e.name === "ALPACA_FILE"), { name: "ALPACA_FILE", value: "/vault/secrets/alpaca" });
+            assert.ok(env.every(e => !/SECRET|TOKEN|PASSWORD/.test(e.name)), JSON.stringify(env));
+        });
+
+        it("annotates each colour with what the stack policy checks", () => {
+            assert.deepEqual(named(resources, "Deployment", "api-green").metadata.annotations, {
+                [rolloutAnnotations.service]: "api",
+                [rolloutAnnotations.colour]: "green",
+                [rolloutAnnotations.weight]: "5",
+                [rolloutAnnotations.minReady]: "3",
+            });
+        });
+    });
+
+    it("after finalize scales the old colour to one replica and lets it be disrupted", async () => {
+        const resources = await declare(serviceArgs(blueGreen({ step: 100, finalize: true })));
+        assert.equal(named(resources, "Deployment", "api-blue").spec.replicas, 1);
+        assert.deepEqual(named(resources, "PodDisruptionBudget", "api-blue").spec, { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "api", [rolloutAnnotations.colour]: "blue" } } });
+        assert.equal(named(resources, "Deployment", "api-green").spec.replicas, 5);
+    });
+
+    it("declares only the colours that have an image", async () => {
+        const resources = await declare(serviceArgs(blueGreen({ images: { blue: API_BLUE } })));
+        assert.deepEqual(ofKind(resources, "Deployment").map(r => r.name), ["api-blue"]);
+    });
+
+    it("refuses an impossible step instead of declaring it", async () => {
+        await assert.rejects(declare(serviceArgs(blueGreen({ step: 10 }))), /impossible blue-green step: step 10 is not in the canary sequence 0, 5, 25, 50, 100/);
+    });
+
+    it("in rolling mode declares one unsuffixed set of objects and a plain Ingress backend", async () => {
+        const image = "ghcr.io/synaptic-platform/synaptictrading/api:api-4c1f9e2b7d3a5c8e0f6b1a2d9c7e4f3a8b5d6c2e";
+        const resources = await declare(serviceArgs({ strategy: "rolling", image }, { namespace: "trading-staging", environment: "staging" }), "staging");
+        assert.deepEqual(ofKind(resources, "Deployment").map(r => r.name), ["api"]);
+        const deployment = named(resources, "Deployment", "api");
+        assert.equal(deployment.spec.template.spec.containers[0].image, image);
+        assert.deepEqual(deployment.spec.selector.matchLabels, { "app.kubernetes.io/name": "api" });
+        const ingress = named(resources, "Ingress", "api");
+        assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: "api", port: { number: 8080 } } });
+        assert.equal(Object.keys(ingress.metadata.annotations).some(k => k.includes("/actions.")), false);
+    });
+
+    it("declares no Ingress for a service without one (a queue worker)", async () => {
+        const resources = await declare(serviceArgs({ strategy: "rolling", image: API_BLUE }, { service: "worker", ingress: undefined }));
+        assert.deepEqual(ofKind(resources, "Ingress"), []);
+    });
+});

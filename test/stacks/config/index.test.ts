@@ -1,0 +1,274 @@
+import { strict as assert } from "assert";
+import { StackConfigError, validateStackConfig } from "../../../stacks/config";
+import { sizeToMiB } from "../../../stacks/config/primitives";
+import { runProgram } from "../../../tools/runtime/program";
+import { committedConfig, project, rawConfig, withSection } from "../../support/stackConfig";
+
+/** The problem lines of the error validating `config` for `stack` raises. */
+function problemsOf(stack: string, config: ReturnType<typeof committedConfig>): string[] {
+    try {
+        validateStackConfig(rawConfig(stack, config));
+    } catch (e) {
+        assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
+        return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());
+    }
+    assert.fail("the config was accepted");
+}
+
+describe("stack config", () => {
+    it("accepts both committed stack files", () => {
+        for (const stack of ["staging", "production"] as const) {
+            const config = validateStackConfig(rawConfig(stack, committedConfig(stack)));
+            assert.equal(config.stack, stack);
+            assert.equal(config.dockerHost.services["rest-adapter"]?.restart, "unless-stopped", "defaults are applied");
+        }
+    });
+
+    it("names the stack, the key, the expectation and the finding for a host that is not ssh://user@host", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, host: "tcp://bom-shared-docker-01:2376" }));
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.host: expected an SSH URL like ssh://user@host or ssh://user@host:2222; found "tcp://bom-shared-docker-01:2376"',
+        ]);
+    });
+
+    it("rejects an unknown service, listing the known ones", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => {
+            host.services["order-router"] = host.services["rest-adapter"];
+            return host;
+        });
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.services.order-router: expected one of the known keys (data-pipeline, strategy-sim, rest-adapter); found the unknown key "order-router"',
+        ]);
+    });
+
+    it("rejects a memory limit without a unit", () => {
+        const config = withSection(committedConfig("production"), "dockerHost", host => {
+            host.services["strategy-sim"].memory = 512;
+            return host;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            '- production: trading-platform:dockerHost.services.strategy-sim.memory: expected a size with a unit (k, m or g), e.g. "512m"; found 512',
+        ]);
+    });
+
+    it("refuses a staging stack in live trading mode, and a live endpoint in paper mode", () => {
+        const live = withSection(committedConfig("staging"), "trading", () => ({ mode: "live", brokerEndpoint: "https://api.alpaca.markets" }));
+        assert.deepEqual(problemsOf("staging", live), [
+            '- staging: trading-platform:trading.mode: expected "paper" (the staging stack may only trade in paper mode); found "live"',
+        ]);
+        const mixed = withSection(committedConfig("staging"), "trading", () => ({ mode: "paper", brokerEndpoint: "https://api.alpaca.markets" }));
+        assert.deepEqual(problemsOf("staging", mixed), [
+            '- staging: trading-platform:trading.brokerEndpoint: expected an endpoint on a paper broker host (paper-api.alpaca.markets); found "https://api.alpaca.markets"',
+        ]);
+    });
+
+    it("requires credentials to be secrets and never prints a plaintext one", () => {
+        const config = committedConfig("staging");
+        const others = config.secretKeys.filter(k => k !== "trading-platform:ghcrToken");
+        const plaintext = { values: { ...config.values, "trading-platform:ghcrToken": "ghp_PLAINTEXT_SENTINEL_0001" }, secretKeys: others };
+        const problems = problemsOf("staging", plaintext);
+        assert.deepEqual(problems, [
+            "- staging: trading-platform:ghcrToken: expected a secret (pulumi config set --secret ghcrToken ...); found a plaintext value",
+        ]);
+        assert.ok(!problems.join("\n").includes("SENTINEL"));
+        const { values } = config;
+        delete values["trading-platform:ghcrToken"];
+        assert.match(problemsOf("staging", { values, secretKeys: others })[0], /ghcrToken: expected a secret .*; found nothing \(the key is not set\)/);
+    });
+
+    it("keeps each environment inside its own namespace and Vault directory", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => ({
+            ...host,
+            namespace: "synaptic-prod",
+            vaultSecretsDir: "/srv/vault/rendered/synaptic-prod",
+        }));
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.namespace: expected a namespace ending in "-staging" for the staging stack; found "synaptic-prod"',
+        ]);
+        const crossed = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, vaultSecretsDir: "/srv/vault/rendered/synaptic-prod" }));
+        assert.match(problemsOf("staging", crossed)[0], /vaultSecretsDir: expected a directory named after the namespace \(…\/synaptic-staging\)/);
+    });
+
+    it("checks references between keys: networks, reserved env, published ports", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => {
+            host.services["strategy-sim"].networks = ["backend", "dmz"];
+            host.services["strategy-sim"].env.TRADING_MODE = "live";
+            host.services["strategy-sim"].ports = [{ internal: 9000, external: 19000 }];
+            return host;
+        });
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.services.strategy-sim.networks.1: expected a network declared under trading-platform:dockerHost.networks (backend, egress); found "dmz"',
+            '- staging: trading-platform:dockerHost.services.strategy-sim.env.TRADING_MODE: expected no TRADING_MODE: the namespace sets it from trading-platform:trading; found "live"',
+        ]);
+    });
+
+    it("reports every problem at once, including missing sections and unknown keys", () => {
+        const config = withSection(withSection(committedConfig("staging"), "registry", () => undefined), "trading", t => ({ ...t, leverage: 4 }));
+        assert.deepEqual(problemsOf("staging", config), [
+            "- staging: trading-platform:trading.leverage: expected one of the known keys (mode, brokerEndpoint); found the unknown key \"leverage\"",
+            "- staging: trading-platform:registry: expected the registry section (see docs/config.md); found nothing (the key is not set)",
+        ]);
+    });
+
+    it("refuses a stack the program does not know", () => {
+        assert.deepEqual(problemsOf("qa", committedConfig("staging")), ['- qa: (stack name): expected one of staging, production; found "qa"']);
+    });
+
+    describe("images, EKS and deployments", () => {
+        it("staging must build; production never builds", () => {
+            const noBuild = withSection(committedConfig("staging"), "images", images => ({ platforms: images.platforms }));
+            const [first, ...followOn] = problemsOf("staging", noBuild);
+            assert.equal(first, "- staging: trading-platform:images.build: expected a build section: staging builds and pushes the images it deploys; found nothing");
+            // With nothing built, each rolling service lacks an image: reported too, so one run shows it all.
+            assert.equal(followOn.length, 4);
+            assert.ok(followOn.every(p => /deployments\.services\.[a-z-]+\.image: expected an image/.test(p)), followOn.join("\n"));
+            const building = withSection(committedConfig("production"), "images", images => ({ ...images, build: { sourceSha: "4c1f9e2", contextRoot: "../app" } }));
+            const problems = problemsOf("production", building);
+            assert.ok(problems.includes("- production: trading-platform:images.build: expected no build section: production deploys digests staging already ran; found a build section"), problems.join("\n"));
+        });
+
+        it("explains an unquoted Kubernetes version, an open API endpoint and an impossible node group", () => {
+            const config = withSection(committedConfig("production"), "eks", eks => ({
+                ...eks,
+                version: 1.3,
+                publicAccessCidrs: ["0.0.0.0/0"],
+                nodeGroup: { ...eks.nodeGroup, minSize: 8 },
+                availabilityZones: ["ap-south-1a", "eu-west-1b"],
+            }));
+            assert.deepEqual(problemsOf("production", config), [
+                '- production: trading-platform:eks.version: expected a Kubernetes version as a quoted string, e.g. "1.31"; found 1.3',
+            ]);
+            const valid = withSection(committedConfig("production"), "eks", eks => ({
+                ...eks,
+                publicAccessCidrs: ["0.0.0.0/0"],
+                nodeGroup: { ...eks.nodeGroup, minSize: 8 },
+                availabilityZones: ["ap-south-1a", "eu-west-1b"],
+                namespace: "trading-staging",
+            }));
+            assert.deepEqual(problemsOf("production", valid), [
+                "- production: trading-platform:eks.nodeGroup: expected minSize <= desiredSize <= maxSize; found minSize 8, desiredSize 6, maxSize 12",
+                '- production: trading-platform:eks.availabilityZones.1: expected a zone of ap-south-1; found "eu-west-1b"',
+                '- production: trading-platform:eks.publicAccessCidrs.0: expected a CIDR limited to known networks (leave the list empty for a private endpoint); found "0.0.0.0/0"',
+                '- production: trading-platform:eks.namespace: expected a namespace ending in "-prod" for the production stack; found "trading-staging"',
+            ]);
+        });
+
+        it("names the service and the rule an impossible blue-green step breaks", () => {
+            const step = (change: (api: any) => void) => // eslint-disable-line @typescript-eslint/no-explicit-any
+                withSection(committedConfig("production"), "deployments", d => {
+                    change(d.services.api);
+                    return d;
+                });
+            assert.deepEqual(problemsOf("production", step(api => (api.blueGreen.step = 10))), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found step 10 is not in the canary sequence 0, 5, 25, 50, 100",
+            ]);
+            assert.deepEqual(problemsOf("production", step(api => delete api.blueGreen.images.green)), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found step 5 sends traffic to green, which has no image",
+            ]);
+            assert.deepEqual(problemsOf("production", step(api => (api.blueGreen.finalize = true))), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found finalize scales blue down while it still has 95% of traffic; finalize only at step 100",
+            ]);
+            assert.deepEqual(problemsOf("production", step(api => (api.minReady = 5))), [
+                "- production: trading-platform:deployments.services.api.minReady: expected fewer than replicas (5), so a node drain can evict a pod without breaking the budget; found 5",
+            ]);
+        });
+
+        it("keeps production on digests from the organisation's registry", () => {
+            const config = withSection(committedConfig("production"), "deployments", d => {
+                d.services.worker.image = "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2";
+                d.services.api.blueGreen.images.green = "docker.io/someone/api@sha256:" + "e".repeat(64);
+                return d;
+            });
+            assert.deepEqual(problemsOf("production", config), [
+                '- production: trading-platform:deployments.services.api.blueGreen.images.green: expected an image under ghcr.io/synaptic-platform/synaptictrading/; found "docker.io/someone/api@sha256:' + "e".repeat(64) + '"',
+                '- production: trading-platform:deployments.services.worker.image: expected an image pinned by digest (…@sha256:…): production deploys only what staging ran; found "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2"',
+            ]);
+        });
+
+        it("staging rolls: no blue-green, no second image source for a service it builds", () => {
+            const config = withSection(committedConfig("staging"), "deployments", d => {
+                d.services.api.strategy = "blueGreen";
+                d.services.api.blueGreen = { activeColour: "blue", images: {}, step: 0 };
+                d.services.worker.image = "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2";
+                delete d.services.websocket.ingress;
+                return d;
+            });
+            assert.deepEqual(problemsOf("staging", config), [
+                "- staging: trading-platform:deployments.services.api.strategy: expected \"rolling\": staging rolls updates with no downtime; found \"blueGreen\"",
+                "- staging: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found the active colour blue has no image",
+                "- staging: trading-platform:deployments.services.worker.image: expected no image: this stack builds worker at images.build.sourceSha; found \"ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2\"",
+            ]);
+        });
+
+        it("requires the push token only where the stack builds", () => {
+            const config = committedConfig("staging");
+            const values = { ...config.values };
+            delete values["trading-platform:ghcrPushToken"];
+            assert.deepEqual(problemsOf("staging", { values, secretKeys: config.secretKeys }), [
+                "- staging: trading-platform:ghcrPushToken: expected a secret (pulumi config set --secret ghcrPushToken ...); found nothing (the key is not set)",
+            ]);
+            assert.ok(!("trading-platform:ghcrPushToken" in committedConfig("production").values));
+        });
+    });
+
+    describe("github", () => {
+        it("gives each stack its own environment and the repository rules to production alone", () => {
+            const staging = withSection(committedConfig("staging"), "github", g => ({
+                ...g,
+                environment: { ...g.environment, name: "production" },
+                releaseTags: { pattern: "v*", managersTeam: "release-managers" },
+            }));
+            assert.deepEqual(problemsOf("staging", staging), [
+                '- staging: trading-platform:github.environment.name: expected "staging": each stack owns the GitHub environment named after it; found "production"',
+                "- staging: trading-platform:github.releaseTags: expected no releaseTags: the production stack owns repository rules; found a releaseTags section",
+            ]);
+            const production = withSection(committedConfig("production"), "github", g => ({ ...g, branchProtection: undefined }));
+            assert.deepEqual(problemsOf("production", production), [
+                "- production: trading-platform:github.branchProtection: expected the branchProtection section: the production stack owns repository rules; found nothing",
+            ]);
+        });
+
+        it("reads every environment secret from a secret config key", () => {
+            const config = withSection(committedConfig("staging"), "github", g => {
+                g.environment.secrets.PAPER_WEBHOOK_TOKEN = "paperWebhookToken";
+                return g;
+            });
+            config.values["trading-platform:paperWebhookToken"] = "whk_plaintext_SENTINEL";
+            const problems = problemsOf("staging", config);
+            assert.deepEqual(problems, [
+                "- staging: trading-platform:paperWebhookToken: expected a secret (pulumi config set --secret paperWebhookToken ...) for the GitHub environment secret PAPER_WEBHOOK_TOKEN; found a plaintext value",
+            ]);
+            assert.ok(!problems.join("").includes("SENTINEL"));
+        });
+
+        it("keeps the trading-mode variables derived from the trading section", () => {
+            const config = withSection(committedConfig("staging"), "github", g => {
+                g.environment.variables = { DRY_RUN: "false" };
+                return g;
+            });
+            assert.deepEqual(problemsOf("staging", config), [
+                '- staging: trading-platform:github.environment.variables.DRY_RUN: expected no DRY_RUN: it is set from trading-platform:trading; found "false"',
+            ]);
+        });
+    });
+
+    it("registers no resource when the config is invalid", async () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", host => ({ ...host, host: "docker.internal" }));
+        const run = await runProgram({
+            project: project.name,
+            stack: "staging",
+            program: { entry: project.entry },
+            config: config.values,
+            secretKeys: config.secretKeys,
+        });
+        assert.ok(run.error && StackConfigError.isInstance(run.error));
+        assert.match(run.error.message, /^Invalid configuration for stack "staging" \(1 problem\); no resource was registered:/);
+        assert.deepEqual(run.resources, []);
+    });
+
+    it("converts sizes with units to MiB", () => {
+        assert.equal(sizeToMiB("512m"), 512);
+        assert.equal(sizeToMiB("2g"), 2048);
+        assert.equal(sizeToMiB("1536k"), 2);
+    });
+});

@@ -1,0 +1,296 @@
+import * as docker from "@pulumi/docker";
+import { Policy, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType, validateStackResourcesOfType } from "@pulumi/policy";
+import { strict as assert } from "assert";
+import { evaluatePolicies, PolicyPackDefinition, reconcilePolicyConfig } from "../../../tools/engine/policyEngine";
+import { UNKNOWN } from "../../../tools/runtime/propertyValues";
+import { dockerContainer, DOCKER_CONTAINER } from "../../support/fixtures";
+import { resourceOf, urnOf } from "../../support/policyHarness";
+
+const pack = (policies: Policy[], enforcementLevel: PolicyPackDefinition["enforcementLevel"] = "advisory"): PolicyPackDefinition => ({
+    name: "engine-test",
+    version: "1.2.3",
+    enforcementLevel,
+    policies: policies as PolicyPackDefinition["policies"],
+});
+
+/** A policy that reports one violation per Docker container, at whatever level it runs. */
+const always = (name: string, enforcementLevel?: ResourceValidationPolicy["enforcementLevel"]): ResourceValidationPolicy => ({
+    name,
+    description: `${name} description.`,
+    enforcementLevel,
+    validateResource: validateResourceOfType(docker.Container, (_c, _args, report) => report(`${name} fired`)),
+});
+
+const network = resourceOf("staging", "docker:index/network:Network", "backend", { name: "backend" });
+
+describe("in-process policy evaluator", () => {
+    describe("enforcement levels", () => {
+        it("uses per-policy config, then the policy's own level, then the pack's", async () => {
+            const result = await evaluatePolicies(
+                pack([always("configured", "advisory"), always("own", "mandatory"), always("inherits")], "advisory"),
+                [dockerContainer("staging")],
+                { configured: "mandatory" },
+            );
+            const levelOf = (name: string) => result.violations.find(v => v.policyName === name)?.enforcementLevel;
+            assert.equal(levelOf("configured"), "mandatory");
+            assert.equal(levelOf("own"), "mandatory");
+            assert.equal(levelOf("inherits"), "advisory");
+            assert.deepEqual(result.levels, { configured: "mandatory", own: "mandatory", inherits: "advisory" });
+        });
+
+        it('applies "all" to every policy, under each policy\'s own entry', async () => {
+            const result = await evaluatePolicies(pack([always("a", "mandatory"), always("b", "mandatory")]), [dockerContainer("staging")], {
+                all: "advisory",
+                b: { enforcementLevel: "mandatory" },
+            });
+            assert.deepEqual(result.levels, { a: "advisory", b: "mandatory" });
+        });
+
+        it("skips a disabled policy entirely", async () => {
+            const result = await evaluatePolicies(pack([always("off", "mandatory")]), [dockerContainer("staging")], { off: "disabled" });
+            assert.deepEqual(result.violations, []);
+            assert.equal(result.counts.validationsRun, 0);
+        });
+
+        it("formats a violation as the engine does: description, newline, message", async () => {
+            const [violation] = (await evaluatePolicies(pack([always("fmt", "mandatory")]), [dockerContainer("staging")])).violations;
+            assert.equal(violation.message, "fmt description.\nfmt fired");
+            assert.equal(violation.urn, dockerContainer("staging").urn);
+        });
+
+        it("accepts the analyzer's object form, which sets its own level and is not prefixed", async () => {
+            const ownLevel: ResourceValidationPolicy = {
+                name: "own-level",
+                description: "Own level.",
+                enforcementLevel: "mandatory",
+                validateResource: (_args, report) =>
+                    (report as unknown as (info: object) => void)({ message: "only a note", enforcementLevel: "advisory" }),
+            };
+            const [violation] = (await evaluatePolicies(pack([ownLevel]), [network])).violations;
+            assert.deepEqual([violation.enforcementLevel, violation.message, violation.urn], ["advisory", "only a note", network.urn]);
+        });
+
+        it("remediates first, then reports what remains as mandatory", async () => {
+            const fixesReadOnly: ResourceValidationPolicy = {
+                name: "fixes-read-only",
+                description: "Read-only.",
+                validateResource: validateResourceOfType(docker.Container, (c, _a, report) => {
+                    if (!c.readOnly) report("still writable");
+                }),
+                remediateResource: args => ({ ...args.props, readOnly: true }),
+            };
+            const cannotFix: ResourceValidationPolicy = { ...always("cannot-fix"), remediateResource: () => undefined };
+            const result = await evaluatePolicies(pack([fixesReadOnly, cannotFix]), [dockerContainer("staging", { readOnly: false })], {
+                all: "remediate",
+            });
+            assert.deepEqual(result.remediations.map(r => r.policyName), ["fixes-read-only"]);
+            assert.deepEqual(result.violations.map(v => [v.policyName, v.enforcementLevel]), [["cannot-fix", "mandatory"]]);
+        });
+
+        it("counts a stack policy at the remediate level as mandatory", async () => {
+            const stackPolicy: StackValidationPolicy = {
+                name: "stack-remediate",
+                description: "Stack.",
+                validateStack: (_args, report) => report("stack fired"),
+            };
+            const result = await evaluatePolicies(pack([stackPolicy]), [network], { "stack-remediate": "remediate" });
+            assert.equal(result.violations[0].enforcementLevel, "mandatory");
+        });
+    });
+
+    describe("policy config", () => {
+        const configurable: ResourceValidationPolicy = {
+            name: "configurable",
+            description: "Configurable.",
+            configSchema: {
+                properties: {
+                    limit: { type: "number", default: 3 },
+                    names: { type: "array", items: { type: "string" }, default: ["a"] },
+                    required: { type: "string" },
+                },
+            },
+            validateResource: validateResourceOfType(docker.Container, (_c, args, report) => report(JSON.stringify(args.getConfig()))),
+        };
+
+        it("applies schema defaults, then the given values on top", async () => {
+            const result = await evaluatePolicies(pack([configurable]), [dockerContainer("staging")], { configurable: { limit: 5 } });
+            assert.deepEqual(JSON.parse(result.violations[0].detail), { limit: 5, names: ["a"] });
+        });
+
+        it("rejects config that breaks the schema, naming the policy", () => {
+            assert.throws(() => reconcilePolicyConfig(pack([configurable]), { configurable: { limit: "many" } }), /configurable: \/limit must be number/);
+            assert.throws(() => reconcilePolicyConfig(pack([configurable]), { configurable: "loud" }), /"loud" is not a valid enforcement level/);
+        });
+
+        it("enforces required properties", () => {
+            const strict = { ...configurable, configSchema: { ...configurable.configSchema!, required: ["required"] } };
+            assert.throws(() => reconcilePolicyConfig(pack([strict]), {}), /configurable: \(root\) must have required property 'required'/);
+        });
+
+        it("warns about config for a policy the pack does not have", () => {
+            const { warnings } = reconcilePolicyConfig(pack([configurable]), { typo: "advisory" });
+            assert.deepEqual(warnings, ['policy config names "typo", which is not a policy of pack engine-test']);
+        });
+    });
+
+    describe("applicability and failures", () => {
+        it("treats a typed validation as not applicable to other types, without calling it", async () => {
+            let calls = 0;
+            const typed: ResourceValidationPolicy = {
+                name: "typed",
+                description: "Typed.",
+                validateResource: validateResourceOfType(docker.Container, () => {
+                    calls++;
+                }),
+            };
+            const result = await evaluatePolicies(pack([typed]), [network, dockerContainer("staging")]);
+            assert.equal(calls, 1);
+            assert.equal(result.counts.notApplicable, 1);
+        });
+
+        it("calls each function of a validateResource array separately; notApplicable in one does not stop the next", async () => {
+            const seen: string[] = [];
+            const both: ResourceValidationPolicy = {
+                name: "both",
+                description: "Both.",
+                validateResource: [
+                    (args) => {
+                        seen.push("first");
+                        args.notApplicable("not mine");
+                    },
+                    (_args, report) => {
+                        seen.push("second");
+                        report("second fired");
+                    },
+                ],
+            };
+            const result = await evaluatePolicies(pack([both]), [network]);
+            assert.deepEqual(seen, ["first", "second"]);
+            assert.equal(result.counts.notApplicable, 1);
+            assert.equal(result.violations.length, 1);
+        });
+
+        it("reports a policy that throws instead of swallowing it", async () => {
+            const broken: ResourceValidationPolicy = {
+                name: "broken",
+                description: "Broken.",
+                validateResource: () => {
+                    throw new TypeError("cannot read properties of undefined");
+                },
+            };
+            const result = await evaluatePolicies(pack([broken]), [network]);
+            assert.deepEqual(result.errors, [{ policyName: "broken", urn: network.urn, message: "Error validating resource: cannot read properties of undefined" }]);
+        });
+
+        it("turns a read of an unknown value into an advisory preview note, even for a mandatory policy", async () => {
+            const readsImage: ResourceValidationPolicy = {
+                name: "reads-image",
+                description: "Reads the image.",
+                enforcementLevel: "mandatory",
+                validateResource: validateResourceOfType(docker.Container, (c, _a, report) => report(`image is ${c.image}`)),
+            };
+            const result = await evaluatePolicies(pack([readsImage]), [dockerContainer("staging", { image: UNKNOWN })]);
+            assert.equal(result.violations.length, 1);
+            assert.equal(result.violations[0].enforcementLevel, "advisory");
+            assert.equal(result.violations[0].previewUnknown, true);
+            assert.match(result.violations[0].message, /can't run policy 'reads-image' from policy pack 'engine-test@v1\.2\.3' during preview: string value at \.image can't be known during preview/);
+        });
+    });
+
+    describe("isolation", () => {
+        it("gives each policy its own copy of a resource: what one policy changes, the next does not see", async () => {
+            const seen: unknown[] = [];
+            const vandal = (name: string): ResourceValidationPolicy => ({
+                name,
+                description: "Mutates what it is given.",
+                validateResource: args => {
+                    seen.push(args.props.name);
+                    args.props.name = `changed by ${name}`;
+                },
+            });
+            const stackVandal = (name: string): StackValidationPolicy => ({
+                name,
+                description: "Mutates what it is given.",
+                validateStack: args => {
+                    const props = args.resources[0].props;
+                    seen.push(props.name);
+                    props.name = `changed by ${name}`;
+                },
+            });
+            const original = structuredClone(network.inputs);
+            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [network]);
+            assert.deepEqual(seen, ["backend", "backend", "backend", "backend"]);
+            assert.deepEqual(network.inputs, original);
+        });
+    });
+
+    describe("provider isolation", () => {
+        it("gives each policy its own copy of a resource's provider too", async () => {
+            const provider = resourceOf("staging", "pulumi:providers:docker", "host", { host: "ssh://deploy@host" });
+            const container = { ...dockerContainer("staging"), provider: provider.urn };
+            const seen: unknown[] = [];
+            const vandal = (name: string): ResourceValidationPolicy => ({
+                name,
+                description: "Mutates its provider.",
+                validateResource: validateResourceOfType(docker.Container, (_, args) => {
+                    seen.push(args.provider?.props.host);
+                    if (args.provider) args.provider.props.host = `changed by ${name}`;
+                }),
+            });
+            const stackVandal = (name: string): StackValidationPolicy => ({
+                name,
+                description: "Mutates its provider.",
+                validateStack: args => {
+                    const props = args.resources.find(r => r.provider)?.provider?.props;
+                    seen.push(props?.host);
+                    if (props) props.host = `changed by ${name}`;
+                },
+            });
+            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [provider, container]);
+            assert.deepEqual(seen, Array(4).fill("ssh://deploy@host"));
+            assert.equal(provider.inputs.host, "ssh://deploy@host");
+        });
+    });
+
+    describe("stack policies", () => {
+        it("see every resource's outputs with parents and dependencies linked", async () => {
+            const parentUrn = urnOf("staging", "trading-platform:docker:HostNamespace", "ns");
+            const parent = resourceOf("staging", "trading-platform:docker:HostNamespace", "ns", {}, { outputs: { containerNames: { api: "c" } } });
+            const child = { ...dockerContainer("staging"), parent: parentUrn, dependencies: [network.urn] };
+            const seen: string[] = [];
+            const inspect: StackValidationPolicy = {
+                name: "inspect",
+                description: "Inspect.",
+                validateStack: args => {
+                    for (const r of args.resources) {
+                        seen.push(`${r.name} parent=${r.parent?.name ?? "-"} deps=${r.dependencies.map(d => d.name).join(",")}`);
+                    }
+                    seen.push(JSON.stringify(args.resources[0].props));
+                },
+            };
+            await evaluatePolicies(pack([inspect]), [parent, child, network]);
+            assert.deepEqual(seen, [
+                "ns parent=- deps=",
+                `${child.name} parent=ns deps=backend`,
+                "backend parent=- deps=",
+                JSON.stringify({ containerNames: { api: "c" } }),
+            ]);
+        });
+
+        it("is not applicable when no resource has its type", async () => {
+            let called = false;
+            const typed: StackValidationPolicy = {
+                name: "typed-stack",
+                description: "Typed stack.",
+                validateStack: validateStackResourcesOfType(docker.Container, () => {
+                    called = true;
+                }),
+            };
+            const result = await evaluatePolicies(pack([typed]), [network]);
+            assert.equal(called, false);
+            assert.equal(result.counts.notApplicable, 1);
+            await evaluatePolicies(pack([typed]), [network, resourceOf("staging", DOCKER_CONTAINER, "c", {})]);
+            assert.equal(called, true);
+        });
+    });
+});

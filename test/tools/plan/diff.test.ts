@@ -1,0 +1,81 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { diffPlans } from "../../../tools/plan/diff";
+import { PlanDocument, PlanResource } from "../../../tools/plan/document";
+import { runTool, tempDir } from "../../support/cli";
+import { repoRoot } from "../../support/stackConfig";
+
+const resource = (name: string, inputs: Record<string, unknown>, secretPaths: string[] = []): PlanResource => ({
+    urn: `urn:pulumi:production::trading-platform::test:index:Thing::${name}`,
+    type: "test:index:Thing",
+    name,
+    custom: true,
+    inputs,
+    secretPaths,
+    unknownPaths: [],
+    dependencies: [],
+});
+const plan = (resources: PlanResource[]) => ({ stack: "production", resources }) as unknown as PlanDocument;
+
+describe("plan diff", () => {
+    it("lists resources added, removed and changed, with each changed property", () => {
+        const base = plan([resource("kept", { a: 1 }), resource("gone", { a: 1 }), resource("edited", { spec: { replicas: 3, labels: { app: "api" } }, tags: ["x"] })]);
+        const head = plan([resource("kept", { a: 1 }), resource("new", { a: 2 }), resource("edited", { spec: { replicas: 5, labels: { app: "api" } }, tags: ["x", "y"] })]);
+        const diff = diffPlans(base, head);
+        assert.deepEqual(diff.added.map(r => r.urn.split("::").pop()), ["new"]);
+        assert.deepEqual(diff.removed.map(r => r.urn.split("::").pop()), ["gone"]);
+        assert.equal(diff.unchanged, 1);
+        assert.deepEqual(diff.changed[0].properties, [
+            { path: "spec.replicas", before: 3, after: 5 },
+            { path: "tags[1]", before: undefined, after: "y" },
+        ]);
+    });
+
+    it("opens JSON held in strings, so a weight change is one number", () => {
+        const action = (blue: number, green: number) =>
+            JSON.stringify({ type: "forward", forwardConfig: { targetGroups: [{ serviceName: "api-blue", weight: blue }, { serviceName: "api-green", weight: green }] } });
+        const key = "alb.ingress.kubernetes.io/actions.api-weighted";
+        const diff = diffPlans(plan([resource("api", { metadata: { annotations: { [key]: action(95, 5) } } })]), plan([resource("api", { metadata: { annotations: { [key]: action(75, 25) } } })]));
+        assert.deepEqual(diff.changed[0].properties.map(p => [p.path, p.before, p.after]), [
+            [`metadata.annotations["${key}"]#forwardConfig.targetGroups[0].weight`, 95, 75],
+            [`metadata.annotations["${key}"]#forwardConfig.targetGroups[1].weight`, 5, 25],
+        ]);
+    });
+
+    it("compares redacted plans, so a secret never shows but becoming a secret does", () => {
+        const diff = diffPlans(plan([resource("s", { value: "[secret]", name: "A" }, ["value"])]), plan([resource("s", { value: "[secret]", name: "B" }, ["value"])]));
+        assert.deepEqual(diff.changed[0].properties, [{ path: "name", before: "A", after: "B" }]);
+    });
+
+    it("plan --diff reports what a proposed promotion step changes, and refuses a base plan of another stack", async () => {
+        const dir = tempDir();
+        const base = path.join(dir, "base.json");
+        const stagingBase = path.join(dir, "staging.json");
+        const [first, staging] = await Promise.all([
+            runTool("plan", ["--stack", "production", "--json", base]),
+            runTool("plan", ["--stack", "staging", "--json", stagingBase]),
+        ]);
+        assert.equal(first.code, 0, first.stderr);
+        assert.equal(staging.code, 0, staging.stderr);
+        const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8"));
+        doc.config["trading-platform:deployments"].services.api.blueGreen.step = 25;
+        const proposed = path.join(dir, "Pulumi.production.yaml");
+        fs.writeFileSync(proposed, toYaml(doc));
+        const json = path.join(dir, "head.json");
+        const markdown = path.join(dir, "head.md");
+        const [result, wrongStack] = await Promise.all([
+            runTool("plan", ["--stack", "production", "--stack-file", proposed, "--diff", base, "--json", json, "--markdown", markdown]),
+            runTool("plan", ["--stack", "production", "--diff", stagingBase]),
+        ]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /Changes against the base plan: 0 to add, 3 to change, 0 to remove, \d+ unchanged/);
+        assert.match(result.stdout, /~ .*Deployment::api-green\n\s+metadata\.annotations\["trading-platform\/traffic-weight"\]: 5 => 25/);
+        const written = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
+        assert.deepEqual(written.diff?.changed.map(c => c.urn.split("::").pop()), ["api-blue", "api-green", "api"]);
+        assert.match(fs.readFileSync(markdown, "utf8"), /#### Changes in this pull request\n\n0 to add, 3 to change, 0 to remove/);
+        assert.equal(wrongStack.code, 2);
+        assert.match(wrongStack.stderr, /--diff compares plans of one stack: .* is a plan of "staging", not "production"/);
+    });
+});

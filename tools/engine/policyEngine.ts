@@ -1,0 +1,422 @@
+import {
+    EnforcementLevel,
+    Policies,
+    Policy,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    ResourceValidationArgs,
+    UnknownValueError,
+    unknownCheckingProxy,
+} from "@pulumi/policy";
+import Ajv from "ajv";
+import { UsageError } from "../runtime/stackFiles";
+
+// An in-process evaluator with the semantics of the engine and @pulumi/policy's analyzer server
+// (sdk/nodejs/policy/server.ts) and the CLI's policy config reconciliation (pkg/resource/analyzer/config.go).
+
+export interface PolicyPackDefinition {
+    name: string;
+    version: string;
+    enforcementLevel: EnforcementLevel;
+    policies: Policies;
+}
+
+/** A resource as the engine describes it to an analyzer. */
+export interface EvaluatedResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent?: string;
+    provider?: string;
+    /** What `validateResource` sees. */
+    inputs: Record<string, unknown>;
+    /** What `validateStack` sees. */
+    outputs: Record<string, unknown>;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    options?: { protect?: boolean; ignoreChanges?: string[]; deleteBeforeReplace?: boolean; additionalSecretOutputs?: string[] };
+}
+
+/** `--policy-pack-config` file contents: policy name (or "all") to a level, or to `{enforcementLevel, ...props}`. */
+export type PolicyConfigFile = Record<string, unknown>;
+
+export type ReportedLevel = "advisory" | "mandatory";
+
+export interface PolicyViolation {
+    policyName: string;
+    enforcementLevel: ReportedLevel;
+    /** The resource the violation is about; a stack policy may name one or none. */
+    urn?: string;
+    /** As the engine prints it: the policy's description, a newline, then the detail. */
+    message: string;
+    description: string;
+    detail: string;
+    /** True for the engine's "can't run policy during preview" notes (always advisory). */
+    previewUnknown?: boolean;
+}
+
+export interface PolicyError {
+    policyName: string;
+    urn?: string;
+    message: string;
+}
+
+export interface PolicyRemediation {
+    policyName: string;
+    urn: string;
+}
+
+export interface EvaluationResult {
+    violations: PolicyViolation[];
+    /** Policies that threw: under the CLI they fail the whole run, so they count as mandatory failures. */
+    errors: PolicyError[];
+    remediations: PolicyRemediation[];
+    /** The level each policy ran at after config reconciliation. */
+    levels: Record<string, EnforcementLevel>;
+    /** Config entries naming no policy of the pack. */
+    warnings: string[];
+    counts: { resources: number; policies: number; validationsRun: number; notApplicable: number };
+}
+
+const levels: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+interface ReconciledConfig {
+    enforcementLevel?: EnforcementLevel;
+    properties: Record<string, unknown>;
+}
+
+/**
+ * Reconciles a policy config file with the pack as the CLI does: schema defaults of top-level
+ * properties first, then "all"'s level for every policy, then each policy's own entry on top, then
+ * validation of every policy's properties against its schema. Throws a UsageError listing every problem.
+ */
+export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyConfigFile = {}): { config: Record<string, ReconciledConfig>; warnings: string[] } {
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    const given: Record<string, ReconciledConfig> = {};
+    for (const [name, value] of Object.entries(file)) {
+        if (typeof value === "string") {
+            if (!levels.includes(value as EnforcementLevel)) {
+                problems.push(`parsing enforcement level for "${name}": "${value}" is not a valid enforcement level (${levels.join(", ")})`);
+                continue;
+            }
+            given[name] = { enforcementLevel: value as EnforcementLevel, properties: {} };
+        } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+            const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+            if (enforcementLevel !== undefined && !levels.includes(enforcementLevel as EnforcementLevel)) {
+                problems.push(`parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${levels.join(", ")})`);
+                continue;
+            }
+            given[name] = { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties };
+        } else {
+            problems.push(`parsing "${name}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
+        }
+        if (name !== "all" && !pack.policies.some(p => p.name === name)) {
+            warnings.push(`policy config names "${name}", which is not a policy of pack ${pack.name}`);
+        }
+    }
+
+    const result: Record<string, ReconciledConfig> = {};
+    for (const policy of pack.policies) {
+        const defaults: Record<string, unknown> = {};
+        for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+            if (schema && typeof schema === "object" && "default" in schema) {
+                defaults[key] = structuredClone((schema as { default: unknown }).default);
+            }
+        }
+        result[policy.name] = { enforcementLevel: policy.enforcementLevel, properties: defaults };
+    }
+    const all = given.all?.enforcementLevel;
+    if (all) {
+        for (const entry of Object.values(result)) entry.enforcementLevel = all;
+    }
+    for (const [name, entry] of Object.entries(given)) {
+        if (name === "all" || !result[name]) continue;
+        if (entry.enforcementLevel) result[name].enforcementLevel = entry.enforcementLevel;
+        Object.assign(result[name].properties, entry.properties);
+    }
+
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    for (const policy of pack.policies) {
+        if (!policy.configSchema) continue;
+        const validate = ajv.compile({
+            type: "object",
+            properties: policy.configSchema.properties,
+            ...(policy.configSchema.required?.length ? { required: policy.configSchema.required } : {}),
+        });
+        if (!validate(result[policy.name].properties)) {
+            for (const error of validate.errors ?? []) {
+                problems.push(`${policy.name}: ${error.instancePath || "(root)"} ${error.message}`);
+            }
+        }
+    }
+    if (problems.length > 0) {
+        throw new UsageError(`Invalid policy pack config:\n${problems.map(p => `  - ${p}`).join("\n")}`);
+    }
+    return { config: result, warnings };
+}
+
+// The analyzer's own helpers (policy.ts) are internal to @pulumi/policy; these mirror them.
+/** The Pulumi type `validateResourceOfType` and friends attach to the functions they return. */
+function getPulumiType(obj: unknown): string | undefined {
+    const pulumiType = (obj as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+    return typeof pulumiType === "string" && pulumiType.length > 0 ? pulumiType : undefined;
+}
+function isResourcePolicy(p: Policy): p is ResourceValidationPolicy {
+    const { validateResource, remediateResource } = p as ResourceValidationPolicy;
+    if (typeof validateResource === "function") return true;
+    if (Array.isArray(validateResource) && validateResource.every(v => typeof v === "function")) return true;
+    return typeof remediateResource === "function";
+}
+function isStackPolicy(p: Policy): p is StackValidationPolicy {
+    return typeof (p as StackValidationPolicy).validateStack === "function";
+}
+
+class NotApplicableError extends Error {
+    constructor(readonly reason?: string) {
+        super(reason ?? "Policy does not apply");
+    }
+}
+const throwNotApplicable = (reason?: string): never => {
+    throw new NotApplicableError(reason);
+};
+
+/** The level a policy runs at: its config, else its own, else the pack's. */
+function levelOf(policy: Policy, pack: PolicyPackDefinition, config: Record<string, ReconciledConfig>): EnforcementLevel {
+    return config[policy.name]?.enforcementLevel || policy.enforcementLevel || pack.enforcementLevel;
+}
+
+/**
+ * Evaluates a pack over resources the way `pulumi preview --policy-pack` would: remediations first
+ * (each resource's props flow through every remediate-level policy in order), then every resource
+ * policy on every resource, then every stack policy over all resources.
+ */
+export async function evaluatePolicies(
+    pack: PolicyPackDefinition,
+    resources: EvaluatedResource[],
+    configFile: PolicyConfigFile = {},
+): Promise<EvaluationResult> {
+    const { config, warnings } = reconcilePolicyConfig(pack, configFile);
+    const violations: PolicyViolation[] = [];
+    const errors: PolicyError[] = [];
+    const remediations: PolicyRemediation[] = [];
+    const counts = { resources: resources.length, policies: pack.policies.length, validationsRun: 0, notApplicable: 0 };
+    const getConfigFor = (name: string) => () => structuredClone(config[name]?.properties ?? {});
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const providerOf = (urn?: string) => {
+        const provider = urn ? byUrn.get(urn) : undefined;
+        return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
+    };
+
+    const reporterFor = (policy: Policy, level: ReportedLevel, defaultUrn?: string): ReportViolation => (message, urn) => {
+        if (typeof message === "object" && message !== null) {
+            // The object form sets its own message, level and URN, and is not prefixed with the description.
+            const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string };
+            const detail = info.message || info.description || policy.description;
+            const own = info.enforcementLevel === "advisory" || info.enforcementLevel === "mandatory" ? info.enforcementLevel : level;
+            violations.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail });
+            return;
+        }
+        const detail = typeof message === "string" ? message : "";
+        violations.push({
+            policyName: policy.name,
+            enforcementLevel: level,
+            urn: urn ?? defaultUrn,
+            message: detail ? `${policy.description}\n${detail}` : policy.description,
+            description: policy.description,
+            detail,
+        });
+    };
+    const previewNote = (policy: Policy, e: UnknownValueError, urn?: string) => {
+        const detail = `can't run policy '${policy.name}' from policy pack '${pack.name}@v${pack.version}' during preview: ${e.message}`;
+        violations.push({ policyName: policy.name, enforcementLevel: "advisory", urn, message: detail, description: policy.description, detail, previewUnknown: true });
+    };
+
+    const resourcePolicies = pack.policies.filter((p): p is ResourceValidationPolicy => isResourcePolicy(p));
+    const stackPolicies = pack.policies.filter((p): p is StackValidationPolicy => isStackPolicy(p));
+
+    for (const resource of resources) {
+        // Remediation pass: props are threaded through each remediating policy in pack order.
+        let props: Record<string, unknown> = resource.inputs;
+        for (const policy of resourcePolicies) {
+            if (levelOf(policy, pack, config) !== "remediate" || !policy.remediateResource) continue;
+            const pulumiType = getPulumiType(policy.remediateResource);
+            if (pulumiType && pulumiType !== resource.type) continue;
+            try {
+                const result = await policy.remediateResource(
+                    resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), getConfigFor(policy.name), providerOf(resource.provider)),
+                );
+                if (result) {
+                    props = unproxy(result);
+                    remediations.push({ policyName: policy.name, urn: resource.urn });
+                }
+            } catch (e) {
+                if (e instanceof NotApplicableError) continue;
+                if (e instanceof UnknownValueError) {
+                    previewNote(policy, e, resource.urn);
+                    continue;
+                }
+                errors.push({ policyName: policy.name, urn: resource.urn, message: `Error remediating resource: ${(e as Error).message}` });
+            }
+        }
+
+        for (const policy of resourcePolicies) {
+            let level = levelOf(policy, pack, config);
+            if (level === "disabled" || !policy.validateResource) continue;
+            if (level === "remediate") level = "mandatory";
+            const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+            if (!Array.isArray(policy.validateResource)) {
+                const pulumiType = getPulumiType(policy.validateResource);
+                if (pulumiType && pulumiType !== resource.type) {
+                    counts.notApplicable++;
+                    continue;
+                }
+            }
+            const report = reporterFor(policy, level, resource.urn);
+            for (const validation of validations) {
+                // A typed function would only call notApplicable for another type: skip the call, same outcome.
+                const validationType = getPulumiType(validation);
+                if (validationType && validationType !== resource.type) {
+                    counts.notApplicable++;
+                    continue;
+                }
+                try {
+                    counts.validationsRun++;
+                    await validation(
+                        resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), getConfigFor(policy.name), providerOf(resource.provider)),
+                        report,
+                    );
+                } catch (e) {
+                    if (e instanceof NotApplicableError) {
+                        counts.notApplicable++;
+                    } else if (e instanceof UnknownValueError) {
+                        previewNote(policy, e, resource.urn);
+                    } else {
+                        errors.push({ policyName: policy.name, urn: resource.urn, message: `Error validating resource: ${(e as Error).message}` });
+                    }
+                }
+            }
+        }
+    }
+
+    if (stackPolicies.length > 0) {
+        for (const policy of stackPolicies) {
+            let level = levelOf(policy, pack, config);
+            if (level === "disabled") continue;
+            if (level === "remediate") level = "mandatory";
+            const pulumiType = getPulumiType(policy.validateStack);
+            if (pulumiType && !resources.some(r => r.type === pulumiType)) {
+                counts.notApplicable++;
+                continue;
+            }
+            try {
+                counts.validationsRun++;
+                await policy.validateStack(
+                    { resources: stackView(resources, byUrn), getConfig: getConfigFor(policy.name), notApplicable: throwNotApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
+                    reporterFor(policy, level),
+                );
+            } catch (e) {
+                if (e instanceof NotApplicableError) counts.notApplicable++;
+                else if (e instanceof UnknownValueError) previewNote(policy, e);
+                else errors.push({ policyName: policy.name, message: `Error validating stack: ${(e as Error).message}` });
+            }
+        }
+    }
+
+    const levelsRun = Object.fromEntries(pack.policies.map(p => [p.name, levelOf(p, pack, config)]));
+    return { violations, errors, remediations, levels: levelsRun, warnings, counts };
+}
+
+function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] {
+    return {
+        protect: resource.options?.protect ?? false,
+        ignoreChanges: resource.options?.ignoreChanges ?? [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: resource.options?.additionalSecretOutputs ?? [],
+        ...(resource.parent ? { parent: resource.parent } : {}),
+        ...(resource.options?.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: resource.options.deleteBeforeReplace } : {}),
+    };
+}
+
+/** What `validateResource` and `remediateResource` receive, field for field as the analyzer builds it. */
+function resourceArgs(
+    resource: EvaluatedResource,
+    props: Record<string, unknown>,
+    getConfig: () => Record<string, unknown>,
+    provider: ResourceValidationArgs["provider"],
+): ResourceValidationArgs {
+    const isType = (cls: unknown) => getPulumiType(cls) === resource.type;
+    return {
+        type: resource.type,
+        props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: optionsOf(resource),
+        stackTags: new Map<string, string>(),
+        isType: isType as ResourceValidationArgs["isType"],
+        asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+        getConfig: getConfig as ResourceValidationArgs["getConfig"],
+        notApplicable: throwNotApplicable,
+        ...(provider ? { provider } : {}),
+    };
+}
+
+/** Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects. */
+function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<string, EvaluatedResource>): PolicyResource[] {
+    const byUrn = new Map<string, PolicyResource>();
+    const views = resources.map(r => {
+        // Each policy sees its own copy of every resource, as the engine deserializes one per policy;
+        // it is made when the policy first reads it, since most stack policies look at few resources.
+        let props: Record<string, unknown> | undefined;
+        const propsOf = () => (props ??= unknownCheckingProxy(freshCopy(r.outputs)));
+        const isType = (cls: unknown) => getPulumiType(cls) === r.type;
+        const view = {
+            type: r.type,
+            get props() {
+                return propsOf();
+            },
+            urn: r.urn,
+            name: r.name,
+            opts: optionsOf(r),
+            dependencies: [] as PolicyResource[],
+            propertyDependencies: {} as Record<string, PolicyResource[]>,
+            isType,
+            asType: (cls: unknown) => (isType(cls) ? propsOf() : undefined),
+        } as unknown as PolicyResource;
+        byUrn.set(r.urn, view);
+        return view;
+    });
+    resources.forEach((r, i) => {
+        const view = views[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+        if (r.parent && byUrn.has(r.parent)) view.parent = byUrn.get(r.parent);
+        const provider = r.provider ? resourceByUrn.get(r.provider) : undefined;
+        if (provider) view.provider = { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
+        view.dependencies = (r.dependencies ?? []).map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
+        for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
+            view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
+        }
+    });
+    return views;
+}
+
+/**
+ * A deep copy of resource data, as the engine's deserialization gives each policy. Plain data (what
+ * the mock runtime and manifests produce) is copied directly, several times faster than
+ * structuredClone; anything else falls back to it.
+ */
+function freshCopy<T>(value: T): T {
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) return value.map(freshCopy) as T;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = freshCopy((value as Record<string, unknown>)[key]);
+    return copy as T;
+}
+
+/** A remediation may return the proxied props it was given, modified: copy them back to plain data. */
+function unproxy(value: Record<string, unknown>): Record<string, unknown> {
+    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}

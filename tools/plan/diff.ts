@@ -1,0 +1,99 @@
+import { PlanDocument, PlanResource } from "./document";
+
+export interface PropertyChange {
+    /** e.g. `spec.replicas`, `metadata.annotations["trading-platform/traffic-weight"]`. */
+    path: string;
+    /** As the plans show them: secrets stay "[secret]", absent values are undefined. */
+    before?: unknown;
+    after?: unknown;
+}
+
+export interface PlanDiff {
+    /** The earlier plan this one is compared with. */
+    base: { stack: string; resources: number };
+    added: { urn: string; type: string }[];
+    removed: { urn: string; type: string }[];
+    changed: { urn: string; type: string; properties: PropertyChange[] }[];
+    unchanged: number;
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A string holding a JSON object or array (e.g. an ALB action annotation), parsed; else undefined. */
+function embeddedJson(value: unknown): object | undefined {
+    if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return undefined;
+    try {
+        const parsed = JSON.parse(value) as unknown;
+        return parsed !== null && typeof parsed === "object" ? parsed : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Every leaf of a value with its path; an empty object or array counts as a leaf. JSON held in a
+ * string is opened up too (`annotations["x"]#forwardConfig.targetGroups[0].weight`), so a changed
+ * weight shows as one number, not as two long strings.
+ */
+function leaves(value: unknown, path = "", out = new Map<string, unknown>()): Map<string, unknown> {
+    const json = embeddedJson(value);
+    if (json) {
+        const inner = leaves(json);
+        for (const [innerPath, leaf] of inner) out.set(`${path}#${innerPath}`, leaf);
+        return out;
+    }
+    if (Array.isArray(value) && value.length > 0) {
+        value.forEach((item, i) => leaves(item, `${path}[${i}]`, out));
+    } else if (value !== null && typeof value === "object" && Object.keys(value).length > 0) {
+        for (const [key, child] of Object.entries(value)) {
+            leaves(child, identifier.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`, out);
+        }
+    } else {
+        out.set(path, value);
+    }
+    return out;
+}
+
+function propertyChanges(before: PlanResource, after: PlanResource): PropertyChange[] {
+    const a = leaves(before.inputs);
+    const b = leaves(after.inputs);
+    const changes: PropertyChange[] = [];
+    for (const path of new Set([...a.keys(), ...b.keys()])) {
+        if (JSON.stringify(a.get(path)) !== JSON.stringify(b.get(path))) {
+            changes.push({ path, before: a.get(path), after: b.get(path) });
+        }
+    }
+    return changes.sort((x, y) => x.path.localeCompare(y.path));
+}
+
+/**
+ * What a plan changes against an earlier one (typically the base branch's): resources added,
+ * removed, and changed with their changed properties. Both plans are already redacted, so a secret
+ * can only ever appear as "[secret]".
+ */
+export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
+    const before = new Map(base.resources.map(r => [r.urn, r]));
+    const after = new Map(current.resources.map(r => [r.urn, r]));
+    const diff: PlanDiff = { base: { stack: base.stack, resources: base.resources.length }, added: [], removed: [], changed: [], unchanged: 0 };
+    for (const [urn, resource] of after) {
+        const previous = before.get(urn);
+        if (!previous) {
+            diff.added.push({ urn, type: resource.type });
+            continue;
+        }
+        const properties = propertyChanges(previous, resource);
+        if (properties.length > 0) diff.changed.push({ urn, type: resource.type, properties });
+        else diff.unchanged++;
+    }
+    for (const [urn, resource] of before) {
+        if (!after.has(urn)) diff.removed.push({ urn, type: resource.type });
+    }
+    return diff;
+}
+
+/** A value as one short line for a report. */
+export function showValue(value: unknown): string {
+    if (value === undefined) return "(absent)";
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

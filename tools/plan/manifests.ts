@@ -1,0 +1,95 @@
+import * as fs from "fs";
+import { parseAllDocuments } from "yaml";
+import { PlannedResource, plannedResource } from "../runtime/program";
+import { PlanDocument, PLAN_SCHEMA_VERSION } from "./document";
+import { parsePath, SECRET_PLACEHOLDER, UNKNOWN, UNKNOWN_PLACEHOLDER } from "../runtime/propertyValues";
+import { UsageError } from "../runtime/stackFiles";
+
+/** `apps/v1` + `Deployment` → `kubernetes:apps/v1:Deployment`; the core group is `core/v1`. */
+export function kubernetesTypeOf(apiVersion: string, kind: string): string {
+    const groupVersion = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
+    return `kubernetes:${groupVersion}:${kind}`;
+}
+
+/** Reads multi-document Kubernetes YAML into resources with the types and URNs the engine would use. */
+export function resourcesFromManifests(files: string[], project: string, stack: string): PlannedResource[] {
+    const resources: PlannedResource[] = [];
+    for (const file of files) {
+        const docs = parseAllDocuments(fs.readFileSync(file, "utf8"));
+        docs.forEach((doc, index) => {
+            if (doc.errors.length > 0) {
+                throw new UsageError(`${file}: document ${index + 1} is not valid YAML: ${doc.errors[0].message}`);
+            }
+            const body = doc.toJS() as Record<string, unknown> | null;
+            if (body === null || body === undefined) return; // an empty document between separators
+            const { apiVersion, kind } = body as { apiVersion?: unknown; kind?: unknown };
+            const metadata = (body.metadata ?? {}) as { name?: string; namespace?: string };
+            if (typeof apiVersion !== "string" || typeof kind !== "string" || !metadata.name) {
+                throw new UsageError(`${file}: document ${index + 1} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
+            }
+            if (kind === "List" && Array.isArray(body.items)) {
+                throw new UsageError(`${file}: document ${index + 1} is a List; split it into one document per object`);
+            }
+            const type = kubernetesTypeOf(apiVersion, kind);
+            const name = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+            resources.push(plannedResource(`urn:pulumi:${stack}::${project}::${type}::${name}`, type, name, body));
+        });
+    }
+    return resources;
+}
+
+/** A plan written by `plan --json`, as it was written; a usage error for anything else. */
+export function readPlanDocument(file: string): PlanDocument {
+    let document: PlanDocument;
+    try {
+        document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+    } catch (e) {
+        throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
+    }
+    if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
+        throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
+    }
+    return document;
+}
+
+/**
+ * Reads a plan written by `plan --json` back into resources. What the plan redacted cannot be known
+ * any more: secret and unknown paths become unknowns, so a policy that needs them reports that it
+ * can't run, as it would during a preview.
+ */
+export function resourcesFromPlan(file: string): { document: PlanDocument; resources: PlannedResource[] } {
+    const document = readPlanDocument(file);
+    const resources = document.resources.map(r => {
+        const inputs = restoreUnknowns(structuredClone(r.inputs)) as Record<string, unknown>;
+        for (const p of r.secretPaths) setPath(inputs, p, UNKNOWN);
+        return plannedResource(r.urn, r.type, r.name, inputs, {
+            custom: r.custom,
+            parent: r.parent,
+            provider: r.provider,
+            secretPaths: r.secretPaths,
+            unknownPaths: r.unknownPaths,
+            dependencies: r.dependencies,
+        });
+    });
+    return { document, resources };
+}
+
+function restoreUnknowns(value: unknown): unknown {
+    if (value === UNKNOWN_PLACEHOLDER || value === SECRET_PLACEHOLDER) return UNKNOWN;
+    if (Array.isArray(value)) return value.map(restoreUnknowns);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restoreUnknowns(v)]));
+    }
+    return value;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+    const parts = parsePath(path);
+    let node: unknown = target;
+    for (const part of parts.slice(0, -1)) {
+        node = node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[part] : undefined;
+    }
+    if (node !== null && typeof node === "object" && parts.length > 0) {
+        (node as Record<string | number, unknown>)[parts[parts.length - 1]] = value;
+    }
+}

@@ -1,0 +1,201 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { decodeProperties } from "./propertyValues";
+import { offlineMocks } from "./offlineMocks";
+
+/** A resource the program registered, as the engine would see it. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent?: string;
+    /** URN of the explicit provider, if any. */
+    provider?: string;
+    /** Inputs as a resource policy sees them (secrets unwrapped). Held in memory only. */
+    inputs: Record<string, unknown>;
+    /** Outputs as a stack policy sees them; for a component, what it registered with `registerOutputs`. */
+    outputs: Record<string, unknown>;
+    secretPaths: string[];
+    unknownPaths: string[];
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    options: { protect: boolean; ignoreChanges: string[]; deleteBeforeReplace?: boolean; additionalSecretOutputs: string[] };
+}
+
+/** A resource the engine did not see registered (from a manifest, a plan file, a benchmark), with engine defaults. */
+export function plannedResource(urn: string, type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
+    return {
+        urn,
+        type,
+        name,
+        custom: true,
+        inputs,
+        outputs: inputs,
+        secretPaths: [],
+        unknownPaths: [],
+        dependencies: [],
+        propertyDependencies: {},
+        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
+        ...extra,
+    };
+}
+
+export interface ProgramRunOptions {
+    project: string;
+    stack: string;
+    /** The program: its entry module (absolute path, run afresh each time) or, in tests, a function. */
+    program: { entry: string } | (() => Record<string, unknown> | void);
+    /** Config by full key (`project:key`), values as the CLI passes them (objects as JSON). */
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export interface ProgramRun {
+    resources: PlannedResource[];
+    /** The entry module's exports, resolved, with their secret-ness. */
+    outputs: Record<string, { value: unknown; secret: boolean; known: boolean }>;
+    /** What stopped the program, if anything (invalid config, a failing apply). */
+    error?: Error;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
+    getProtect(): boolean;
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getAdditionalsecretoutputsList(): string[];
+}
+type Callback = (err: Error | null, response?: { getUrn(): string }) => void;
+
+/**
+ * Runs the real program in this process under Pulumi's mock runtime and records every registration
+ * with what the engine would know of it: parent, provider, dependencies, options and which inputs were
+ * secret. One run at a time: the Pulumi runtime is process-global.
+ */
+export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
+    await pulumi.runtime.setMocks(offlineMocks, opts.project, opts.stack, true);
+    pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+
+    const resources = new Map<string, PlannedResource>();
+    const monitor = getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: Callback): unknown;
+        registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, cb: Callback): unknown;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+        register(req, (err, response) => {
+            if (!err && response) {
+                const urn = response.getUrn();
+                resources.set(urn, recordOf(urn, req));
+            }
+            cb(err, response);
+        });
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+        const record = resources.get(req.getUrn());
+        if (record) {
+            const decoded = decodeProperties(req.getOutputs()?.toJavaScript() ?? {});
+            record.outputs = decoded.values;
+        }
+        return registerOutputs(req, cb);
+    };
+
+    const failures: Error[] = [];
+    const onRejection = (reason: unknown) => failures.push(asError(reason));
+    process.on("unhandledRejection", onRejection);
+    let exported: Record<string, unknown> = {};
+    try {
+        if (typeof opts.program === "function") {
+            exported = opts.program() ?? {};
+        } else {
+            // Only the entry has side effects (it declares the resources); the modules it imports export
+            // functions and classes. Dropping the entry from the cache makes a second run declare afresh.
+            delete require.cache[opts.program.entry];
+            exported = require(opts.program.entry) as Record<string, unknown>;
+        }
+        await waitForRPCs();
+    } catch (e) {
+        failures.push(asError(e));
+    }
+    const outputs = failures.length === 0 ? await resolveExports(exported) : {};
+    // Let rejections raised while settling reach the handler before it goes.
+    await new Promise(resolve => setImmediate(resolve));
+    process.off("unhandledRejection", onRejection);
+
+    return {
+        resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
+        outputs,
+        error: failures[0],
+    };
+}
+
+function recordOf(urn: string, req: RegisterRequest): PlannedResource {
+    const decoded = decodeProperties(req.getObject()?.toJavaScript() ?? {});
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+        propertyDependencies[key] = deps.getUrnsList();
+    });
+    const providerRef = req.getProvider();
+    return {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parent: req.getParent() || undefined,
+        // A provider reference is `<urn>::<id>`; the id is unknown in a preview.
+        provider: providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : undefined,
+        inputs: decoded.values,
+        outputs: decoded.values,
+        secretPaths: decoded.secretPaths,
+        unknownPaths: decoded.unknownPaths,
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        options: {
+            protect: req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        },
+    };
+}
+
+async function resolveExports(exported: Record<string, unknown>): Promise<ProgramRun["outputs"]> {
+    const result: ProgramRun["outputs"] = {};
+    for (const [name, value] of Object.entries(exported)) {
+        if (name === "__esModule") continue;
+        const output = pulumi.output(value) as unknown as {
+            isKnown: Promise<boolean>;
+            isSecret: Promise<boolean>;
+            promise(): Promise<unknown>;
+        };
+        const [known, secret] = await Promise.all([output.isKnown, output.isSecret]);
+        result[name] = { value: known ? await output.promise() : undefined, secret, known };
+    }
+    return result;
+}
+
+/**
+ * Resolves once every registration (and every RPC a registration starts) has finished: the drain the
+ * language host itself waits on before it reports a program done. Internal to the SDK, hence the cast.
+ */
+function waitForRPCs(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
+    if (typeof settings.waitForRPCs !== "function") {
+        throw new Error("@pulumi/pulumi no longer exposes waitForRPCs; update tools/runtime/program.ts");
+    }
+    return settings.waitForRPCs();
+}
+
+function asError(reason: unknown): Error {
+    return reason instanceof Error ? reason : new Error(String(reason));
+}
