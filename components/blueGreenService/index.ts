@@ -1,14 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { rolloutAnnotations } from "../../platform/rollout";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
 
-/** Annotations the blue-green stack policy reads back from what this component declares. */
-export const rolloutAnnotations = {
-    service: "trading-platform/service",
-    colour: "trading-platform/colour",
-    weight: "trading-platform/traffic-weight",
-    minReady: "trading-platform/min-ready",
-} as const;
+export { rolloutAnnotations } from "../../platform/rollout";
 
 /** Where the Vault agent renders secrets inside the pod. */
 export const vaultSecretsDir = "/vault/secrets";

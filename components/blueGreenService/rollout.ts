@@ -1,10 +1,9 @@
 // The blue-green promotion rules, as pure functions: config validation, the component and the tests
 // all read the same ones. A step is the share of traffic the candidate colour takes.
 
-export const CANARY_STEPS = [0, 5, 25, 50, 100] as const;
-export type CanaryStep = (typeof CANARY_STEPS)[number];
-export type Colour = "blue" | "green";
-export const COLOURS: readonly Colour[] = ["blue", "green"];
+import { CANARY_STEPS, Colour, COLOURS, otherColour } from "../../platform/rollout";
+
+export { CANARY_STEPS, CanaryStep, Colour, COLOURS, otherColour } from "../../platform/rollout";
 
 export interface BlueGreenState {
     /** The colour serving before this release; the other one is the candidate. */
@@ -29,8 +28,6 @@ export interface ColourPlan {
     /** Disruption budget: a colour with traffic keeps minReady; an idle one may lose a pod. */
     disruptionBudget: { minAvailable: number } | { maxUnavailable: number };
 }
-
-export const otherColour = (colour: Colour): Colour => (colour === "blue" ? "green" : "blue");
 
 /** Every rule the state breaks, in words an operator can act on. Empty when the step is possible. */
 export function rolloutProblems(state: BlueGreenState): string[] {

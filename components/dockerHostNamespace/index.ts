@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { tradingModeEnv } from "../../platform/trading";
+import { TradingMode, tradingModeEnv, tradingModeLabel } from "../../platform/trading";
 
 /** Where the Vault agent's files appear inside every container. */
 export const secretsMountPath = "/run/secrets";
@@ -38,7 +38,7 @@ export interface DockerHostNamespaceArgs {
     environment: string;
     /** Registry the host pulls from; the password stays a Pulumi secret. */
     registry: { server: string; username: string; password: pulumi.Input<string> };
-    trading: { mode: "paper" | "live"; brokerEndpoint: string };
+    trading: { mode: TradingMode; brokerEndpoint: string };
     /** Host directory the Vault agent renders this namespace's secrets into. */
     vaultSecretsDir: string;
     loki: { url: string; batchSize: number; retries: number };
@@ -138,7 +138,7 @@ export class DockerHostNamespace extends pulumi.ComponentResource {
                         { label: "io.synaptic.component", value: service },
                         { label: "io.synaptic.version", value: spec.version },
                         { label: "io.synaptic.environment", value: args.environment },
-                        { label: "io.synaptic.trading-mode", value: args.trading.mode },
+                        { label: tradingModeLabel, value: args.trading.mode },
                     ],
                     logDriver: "loki",
                     logOpts: {

@@ -1,11 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-// Read back from what BlueGreenService declares (components/blueGreenService.ts, rolloutAnnotations).
-const SERVICE = "trading-platform/service";
-const COLOUR = "trading-platform/colour";
-const WEIGHT = "trading-platform/traffic-weight";
-const MIN_READY = "trading-platform/min-ready";
+import { CANARY_STEPS, rolloutAnnotations } from "../platform";
+
+// Read back from what BlueGreenService declares.
+const { service: SERVICE, colour: COLOUR, weight: WEIGHT, minReady: MIN_READY } = rolloutAnnotations;
 const ACTION_PREFIX = "alb.ingress.kubernetes.io/actions.";
 
 interface Meta {
@@ -66,7 +65,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
             if (colours.some(c => !Number.isFinite(c.weight)) || total !== 100) {
                 reportViolation(
                     `Service ${key}: traffic weights ${colours.map(c => `${c.colour} ${c.weight}`).join(" + ")} add up to ${total}, not 100. ` +
-                        "Fix: set deployments.services.<name>.blueGreen.step to one of 0, 5, 25, 50, 100 and let the component derive both weights.",
+                        `Fix: set deployments.services.<name>.blueGreen.step to one of ${CANARY_STEPS.join(", ")} and let the component derive both weights.`,
                     colours[0].resource.urn,
                 );
             }

@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { flagsAt, tradingFlags } from "../platform";
 import { credentialShapeOf, isCredentialName } from "./credentials";
 import { EnvironmentClass } from "./stacks";
 
@@ -70,10 +71,10 @@ export function sameFlag(value: unknown, expected: string): boolean {
 }
 
 /** Variables that, at these values, mean real orders: a staging environment may set none of them. */
-export const liveTradingFlags: Readonly<Record<string, string>> = { TRADING_MODE: "live", DRY_RUN: "false", ALPACA_PAPER: "false" };
+export const liveTradingFlags: Readonly<Record<string, string>> = flagsAt("live");
 
 /** Variables every staging environment declares, at these values, so its deployments trade on paper. */
-export const paperTradingFlags: Readonly<Record<string, string>> = { DRY_RUN: "true", ALPACA_PAPER: "true" };
+export const paperTradingFlags: Readonly<Record<string, string>> = { DRY_RUN: tradingFlags.DRY_RUN.paper, ALPACA_PAPER: tradingFlags.ALPACA_PAPER.paper };
 
 /** Alpaca key ids: live ones start AK, paper ones PK. */
 export const alpacaLiveKeyId = /^AK[A-Z0-9]{18}$/;

@@ -1,4 +1,5 @@
 import { hostMatches, hostOf, isCredentialName, mentionsLive, mentionsPaper } from "./credentials";
+import { brokerHosts, describeFlags, flagsAt } from "../platform";
 import { EnvironmentClass, EnvironmentStacks, environmentStacksSchema } from "./stacks";
 
 /** Policy config shared by every segregation policy (Docker host, Kubernetes, GitHub). */
@@ -13,20 +14,20 @@ export const segregationConfigSchema = {
         liveEndpointHosts: {
             type: "array",
             items: { type: "string" },
-            default: ["api.alpaca.markets"],
+            default: [...brokerHosts.live],
             description: "Hosts that execute real orders; staging may never point at them.",
         },
         paperEndpointHosts: {
             type: "array",
             items: { type: "string" },
-            default: ["paper-api.alpaca.markets"],
+            default: [...brokerHosts.paper],
             description: "Paper/sandbox hosts; production may never point at them.",
         },
     },
 } as const;
 
 /** Flags that, at these values, mean real orders. */
-const liveFlags: Record<string, string> = { TRADING_MODE: "live", DRY_RUN: "false", ALPACA_PAPER: "false" };
+const liveFlags: Readonly<Record<string, string>> = flagsAt("live");
 
 /** A path or name that belongs to the other environment, e.g. secret/data/trading/production/... */
 const mentionsProduction = (ref: string) => /(^|[/_.-])(prod|production)([/_.-]|$)/i.test(ref);
@@ -47,7 +48,7 @@ export function segregationProblems(
     if (environment === "staging") {
         for (const { name, value } of settings) {
             if (liveFlags[name] !== undefined && value.toLowerCase() === liveFlags[name]) {
-                problems.push(`sets ${name}=${value}: live trading in a staging stack. Fix: staging runs with TRADING_MODE=paper, DRY_RUN=true and ALPACA_PAPER=true (trading-platform:trading.mode: paper).`);
+                problems.push(`sets ${name}=${value}: live trading in a staging stack. Fix: staging runs with ${describeFlags("paper")} (trading-platform:trading.mode: paper).`);
             }
             const host = hostOf(value);
             if (host && config.liveEndpointHosts.some(h => hostMatches(host, h))) {

@@ -1,3 +1,5 @@
+import { productionStacks, stagingStacks } from "../platform";
+
 /** The stack a URN belongs to: `urn:pulumi:<stack>::<project>::...`. Every URN the engine sends names it. */
 export function stackOfUrn(urn: string): string {
     const match = /^urn:pulumi:([^:]+)::/.exec(urn);
@@ -17,13 +19,13 @@ export const environmentStacksSchema = {
     stagingStacks: {
         type: "array",
         items: { type: "string" },
-        default: ["staging"],
+        default: [...stagingStacks],
         description: "Stacks that may hold paper/sandbox credentials only.",
     },
     productionStacks: {
         type: "array",
         items: { type: "string" },
-        default: ["production"],
+        default: [...productionStacks],
         description: "Stacks that trade live and may hold no paper credential.",
     },
 } as const;

@@ -3,6 +3,7 @@ import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy
 import { parseDockerEnv } from "../lib/credentials";
 import { SegregationConfig, segregationConfigSchema, segregationProblems } from "../lib/segregation";
 import { environmentOf } from "../lib/stacks";
+import { tradingModeLabel } from "../platform";
 
 export const dockerHostTradingSegregation: ResourceValidationPolicy = {
     name: "docker-host-trading-segregation",
@@ -20,7 +21,7 @@ export const dockerHostTradingSegregation: ResourceValidationPolicy = {
             reportViolation(`${who} ${problem}`);
         }
         const labels = Object.fromEntries((container.labels ?? []).map(l => [l.label, l.value]));
-        if (environment === "staging" && labels["io.synaptic.trading-mode"] === "live") {
+        if (environment === "staging" && labels[tradingModeLabel] === "live") {
             reportViolation(`${who} is labelled trading-mode=live. Fix: staging containers run in paper mode.`);
         }
     }),

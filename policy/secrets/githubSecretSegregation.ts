@@ -13,6 +13,7 @@ import {
     sameFlag,
     text,
 } from "../lib/github";
+import { describeFlags } from "../platform";
 
 export const githubSecretSegregation: ResourceValidationPolicy = {
     name: "github-secret-segregation",
@@ -56,7 +57,7 @@ export const githubSecretSegregation: ResourceValidationPolicy = {
             if (githubEnvironmentOf(variable.environment, config) !== "staging") return;
             const live = liveTradingFlags[name.toUpperCase()];
             if (live !== undefined && sameFlag(value, live)) {
-                reportViolation(`${who}: variable ${name}=${value} switches on live trading in a staging environment. Fix: staging deploys with TRADING_MODE=paper, DRY_RUN=true and ALPACA_PAPER=true.`);
+                reportViolation(`${who}: variable ${name}=${value} switches on live trading in a staging environment. Fix: staging deploys with ${describeFlags("paper")}.`);
             }
         }),
         validateResourceOfType(github.ActionsVariable, (variable, args, reportViolation) => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { rolloutProblems } from "../../components/blueGreenService/rollout";
 import { ConfigProblem } from "./errors";
-import { EnvironmentName } from "./environment";
+import { COLOURS, EnvironmentName } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
 import { cpuQuantity, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
 
@@ -35,9 +35,9 @@ const serviceSchema = z.strictObject({
     image: imageReference.optional(),
     blueGreen: z
         .strictObject({
-            activeColour: z.enum(["blue", "green"]),
+            activeColour: z.enum(COLOURS),
             images: z.strictObject({ blue: imageReference.optional(), green: imageReference.optional() }),
-            /** Candidate's share of traffic: 0, 5, 25, 50 or 100. */
+            /** Candidate's share of traffic: one of CANARY_STEPS (platform/rollout.ts); the rollout rules check it. */
             step: z.number().int(),
             finalize: z.boolean().default(false),
         })
@@ -105,7 +105,7 @@ export function deploymentsRules(
             problems.push({ key: `${at}.blueGreen`, expected: "the blueGreen section (activeColour, images, step)", found: "nothing" });
             continue;
         }
-        for (const colour of ["blue", "green"] as const) {
+        for (const colour of COLOURS) {
             const image = service.blueGreen.images[colour];
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }

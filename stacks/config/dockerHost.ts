@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigProblem } from "./errors";
-import { EnvironmentName } from "./environment";
+import { EnvironmentName, environments, tradingVariableNames } from "../../platform";
 import {
     absolutePath,
     cidr,
@@ -19,7 +19,7 @@ export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapte
 export type DockerServiceName = (typeof dockerServiceNames)[number];
 
 /** Environment variables the namespace component sets itself; config may not override them. */
-export const reservedEnvNames = ["TRADING_MODE", "DRY_RUN", "ALPACA_PAPER", "BROKER_ENDPOINT", "SECRETS_DIR"] as const;
+export const reservedEnvNames: readonly string[] = [...tradingVariableNames, "SECRETS_DIR"];
 
 const secretFileName = z
     .string()
@@ -98,12 +98,10 @@ export const dockerHostSchema = z.strictObject({
 });
 export type DockerHostConfig = z.infer<typeof dockerHostSchema>;
 
-/** Each environment's namespace carries its suffix, so staging can never be pointed at production's. */
-export const namespaceSuffix: Record<EnvironmentName, string> = { staging: "-staging", production: "-prod" };
 
 export function dockerHostRules(key: string, environment: EnvironmentName, host: DockerHostConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const suffix = namespaceSuffix[environment];
+    const suffix = environments[environment].namespaceSuffix;
     if (!host.namespace.endsWith(suffix)) {
         problems.push({
             key: `${key}.namespace`,
@@ -133,7 +131,7 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
             }
         });
         for (const envKey of Object.keys(service.env)) {
-            if ((reservedEnvNames as readonly string[]).includes(envKey)) {
+            if (reservedEnvNames.includes(envKey)) {
                 problems.push({
                     key: `${key}.services.${name}.env.${envKey}`,
                     expected: `no ${envKey}: the namespace sets it from trading-platform:trading`,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigProblem } from "./errors";
-import { EnvironmentName } from "./environment";
+import { EnvironmentName, environments } from "../../platform";
 import { cidr, dnsLabel } from "./primitives";
 
 export const controlPlaneLogTypes = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -38,7 +38,6 @@ export const eksSchema = z.strictObject({
 });
 export type EksConfig = z.infer<typeof eksSchema>;
 
-export const kubernetesNamespaceSuffix: Record<EnvironmentName, string> = { staging: "-staging", production: "-prod" };
 
 export function eksRules(key: string, environment: EnvironmentName, eks: EksConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -71,7 +70,7 @@ export function eksRules(key: string, environment: EnvironmentName, eks: EksConf
     if (prefix < 16 || prefix > 20) {
         problems.push({ key: `${key}.vpcCidr`, expected: "a block from /16 to /20 (room for pods in every zone)", found: JSON.stringify(eks.vpcCidr) });
     }
-    const suffix = kubernetesNamespaceSuffix[environment];
+    const suffix = environments[environment].namespaceSuffix;
     if (!eks.namespace.endsWith(suffix)) {
         problems.push({ key: `${key}.namespace`, expected: `a namespace ending in "${suffix}" for the ${environment} stack`, found: JSON.stringify(eks.namespace) });
     }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigProblem } from "./errors";
-import { EnvironmentName } from "./environment";
+import { EnvironmentName, tradingVariableNames } from "../../platform";
 import { envName } from "./primitives";
 
 const teamSlug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: "a GitHub team slug such as quant-lead" });
@@ -40,9 +40,6 @@ export const githubSchema = z.strictObject({
     releaseTags: z.strictObject({ pattern: z.string().min(1), managersTeam: teamSlug }).optional(),
 });
 export type GithubConfig = z.infer<typeof githubSchema>;
-
-/** Variables the program sets from trading-platform:trading; config may not set them. */
-export const tradingVariableNames = ["TRADING_MODE", "DRY_RUN", "ALPACA_PAPER", "BROKER_ENDPOINT"];
 
 export function githubRules(key: string, environment: EnvironmentName, github: GithubConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];

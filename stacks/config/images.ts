@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConfigProblem } from "./errors";
-import { EnvironmentName } from "./environment";
+import { EnvironmentName } from "../../platform";
 import { gitSha, semverTag } from "./primitives";
 
 /** The trading services on EKS (seed 002: api, websocket, fix-gateway, worker). */

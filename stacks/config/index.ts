@@ -4,14 +4,14 @@ import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
 import { eksRules, eksSchema } from "./eks";
 import { githubRules, githubSchema } from "./github";
-import { environmentNames, EnvironmentName, isEnvironmentName } from "./environment";
+import { environmentNames, EnvironmentName, isEnvironmentName } from "../../platform";
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
 import { registrySchema, repositoryBase } from "./registry";
 import { tradingRules, tradingSchema } from "./trading";
 
 export { StackConfigError } from "./errors";
-export type { EnvironmentName } from "./environment";
+export type { EnvironmentName } from "../../platform";
 
 /** Every structured section of a stack's config, one schema each (docs/config.md lists them all). */
 const sectionSchemas = {

@@ -1,27 +1,15 @@
 import { z } from "zod";
 import { ConfigProblem } from "./errors";
 import { httpsUrl } from "./primitives";
-import { EnvironmentName } from "./environment";
-
-/** Broker hosts by mode: staging must never reach a live host, production never a paper one. */
-export const brokerHosts = {
-    paper: ["paper-api.alpaca.markets"],
-    live: ["api.alpaca.markets"],
-} as const;
+import { brokerHosts, EnvironmentName, requiredTradingMode, tradingModes } from "../../platform";
 
 export const tradingSchema = z.strictObject({
     /** `paper` trades against the broker's sandbox (dry run); `live` sends real orders. */
-    mode: z.enum(["paper", "live"]),
+    mode: z.enum(tradingModes),
     /** Broker REST endpoint the services call. Its host must match the mode. */
     brokerEndpoint: httpsUrl,
 });
 export type TradingConfig = z.infer<typeof tradingSchema>;
-
-/** Which trading mode each environment must run in. */
-export const requiredTradingMode: Record<EnvironmentName, TradingConfig["mode"]> = {
-    staging: "paper",
-    production: "live",
-};
 
 export function tradingRules(key: string, environment: EnvironmentName, trading: TradingConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];

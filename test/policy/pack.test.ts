@@ -10,7 +10,7 @@ import { repoRoot } from "../support/stackConfig";
 const policyDir = path.join(repoRoot, "policy");
 const groups = fs
     .readdirSync(policyDir, { withFileTypes: true })
-    .filter(d => d.isDirectory() && !["lib", "config", "node_modules"].includes(d.name))
+    .filter(d => d.isDirectory() && !["lib", "config", "platform", "node_modules"].includes(d.name))
     .map(d => d.name);
 const isPolicy = (value: unknown): value is Policy =>
     typeof value === "object" && value !== null && typeof (value as Policy).name === "string" && typeof (value as Policy).description === "string";
