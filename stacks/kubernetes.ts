@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService } from "../components/blueGreenService";
 import { EksPlatform } from "../components/eksPlatform";
 import { GhcrImage } from "../components/ghcrImage";
+import { GhcrPullSecret } from "../components/ghcrPullSecret";
 import { tradingModeEnv } from "../platform/trading";
 import { StackConfig } from "./config";
 import { EksServiceName } from "./config/images";
@@ -22,27 +21,10 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
     );
     const inCluster = { provider: platform.provider };
 
-    // Pods pull private GHCR packages with the read-only token, kept a secret in state.
-    const pullSecret = new k8s.core.v1.Secret(
+    // Pods pull private GHCR packages with the read-only token.
+    const pullSecret = new GhcrPullSecret(
         "ghcr-pull",
-        {
-            metadata: { name: "ghcr-pull", namespace: platform.namespace },
-            type: "kubernetes.io/dockerconfigjson",
-            stringData: {
-                ".dockerconfigjson": pulumi.secret(
-                    config.secrets.ghcrToken.apply(token =>
-                        JSON.stringify({
-                            auths: {
-                                [config.registry.server]: {
-                                    username: config.registry.username,
-                                    auth: Buffer.from(`${config.registry.username}:${token}`).toString("base64"),
-                                },
-                            },
-                        }),
-                    ),
-                ),
-            },
-        },
+        { namespace: platform.namespace, server: config.registry.server, username: config.registry.username, token: config.secrets.ghcrToken },
         inCluster,
     );
 
@@ -62,7 +44,7 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
                 probes: service.probes,
                 env: { ...service.env, ...tradingModeEnv(config.trading) },
                 vault: { role: `${eks.namespace}-${name}`, secrets: service.vaultSecrets },
-                imagePullSecret: pullSecret.metadata.name,
+                imagePullSecret: pullSecret.secretName,
                 ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
                 rollout:
                     service.strategy === "blueGreen" && service.blueGreen

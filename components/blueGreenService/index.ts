@@ -4,6 +4,7 @@ import { rolloutAnnotations } from "../../platform/rollout";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
 
 export { rolloutAnnotations } from "../../platform/rollout";
+export * from "./rollout";
 
 /** Where the Vault agent renders secrets inside the pod. */
 export const vaultSecretsDir = "/vault/secrets";

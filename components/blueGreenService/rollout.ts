@@ -29,24 +29,33 @@ export interface ColourPlan {
     disruptionBudget: { minAvailable: number } | { maxUnavailable: number };
 }
 
-/** Every rule the state breaks, in words an operator can act on. Empty when the step is possible. */
-export function rolloutProblems(state: BlueGreenState): string[] {
-    const problems: string[] = [];
+/** One broken rule: the field of the state that breaks it, and the rule in words an operator can act on. */
+export interface RolloutProblem {
+    field: keyof BlueGreenState;
+    problem: string;
+}
+
+/** Every rule the state breaks. Empty when the step is possible. */
+export function rolloutProblems(state: BlueGreenState): RolloutProblem[] {
+    const problems: RolloutProblem[] = [];
     const candidate = otherColour(state.activeColour);
     if (!(CANARY_STEPS as readonly number[]).includes(state.step)) {
-        problems.push(`step ${state.step} is not in the canary sequence ${CANARY_STEPS.join(", ")}`);
+        problems.push({ field: "step", problem: `step ${state.step} is not in the canary sequence ${CANARY_STEPS.join(", ")}` });
     }
     if (!state.images[state.activeColour]) {
-        problems.push(`the active colour ${state.activeColour} has no image`);
+        problems.push({ field: "images", problem: `the active colour ${state.activeColour} has no image` });
     }
     if ((state.step > 0 || state.finalize) && !state.images[candidate]) {
-        problems.push(`step ${state.step} sends traffic to ${candidate}, which has no image`);
+        problems.push({ field: "images", problem: `step ${state.step} sends traffic to ${candidate}, which has no image` });
     }
     if (state.finalize && state.step !== 100) {
-        problems.push(`finalize scales ${state.activeColour} down while it still has ${100 - state.step}% of traffic; finalize only at step 100`);
+        problems.push({ field: "finalize", problem: `finalize scales ${state.activeColour} down while it still has ${100 - state.step}% of traffic; finalize only at step 100` });
     }
     if (state.minReady >= state.replicas) {
-        problems.push(`replicas (${state.replicas}) must exceed minReady (${state.minReady}) so a node drain can evict a pod without breaking the budget`);
+        problems.push({
+            field: "replicas",
+            problem: `replicas (${state.replicas}) must exceed minReady (${state.minReady}) so a node drain can evict a pod without breaking the budget`,
+        });
     }
     return problems;
 }
@@ -55,7 +64,7 @@ export function rolloutProblems(state: BlueGreenState): string[] {
 export function planColours(state: BlueGreenState): ColourPlan[] {
     const problems = rolloutProblems(state);
     if (problems.length > 0) {
-        throw new Error(`impossible blue-green step: ${problems.join("; ")}`);
+        throw new Error(`impossible blue-green step: ${problems.map(p => p.problem).join("; ")}`);
     }
     const candidate = otherColour(state.activeColour);
     const weights: Record<Colour, number> = { [state.activeColour]: 100 - state.step, [candidate]: state.step } as Record<Colour, number>;

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "../lib/aliases";
 import { TradingMode, tradingModeEnv, tradingModeLabel } from "../../platform/trading";
 
 /** Where the Vault agent's files appear inside every container. */
@@ -59,7 +60,7 @@ export class DockerHostNamespace extends pulumi.ComponentResource {
     readonly containerNames: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: DockerHostNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("trading-platform:docker:HostNamespace", name, {}, opts);
+        super("trading-platform:docker:DockerHostNamespace", name, {}, withAliases(opts, "trading-platform:docker:HostNamespace"));
         const ns = args.namespace;
 
         this.provider = new docker.Provider(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withAliases } from "../lib/aliases";
 import { zoneSubnets } from "../../platform/cidr";
 
 export interface EksPlatformArgs {
@@ -81,7 +82,7 @@ export class EksPlatform extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
 
     constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("trading-platform:eks:Platform", name, {}, opts);
+        super("trading-platform:eks:EksPlatform", name, {}, withAliases(opts, "trading-platform:eks:Platform"));
         const parent = { parent: this };
         const tags = (extra: Record<string, string> = {}) => ({ ...args.tags, ...extra });
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rolloutProblems } from "../../components/blueGreenService/rollout";
+import { rolloutProblems } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
 import { COLOURS, EnvironmentName } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
@@ -110,8 +110,8 @@ export function deploymentsRules(
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }
         for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
-            if (rule.startsWith("replicas")) continue; // reported above against minReady
-            problems.push({ key: `${at}.blueGreen`, expected: `a possible step for ${name}`, found: rule });
+            if (rule.field === "replicas" || rule.field === "minReady") continue; // reported above against minReady
+            problems.push({ key: `${at}.blueGreen`, expected: `a possible step for ${name}`, found: rule.problem });
         }
     }
     return problems;

@@ -27,14 +27,14 @@ describe("blue-green rollout rules", () => {
     });
 
     it("names the rule an impossible step breaks", () => {
-        assert.deepEqual(rolloutProblems(state({ step: 30 })), ["step 30 is not in the canary sequence 0, 5, 25, 50, 100"]);
-        assert.deepEqual(rolloutProblems(state({ step: 5, images: { blue: API_BLUE } })), ["step 5 sends traffic to green, which has no image"]);
-        assert.deepEqual(rolloutProblems(state({ images: { green: API_GREEN } })), ["the active colour blue has no image"]);
+        assert.deepEqual(rolloutProblems(state({ step: 30 })), [{ field: "step", problem: "step 30 is not in the canary sequence 0, 5, 25, 50, 100" }]);
+        assert.deepEqual(rolloutProblems(state({ step: 5, images: { blue: API_BLUE } })), [{ field: "images", problem: "step 5 sends traffic to green, which has no image" }]);
+        assert.deepEqual(rolloutProblems(state({ images: { green: API_GREEN } })), [{ field: "images", problem: "the active colour blue has no image" }]);
         assert.deepEqual(rolloutProblems(state({ step: 50, finalize: true })), [
-            "finalize scales blue down while it still has 50% of traffic; finalize only at step 100",
+            { field: "finalize", problem: "finalize scales blue down while it still has 50% of traffic; finalize only at step 100" },
         ]);
         assert.deepEqual(rolloutProblems(state({ replicas: 3 })), [
-            "replicas (3) must exceed minReady (3) so a node drain can evict a pod without breaking the budget",
+            { field: "replicas", problem: "replicas (3) must exceed minReady (3) so a node drain can evict a pod without breaking the budget" },
         ]);
     });
 

@@ -74,9 +74,9 @@ describe("component DockerHostNamespace", () => {
             "docker:index/remoteImage:RemoteImage::synaptic-staging-rest-adapter",
             "docker:index/remoteImage:RemoteImage::synaptic-staging-strategy-sim",
             "pulumi:providers:docker::synaptic-staging-docker",
-            "trading-platform:docker:HostNamespace::synaptic-staging",
+            "trading-platform:docker:DockerHostNamespace::synaptic-staging",
         ]);
-        const component = byName("trading-platform:docker:HostNamespace", "synaptic-staging");
+        const component = byName("trading-platform:docker:DockerHostNamespace", "synaptic-staging");
         for (const r of resources.filter(r => r !== component)) assert.equal(r.parent, component.urn, r.urn);
     });
 

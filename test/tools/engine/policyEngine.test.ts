@@ -254,8 +254,8 @@ describe("in-process policy evaluator", () => {
 
     describe("stack policies", () => {
         it("see every resource's outputs with parents and dependencies linked", async () => {
-            const parentUrn = urnOf("staging", "trading-platform:docker:HostNamespace", "ns");
-            const parent = resourceOf("staging", "trading-platform:docker:HostNamespace", "ns", {}, { outputs: { containerNames: { api: "c" } } });
+            const parentUrn = urnOf("staging", "trading-platform:docker:DockerHostNamespace", "ns");
+            const parent = resourceOf("staging", "trading-platform:docker:DockerHostNamespace", "ns", {}, { outputs: { containerNames: { api: "c" } } });
             const child = { ...dockerContainer("staging"), parent: parentUrn, dependencies: [network.urn] };
             const seen: string[] = [];
             const inspect: StackValidationPolicy = {
