@@ -36,3 +36,66 @@ describe("layout: components", () => {
         }
     });
 });
+
+/** Relative imports of every .ts file under `dir` (recursively), resolved to repository paths. */
+function importGraph(dir: string): Map<string, string[]> {
+    const graph = new Map<string, string[]>();
+    const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter(f => f.endsWith(".ts")).map(f => path.join(dir, f));
+    for (const file of files) {
+        const source = fs.readFileSync(file, "utf8");
+        const targets: string[] = [];
+        for (const [, spec] of source.matchAll(/(?:from|import\(|require\()\s*"(\.{1,2}\/[^"]*)"/g)) {
+            const base = path.resolve(path.dirname(file), spec);
+            const target = [`${base}.ts`, path.join(base, "index.ts")].find(candidate => fs.existsSync(candidate));
+            if (target) targets.push(target);
+        }
+        graph.set(file, targets);
+    }
+    return graph;
+}
+
+/** One import cycle among the graph's files, as a list of repository paths, or undefined. */
+export function findCycle(graph: Map<string, string[]>): string[] | undefined {
+    const state = new Map<string, "open" | "done">();
+    const stack: string[] = [];
+    const visit = (file: string): string[] | undefined => {
+        if (state.get(file) === "done") return undefined;
+        if (state.get(file) === "open") return [...stack.slice(stack.indexOf(file)), file];
+        state.set(file, "open");
+        stack.push(file);
+        for (const next of graph.get(file) ?? []) {
+            if (!graph.has(next)) continue;
+            const cycle = visit(next);
+            if (cycle) return cycle;
+        }
+        stack.pop();
+        state.set(file, "done");
+        return undefined;
+    };
+    for (const file of graph.keys()) {
+        const cycle = visit(file);
+        if (cycle) return cycle.map(f => path.relative(repoRoot, f));
+    }
+    return undefined;
+}
+
+describe("layout: imports", () => {
+    it("finds a cycle when there is one (the check itself)", () => {
+        const graph = new Map([
+            ["/a.ts", ["/b.ts"]],
+            ["/b.ts", ["/c.ts"]],
+            ["/c.ts", ["/a.ts"]],
+        ]);
+        assert.ok(findCycle(graph));
+        assert.equal(findCycle(new Map([["/a.ts", ["/b.ts"]], ["/b.ts", []]])), undefined);
+    });
+
+    for (const dir of ["tools", "components", "platform", "policy", "stacks"]) {
+        it(`has no import cycle under ${dir}/`, () => {
+            const graph = importGraph(path.join(repoRoot, dir));
+            for (const key of [...graph.keys()]) if (key.includes(`${path.sep}node_modules${path.sep}`)) graph.delete(key);
+            const cycle = findCycle(graph);
+            assert.equal(cycle, undefined, `import cycle: ${cycle?.join(" -> ")}`);
+        });
+    }
+});

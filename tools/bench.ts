@@ -2,9 +2,11 @@
 // number of resources. A benchmark, not a test: it prints numbers and asserts nothing.
 import { performance } from "perf_hooks";
 import { BlueGreenService } from "../components/blueGreenService";
-import { PlannedResource, plannedResource, runProgram } from "./runtime/program";
+import { runProgram } from "./runtime/program";
 import { evaluatePolicies } from "./engine/policyEngine";
-import { loadPolicyPack, planStack } from "./plan/planStack";
+import { planStack } from "./plan/planStack";
+import { PlannedResource, plannedResource } from "./engine/resource";
+import { loadPolicyPack } from "./engine/pack";
 
 function generatedResources(count: number, stack: string): PlannedResource[] {
     const base = (type: string, name: string, inputs: Record<string, unknown>) =>

@@ -1,5 +1,6 @@
 // npm run sync-platform: writes policy/platform/, the pack's own copy of platform/.
-import { syncPlatform } from "./platform/sync";
+import { main } from "./cli/commands/syncPlatform";
 
-const changed = syncPlatform();
-console.log(changed.length === 0 ? "policy/platform/ is up to date" : `policy/platform/: ${changed.join("; ")}`);
+void main(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+});

@@ -71,7 +71,7 @@ describe("the policy pack as a whole", () => {
 
     it("ships a policy config per stack that the pack accepts", async () => {
         const { reconcilePolicyConfig } = await import("../../tools/engine/policyEngine");
-        const { loadPolicyPack } = await import("../../tools/plan/planStack");
+        const { loadPolicyPack } = await import("../../tools/engine/pack");
         const files = fs.readdirSync(path.join(policyDir, "config")).filter(f => f.endsWith(".json"));
         assert.ok(files.includes("staging.json") && files.includes("production.json"), files.join(", "));
         for (const file of files) {

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { PlannedResource } from "../../tools/runtime/program";
 import { PlanDocument } from "../../tools/plan/document";
 import { planStack } from "../../tools/plan/planStack";
 import { UNKNOWN } from "../../tools/runtime/propertyValues";
+import { PlannedResource } from "../../tools/engine/resource";
 
 /** kubernetes-models validates an object against the official OpenAPI schema of its kind. */
 function validateKubernetesObject(object: Record<string, unknown>): void {

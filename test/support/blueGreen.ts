@@ -1,6 +1,7 @@
 import { BlueGreenService, BlueGreenServiceArgs } from "../../components/blueGreenService";
 import { BlueGreenState } from "../../components/blueGreenService/rollout";
-import { PlannedResource, runProgram } from "../../tools/runtime/program";
+import { runProgram } from "../../tools/runtime/program";
+import { PlannedResource } from "../../tools/engine/resource";
 
 export const API_BLUE = "ghcr.io/synaptic-platform/synaptictrading/api@sha256:" + "1".repeat(64);
 export const API_GREEN = "ghcr.io/synaptic-platform/synaptictrading/api@sha256:" + "2".repeat(64);

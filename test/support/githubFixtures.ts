@@ -1,5 +1,5 @@
-import { EvaluatedResource } from "../../tools/engine/policyEngine";
 import { resourceOf } from "./policyHarness";
+import { EvaluatedResource } from "../../tools/engine/resource";
 
 // Valid GitHub delivery resources, shaped as components/deliveryEnvironment.ts and
 // components/repositoryRules.ts declare them, that each test breaks in exactly one way.

@@ -1,5 +1,5 @@
-import { EvaluatedResource } from "../../tools/engine/policyEngine";
 import { hardenedContainer, hardenedPodSpec, workload } from "./fixtures";
+import { EvaluatedResource } from "../../tools/engine/resource";
 
 // Variations of the hardened fixtures for the workload-hardening policy tests (policy/containers/kubernetes*.ts).
 

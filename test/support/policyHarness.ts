@@ -1,5 +1,6 @@
 import { Policy } from "@pulumi/policy";
-import { EvaluatedResource, evaluatePolicies, EvaluationResult, PolicyConfigFile } from "../../tools/engine/policyEngine";
+import { evaluatePolicies, EvaluationResult, PolicyConfigFile } from "../../tools/engine/policyEngine";
+import { EvaluatedResource } from "../../tools/engine/resource";
 
 export const PROJECT = "trading-platform";
 

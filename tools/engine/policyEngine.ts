@@ -11,7 +11,10 @@ import {
     unknownCheckingProxy,
 } from "@pulumi/policy";
 import Ajv from "ajv";
-import { UsageError } from "../runtime/stackFiles";
+import { UsageError } from "../cli/errors";
+import { EvaluatedResource } from "./resource";
+
+export { EvaluatedResource } from "./resource";
 
 // An in-process evaluator with the semantics of the engine and @pulumi/policy's analyzer server
 // (sdk/nodejs/policy/server.ts) and the CLI's policy config reconciliation (pkg/resource/analyzer/config.go).
@@ -21,22 +24,6 @@ export interface PolicyPackDefinition {
     version: string;
     enforcementLevel: EnforcementLevel;
     policies: Policies;
-}
-
-/** A resource as the engine describes it to an analyzer. */
-export interface EvaluatedResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent?: string;
-    provider?: string;
-    /** What `validateResource` sees. */
-    inputs: Record<string, unknown>;
-    /** What `validateStack` sees. */
-    outputs: Record<string, unknown>;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
-    options?: { protect?: boolean; ignoreChanges?: string[]; deleteBeforeReplace?: boolean; additionalSecretOutputs?: string[] };
 }
 
 /** `--policy-pack-config` file contents: policy name (or "all") to a level, or to `{enforcementLevel, ...props}`. */

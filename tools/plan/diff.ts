@@ -1,21 +1,4 @@
-import { PlanDocument, PlanResource } from "./document";
-
-export interface PropertyChange {
-    /** e.g. `spec.replicas`, `metadata.annotations["trading-platform/traffic-weight"]`. */
-    path: string;
-    /** As the plans show them: secrets stay "[secret]", absent values are undefined. */
-    before?: unknown;
-    after?: unknown;
-}
-
-export interface PlanDiff {
-    /** The earlier plan this one is compared with. */
-    base: { stack: string; resources: number };
-    added: { urn: string; type: string }[];
-    removed: { urn: string; type: string }[];
-    changed: { urn: string; type: string; properties: PropertyChange[] }[];
-    unchanged: number;
-}
+import { PlanDiff, PlanDocument, PlanResource, PropertyChange } from "./document";
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -89,11 +72,4 @@ export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
         if (!after.has(urn)) diff.removed.push({ urn, type: resource.type });
     }
     return diff;
-}
-
-/** A value as one short line for a report. */
-export function showValue(value: unknown): string {
-    if (value === undefined) return "(absent)";
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

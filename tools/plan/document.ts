@@ -1,25 +1,33 @@
+import * as fs from "fs";
 import { EnforcementLevel } from "@pulumi/policy";
-import { PlannedResource } from "../runtime/program";
+import { UsageError } from "../cli/errors";
 import { EvaluationResult, PolicyError, PolicyPackDefinition, PolicyRemediation, PolicyViolation } from "../engine/policyEngine";
-import { PlanDiff } from "./diff";
+import { PlannedResource } from "../engine/resource";
 import { redactProperties, SECRET_PLACEHOLDER } from "../runtime/propertyValues";
 
 /** Bumped on any change a reader of the JSON could notice; docs/plan-format.md describes each version. */
 export const PLAN_SCHEMA_VERSION = 1;
 
-export interface PlanResource {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    parent?: string;
-    provider?: string;
-    /** Inputs with every secret path shown as "[secret]" and every unknown as "[unknown]". */
-    inputs: Record<string, unknown>;
-    secretPaths: string[];
-    unknownPaths: string[];
-    dependencies: string[];
+/** A PlannedResource as the plan JSON writes it: its `inputs` show every secret path as "[secret]" and every unknown as "[unknown]". */
+export type PlanResource = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "inputs" | "secretPaths" | "unknownPaths" | "dependencies">;
+
+export interface PropertyChange {
+    /** e.g. `spec.replicas`, `metadata.annotations["trading-platform/traffic-weight"]`. */
+    path: string;
+    /** As the plans show them: secrets stay "[secret]", absent values are undefined. */
+    before?: unknown;
+    after?: unknown;
 }
+
+export interface PlanDiff {
+    /** The earlier plan this one is compared with. */
+    base: { stack: string; resources: number };
+    added: { urn: string; type: string }[];
+    removed: { urn: string; type: string }[];
+    changed: { urn: string; type: string; properties: PropertyChange[] }[];
+    unchanged: number;
+}
+
 
 export interface PlanDocument {
     schemaVersion: typeof PLAN_SCHEMA_VERSION;
@@ -61,6 +69,20 @@ export interface PlanInputs {
     evaluation: EvaluationResult;
     /** Secret strings known to this run, scrubbed from every message as a last line of defence. */
     secretValues: string[];
+}
+
+/** A plan written by `plan --json`, as it was written; a usage error for anything else. */
+export function readPlanDocument(file: string): PlanDocument {
+    let document: PlanDocument;
+    try {
+        document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+    } catch (e) {
+        throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
+    }
+    if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
+        throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
+    }
+    return document;
 }
 
 export function buildPlanDocument(input: PlanInputs): PlanDocument {

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
-import { PlannedResource, plannedResource } from "../runtime/program";
-import { PlanDocument, PLAN_SCHEMA_VERSION } from "./document";
+import { UsageError } from "../cli/errors";
+import { PlannedResource, plannedResource } from "../engine/resource";
 import { parsePath, SECRET_PLACEHOLDER, UNKNOWN, UNKNOWN_PLACEHOLDER } from "../runtime/propertyValues";
-import { UsageError } from "../runtime/stackFiles";
+import { PlanDocument, readPlanDocument } from "./document";
 
 /** `apps/v1` + `Deployment` → `kubernetes:apps/v1:Deployment`; the core group is `core/v1`. */
 export function kubernetesTypeOf(apiVersion: string, kind: string): string {
@@ -36,20 +36,6 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
         });
     }
     return resources;
-}
-
-/** A plan written by `plan --json`, as it was written; a usage error for anything else. */
-export function readPlanDocument(file: string): PlanDocument {
-    let document: PlanDocument;
-    try {
-        document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
-    } catch (e) {
-        throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
-    }
-    if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
-        throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
-    }
-    return document;
 }
 
 /**

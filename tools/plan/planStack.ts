@@ -1,34 +1,12 @@
-import * as fs from "fs";
-import * as path from "path";
-import { packEnforcementLevel, packName, policies } from "../../policy/pack";
-import { PlannedResource, runProgram } from "../runtime/program";
-import { buildPlanDocument, PlanDocument } from "./document";
-import { evaluatePolicies, EvaluationResult, PolicyConfigFile, PolicyPackDefinition } from "../engine/policyEngine";
+import { ProgramError } from "../cli/errors";
+import { loadPolicyConfig, loadPolicyPack } from "../engine/pack";
+import { evaluatePolicies, EvaluationResult } from "../engine/policyEngine";
+import { PlannedResource } from "../engine/resource";
+import { repoRoot } from "../runtime/paths";
+import { runProgram } from "../runtime/program";
 import { secretStrings } from "../runtime/propertyValues";
-import { readProject, readStackConfig, UsageError } from "../runtime/stackFiles";
-
-export const repoRoot = path.resolve(__dirname, "..", "..");
-export const policyDir = path.join(repoRoot, "policy");
-
-/** The pack as the engine would serve it: its version comes from policy/package.json. */
-export function loadPolicyPack(): PolicyPackDefinition {
-    const { version } = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8")) as { version: string };
-    return { name: packName, version, enforcementLevel: packEnforcementLevel, policies };
-}
-
-/** The policy config for a stack: an explicit file, else policy/config/<stack>.json if present. */
-export function loadPolicyConfig(stack: string, file?: string): { config: PolicyConfigFile; file?: string } {
-    const candidate = file ?? path.join(policyDir, "config", `${stack}.json`);
-    if (!fs.existsSync(candidate)) {
-        if (file) throw new UsageError(`Policy config file ${file} does not exist`);
-        return { config: {} };
-    }
-    try {
-        return { config: JSON.parse(fs.readFileSync(candidate, "utf8")) as PolicyConfigFile, file: candidate };
-    } catch (e) {
-        throw new UsageError(`Policy config file ${candidate} is not valid JSON: ${(e as Error).message}`);
-    }
-}
+import { readProject, readStackConfig } from "../runtime/stackFiles";
+import { buildPlanDocument, PlanDocument } from "./document";
 
 export interface PlanOptions {
     stack: string;
@@ -47,17 +25,6 @@ export interface PlanResult {
     evaluation: EvaluationResult;
     /** Every secret string this run saw, for callers that must prove none leaked. */
     secretValues: string[];
-}
-
-/** Thrown when the program could not run to completion (invalid config or a failure in the program). */
-export class ProgramError extends Error {
-    constructor(
-        message: string,
-        readonly cause: Error,
-    ) {
-        super(message);
-        this.name = "ProgramError";
-    }
 }
 
 /** Runs the stack's program offline, evaluates the policy pack on what it declares, and builds the plan. */

@@ -1,5 +1,4 @@
-import { PlanDiff, showValue } from "./diff";
-import { PlanDocument } from "./document";
+import { PlanDiff, PlanDocument } from "./document";
 import { PolicyViolation } from "../engine/policyEngine";
 
 function groupByPolicy(violations: PolicyViolation[]): [string, PolicyViolation[]][] {
@@ -114,4 +113,11 @@ export function renderMarkdown(doc: PlanDocument, extra: string[] = []): string 
         lines.push("No policy violations.", "");
     }
     return lines.join("\n");
+}
+
+/** A value as one short line for a report. */
+export function showValue(value: unknown): string {
+    if (value === undefined) return "(absent)";
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

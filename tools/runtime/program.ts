@@ -2,44 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { decodeProperties } from "./propertyValues";
 import { offlineMocks } from "./offlineMocks";
-
-/** A resource the program registered, as the engine would see it. */
-export interface PlannedResource {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    parent?: string;
-    /** URN of the explicit provider, if any. */
-    provider?: string;
-    /** Inputs as a resource policy sees them (secrets unwrapped). Held in memory only. */
-    inputs: Record<string, unknown>;
-    /** Outputs as a stack policy sees them; for a component, what it registered with `registerOutputs`. */
-    outputs: Record<string, unknown>;
-    secretPaths: string[];
-    unknownPaths: string[];
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-    options: { protect: boolean; ignoreChanges: string[]; deleteBeforeReplace?: boolean; additionalSecretOutputs: string[] };
-}
-
-/** A resource the engine did not see registered (from a manifest, a plan file, a benchmark), with engine defaults. */
-export function plannedResource(urn: string, type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
-    return {
-        urn,
-        type,
-        name,
-        custom: true,
-        inputs,
-        outputs: inputs,
-        secretPaths: [],
-        unknownPaths: [],
-        dependencies: [],
-        propertyDependencies: {},
-        options: { protect: false, ignoreChanges: [], additionalSecretOutputs: [] },
-        ...extra,
-    };
-}
+import { PlannedResource } from "../engine/resource";
 
 export interface ProgramRunOptions {
     project: string;

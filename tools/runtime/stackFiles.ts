@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { UsageError } from "../cli/errors";
 
 export interface ProjectInfo {
     dir: string;
@@ -13,14 +14,6 @@ export interface StackFileConfig {
     /** By full key, as the CLI passes config to a program: strings, objects as JSON. */
     values: Record<string, string>;
     secretKeys: string[];
-}
-
-/** Raised for a missing or malformed project or stack file; the CLIs exit 2 on it. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
 }
 
 export function readProject(dir: string): ProjectInfo {

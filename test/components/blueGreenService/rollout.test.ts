@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { BlueGreenState, planColours, rolloutProblems } from "../../../components/blueGreenService/rollout";
 import { evaluatePolicies } from "../../../tools/engine/policyEngine";
-import { loadPolicyPack } from "../../../tools/plan/planStack";
 import { API_BLUE, API_GREEN, blueGreen, declare, named, serviceArgs } from "../../support/blueGreen";
+import { loadPolicyPack } from "../../../tools/engine/pack";
 
 const state = (overrides: Partial<BlueGreenState> = {}): BlueGreenState => ({
     activeColour: "blue",

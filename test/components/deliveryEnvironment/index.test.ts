@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { DeliveryEnvironment, DeliveryEnvironmentArgs, refSuffix } from "../../../components/deliveryEnvironment";
 import { RepositoryRules } from "../../../components/repositoryRules";
-import { PlannedResource, runProgram } from "../../../tools/runtime/program";
+import { runProgram } from "../../../tools/runtime/program";
 import { stableNumber } from "../../../tools/runtime/offlineMocks";
+import { PlannedResource } from "../../../tools/engine/resource";
 
 const SENTINEL = "PKSENTINEL0000000001";
 

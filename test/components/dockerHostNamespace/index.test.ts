@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "assert";
 import { containerEnv, DockerHostNamespace, DockerHostNamespaceArgs, DockerServiceSpec } from "../../../components/dockerHostNamespace";
-import { PlannedResource, runProgram } from "../../../tools/runtime/program";
+import { runProgram } from "../../../tools/runtime/program";
+import { PlannedResource } from "../../../tools/engine/resource";
 
 const SENTINEL = "ghp_SENTINEL_registry_token_do_not_leak";
 

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { EksPlatform, EksPlatformArgs, kubeconfigFor } from "../../../components/eksPlatform";
 import { cidrSubnet, zoneSubnets } from "../../../platform/cidr";
-import { PlannedResource, runProgram } from "../../../tools/runtime/program";
+import { runProgram } from "../../../tools/runtime/program";
+import { PlannedResource } from "../../../tools/engine/resource";
 
 const args = (overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs => ({
     clusterName: "trading-prod",

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { blueGreenTrafficInvariants } from "../../../policy/delivery/blueGreenTrafficInvariants";
-import { PlannedResource } from "../../../tools/runtime/program";
 import { blueGreen, declare, serviceArgs } from "../../support/blueGreen";
 import { violationsOf } from "../../support/policyHarness";
+import { PlannedResource } from "../../../tools/engine/resource";
 
 /** Edits the inputs (and outputs: a stack policy reads outputs) of the resource of `kind` named `name`. */
 function edit(resources: PlannedResource[], kind: string, name: string, change: (props: any) => void): PlannedResource[] { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { githubStagingPaperVariables } from "../../../policy/secrets/githubStagingPaperVariables";
-import { EvaluatedResource } from "../../../tools/engine/policyEngine";
 import { deliveryEnvironment, environmentVariable, GITHUB, repositoryEnvironment, withProps } from "../../support/githubFixtures";
 import { evaluateOne, resourceOf, urnOf, violationsOf } from "../../support/policyHarness";
+import { EvaluatedResource } from "../../../tools/engine/resource";
 
 const isVariable = (name: string) => (r: EvaluatedResource) => r.type === GITHUB.environmentVariable && r.inputs.variableName === name;
 const stagingUrn = urnOf("staging", GITHUB.environment, "staging");

@@ -1,0 +1,51 @@
+import { loadPolicyConfig, loadPolicyPack } from "../../engine/pack";
+import { evaluatePolicies } from "../../engine/policyEngine";
+import { PlannedResource } from "../../engine/resource";
+import { buildPlanDocument } from "../../plan/document";
+import { resourcesFromManifests, resourcesFromPlan } from "../../plan/manifests";
+import { repoRoot } from "../../runtime/paths";
+import { readProject } from "../../runtime/stackFiles";
+import { UsageError } from "../errors";
+import { CliIo, emitReports, parseCli, processIo, runCli } from "../run";
+
+export const usage = [
+    "Usage: npm run policy -- check FILE... [--stack NAME] [--json FILE] [--markdown FILE] [--policy-config FILE]",
+    "  FILE is Kubernetes YAML (several documents allowed) or a plan JSON from `npm run plan -- --json`.",
+    "  --stack names the stack whose policy config applies; required for manifests, defaults to a plan's own stack.",
+].join("\n");
+
+/** `npm run policy -- check`: holds Kubernetes YAML, or a plan JSON, to the pack; returns the exit code. */
+export function main(argv: string[], io: CliIo = processIo): Promise<number> {
+    return runCli(usage, io, async () => {
+        const { values, positionals } = parseCli(
+            argv,
+            { stack: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, "policy-config": { type: "string" } },
+            true,
+        );
+        const [command, ...files] = positionals;
+        if (command !== "check") throw new UsageError(command ? `Unknown command "${command}"` : "A command is required");
+        if (files.length === 0) throw new UsageError("check needs at least one file");
+
+        const project = readProject(repoRoot).name;
+        const planFiles = files.filter(f => f.endsWith(".json"));
+        const manifestFiles = files.filter(f => !f.endsWith(".json"));
+        const planned = planFiles.map(resourcesFromPlan);
+        const stack = values.stack ?? planned[0]?.document.stack;
+        if (!stack) throw new UsageError("--stack is required when checking manifests");
+        const resources: PlannedResource[] = [...planned.flatMap(p => p.resources), ...resourcesFromManifests(manifestFiles, project, stack)];
+
+        const pack = loadPolicyPack();
+        const evaluation = await evaluatePolicies(pack, resources, loadPolicyConfig(stack, values["policy-config"]).config);
+        const document = buildPlanDocument({
+            project,
+            stack,
+            source: manifestFiles.length > 0 ? "manifests" : "plan",
+            pack,
+            resources,
+            outputs: {},
+            evaluation,
+            secretValues: [],
+        });
+        return emitReports(io, document, { json: values.json, markdown: values.markdown });
+    });
+}
