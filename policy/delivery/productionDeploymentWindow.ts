@@ -23,7 +23,7 @@ export interface DeploymentWindowConfig extends EnvironmentStacks {
 const clock = { type: "string", pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$" } as const;
 const date = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } as const;
 
-/** Seed 002: Tuesday–Thursday, 10:00–14:00 New York time, away from the open and the close, never on a holiday. */
+/** The default window: Tuesday–Thursday, 10:00–14:00 New York time, away from the open and the close, never on a holiday. */
 export const deploymentWindowSchema: PolicyConfigSchema = {
     properties: {
         ...environmentStacksSchema,

@@ -14,7 +14,7 @@ import {
     sshUrl,
 } from "./primitives";
 
-/** The services that run on the shared Docker host (seed 000: pipelines, simulator, REST adapters). */
+/** The services that run on the shared Docker host: the data pipeline, the strategy simulator and the REST adapter, which share one host with no cluster under them. */
 export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter"] as const;
 export type DockerServiceName = (typeof dockerServiceNames)[number];
 

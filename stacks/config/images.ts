@@ -3,7 +3,7 @@ import { ConfigProblem } from "./errors";
 import { EnvironmentName } from "../../platform";
 import { gitSha, semverTag } from "./primitives";
 
-/** The trading services on EKS (seed 002: api, websocket, fix-gateway, worker). */
+/** The trading services on EKS: the REST API, the websocket feed, the FIX gateway and the queue worker. */
 export const eksServiceNames = ["api", "websocket", "fix-gateway", "worker"] as const;
 export type EksServiceName = (typeof eksServiceNames)[number];
 

@@ -58,7 +58,7 @@ describe("policy kubernetes-trading-segregation", () => {
         const resource = workload(
             "CronJob",
             hardenedPodSpec({
-                initContainers: [hardenedContainer("seed", { env: [{ name: "DRY_RUN", value: "false" }] })],
+                initContainers: [hardenedContainer("init-cache", { env: [{ name: "DRY_RUN", value: "false" }] })],
                 volumes: [{ name: "keys", secret: { secretName: "broker-live-keys" } }],
             }),
             "staging",
