@@ -99,3 +99,35 @@ describe("layout: imports", () => {
         });
     }
 });
+
+/** Test files that test no single source file: the layout rules themselves, the workflows, end-to-end runs. */
+const unmirroredTests = new Set(["layout.test.ts", "workflows.test.ts", path.join("tools", "cli.e2e.test.ts")]);
+
+describe("layout: tests mirror source paths", () => {
+    const testDir = path.join(repoRoot, "test");
+    const testFiles = (fs.readdirSync(testDir, { recursive: true }) as string[]).filter(f => f.endsWith(".test.ts"));
+
+    it("every test file X/Y/z.test.ts tests an existing X/Y/z.ts (except support/, fixtures and the listed exceptions)", () => {
+        for (const file of testFiles) {
+            if (file.startsWith(`support${path.sep}`) || file.split(path.sep).includes("fixtures") || unmirroredTests.has(file)) continue;
+            const source = path.join(repoRoot, file.replace(/\.test\.ts$/, ".ts"));
+            assert.ok(fs.existsSync(source), `test/${file} mirrors no source file (${path.relative(repoRoot, source)})`);
+        }
+    });
+
+    it("every component folder has its test at test/components/<name>/index.test.ts", () => {
+        for (const folder of componentFolders) {
+            assert.ok(fs.existsSync(path.join(testDir, "components", folder, "index.test.ts")), `components/${folder} has no test/components/${folder}/index.test.ts`);
+        }
+    });
+
+    it("every policy file policy/<group>/<name>.ts has its test at test/policy/<group>/<name>.test.ts", () => {
+        const policyDir = path.join(repoRoot, "policy");
+        for (const group of fs.readdirSync(policyDir, { withFileTypes: true }).filter(d => d.isDirectory() && !["lib", "config", "platform", "node_modules"].includes(d.name))) {
+            for (const file of fs.readdirSync(path.join(policyDir, group.name)).filter(f => f.endsWith(".ts"))) {
+                const test = path.join(testDir, "policy", group.name, file.replace(/\.ts$/, ".test.ts"));
+                assert.ok(fs.existsSync(test), `policy/${group.name}/${file} has no test at ${path.relative(repoRoot, test)}`);
+            }
+        }
+    });
+});
