@@ -15,7 +15,7 @@ export function runTool(tool: "plan" | "policy" | "promotionGate", args: string[
     return new Promise(resolve => {
         execFile(
             process.execPath,
-            ["-r", "sucrase/register/ts", path.join(repoRoot, "tools", `${tool}.ts`), ...args],
+            ["-r", path.join(repoRoot, "tools", "transpile.js"), path.join(repoRoot, "tools", `${tool}.ts`), ...args],
             { cwd: repoRoot, env: { ...process.env, FORCE_COLOR: "0" } },
             (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );
