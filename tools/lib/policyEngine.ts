@@ -328,7 +328,9 @@ export async function evaluatePolicies(
                 }
                 try {
                     counts.validationsRun++;
-                    await validate(argsFor(getConfig), report);
+                    // Most validations are synchronous: awaiting only a promise saves a microtask turn per call.
+                    const pending = validate(argsFor(getConfig), report) as unknown;
+                    if (pending instanceof Promise) await pending;
                 } catch (e) {
                     if (e instanceof NotApplicableError) {
                         counts.notApplicable++;
@@ -438,20 +440,20 @@ function resourceArgs(
     getConfig: () => Record<string, unknown>,
     provider: ResourceValidationArgs["provider"],
 ): ResourceValidationArgs {
-    const isType = (cls: unknown) => getPulumiType(cls) === resource.type;
-    return {
+    const args: ResourceValidationArgs = {
         type: resource.type,
         props,
         urn: resource.urn,
         name: resource.name,
         opts,
         stackTags: new Map<string, string>(),
-        isType: isType as ResourceValidationArgs["isType"],
-        asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+        isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
+        asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
         getConfig: getConfig as ResourceValidationArgs["getConfig"],
         notApplicable: throwNotApplicable,
-        ...(provider ? { provider } : {}),
     };
+    if (provider) args.provider = provider;
+    return args;
 }
 
 /**
