@@ -10,8 +10,29 @@ export interface CliResult {
     stderr: string;
 }
 
+type Tool = "plan" | "policy" | "promotionGate";
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one of the repository's CLIs in this process: its `main` with the arguments `npm run <name> --`
+ * would pass, its output captured. One at a time, as the offline runtime is process-wide state.
+ */
+export function runTool(tool: Tool, args: string[]): Promise<CliResult> {
+    const run = queue.then(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { main } = require(path.join(repoRoot, "tools", tool)) as { main: (argv: string[], io: { stdout(t: string): void; stderr(t: string): void }) => Promise<number> };
+        let stdout = "";
+        let stderr = "";
+        const code = await main(args, { stdout: text => void (stdout += text), stderr: text => void (stderr += text) });
+        return { code, stdout, stderr };
+    });
+    queue = run.catch(() => undefined);
+    return run;
+}
+
 /** Runs one of the repository's CLIs exactly as `npm run <name> --` does, in a child process. */
-export function runTool(tool: "plan" | "policy" | "promotionGate", args: string[]): Promise<CliResult> {
+export function spawnTool(tool: Tool, args: string[]): Promise<CliResult> {
     return new Promise(resolve => {
         execFile(
             process.execPath,
