@@ -2,6 +2,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { CliIo } from "../../tools/cli/run";
 import { repoRoot } from "./stackConfig";
 
 export interface CliResult {
@@ -10,12 +11,33 @@ export interface CliResult {
     stderr: string;
 }
 
+type Tool = "plan" | "policy" | "promotionGate";
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one of the repository's CLIs in this process: its `main` with the arguments `npm run <name> --`
+ * would pass, its output captured. One at a time, as the offline runtime is process-wide state.
+ */
+export function runTool(tool: Tool, args: string[]): Promise<CliResult> {
+    const run = queue.then(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { main } = require(path.join(repoRoot, "tools", "cli", "commands", tool)) as { main: (argv: string[], io: CliIo) => Promise<number> };
+        let stdout = "";
+        let stderr = "";
+        const code = await main(args, { stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) } });
+        return { code, stdout, stderr };
+    });
+    queue = run.catch(() => undefined);
+    return run;
+}
+
 /** Runs one of the repository's CLIs exactly as `npm run <name> --` does, in a child process. */
-export function runTool(tool: "plan" | "policy" | "promotionGate", args: string[]): Promise<CliResult> {
+export function spawnTool(tool: Tool, args: string[]): Promise<CliResult> {
     return new Promise(resolve => {
         execFile(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(repoRoot, "tools", `${tool}.ts`), ...args],
+            ["-r", path.join(repoRoot, "tools", "transpile.js"), path.join(repoRoot, "tools", `${tool}.ts`), ...args],
             { cwd: repoRoot, env: { ...process.env, FORCE_COLOR: "0" } },
             (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );

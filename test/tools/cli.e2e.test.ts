@@ -6,7 +6,7 @@ import { PlanDocument } from "../../tools/plan/document";
 import { planStack } from "../../tools/plan/planStack";
 import { renderMarkdown, renderText } from "../../tools/plan/report";
 import { scrubber } from "../../tools/plan/document";
-import { runTool, tempDir } from "../support/cli";
+import { runTool, spawnTool, tempDir } from "../support/cli";
 import { repoRoot } from "../support/stackConfig";
 import { parse as parseYaml } from "yaml";
 
@@ -24,10 +24,11 @@ function stackFileWith(stack: string, edit: (config: Record<string, any>) => voi
 describe("plan and policy check, end to end", () => {
     const dir = tempDir();
 
+    // Most cases run each command's main in process; these two start the real commands.
     it("plan of the staging stack passes, exits 0 and writes the JSON and markdown reports", async () => {
         const json = path.join(dir, "staging.json");
         const markdown = path.join(dir, "staging.md");
-        const result = await runTool("plan", ["--stack", "staging", "--json", json, "--markdown", markdown]);
+        const result = await spawnTool("plan", ["--stack", "staging", "--json", json, "--markdown", markdown]);
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /^Offline plan of stack "staging" \(project trading-platform\)/);
         assert.match(result.stdout, /docker:index\/container:Container/);
@@ -83,8 +84,8 @@ describe("plan and policy check, end to end", () => {
     it("policy check exits 0 on hardened manifests and 1 on insecure ones, with a JSON report", async () => {
         const json = path.join(dir, "check.json");
         const [good, bad] = await Promise.all([
-            runTool("policy", ["check", "test/tools/fixtures/manifests/hardened.yaml", "--stack", "staging"]),
-            runTool("policy", ["check", "test/tools/fixtures/manifests/insecure.yaml", "--stack", "staging", "--json", json]),
+            spawnTool("policy", ["check", "test/tools/fixtures/manifests/hardened.yaml", "--stack", "staging"]),
+            spawnTool("policy", ["check", "test/tools/fixtures/manifests/insecure.yaml", "--stack", "staging", "--json", json]),
         ]);
         assert.equal(good.code, 0, good.stdout + good.stderr);
         assert.equal(bad.code, 1, bad.stdout + bad.stderr);

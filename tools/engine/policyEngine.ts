@@ -10,7 +10,7 @@ import {
     UnknownValueError,
     unknownCheckingProxy,
 } from "@pulumi/policy";
-import Ajv from "ajv";
+import Ajv, { ValidateFunction } from "ajv";
 import { UsageError } from "../cli/errors";
 import { EvaluatedResource } from "./resource";
 
@@ -125,14 +125,9 @@ export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyCo
         Object.assign(result[name].properties, entry.properties);
     }
 
-    const ajv = new Ajv({ allErrors: true, strict: false });
     for (const policy of pack.policies) {
         if (!policy.configSchema) continue;
-        const validate = ajv.compile({
-            type: "object",
-            properties: policy.configSchema.properties,
-            ...(policy.configSchema.required?.length ? { required: policy.configSchema.required } : {}),
-        });
+        const validate = configValidator(policy.configSchema);
         if (!validate(result[policy.name].properties)) {
             for (const error of validate.errors ?? []) {
                 problems.push(`${policy.name}: ${error.instancePath || "(root)"} ${error.message}`);
@@ -143,6 +138,19 @@ export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyCo
         throw new UsageError(`Invalid policy pack config:\n${problems.map(p => `  - ${p}`).join("\n")}`);
     }
     return { config: result, warnings };
+}
+
+// Compiling a schema costs far more than evaluating a resource: each policy's schema is compiled once
+// per process, keyed by the schema object itself so an edited schema is compiled anew.
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new WeakMap<NonNullable<Policy["configSchema"]>, ValidateFunction>();
+function configValidator(schema: NonNullable<Policy["configSchema"]>): ValidateFunction {
+    let validate = validators.get(schema);
+    if (!validate) {
+        validate = ajv.compile({ type: "object", properties: schema.properties, ...(schema.required?.length ? { required: schema.required } : {}) });
+        validators.set(schema, validate);
+    }
+    return validate;
 }
 
 // The analyzer's own helpers (policy.ts) are internal to @pulumi/policy; these mirror them.
@@ -190,24 +198,42 @@ export async function evaluatePolicies(
     const errors: PolicyError[] = [];
     const remediations: PolicyRemediation[] = [];
     const counts = { resources: resources.length, policies: pack.policies.length, validationsRun: 0, notApplicable: 0 };
-    const getConfigFor = (name: string) => () => structuredClone(config[name]?.properties ?? {});
+    const getConfigFor = (name: string) => () => freshCopy(config[name]?.properties ?? {});
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const providerOf = (urn?: string) => {
         const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
     };
+    // Data with no unknown value is copied once and shared by the policies that read it; after each
+    // call the copy is compared with its source and dropped if a policy changed it, so no policy ever
+    // sees another's changes (the engine deserializes a copy per policy). Comparing allocates nothing,
+    // where a copy per call was most of the evaluation's time.
+    const sharedProviders = new Map<string, NonNullable<ResourceValidationArgs["provider"]>>();
+    const sharedProviderOf = (provider: EvaluatedResource, props: "inputs" | "outputs") => {
+        const key = `${props} ${provider.urn}`;
+        let view = sharedProviders.get(key);
+        if (!view) sharedProviders.set(key, (view = { type: provider.type, name: provider.name, urn: provider.urn, props: freshCopy(provider[props]) }));
+        return view;
+    };
+    const checkSharedProviders = () => {
+        for (const [key, view] of sharedProviders) {
+            const provider = byUrn.get(view.urn);
+            const source = key.startsWith("inputs ") ? provider?.inputs : provider?.outputs;
+            if (!provider || view.type !== provider.type || view.name !== provider.name || !sameData(view.props, source)) sharedProviders.delete(key);
+        }
+    };
 
-    const reporterFor = (policy: Policy, level: ReportedLevel, defaultUrn?: string): ReportViolation => (message, urn) => {
+    const reporterFor = (policy: Policy, level: ReportedLevel, sink: PolicyViolation[], defaultUrn?: string): ReportViolation => (message, urn) => {
         if (typeof message === "object" && message !== null) {
             // The object form sets its own message, level and URN, and is not prefixed with the description.
             const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string };
             const detail = info.message || info.description || policy.description;
             const own = info.enforcementLevel === "advisory" || info.enforcementLevel === "mandatory" ? info.enforcementLevel : level;
-            violations.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail });
+            sink.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail });
             return;
         }
         const detail = typeof message === "string" ? message : "";
-        violations.push({
+        sink.push({
             policyName: policy.name,
             enforcementLevel: level,
             urn: urn ?? defaultUrn,
@@ -223,17 +249,33 @@ export async function evaluatePolicies(
 
     const resourcePolicies = pack.policies.filter((p): p is ResourceValidationPolicy => isResourcePolicy(p));
     const stackPolicies = pack.policies.filter((p): p is StackValidationPolicy => isStackPolicy(p));
+    // What each resource policy runs at and on which types, decided once rather than per resource.
+    const validating = resourcePolicies.flatMap(policy => {
+        let level = levelOf(policy, pack, config);
+        if (level === "disabled" || !policy.validateResource) return [];
+        if (level === "remediate") level = "mandatory";
+        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        return [
+            {
+                policy,
+                level: level as ReportedLevel,
+                policyType: Array.isArray(policy.validateResource) ? undefined : getPulumiType(policy.validateResource),
+                validations: validations.map(validate => ({ validate, type: getPulumiType(validate) })),
+                getConfig: getConfigFor(policy.name),
+            },
+        ];
+    });
+    const remediating = resourcePolicies.filter(policy => levelOf(policy, pack, config) === "remediate" && policy.remediateResource);
 
     for (const resource of resources) {
         // Remediation pass: props are threaded through each remediating policy in pack order.
         let props: Record<string, unknown> = resource.inputs;
-        for (const policy of resourcePolicies) {
-            if (levelOf(policy, pack, config) !== "remediate" || !policy.remediateResource) continue;
+        for (const policy of remediating) {
             const pulumiType = getPulumiType(policy.remediateResource);
             if (pulumiType && pulumiType !== resource.type) continue;
             try {
-                const result = await policy.remediateResource(
-                    resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), getConfigFor(policy.name), providerOf(resource.provider)),
+                const result = await policy.remediateResource!(
+                    resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), getConfigFor(policy.name), providerOf(resource.provider)),
                 );
                 if (result) {
                     props = unproxy(result);
@@ -249,32 +291,33 @@ export async function evaluatePolicies(
             }
         }
 
-        for (const policy of resourcePolicies) {
-            let level = levelOf(policy, pack, config);
-            if (level === "disabled" || !policy.validateResource) continue;
-            if (level === "remediate") level = "mandatory";
-            const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-            if (!Array.isArray(policy.validateResource)) {
-                const pulumiType = getPulumiType(policy.validateResource);
-                if (pulumiType && pulumiType !== resource.type) {
-                    counts.notApplicable++;
-                    continue;
-                }
+        const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
+        const shareable = !containsUnknown(props) && !(provider && containsUnknown(provider.inputs));
+        let shared: Record<string, unknown> | undefined;
+        let sharedOpts: ResourceValidationArgs["opts"] | undefined;
+        const expectedOpts = shareable ? optionsOf(resource) : undefined;
+        const argsFor = (getConfig: () => Record<string, unknown>): ResourceValidationArgs =>
+            shareable
+                ? resourceArgs(resource, (shared ??= freshCopy(props)), (sharedOpts ??= optionsOf(resource)), getConfig, provider && sharedProviderOf(provider, "inputs"))
+                : resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), getConfig, providerOf(resource.provider));
+
+        for (const { policy, level, policyType, validations, getConfig } of validating) {
+            if (policyType && policyType !== resource.type) {
+                counts.notApplicable++;
+                continue;
             }
-            const report = reporterFor(policy, level, resource.urn);
-            for (const validation of validations) {
+            const report = reporterFor(policy, level, violations, resource.urn);
+            for (const { validate, type } of validations) {
                 // A typed function would only call notApplicable for another type: skip the call, same outcome.
-                const validationType = getPulumiType(validation);
-                if (validationType && validationType !== resource.type) {
+                if (type && type !== resource.type) {
                     counts.notApplicable++;
                     continue;
                 }
                 try {
                     counts.validationsRun++;
-                    await validation(
-                        resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), getConfigFor(policy.name), providerOf(resource.provider)),
-                        report,
-                    );
+                    // Most validations are synchronous: awaiting only a promise saves a microtask turn per call.
+                    const pending = validate(argsFor(getConfig), report) as unknown;
+                    if (pending instanceof Promise) await pending;
                 } catch (e) {
                     if (e instanceof NotApplicableError) {
                         counts.notApplicable++;
@@ -284,11 +327,16 @@ export async function evaluatePolicies(
                         errors.push({ policyName: policy.name, urn: resource.urn, message: `Error validating resource: ${(e as Error).message}` });
                     }
                 }
+                if (shared && !sameData(shared, props)) shared = undefined;
+                if (sharedOpts && !sameData(sharedOpts, expectedOpts)) sharedOpts = undefined;
+                if (provider && shareable) checkSharedProviders();
             }
         }
     }
 
     if (stackPolicies.length > 0) {
+        // Outputs copied for one stack policy serve the next unless a policy changed them (checked after each).
+        const sharedOutputs = resources.some(r => containsUnknown(r.outputs)) ? undefined : new Map<EvaluatedResource, Record<string, unknown>>();
         for (const policy of stackPolicies) {
             let level = levelOf(policy, pack, config);
             if (level === "disabled") continue;
@@ -301,19 +349,62 @@ export async function evaluatePolicies(
             try {
                 counts.validationsRun++;
                 await policy.validateStack(
-                    { resources: stackView(resources, byUrn), getConfig: getConfigFor(policy.name), notApplicable: throwNotApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
-                    reporterFor(policy, level),
+                    {
+                        resources: stackView(resources, byUrn, sharedOutputs && { outputs: sharedOutputs, providerOf: p => sharedProviderOf(p, "outputs") }),
+                        getConfig: getConfigFor(policy.name),
+                        notApplicable: throwNotApplicable,
+                    } as Parameters<StackValidationPolicy["validateStack"]>[0],
+                    reporterFor(policy, level as ReportedLevel, violations),
                 );
             } catch (e) {
                 if (e instanceof NotApplicableError) counts.notApplicable++;
                 else if (e instanceof UnknownValueError) previewNote(policy, e);
                 else errors.push({ policyName: policy.name, message: `Error validating stack: ${(e as Error).message}` });
             }
+            for (const [resource, copy] of sharedOutputs ?? []) if (!sameData(copy, resource.outputs)) sharedOutputs?.delete(resource);
+            if (sharedOutputs) checkSharedProviders();
         }
     }
 
     const levelsRun = Object.fromEntries(pack.policies.map(p => [p.name, levelOf(p, pack, config)]));
     return { violations, errors, remediations, levels: levelsRun, warnings, counts };
+}
+
+// The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const unknownMarkers = new Set(Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>).filter(([key]) => /^unknown\w+Value$/.test(key)).map(([, value]) => value));
+
+/** Whether reading `value` anywhere could meet an unknown, i.e. whether it needs the checking proxy. */
+function containsUnknown(value: unknown): boolean {
+    if (typeof value === "string") return unknownMarkers.has(value);
+    if (value === null || typeof value !== "object") return false;
+    if (Array.isArray(value)) return value.some(containsUnknown);
+    for (const key in value) if (containsUnknown((value as Record<string, unknown>)[key])) return true;
+    return false;
+}
+
+/** Whether a shared copy still equals its source: plain data compared by value, anything else by identity. */
+function sameData(copy: unknown, source: unknown): boolean {
+    if (copy === source) return true;
+    if (copy === null || source === null || typeof copy !== "object" || typeof source !== "object") return false;
+    if (Array.isArray(copy)) {
+        if (!Array.isArray(source) || copy.length !== source.length) return false;
+        for (let i = 0; i < copy.length; i++) if (!sameData(copy[i], source[i])) return false;
+        return true;
+    }
+    if (Array.isArray(source) || Object.getPrototypeOf(copy) !== Object.prototype) return false;
+    // for...in over plain objects: no key arrays allocated, as this runs after every policy call.
+    let count = 0;
+    for (const key in copy) {
+        count++;
+        if (!sameData((copy as Record<string, unknown>)[key], (source as Record<string, unknown>)[key])) return false;
+        if ((source as Record<string, unknown>)[key] === undefined && !(key in source)) return false;
+    }
+    for (const key in source) {
+        void key;
+        if (--count < 0) return false;
+    }
+    return count === 0;
 }
 
 function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] {
@@ -332,33 +423,47 @@ function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] 
 function resourceArgs(
     resource: EvaluatedResource,
     props: Record<string, unknown>,
+    opts: ResourceValidationArgs["opts"],
     getConfig: () => Record<string, unknown>,
     provider: ResourceValidationArgs["provider"],
 ): ResourceValidationArgs {
-    const isType = (cls: unknown) => getPulumiType(cls) === resource.type;
-    return {
+    const args: ResourceValidationArgs = {
         type: resource.type,
         props,
         urn: resource.urn,
         name: resource.name,
-        opts: optionsOf(resource),
+        opts,
         stackTags: new Map<string, string>(),
-        isType: isType as ResourceValidationArgs["isType"],
-        asType: ((cls: unknown) => (isType(cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+        isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
+        asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
         getConfig: getConfig as ResourceValidationArgs["getConfig"],
         notApplicable: throwNotApplicable,
-        ...(provider ? { provider } : {}),
     };
+    if (provider) args.provider = provider;
+    return args;
 }
 
-/** Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects. */
-function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<string, EvaluatedResource>): PolicyResource[] {
+/**
+ * Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects.
+ * Each policy gets its own views, and its own copy of a resource's props made when it first reads them
+ * (as the engine deserializes one per policy), unless `shared` supplies copies the caller checks after the call.
+ */
+function stackView(
+    resources: EvaluatedResource[],
+    resourceByUrn: ReadonlyMap<string, EvaluatedResource>,
+    shared?: { outputs: Map<EvaluatedResource, Record<string, unknown>>; providerOf: (provider: EvaluatedResource) => unknown },
+): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const views = resources.map(r => {
-        // Each policy sees its own copy of every resource, as the engine deserializes one per policy;
-        // it is made when the policy first reads it, since most stack policies look at few resources.
         let props: Record<string, unknown> | undefined;
-        const propsOf = () => (props ??= unknownCheckingProxy(freshCopy(r.outputs)));
+        const propsOf = () => {
+            if (props) return props;
+            if (!shared) return (props = unknownCheckingProxy(freshCopy(r.outputs)));
+            props = shared.outputs.get(r);
+            if (!props) shared.outputs.set(r, (props = freshCopy(r.outputs)));
+            return props;
+        };
+        let opts: ResourceValidationArgs["opts"] | undefined;
         const isType = (cls: unknown) => getPulumiType(cls) === r.type;
         const view = {
             type: r.type,
@@ -367,7 +472,12 @@ function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<st
             },
             urn: r.urn,
             name: r.name,
-            opts: optionsOf(r),
+            get opts() {
+                return (opts ??= optionsOf(r));
+            },
+            set opts(value) {
+                opts = value;
+            },
             dependencies: [] as PolicyResource[],
             propertyDependencies: {} as Record<string, PolicyResource[]>,
             isType,
@@ -380,7 +490,11 @@ function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<st
         const view = views[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
         if (r.parent && byUrn.has(r.parent)) view.parent = byUrn.get(r.parent);
         const provider = r.provider ? resourceByUrn.get(r.provider) : undefined;
-        if (provider) view.provider = { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
+        if (provider) {
+            view.provider = shared
+                ? shared.providerOf(provider)
+                : { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
+        }
         view.dependencies = (r.dependencies ?? []).map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
             view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));

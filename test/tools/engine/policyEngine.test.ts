@@ -224,6 +224,41 @@ describe("in-process policy evaluator", () => {
         });
     });
 
+    describe("isolation of shared copies", () => {
+        it("hides nested additions, deletions and option changes of one policy from the next, for resource and stack policies", async () => {
+            const seen: string[] = [];
+            const resource = dockerContainer("staging", { envs: ["A=1"], labels: [{ label: "x", value: "" }] });
+            const look = (props: Record<string, unknown>, opts: unknown) => JSON.stringify({ envs: props.envs, labels: props.labels, extra: props.extra, opts });
+            const vandal = (name: string): ResourceValidationPolicy => ({
+                name,
+                description: "Mutates nested data.",
+                validateResource: args => {
+                    seen.push(look(args.props, args.opts));
+                    (args.props.envs as string[]).push("B=2");
+                    delete (args.props.labels as Record<string, unknown>[])[0].value;
+                    args.props.extra = "";
+                    args.opts.ignoreChanges.push("envs");
+                },
+            });
+            const stackVandal = (name: string): StackValidationPolicy => ({
+                name,
+                description: "Mutates nested data.",
+                validateStack: args => {
+                    const [r] = args.resources;
+                    seen.push(look(r.props, r.opts));
+                    (r.props.envs as string[]).push("B=2");
+                    r.props.extra = "";
+                    r.opts.ignoreChanges.push("envs");
+                },
+            });
+            const original = structuredClone(resource);
+            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [resource]);
+            assert.equal(new Set(seen).size, 1, seen.join("\n"));
+            assert.deepEqual(JSON.parse(seen[0]).envs, ["A=1"]);
+            assert.deepEqual(resource, original);
+        });
+    });
+
     describe("provider isolation", () => {
         it("gives each policy its own copy of a resource's provider too", async () => {
             const provider = resourceOf("staging", "pulumi:providers:docker", "host", { host: "ssh://deploy@host" });
