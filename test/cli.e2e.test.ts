@@ -75,7 +75,7 @@ describe("plan and policy check, end to end", () => {
     it("plan exits 2 on usage errors", async () => {
         const [missing, unknown] = await Promise.all([runTool("plan", []), runTool("plan", ["--stack", "qa"])]);
         assert.equal(missing.code, 2);
-        assert.match(missing.stderr, /--stack is required\n\nUsage: npm run plan/);
+        assert.match(missing.stderr, /^--stack is required\nRun `npm run plan -- --help` for usage\.\n$/);
         assert.equal(unknown.code, 2);
         assert.match(unknown.stderr, /No stack file for stack "qa" .* known stacks: production, staging/);
     });

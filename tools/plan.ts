@@ -1,32 +1,40 @@
 // npm run plan -- --stack <name> [--json FILE] [--markdown FILE] [--policy-config FILE] [--stack-file FILE] [--diff BASE.json]
 // Runs the stack's program offline, evaluates the policy pack, prints the summary. Exit 0 passed,
 // 1 mandatory violations or policy errors, 2 bad config or usage.
-import { emitReports, parseCli, runCli } from "./lib/cli";
+import { checkReportTarget, cliMain, emitReports, parseCli } from "./lib/cli";
 import { readPlanDocument } from "./lib/manifests";
 import { diffPlans } from "./lib/planDiff";
 import { planStack } from "./lib/planStack";
 import { UsageError } from "./lib/stackFiles";
 
 const usage = `Usage: npm run plan -- --stack <staging|production> [--json FILE] [--markdown FILE] [--policy-config FILE] [--stack-file FILE] [--diff BASE.json]
+  --json, --markdown  write the plan / a pull-request report there (e.g. reports/plan.json; reports/ is gitignored)
   --stack-file  plan this stack file instead of Pulumi.<stack>.yaml (e.g. a proposed promotion step)
   --diff        compare with a plan written earlier by --json (e.g. on the base branch)`;
 
-void runCli(usage, async () => {
-    const { values } = parseCli(process.argv.slice(2), {
-        stack: { type: "string" },
-        json: { type: "string" },
-        markdown: { type: "string" },
-        "policy-config": { type: "string" },
-        "stack-file": { type: "string" },
-        diff: { type: "string" },
+/** `plan` with these arguments; returns the exit code. */
+export function main(argv: string[]): Promise<number> {
+    return cliMain(usage, async () => {
+        const { values } = parseCli(argv, {
+            stack: { type: "string" },
+            json: { type: "string" },
+            markdown: { type: "string" },
+            "policy-config": { type: "string" },
+            "stack-file": { type: "string" },
+            diff: { type: "string" },
+        });
+        if (!values.stack) throw new UsageError("--stack is required");
+        checkReportTarget(values.json, "--json");
+        checkReportTarget(values.markdown, "--markdown");
+        // Read the base first: a bad --diff is a usage error, found before the program runs.
+        const base = values.diff ? readPlanDocument(values.diff) : undefined;
+        const { document } = await planStack({ stack: values.stack, policyConfigFile: values["policy-config"], stackFile: values["stack-file"] });
+        if (base) {
+            if (base.stack !== document.stack) throw new UsageError(`--diff compares plans of one stack: ${values.diff} is a plan of "${base.stack}", not "${document.stack}"`);
+            document.diff = diffPlans(base, document);
+        }
+        return emitReports(document, { json: values.json, markdown: values.markdown });
     });
-    if (!values.stack) throw new UsageError("--stack is required");
-    // Read the base first: a bad --diff is a usage error, found before the program runs.
-    const base = values.diff ? readPlanDocument(values.diff) : undefined;
-    const { document } = await planStack({ stack: values.stack, policyConfigFile: values["policy-config"], stackFile: values["stack-file"] });
-    if (base) {
-        if (base.stack !== document.stack) throw new UsageError(`--diff compares plans of one stack: ${values.diff} is a plan of "${base.stack}", not "${document.stack}"`);
-        document.diff = diffPlans(base, document);
-    }
-    return emitReports(document, { json: values.json, markdown: values.markdown });
-});
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then(code => (process.exitCode = code));

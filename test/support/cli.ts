@@ -31,3 +31,23 @@ export function tempDir(): string {
     created.push(dir);
     return dir;
 }
+
+/**
+ * Runs a CLI's exported `main` in this process, capturing what it prints: the CLI's own code path
+ * without the cost of a cold process. Output is captured, never echoed.
+ */
+export async function runInProcess(main: (argv: string[]) => Promise<number>, args: string[]): Promise<CliResult> {
+    let stdout = "";
+    let stderr = "";
+    const out = process.stdout.write;
+    const err = process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+    try {
+        const code = await main(args);
+        return { code, stdout, stderr };
+    } finally {
+        process.stdout.write = out;
+        process.stderr.write = err;
+    }
+}

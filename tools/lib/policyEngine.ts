@@ -75,7 +75,7 @@ export interface EvaluationResult {
     remediations: PolicyRemediation[];
     /** The level each policy ran at after config reconciliation. */
     levels: Record<string, EnforcementLevel>;
-    /** Config entries naming no policy of the pack. */
+    /** Notes that do not stop the run (config naming an unknown policy is an error, not a warning). */
     warnings: string[];
     counts: { resources: number; policies: number; validationsRun: number; notApplicable: number };
 }
@@ -113,8 +113,9 @@ export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyCo
         } else {
             problems.push(`parsing "${name}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
         }
+        // The CLI fails the run on this (a misspelt name would otherwise leave the policy at its default).
         if (name !== "all" && !pack.policies.some(p => p.name === name)) {
-            warnings.push(`policy config names "${name}", which is not a policy of pack ${pack.name}`);
+            problems.push(`"${name}" is not a policy of pack ${pack.name}; known policies: ${pack.policies.map(p => p.name).join(", ")}`);
         }
     }
 
@@ -156,6 +157,22 @@ export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyCo
         throw new UsageError(`Invalid policy pack config:\n${problems.map(p => `  - ${p}`).join("\n")}`);
     }
     return { config: result, warnings };
+}
+
+/**
+ * The stacks the pack tells apart: every stagingStacks and productionStacks its policies are configured
+ * with. A stack outside them is judged as neither, so no segregation rule would apply to it.
+ */
+export function knownStacks(pack: PolicyPackDefinition, file: PolicyConfigFile = {}): string[] {
+    const { config } = reconcilePolicyConfig(pack, file);
+    const stacks = new Set<string>();
+    for (const entry of Object.values(config)) {
+        for (const key of ["stagingStacks", "productionStacks"]) {
+            const list = entry.properties[key];
+            if (Array.isArray(list)) for (const s of list) if (typeof s === "string") stacks.add(s);
+        }
+    }
+    return [...stacks].sort();
 }
 
 // The analyzer's own helpers (policy.ts) are internal to @pulumi/policy; these mirror them.
