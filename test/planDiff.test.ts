@@ -4,7 +4,8 @@ import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { diffPlans } from "../tools/lib/planDiff";
 import { PlanDocument, PlanResource } from "../tools/lib/planDocument";
-import { runTool, tempDir } from "./support/cli";
+import { main } from "../tools/plan";
+import { runInProcess, tempDir } from "./support/cli";
 import { repoRoot } from "./support/stackConfig";
 
 const resource = (name: string, inputs: Record<string, unknown>, secretPaths: string[] = []): PlanResource => ({
@@ -14,6 +15,7 @@ const resource = (name: string, inputs: Record<string, unknown>, secretPaths: st
     custom: true,
     inputs,
     secretPaths,
+    redactedPaths: [],
     unknownPaths: [],
     dependencies: [],
 });
@@ -53,10 +55,9 @@ describe("plan diff", () => {
         const dir = tempDir();
         const base = path.join(dir, "base.json");
         const stagingBase = path.join(dir, "staging.json");
-        const [first, staging] = await Promise.all([
-            runTool("plan", ["--stack", "production", "--json", base]),
-            runTool("plan", ["--stack", "staging", "--json", stagingBase]),
-        ]);
+        // In process, one after the other: the Pulumi runtime is process-global.
+        const first = await runInProcess(main, ["--stack", "production", "--json", base]);
+        const staging = await runInProcess(main, ["--stack", "staging", "--json", stagingBase]);
         assert.equal(first.code, 0, first.stderr);
         assert.equal(staging.code, 0, staging.stderr);
         const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8"));
@@ -65,10 +66,8 @@ describe("plan diff", () => {
         fs.writeFileSync(proposed, toYaml(doc));
         const json = path.join(dir, "head.json");
         const markdown = path.join(dir, "head.md");
-        const [result, wrongStack] = await Promise.all([
-            runTool("plan", ["--stack", "production", "--stack-file", proposed, "--diff", base, "--json", json, "--markdown", markdown]),
-            runTool("plan", ["--stack", "production", "--diff", stagingBase]),
-        ]);
+        const result = await runInProcess(main, ["--stack", "production", "--stack-file", proposed, "--diff", base, "--json", json, "--markdown", markdown]);
+        const wrongStack = await runInProcess(main, ["--stack", "production", "--diff", stagingBase]);
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /Changes against the base plan: 0 to add, 3 to change, 0 to remove, \d+ unchanged/);
         assert.match(result.stdout, /~ .*Deployment::api-green\n\s+metadata\.annotations\["trading-platform\/traffic-weight"\]: 5 => 25/);

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PLAN_SCHEMA_VERSION } from "../../tools/lib/planDocument";
+import { PlanDocument, PLAN_SCHEMA_VERSION } from "../../tools/lib/planDocument";
 import { main } from "../../tools/policy";
 import { runInProcess, tempDir } from "../support/cli";
 
@@ -83,5 +83,80 @@ describe("policy check: bad input", () => {
         const result = await check(hardened, "--stack", "staging", "--policy-config", config);
         assert.equal(result.code, 2);
         assert.match(result.stderr, /"no-plaintext-credential" is not a policy of pack trading-platform/);
+    });
+});
+
+describe("policy check: what the pack judges", () => {
+    const dir = tempDir();
+    const urn = (type: string, name: string) => `urn:pulumi:staging::trading-platform::${type}::trading-staging/${name}`;
+
+    /** Runs a check with a JSON and a markdown report; returns the exit, the printed text and the reports. */
+    async function checkWithReports(...files: string[]) {
+        const json = path.join(dir, `${path.basename(files[0])}.json`);
+        const markdown = path.join(dir, `${path.basename(files[0])}.md`);
+        const result = await check(...files, "--stack", "staging", "--json", json, "--markdown", markdown);
+        const document = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
+        return { ...result, document, json, markdownText: fs.readFileSync(markdown, "utf8") };
+    }
+
+    it("judges workloads of kinds it has no typed validation for: List items, old API versions, a Rollout, a custom kind", async () => {
+        const { code, document } = await checkWithReports("test/tools/fixtures/unmappedKinds.yaml");
+        assert.equal(code, 1);
+        const privileged = new Set(document.policyResults.violations.filter(v => v.policyName === "kubernetes-no-privilege-escalation").map(v => v.urn));
+        assert.deepEqual([...privileged].sort(), [
+            urn("kubernetes:apps/v1beta2:Deployment", "old-apps"),
+            urn("kubernetes:argoproj.io/v1alpha1:Rollout", "canary"),
+            urn("kubernetes:core/v1:Pod", "listed"),
+            urn("kubernetes:example.com/v1:Worker", "custom"),
+            urn("kubernetes:extensions/v1beta1:Deployment", "old-extensions"),
+        ]);
+        const key = document.policyResults.violations.filter(v => v.policyName === "no-plaintext-credentials");
+        assert.equal(key.length, 1);
+        assert.equal(key[0].urn, urn("kubernetes:argoproj.io/v1alpha1:Rollout", "canary"));
+        assert.match(key[0].detail, /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/);
+    });
+
+    it("finds credentials and live endpoints wherever a value reaches a process, and redacts them in every report", async () => {
+        const { code, stdout, document, json, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
+        assert.equal(code, 1);
+        const details = (policy: string, name: string) =>
+            document.policyResults.violations.filter(v => v.policyName === policy && v.urn?.endsWith(`/${name}`)).map(v => v.detail);
+        const plaintext = details("no-plaintext-credentials", "api");
+        for (const where of [
+            /env UPSTREAM_KEY_B64 holds a value shaped like an AWS access key id \(base64-encoded\)/,
+            /args\[0\] is named like a credential/,
+            /command\[2\] holds a value shaped like a GitHub token/,
+            /annotation example\.com\/awsSecretAccessKey is named like a credential/,
+        ]) {
+            assert.equal(plaintext.filter(d => where.test(d)).length, 1, `${where}: ${plaintext.join("\n")}`);
+        }
+        assert.equal(plaintext.length, 4, "the Vault annotation names a path, not a credential");
+        assert.match(details("no-plaintext-credentials", "settings")[0], /ConfigMap "trading-staging\/settings": data key DB_PASSWORD is named like a credential .* Fix: move the credential into a Secret/);
+        assert.deepEqual(
+            details("no-plaintext-credentials", "literal").map(d => /(stringData key password|data key \(base64-decoded\) aws)/.exec(d)?.[1]),
+            ["stringData key password", "data key (base64-decoded) aws"],
+        );
+        assert.match(details("kubernetes-trading-segregation", "api").join("\n"), /broker points at the live endpoint api\.alpaca\.markets/);
+        assert.match(details("kubernetes-trading-segregation", "settings").join("\n"), /ConfigMap "trading-staging\/settings" BROKER_ENDPOINT points at the live endpoint/);
+
+        const api = document.resources.find(r => r.urn === urn("kubernetes:apps/v1:Deployment", "api"))!;
+        assert.deepEqual(api.redactedPaths, [
+            'metadata.annotations["example.com/awsSecretAccessKey"]',
+            "spec.template.spec.containers[0].args[0]",
+            "spec.template.spec.containers[0].command[2]",
+            "spec.template.spec.containers[0].env[0].value",
+        ]);
+        const container = (api.inputs as any).spec.template.spec.containers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.deepEqual(container.args, ["--api-key=[redacted credential]", "--broker", "api.alpaca.markets"]);
+        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) {
+            for (const value of ["hunter2", "AKIAIOSFODNN7EXAMPLE", "QUtJQUlPU0ZPRE5ON0VYQU1QTEU", "wJalrXUtnFEMI", "ghp_a1a1"]) {
+                assert.ok(!text.includes(value), `a report carries ${value}`);
+            }
+        }
+
+        // The published plan, checked again, still fails where it failed: a redacted credential is one.
+        const again = await check(json);
+        assert.equal(again.code, 1, again.stderr);
+        assert.equal((again.stdout.match(/no-plaintext-credentials \[mandatory\] — (\d+)/) ?? [])[1], "7");
     });
 });

@@ -2,7 +2,8 @@ import { EnforcementLevel } from "@pulumi/policy";
 import { PlannedResource } from "./mockProgram";
 import { EvaluationResult, PolicyError, PolicyPackDefinition, PolicyRemediation, PolicyViolation } from "./policyEngine";
 import { PlanDiff } from "./planDiff";
-import { redactProperties, SECRET_PLACEHOLDER } from "./propertyValues";
+import { REDACTED_CREDENTIAL } from "../../policy/lib/credentials";
+import { redactPaths, redactProperties, SECRET_PLACEHOLDER } from "./propertyValues";
 
 /** Bumped on any change a reader of the JSON could notice; docs/plan-format.md describes each version. */
 export const PLAN_SCHEMA_VERSION = 1;
@@ -14,9 +15,14 @@ export interface PlanResource {
     custom: boolean;
     parent?: string;
     provider?: string;
-    /** Inputs with every secret path shown as "[secret]" and every unknown as "[unknown]". */
+    /**
+     * Inputs with every secret path shown as "[secret]", every unknown as "[unknown]" and every value a
+     * credential policy flagged as "[redacted credential]".
+     */
     inputs: Record<string, unknown>;
     secretPaths: string[];
+    /** Values a credential policy flagged as plaintext credentials, redacted like secrets. */
+    redactedPaths: string[];
     unknownPaths: string[];
     dependencies: string[];
 }
@@ -96,8 +102,9 @@ export function buildPlanDocument(input: PlanInputs): PlanDocument {
             custom: r.custom,
             ...(r.parent ? { parent: r.parent } : {}),
             ...(r.provider ? { provider: r.provider } : {}),
-            inputs: redactProperties(r.inputs, r.secretPaths),
+            inputs: redactPaths(redactProperties(r.inputs, r.secretPaths), input.evaluation.flaggedPaths[r.urn] ?? [], REDACTED_CREDENTIAL),
             secretPaths: r.secretPaths,
+            redactedPaths: input.evaluation.flaggedPaths[r.urn] ?? [],
             unknownPaths: r.unknownPaths,
             dependencies: r.dependencies,
         })),

@@ -11,6 +11,7 @@ import {
     unknownCheckingProxy,
 } from "@pulumi/policy";
 import Ajv from "ajv";
+import { onFlaggedValue } from "../../policy/lib/flagged";
 import { UsageError } from "./stackFiles";
 
 // An in-process evaluator with the semantics of the engine and @pulumi/policy's analyzer server
@@ -73,6 +74,8 @@ export interface EvaluationResult {
     /** Policies that threw: under the CLI they fail the whole run, so they count as mandatory failures. */
     errors: PolicyError[];
     remediations: PolicyRemediation[];
+    /** By URN: paths of values a credential policy flagged as plaintext credentials, for reports to redact. */
+    flaggedPaths: Record<string, string[]>;
     /** The level each policy ran at after config reconciliation. */
     levels: Record<string, EnforcementLevel>;
     /** Notes that do not stop the run (config naming an unknown policy is an error, not a warning). */
@@ -222,6 +225,19 @@ export async function evaluatePolicies(
     const counts = { resources: resources.length, policies: pack.policies.length, validationsRun: 0, notApplicable: 0 };
     const getConfigFor = (name: string) => () => structuredClone(config[name]?.properties ?? {});
     const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const flagged = new Map<string, Set<string>>();
+    const stopListening = onFlaggedValue((urn, path) => {
+        if (!byUrn.has(urn)) return; // another evaluation's resource
+        if (!flagged.has(urn)) flagged.set(urn, new Set());
+        flagged.get(urn)!.add(path);
+    });
+    try {
+        return await evaluate();
+    } finally {
+        stopListening();
+    }
+
+    async function evaluate(): Promise<EvaluationResult> {
     const providerOf = (urn?: string) => {
         const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
@@ -343,7 +359,9 @@ export async function evaluatePolicies(
     }
 
     const levelsRun = Object.fromEntries(pack.policies.map(p => [p.name, levelOf(p, pack, config)]));
-    return { violations, errors, remediations, levels: levelsRun, warnings, counts };
+    const flaggedPaths = Object.fromEntries([...flagged].map(([urn, paths]) => [urn, [...paths].sort()]));
+    return { violations, errors, remediations, flaggedPaths, levels: levelsRun, warnings, counts };
+    }
 }
 
 function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] {
