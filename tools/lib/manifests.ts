@@ -98,6 +98,7 @@ export function readPlanDocument(file: string): PlanDocument {
             : r.inputs === null || typeof r.inputs !== "object" || Array.isArray(r.inputs) ? "has no inputs object"
             : !isStringArray(r.secretPaths) ? "has no secretPaths array (a plan must say what it redacted)"
             : !isStringArray(r.unknownPaths) ? "has no unknownPaths array"
+            : !isStringArray(r.redactedPaths) ? "has no redactedPaths array (a plan must say what it redacted)"
             : r.dependencies !== undefined && !isStringArray(r.dependencies) ? "has dependencies that are not a list of URNs"
             : undefined;
         if (problem) throw new UsageError(`${file} is not a valid plan: resources[${i}] ${problem}`);

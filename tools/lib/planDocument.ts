@@ -6,7 +6,7 @@ import { REDACTED_CREDENTIAL } from "../../policy/lib/credentials";
 import { redactPaths, redactProperties, SECRET_PLACEHOLDER } from "./propertyValues";
 
 /** Bumped on any change a reader of the JSON could notice; docs/plan-format.md describes each version. */
-export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_SCHEMA_VERSION = 2;
 
 export interface PlanResource {
     urn: string;
@@ -23,6 +23,8 @@ export interface PlanResource {
     secretPaths: string[];
     /** Values a credential policy flagged as plaintext credentials, redacted like secrets. */
     redactedPaths: string[];
+    /** For a component and the root stack: which of its registered outputs are secrets (the values are not in the plan). */
+    outputSecretPaths?: string[];
     unknownPaths: string[];
     dependencies: string[];
 }
@@ -105,6 +107,7 @@ export function buildPlanDocument(input: PlanInputs): PlanDocument {
             inputs: redactPaths(redactProperties(r.inputs, r.secretPaths), input.evaluation.flaggedPaths[r.urn] ?? [], REDACTED_CREDENTIAL),
             secretPaths: r.secretPaths,
             redactedPaths: input.evaluation.flaggedPaths[r.urn] ?? [],
+            ...(r.custom ? {} : { outputSecretPaths: r.outputSecretPaths ?? [] }),
             unknownPaths: r.unknownPaths,
             dependencies: r.dependencies,
         })),
