@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
+import { showValue } from "../lib/report";
 
 export const kubernetesReadOnlyRootFilesystem: ResourceValidationPolicy = {
     name: "kubernetes-read-only-root-filesystem",
@@ -7,12 +8,13 @@ export const kubernetesReadOnlyRootFilesystem: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         for (const ref of containersOf(workload)) {
-            const value = ref.container.securityContext?.readOnlyRootFilesystem;
+            const value = ref.container.securityContext?.readOnlyRootFilesystem as unknown;
             if (value !== true) {
+                // A string "true" reads as a pass in a message; say what it is instead.
+                const found = typeof value === "string" ? `set to the string ${showValue(value)}, not the boolean true` : showValue(value);
                 reportViolation(
-                    `${workload.kind} "${args.name}": ${describeContainer(ref)} has securityContext.readOnlyRootFilesystem ` +
-                        `${value === undefined ? "unset" : String(value)}. ` +
-                        "Fix: set securityContext.readOnlyRootFilesystem: true on the container and mount an emptyDir volume at its scratch paths (e.g. /tmp).",
+                    `${workload.kind} "${args.name}": ${describeContainer(ref)} has securityContext.readOnlyRootFilesystem ${found}. ` +
+                        "Fix: set securityContext.readOnlyRootFilesystem: true (a boolean) on the container and mount an emptyDir volume at its scratch paths (e.g. /tmp).",
                 );
             }
         }

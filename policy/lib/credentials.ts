@@ -8,8 +8,17 @@ const credentialNamePattern =
 /** Suffixes that make a credential-sounding name a pointer to one: a file, a path, an endpoint. */
 const referenceSuffixPattern = /_(FILE|PATH|DIR|URL|ENDPOINT|HOST|NAME|ROLE|ARN|REF|ID_FILE)$/;
 
+/** `awsSecretAccessKey`, `aws-secret-access-key`, `--api.key` → `AWS_SECRET_ACCESS_KEY`, `API_KEY`: one spelling to match. */
+export function normaliseName(name: string): string {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/[^A-Za-z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, "")
+        .toUpperCase();
+}
+
 export function isCredentialName(name: string): boolean {
-    const upper = name.toUpperCase();
+    const upper = normaliseName(name);
     return credentialNamePattern.test(upper) && !referenceSuffixPattern.test(upper);
 }
 
@@ -18,8 +27,15 @@ export interface CredentialShape {
     pattern: RegExp;
 }
 
+/**
+ * What a published plan shows in place of a value a credential policy flagged. It is itself a
+ * credential shape, so a plan checked again (`policy check plan.json`) still fails where it failed.
+ */
+export const REDACTED_CREDENTIAL = "[redacted credential]";
+
 /** Value shapes that are credentials whatever the variable is called. */
 export const credentialShapes: CredentialShape[] = [
+    { label: "a credential an earlier plan redacted", pattern: /\[redacted credential\]/ },
     { label: "an AWS access key id", pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/ },
     { label: "a GitHub token", pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/ },
     { label: "a private key block", pattern: /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----/ },
@@ -31,8 +47,15 @@ export const credentialShapes: CredentialShape[] = [
 
 /** The label of the first credential shape the value has, if any. Never returns the value itself. */
 export function credentialShapeOf(value: string): string | undefined {
-    return credentialShapes.find(shape => shape.pattern.test(value))?.label;
+    const label = credentialShapes.find(shape => shape.pattern.test(value))?.label;
+    if (label || !base64Pattern.test(value)) return label;
+    // Base64 is an encoding, not encryption: a key survives it intact.
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    const inner = credentialShapes.find(shape => shape.pattern.test(decoded))?.label;
+    return inner ? `${inner} (base64-encoded)` : undefined;
 }
+
+const base64Pattern = /^(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Splits Docker's `NAME=value` env entries. */
 export function parseDockerEnv(entry: string): { name: string; value: string } {
@@ -51,10 +74,15 @@ export function mentionsPaper(name: string): boolean {
 /** Host of a URL-looking value, lower-cased; undefined when the value is not a URL. */
 export function hostOf(value: string): string | undefined {
     // canParse first: a throwing `new URL` per plain setting costs a stack trace each time.
-    if (!URL.canParse(value)) return undefined;
-    const hostname = new URL(value).hostname;
+    // A bare host (`api.alpaca.markets`, `api.alpaca.markets:443/v2`) reaches a client just as well as a URL.
+    const candidate = URL.canParse(value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : bareHost.test(value) ? `https://${value}` : undefined;
+    if (!candidate || !URL.canParse(candidate)) return undefined;
+    const hostname = new URL(candidate).hostname;
     return hostname ? hostname.toLowerCase() : undefined;
 }
+
+/** A DNS name with at least one dot, an optional port and path: what a client reads as a host. */
+const bareHost = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?(:\d{1,5})?(\/\S*)?$/i;
 
 /** True when `host` is `domain` or one of its sub-domains (so paper-api.x never matches api.x). */
 export function hostMatches(host: string, domain: string): boolean {

@@ -99,7 +99,8 @@ const fromTemplate = (kind: string, template: Template, path: string, replicas?:
 
 /**
  * One typed validation per workload kind (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob). As an array, each is called separately by the engine and is "not applicable" to other types.
+ * CronJob), then one for any other Kubernetes kind that carries a pod. As an array, each is called
+ * separately by the engine; the typed ones are "not applicable" to other types.
  */
 export function forEachWorkload(check: WorkloadCheck): ResourceValidation[] {
     return [
@@ -122,8 +123,36 @@ export function forEachWorkload(check: WorkloadCheck): ResourceValidation[] {
         validateResourceOfType(k8s.batch.v1.CronJob, (c, args, report) =>
             check(fromTemplate("CronJob", c.spec?.jobTemplate?.spec?.template, "spec.jobTemplate.spec.template"), args, report),
         ),
+        // Every other Kubernetes kind that carries a pod: older API versions (extensions/v1beta1,
+        // apps/v1beta2 Deployments), custom resources with a pod template (an Argo Rollout) and kinds
+        // with containers of their own. Judged by shape, so no workload escapes by its apiVersion.
+        (args, report) => {
+            if (!args.type.startsWith("kubernetes:") || (workloadTypes as readonly string[]).includes(args.type)) return;
+            const workload = workloadByShape(args.type, args.props);
+            if (workload) check(workload, args, report);
+        },
     ];
 }
+
+/** The pod a Kubernetes resource of any kind carries, found by shape: a pod template, a job template, or containers in spec. */
+export function workloadByShape(type: string, props: Record<string, unknown>): Workload | undefined {
+    const kind = type.slice(type.lastIndexOf(":") + 1);
+    const spec = asRecord(props.spec);
+    if (!spec) return undefined;
+    const hasPod = (template: Record<string, unknown> | undefined) => Array.isArray(asRecord(template?.spec)?.containers);
+    const replicas = typeof spec.replicas === "number" ? spec.replicas : undefined;
+    const template = asRecord(spec.template);
+    if (hasPod(template)) return fromTemplate(kind, template as Template, "spec.template", replicas);
+    const jobTemplate = asRecord(asRecord(asRecord(spec.jobTemplate)?.spec)?.template);
+    if (hasPod(jobTemplate)) return fromTemplate(kind, jobTemplate as Template, "spec.jobTemplate.spec.template");
+    if (Array.isArray(spec.containers)) {
+        return { kind, podSpecPath: "spec", podSpec: spec as PodSpecShape, podMetadata: props.metadata as PodTemplateMetadataShape, replicas };
+    }
+    return undefined;
+}
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /** The Pulumi types `forEachWorkload` covers, for tools that map manifests to types. */
 export const workloadTypes = [

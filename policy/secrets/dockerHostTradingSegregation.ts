@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { parseDockerEnv } from "../lib/credentials";
+import { commandLineSettings } from "../lib/settings";
 import { SegregationConfig, segregationConfigSchema, segregationProblems } from "../lib/segregation";
 import { environmentOf } from "../lib/stacks";
 import { tradingModeLabel } from "../platform";
@@ -14,7 +15,14 @@ export const dockerHostTradingSegregation: ResourceValidationPolicy = {
         const config = args.getConfig<SegregationConfig>();
         const environment = environmentOf(args.urn, config);
         const who = `Container "${container.name ?? args.name}"`;
-        const settings = (container.envs ?? []).map(parseDockerEnv);
+        // Env and command line alike: wherever a value reaches the process.
+        const settings = [
+            ...(container.envs ?? []).map(parseDockerEnv),
+            ...[...commandLineSettings(container.command, ["command"], "command"), ...commandLineSettings(container.entrypoints, ["entrypoints"], "entrypoint")].map(s => ({
+                name: s.named ? s.name : s.where,
+                value: s.value,
+            })),
+        ];
         // The host directories mounted into the container are the Vault-rendered secrets it can read.
         const mounts = (container.volumes ?? []).map(v => v.hostPath ?? "").filter(Boolean);
         for (const problem of segregationProblems(environment, settings, mounts, config)) {

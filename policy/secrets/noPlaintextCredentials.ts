@@ -1,47 +1,86 @@
 import * as docker from "@pulumi/docker";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import * as k8s from "@pulumi/kubernetes";
+import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, validateResourceOfType } from "@pulumi/policy";
 import { credentialShapeOf, isCredentialName, parseDockerEnv } from "../lib/credentials";
-import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
+import { flagCredentialValue } from "../lib/flagged";
+import { forEachWorkload } from "../lib/kubernetes";
+import { commandLineSettings, decodeBase64, mapSettings, Setting, workloadSettings } from "../lib/settings";
 
 /** Why a (name, value) pair is a plaintext credential, or undefined. Never quotes the value. */
-export function plaintextCredentialReason(name: string, value: string): string | undefined {
+export function plaintextCredentialReason(name: string, value: string, named = true): string | undefined {
     const shape = credentialShapeOf(value);
     if (shape) return `holds a value shaped like ${shape}`;
-    if (value !== "" && isCredentialName(name)) return "is named like a credential and carries a literal value";
+    if (named && value !== "" && isCredentialName(name)) return "is named like a credential and carries a literal value";
     return undefined;
 }
 
+/** Reports each setting that is a plaintext credential and flags its path so reports redact it. */
+function reportSettings(settings: Setting[], args: ResourceValidationArgs, reportViolation: ReportViolation, who: string, fix: string): void {
+    const reported = new Set<string>();
+    for (const setting of settings) {
+        const reason = plaintextCredentialReason(setting.name, setting.value, setting.named);
+        // One violation per place: a command-line word can match as a whole and as NAME=value inside.
+        if (!reason || reported.has(setting.where)) continue;
+        reported.add(setting.where);
+        flagCredentialValue(args.urn, setting.path);
+        reportViolation(`${who}: ${setting.where} ${reason}. Fix: ${fix}`);
+    }
+}
+
+const kubernetesFix = "use valueFrom.secretKeyRef, or Vault agent injection annotations, instead of a literal value (in env, args, command or annotations alike).";
+
 export const noPlaintextCredentials: ResourceValidationPolicy = {
     name: "no-plaintext-credentials",
-    description: "No credential travels as a plain environment variable: secrets arrive as Vault-rendered files or secret references.",
+    description: "No credential travels as a plain value a process can read (env, command line, annotations, ConfigMap, Secret literal): secrets arrive as Vault-rendered files or secret references.",
     enforcementLevel: "mandatory",
     validateResource: [
         validateResourceOfType(docker.Container, (container, args, reportViolation) => {
-            for (const entry of container.envs ?? []) {
+            const who = `Container "${container.name ?? args.name}"`;
+            const envs = (container.envs ?? []).map((entry, i): Setting => {
                 const { name, value } = parseDockerEnv(entry);
-                const reason = plaintextCredentialReason(name, value);
-                if (reason) {
-                    reportViolation(
-                        `Container "${container.name ?? args.name}": environment variable ${name} ${reason}. ` +
-                            `Fix: remove it from envs, have the Vault agent render it into the service's secrets directory ` +
-                            `and point the service at the file (${name}_FILE=/run/secrets/<file>).`,
-                    );
-                }
-            }
+                return { name, value, where: `environment variable ${name}`, path: ["envs", i], named: true };
+            });
+            reportSettings(
+                envs,
+                args,
+                reportViolation,
+                who,
+                "remove it from envs, have the Vault agent render it into the service's secrets directory and point the service at the file (<NAME>_FILE=/run/secrets/<file>).",
+            );
+            const commandLines = [
+                ...commandLineSettings(container.command, ["command"], "command"),
+                ...commandLineSettings(container.entrypoints, ["entrypoints"], "entrypoint"),
+                ...mapSettings(Object.fromEntries((container.labels ?? []).map(l => [l.label, l.value])), ["labels"], "label"),
+            ];
+            reportSettings(commandLines, args, reportViolation, who, "pass no credential on the command line or in a label: have the Vault agent render it into the secrets directory and read it from the file.");
         }),
         ...forEachWorkload((workload, args, reportViolation) => {
-            for (const ref of containersOf(workload)) {
-                for (const env of ref.container.env ?? []) {
-                    if (typeof env?.value !== "string" || !env.name) continue;
-                    const reason = plaintextCredentialReason(env.name, env.value);
-                    if (reason) {
-                        reportViolation(
-                            `${workload.kind} "${args.name}": ${describeContainer(ref)} env ${env.name} ${reason}. ` +
-                                "Fix: use valueFrom.secretKeyRef, or Vault agent injection annotations, instead of a literal value.",
-                        );
-                    }
-                }
-            }
+            reportSettings(workloadSettings(workload, args.props), args, reportViolation, `${workload.kind} "${args.name}"`, kubernetesFix);
+        }),
+        validateResourceOfType(k8s.core.v1.ConfigMap, (configMap, args, reportViolation) => {
+            // A ConfigMap reaches processes through envFrom, configMapKeyRef and volumes: it is plain config.
+            reportSettings(
+                mapSettings(configMap.data, ["data"], "data key"),
+                args,
+                reportViolation,
+                `ConfigMap "${args.name}"`,
+                "move the credential into a Secret created from a Pulumi secret (or Vault injection) and reference it with secretKeyRef; a ConfigMap is readable by anything that can read config.",
+            );
+        }),
+        validateResourceOfType(k8s.core.v1.Secret, (secret, args, reportViolation) => {
+            // Policies cannot see whether a value was a Pulumi secret, so a Secret is judged by the
+            // shape and name of what it holds; base64 in `data` is an encoding, not encryption.
+            const settings = [
+                ...mapSettings(secret.stringData, ["stringData"], "stringData key"),
+                ...mapSettings(secret.data, ["data"], "data key (base64-decoded)", { decode: decodeBase64 }),
+            ];
+            reportSettings(
+                settings,
+                args,
+                reportViolation,
+                `Secret "${args.name}"`,
+                "never write a credential into a manifest or plain config: create the Secret from a Pulumi secret (config.requireSecret / pulumi.secret) or have Vault or External Secrets render it, and rotate the exposed value.",
+            );
         }),
     ],
 };

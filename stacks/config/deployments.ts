@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { rolloutProblems } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
-import { COLOURS, EnvironmentName } from "../../platform";
+import { COLOURS, EnvironmentName, tradingVariableNames } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
 import { cpuQuantity, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
 
@@ -82,6 +82,13 @@ export function deploymentsRules(
                 expected: `fewer than replicas (${service.replicas}), so a node drain can evict a pod without breaking the budget`,
                 found: String(service.minReady),
             });
+        }
+        // The component sets these from trading-platform:trading and would overwrite a hand-set value
+        // silently: refuse it, as the Docker host and GitHub variables do.
+        for (const envKey of Object.keys(service.env)) {
+            if (tradingVariableNames.includes(envKey)) {
+                problems.push({ key: `${at}.env.${envKey}`, expected: `no ${envKey}: the deployment sets it from trading-platform:trading`, found: JSON.stringify(service.env[envKey]) });
+            }
         }
         if (service.strategy === "rolling") {
             if (service.blueGreen) problems.push({ key: `${at}.blueGreen`, expected: "no blueGreen section on a rolling service", found: "a blueGreen section" });

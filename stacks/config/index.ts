@@ -113,6 +113,24 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
         requireSecretKey(configKey, `the GitHub environment secret ${secretName}`);
     }
 
+    // Every key of this project's namespace is read by something; anything else is a typo (`tradng`)
+    // that would otherwise leave a setting at its default. Other namespaces (aws:, kubernetes:) belong to providers.
+    const knownKeys = new Set<string>([
+        ...Object.keys(sectionSchemas),
+        ...Object.keys(secretKeys),
+        ...Object.values(parsed.github?.environment.secrets ?? {}),
+    ]);
+    const namespace = `${raw.project}:`;
+    for (const key of Object.keys(raw.values).sort()) {
+        if (!key.startsWith(namespace) || knownKeys.has(key.slice(namespace.length))) continue;
+        // A value is never echoed: an unknown key may well hold a credential.
+        problems.push({
+            key,
+            expected: `one of the known keys (${[...Object.keys(sectionSchemas), ...Object.keys(secretKeys)].join(", ")}, or a key github.environment.secrets names; see docs/config.md)`,
+            found: "an unknown key",
+        });
+    }
+
     if (parsed.trading) problems.push(...tradingRules(fullKey("trading"), stack, parsed.trading));
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));

@@ -1,3 +1,4 @@
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 // Shared value shapes. Each message states the expectation, because errors print it after "expected".
@@ -26,9 +27,23 @@ export const absolutePath = z
 export const httpsUrl = z.url({ protocol: /^https$/, error: "an https:// URL" });
 export const httpUrl = z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" });
 
+/** `10.40.0.0/16`: four decimal octets 0-255 and a prefix 0-32, read by ipaddr.js rather than a pattern. */
+export function isIpv4Cidr(text: string): boolean {
+    const [address, prefix, ...rest] = text.split("/");
+    if (rest.length > 0 || prefix === undefined || !/^\d{1,2}$/.test(prefix) || !ipaddr.IPv4.isValidFourPartDecimal(address)) return false;
+    return Number(prefix) <= 32;
+}
+
+/** True when the block's address is its network address: no host bits set (10.40.0.0/16, not 10.40.1.0/16). */
+export function isNetworkAddress(text: string): boolean {
+    return ipaddr.IPv4.networkAddressFromCIDR(text).toString() === text.split("/")[0];
+}
+
 export const cidr = z
     .string()
-    .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "an IPv4 CIDR block such as 10.40.0.0/16" });
+    .refine(isIpv4Cidr, { error: "an IPv4 CIDR block such as 10.40.0.0/16 (four numbers 0-255, then a prefix 0-32)", abort: true })
+    // Subnets are carved from the block's start: a block with host bits set would silently plan another range.
+    .refine(isNetworkAddress, { error: "a CIDR block whose address is its network address (no host bits set), e.g. 10.40.0.0/16" });
 
 export const port = z.number().int().min(1).max(65535);
 

@@ -1,6 +1,6 @@
 import { BlueGreenService, BlueGreenServiceArgs } from "../../components/blueGreenService";
 import { BlueGreenState } from "../../components/blueGreenService/rollout";
-import { runProgram } from "../../tools/runtime/program";
+import { isEngineRegistered, runProgram } from "../../tools/runtime/program";
 import { PlannedResource } from "../../tools/engine/resource";
 
 export const API_BLUE = "ghcr.io/synaptic-platform/synaptictrading/api@sha256:" + "1".repeat(64);
@@ -47,7 +47,8 @@ export async function declare(args: BlueGreenServiceArgs, stack = "production"):
         },
     });
     if (run.error) throw run.error;
-    return run.resources;
+    // What the component declares: not the root stack or default providers the engine adds.
+    return run.resources.filter(r => !isEngineRegistered(r));
 }
 
 export const ofKind = (resources: PlannedResource[], kind: string) => resources.filter(r => r.type.endsWith(`:${kind}`));

@@ -53,3 +53,4 @@ export function tempDir(): string {
     created.push(dir);
     return dir;
 }
+

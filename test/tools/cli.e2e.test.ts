@@ -34,11 +34,18 @@ describe("plan and policy check, end to end", () => {
         assert.match(result.stdout, /docker:index\/container:Container/);
         assert.match(result.stdout, /PASSED: no mandatory policy violation/);
         const doc = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
-        assert.equal(doc.schemaVersion, 1);
+        assert.equal(doc.schemaVersion, 2);
         assert.equal(doc.stack, "staging");
         assert.equal(doc.summary.passed, true);
         assert.equal(doc.summary.resources, doc.resources.length);
         assert.ok(doc.resources.every(r => r.urn.startsWith("urn:pulumi:staging::trading-platform::")));
+        // As the engine registers them: the root stack, parent of everything else but default providers.
+        const root = doc.resources.find(r => r.type === "pulumi:pulumi:Stack");
+        assert.equal(root?.urn, "urn:pulumi:staging::trading-platform::pulumi:pulumi:Stack::trading-platform-staging");
+        const defaults = doc.resources.filter(r => r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
+        assert.ok(defaults.length > 0, "no default provider");
+        assert.ok(doc.resources.every(r => r === root || defaults.includes(r) || r.parent), "a resource without a parent");
+        assert.ok(doc.resources.every(r => !r.custom || r.type.startsWith("pulumi:providers:") || r.provider), "a custom resource without a provider");
         assert.match(fs.readFileSync(markdown, "utf8"), /^<!-- trading-platform-plan:staging -->\n### ✅ Offline plan of stack "staging"/);
 
         // The plan it wrote can be checked again on its own.
@@ -76,7 +83,7 @@ describe("plan and policy check, end to end", () => {
     it("plan exits 2 on usage errors", async () => {
         const [missing, unknown] = await Promise.all([runTool("plan", []), runTool("plan", ["--stack", "qa"])]);
         assert.equal(missing.code, 2);
-        assert.match(missing.stderr, /--stack is required\n\nUsage: npm run plan/);
+        assert.match(missing.stderr, /^--stack is required\nRun `npm run plan -- --help` for usage\.\n$/);
         assert.equal(unknown.code, 2);
         assert.match(unknown.stderr, /No stack file for stack "qa" .* known stacks: production, staging/);
     });

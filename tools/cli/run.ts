@@ -18,19 +18,60 @@ export interface CliIo {
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
-export function parseCli<T extends ParseArgsConfig["options"]>(argv: string[], options: T, allowPositionals = false) {
-    try {
-        return parseArgs({ args: argv, options, allowPositionals, strict: true });
-    } catch (e) {
-        throw new UsageError((e as Error).message);
+/** Thrown by parseCli for `--help`: the CLI prints its usage on stdout and exits 0. */
+class HelpRequested extends Error {
+    constructor() {
+        super("help requested");
+        this.name = "HelpRequested";
     }
 }
 
-/** Prints the summary, writes the requested report files, and returns the exit code. */
+/**
+ * Parses flags strictly. Every CLI accepts `--help`; a flag given twice is refused rather than the last
+ * one silently winning (two `--stack`s are a mistake, not a choice).
+ */
+export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, allowPositionals = false) {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true, tokens: true });
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    if ((parsed.values as Record<string, unknown>).help) throw new HelpRequested();
+    const seen = new Set<string>();
+    for (const token of parsed.tokens ?? []) {
+        if (token.kind !== "option") continue;
+        if (seen.has(token.name)) throw new UsageError(`--${token.name} is given more than once; give it once`);
+        seen.add(token.name);
+    }
+    const { help: _help, ...values } = parsed.values as Record<string, unknown>;
+    return { values: values as typeof parsed.values, positionals: parsed.positionals };
+}
+
+/**
+ * Refuses a report path that cannot be written as a file (a directory, or under a file), before the
+ * run prints anything: a verdict followed by a crash reads as a pass.
+ */
+export function checkReportTarget(file: string | undefined, flag: string): void {
+    if (file === undefined) return;
+    if (file === "" || file.endsWith("/") || file.endsWith(path.sep)) throw new UsageError(`${flag} needs a file name, not "${file}"`);
+    const resolved = path.resolve(file);
+    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) throw new UsageError(`${flag} ${file} is a directory; give a file name (e.g. reports/plan.json)`);
+    for (let dir = path.dirname(resolved); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        if (fs.existsSync(dir)) {
+            if (!fs.statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is a file, not a directory`);
+            break;
+        }
+    }
+}
+
+/** Writes the requested report files, then prints the summary, and returns the exit code. */
 export function emitReports(io: CliIo, doc: PlanDocument, opts: { json?: string; markdown?: string; markdownExtra?: string[] }): number {
-    io.stdout.write(renderText(doc));
+    checkReportTarget(opts.json, "--json");
+    checkReportTarget(opts.markdown, "--markdown");
     if (opts.json) writeFile(opts.json, JSON.stringify(doc, null, 2) + "\n");
     if (opts.markdown) writeFile(opts.markdown, renderMarkdown(doc, opts.markdownExtra));
+    io.stdout.write(renderText(doc));
     return doc.summary.passed ? EXIT.passed : EXIT.violations;
 }
 
@@ -39,18 +80,37 @@ function writeFile(file: string, content: string): void {
     fs.writeFileSync(file, content);
 }
 
-/** Runs a CLI body and returns its exit code, mapping usage and config errors to 2 with a one-paragraph message. */
+/** What follows a usage error: a pointer to --help, naming the command as the usage text does. */
+const usageHint = (usage: string) => {
+    const command = /^Usage: (npm run [\w-]+)/.exec(usage)?.[1];
+    return `Run \`${command ? `${command} -- --help` : "with --help"}\` for usage.`;
+};
+
+/** Filesystem failures a user causes (a missing file, a directory for a file): usage errors, not crashes. */
+const userFsErrors = new Set(["ENOENT", "EISDIR", "ENOTDIR", "EACCES", "EPERM", "EEXIST", "ENAMETOOLONG"]);
+
+/**
+ * Runs a CLI body and returns its exit code, mapping usage and config errors to exit 2 with a short
+ * message (one line and a pointer to --help for usage errors), never a stack trace.
+ */
 export async function runCli(usage: string, io: CliIo, body: () => Promise<number>): Promise<number> {
     try {
         return await body();
     } catch (e) {
-        const error = e as Error;
+        const error = e as Error & { code?: string; path?: string };
+        if (error.name === "HelpRequested") {
+            io.stdout.write(`${usage}\n`);
+            return EXIT.passed;
+        }
         if (error.name === "UsageError") {
-            io.stderr.write(`${error.message}\n\n${usage}\n`);
+            io.stderr.write(`${error.message}\n${usageHint(usage)}\n`);
         } else if (error.name === "ProgramError") {
             io.stderr.write(`${error.message}\n`);
+        } else if (error.code && userFsErrors.has(error.code)) {
+            io.stderr.write(`${error.path ?? "a file"}: ${error.message.replace(/^[A-Z]+: /, "")}\n`);
         } else {
-            io.stderr.write(`${error.stack ?? error.message}\n`);
+            // An internal failure: the message, not a trace; TRADING_PLATFORM_DEBUG=1 shows where it came from.
+            io.stderr.write(`Internal error: ${error.message ?? String(e)}\n${process.env.TRADING_PLATFORM_DEBUG ? `${error.stack}\n` : ""}`);
         }
         return EXIT.usage;
     }

@@ -11,6 +11,7 @@ import {
     unknownCheckingProxy,
 } from "@pulumi/policy";
 import Ajv, { ValidateFunction } from "ajv";
+import { onFlaggedValue } from "../../policy/lib/flagged";
 import { UsageError } from "../cli/errors";
 import { EvaluatedResource } from "./resource";
 
@@ -60,9 +61,11 @@ export interface EvaluationResult {
     /** Policies that threw: under the CLI they fail the whole run, so they count as mandatory failures. */
     errors: PolicyError[];
     remediations: PolicyRemediation[];
+    /** By URN: paths of values a credential policy flagged as plaintext credentials, for reports to redact. */
+    flaggedPaths: Record<string, string[]>;
     /** The level each policy ran at after config reconciliation. */
     levels: Record<string, EnforcementLevel>;
-    /** Config entries naming no policy of the pack. */
+    /** Notes that do not stop the run (config naming an unknown policy is an error, not a warning). */
     warnings: string[];
     counts: { resources: number; policies: number; validationsRun: number; notApplicable: number };
 }
@@ -100,8 +103,9 @@ export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyCo
         } else {
             problems.push(`parsing "${name}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
         }
+        // The CLI fails the run on this (a misspelt name would otherwise leave the policy at its default).
         if (name !== "all" && !pack.policies.some(p => p.name === name)) {
-            warnings.push(`policy config names "${name}", which is not a policy of pack ${pack.name}`);
+            problems.push(`"${name}" is not a policy of pack ${pack.name}; known policies: ${pack.policies.map(p => p.name).join(", ")}`);
         }
     }
 
@@ -153,6 +157,22 @@ function configValidator(schema: NonNullable<Policy["configSchema"]>): ValidateF
     return validate;
 }
 
+/**
+ * The stacks the pack tells apart: every stagingStacks and productionStacks its policies are configured
+ * with. A stack outside them is judged as neither, so no segregation rule would apply to it.
+ */
+export function knownStacks(pack: PolicyPackDefinition, file: PolicyConfigFile = {}): string[] {
+    const { config } = reconcilePolicyConfig(pack, file);
+    const stacks = new Set<string>();
+    for (const entry of Object.values(config)) {
+        for (const key of ["stagingStacks", "productionStacks"]) {
+            const list = entry.properties[key];
+            if (Array.isArray(list)) for (const s of list) if (typeof s === "string") stacks.add(s);
+        }
+    }
+    return [...stacks].sort();
+}
+
 // The analyzer's own helpers (policy.ts) are internal to @pulumi/policy; these mirror them.
 /** The Pulumi type `validateResourceOfType` and friends attach to the functions they return. */
 function getPulumiType(obj: unknown): string | undefined {
@@ -200,6 +220,19 @@ export async function evaluatePolicies(
     const counts = { resources: resources.length, policies: pack.policies.length, validationsRun: 0, notApplicable: 0 };
     const getConfigFor = (name: string) => () => freshCopy(config[name]?.properties ?? {});
     const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const flagged = new Map<string, Set<string>>();
+    const stopListening = onFlaggedValue((urn, path) => {
+        if (!byUrn.has(urn)) return; // another evaluation's resource
+        if (!flagged.has(urn)) flagged.set(urn, new Set());
+        flagged.get(urn)!.add(path);
+    });
+    try {
+        return await evaluate();
+    } finally {
+        stopListening();
+    }
+
+    async function evaluate(): Promise<EvaluationResult> {
     const providerOf = (urn?: string) => {
         const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
@@ -367,7 +400,9 @@ export async function evaluatePolicies(
     }
 
     const levelsRun = Object.fromEntries(pack.policies.map(p => [p.name, levelOf(p, pack, config)]));
-    return { violations, errors, remediations, levels: levelsRun, warnings, counts };
+    const flaggedPaths = Object.fromEntries([...flagged].map(([urn, paths]) => [urn, [...paths].sort()]));
+    return { violations, errors, remediations, flaggedPaths, levels: levelsRun, warnings, counts };
+    }
 }
 
 // The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.

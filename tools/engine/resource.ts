@@ -16,6 +16,8 @@ export interface PlannedResource {
     /** Outputs as a stack policy sees them; for a component, what it registered with `registerOutputs`. */
     outputs: Record<string, unknown>;
     secretPaths: string[];
+    /** Paths of secret outputs: for a component, which values it registered as secrets; for the stack, its secret exports. */
+    outputSecretPaths?: string[];
     unknownPaths: string[];
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;

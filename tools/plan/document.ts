@@ -1,15 +1,19 @@
-import * as fs from "fs";
 import { EnforcementLevel } from "@pulumi/policy";
 import { UsageError } from "../cli/errors";
+import { readInputFile } from "../cli/inputFiles";
 import { EvaluationResult, PolicyError, PolicyPackDefinition, PolicyRemediation, PolicyViolation } from "../engine/policyEngine";
 import { PlannedResource } from "../engine/resource";
-import { redactProperties, SECRET_PLACEHOLDER } from "../runtime/propertyValues";
+import { REDACTED_CREDENTIAL } from "../../policy/lib/credentials";
+import { redactPaths, redactProperties, SECRET_PLACEHOLDER } from "../runtime/propertyValues";
 
 /** Bumped on any change a reader of the JSON could notice; docs/plan-format.md describes each version. */
-export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_SCHEMA_VERSION = 2;
 
 /** A PlannedResource as the plan JSON writes it: its `inputs` show every secret path as "[secret]" and every unknown as "[unknown]". */
-export type PlanResource = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "inputs" | "secretPaths" | "unknownPaths" | "dependencies">;
+export type PlanResource = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "inputs" | "secretPaths" | "outputSecretPaths" | "unknownPaths" | "dependencies"> & {
+    /** Values a credential policy flagged as plaintext credentials, shown as "[redacted credential]" like secrets. */
+    redactedPaths: string[];
+};
 
 export interface PropertyChange {
     /** e.g. `spec.replicas`, `metadata.annotations["trading-platform/traffic-weight"]`. */
@@ -75,15 +79,33 @@ export interface PlanInputs {
 export function readPlanDocument(file: string): PlanDocument {
     let document: PlanDocument;
     try {
-        document = JSON.parse(fs.readFileSync(file, "utf8")) as PlanDocument;
+        document = JSON.parse(readInputFile(file, "Plan file")) as PlanDocument;
     } catch (e) {
+        if ((e as Error).name === "UsageError") throw e;
         throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
     }
     if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
         throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
     }
+    if (typeof document.stack !== "string" || document.stack === "") throw new UsageError(`${file} is not a valid plan: "stack" must be a non-empty string`);
+    if (!Array.isArray(document.resources)) throw new UsageError(`${file} is not a valid plan: "resources" must be an array (found ${describeJson(document.resources)})`);
+    document.resources.forEach((r, i) => {
+        const problem =
+            r === null || typeof r !== "object" ? "is not an object"
+            : typeof r.urn !== "string" || typeof r.type !== "string" || typeof r.name !== "string" ? "lacks urn, type or name"
+            : r.inputs === null || typeof r.inputs !== "object" || Array.isArray(r.inputs) ? "has no inputs object"
+            : !isStringArray(r.secretPaths) ? "has no secretPaths array (a plan must say what it redacted)"
+            : !isStringArray(r.unknownPaths) ? "has no unknownPaths array"
+            : !isStringArray(r.redactedPaths) ? "has no redactedPaths array (a plan must say what it redacted)"
+            : r.dependencies !== undefined && !isStringArray(r.dependencies) ? "has dependencies that are not a list of URNs"
+            : undefined;
+        if (problem) throw new UsageError(`${file} is not a valid plan: resources[${i}] ${problem}`);
+    });
     return document;
 }
+
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(v => typeof v === "string");
+const describeJson = (value: unknown) => (value === undefined ? "nothing" : value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`);
 
 export function buildPlanDocument(input: PlanInputs): PlanDocument {
     const scrub = scrubber(input.secretValues);
@@ -118,8 +140,10 @@ export function buildPlanDocument(input: PlanInputs): PlanDocument {
             custom: r.custom,
             ...(r.parent ? { parent: r.parent } : {}),
             ...(r.provider ? { provider: r.provider } : {}),
-            inputs: redactProperties(r.inputs, r.secretPaths),
+            inputs: redactPaths(redactProperties(r.inputs, r.secretPaths), input.evaluation.flaggedPaths[r.urn] ?? [], REDACTED_CREDENTIAL),
             secretPaths: r.secretPaths,
+            redactedPaths: input.evaluation.flaggedPaths[r.urn] ?? [],
+            ...(r.custom ? {} : { outputSecretPaths: r.outputSecretPaths ?? [] }),
             unknownPaths: r.unknownPaths,
             dependencies: r.dependencies,
         })),

@@ -1,6 +1,6 @@
-import * as fs from "fs";
 import { loadAll, YAMLException } from "js-yaml";
 import { UsageError } from "../cli/errors";
+import { readInputFile } from "../cli/inputFiles";
 import { PlannedResource, plannedResource } from "../engine/resource";
 import { parsePath, SECRET_PLACEHOLDER, UNKNOWN, UNKNOWN_PLACEHOLDER } from "../runtime/propertyValues";
 import { PlanDocument, readPlanDocument } from "./document";
@@ -11,24 +11,50 @@ export function kubernetesTypeOf(apiVersion: string, kind: string): string {
     return `kubernetes:${groupVersion}:${kind}`;
 }
 
-/** Reads multi-document Kubernetes YAML into resources with the types and URNs the engine would use. */
+/** Kinds are PascalCase identifiers (`Deployment`); anything else is a typo the API server would refuse. */
+const kindPattern = /^[A-Z][A-Za-z0-9]*$/;
+
+/**
+ * Reads multi-document Kubernetes YAML into resources with the types and URNs the engine would use.
+ * A `List` (or `PodList`, `DeploymentList`...) contributes its items. A file with no object is refused:
+ * an empty file is what a failed `helm template > file` leaves behind.
+ */
 export function resourcesFromManifests(files: string[], project: string, stack: string): PlannedResource[] {
     const resources: PlannedResource[] = [];
     for (const file of files) {
-        parseDocuments(file, fs.readFileSync(file, "utf8")).forEach((body, index) => {
-            if (body === null || body === undefined) return; // an empty document between separators
+        const bodies = parseDocuments(file, readInputFile(file, "Manifest file"));
+        const before = resources.length;
+        const add = (body: Record<string, unknown>, where: string) => {
             const { apiVersion, kind } = body as { apiVersion?: unknown; kind?: unknown };
-            const metadata = (body.metadata ?? {}) as { name?: string; namespace?: string };
-            if (typeof apiVersion !== "string" || typeof kind !== "string" || !metadata.name) {
-                throw new UsageError(`${file}: document ${index + 1} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
+            const metadata = (body.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+            if (typeof apiVersion !== "string" || typeof kind !== "string") {
+                throw new UsageError(`${file}: ${where} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
             }
-            if (kind === "List" && Array.isArray(body.items)) {
-                throw new UsageError(`${file}: document ${index + 1} is a List; split it into one document per object`);
+            if (!kindPattern.test(kind)) {
+                throw new UsageError(`${file}: ${where} has kind "${kind}", which is not a valid Kubernetes kind (kinds are PascalCase, e.g. Deployment)`);
+            }
+            if (/List$/.test(kind) && Array.isArray(body.items)) {
+                (body.items as unknown[]).forEach((item, i) => {
+                    if (item === null || typeof item !== "object" || Array.isArray(item)) throw new UsageError(`${file}: ${where}, item ${i + 1} is not a Kubernetes object`);
+                    add(item as Record<string, unknown>, `${where}, item ${i + 1}`);
+                });
+                return;
+            }
+            if (typeof metadata.name !== "string" || metadata.name === "") {
+                throw new UsageError(`${file}: ${where} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
             }
             const type = kubernetesTypeOf(apiVersion, kind);
-            const name = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+            const name = typeof metadata.namespace === "string" && metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
             resources.push(plannedResource(`urn:pulumi:${stack}::${project}::${type}::${name}`, type, name, body));
+        };
+        bodies.forEach((body: unknown, index) => {
+            if (body === null || body === undefined) return; // an empty document between separators
+            if (typeof body !== "object" || Array.isArray(body)) throw new UsageError(`${file}: document ${index + 1} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+            add(body as Record<string, unknown>, `document ${index + 1}`);
         });
+        if (resources.length === before) {
+            throw new UsageError(`${file} holds no Kubernetes object (an empty file, e.g. from a failed \`helm template > ${file}\`?)`);
+        }
     }
     return resources;
 }
@@ -82,7 +108,7 @@ export function resourcesFromPlan(file: string): { document: PlanDocument; resou
             provider: r.provider,
             secretPaths: r.secretPaths,
             unknownPaths: r.unknownPaths,
-            dependencies: r.dependencies,
+            dependencies: r.dependencies ?? [],
         });
     });
     return { document, resources };

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { decodeProperties } from "./propertyValues";
 import { offlineMocks } from "./offlineMocks";
-import { PlannedResource } from "../engine/resource";
+import { PlannedResource, plannedResource } from "../engine/resource";
 
 export interface ProgramRunOptions {
     project: string;
@@ -36,6 +36,7 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean;
     getDeletebeforereplacedefined(): boolean;
     getAdditionalsecretoutputsList(): string[];
+    getVersion(): string;
 }
 type Callback = (err: Error | null, response?: { getUrn(): string }) => void;
 
@@ -49,6 +50,8 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
     const resources = new Map<string, PlannedResource>();
+    // The SDK version each registration names: the engine's default provider for it carries that version.
+    const versions = new Map<string, string>();
     const monitor = getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: Callback): unknown;
         registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, cb: Callback): unknown;
@@ -59,6 +62,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
             if (!err && response) {
                 const urn = response.getUrn();
                 resources.set(urn, recordOf(urn, req));
+                if (req.getVersion()) versions.set(urn, req.getVersion());
             }
             cb(err, response);
         });
@@ -68,6 +72,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         if (record) {
             const decoded = decodeProperties(req.getOutputs()?.toJavaScript() ?? {});
             record.outputs = decoded.values;
+            record.outputSecretPaths = decoded.secretPaths;
         }
         return registerOutputs(req, cb);
     };
@@ -94,11 +99,71 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
     await new Promise(resolve => setImmediate(resolve));
     process.off("unhandledRejection", onRejection);
 
+    const registered = [...resources.values()];
     return {
-        resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
+        // A program that failed declares nothing the plan shows: the engine's own resources only join a complete run.
+        resources: [...registered, ...(failures.length === 0 ? engineRegistered(opts, registered, outputs, versions) : [])].sort((a, b) => a.urn.localeCompare(b.urn)),
         outputs,
         error: failures[0],
     };
+}
+
+/** True for what the engine registers itself (the root stack, default providers), not the program. */
+export function isEngineRegistered(resource: { type: string; name: string }): boolean {
+    return resource.type === "pulumi:pulumi:Stack" || (resource.type.startsWith("pulumi:providers:") && /^default(_|$)/.test(resource.name));
+}
+
+/** The root stack resource's URN: `urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>`. */
+export function stackUrn(project: string, stack: string): string {
+    return `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
+}
+
+/**
+ * What the engine registers beside the program's own resources, which the mock runtime does not: the
+ * root `pulumi:pulumi:Stack` (parent of every resource registered without one, its outputs the
+ * program's exports) and a default provider per package and version for each custom resource that
+ * names no provider (`pulumi:providers:<pkg>::default_<x_y_z>`, configured from the stack's `<pkg>:` keys).
+ * Sets the parent and provider of the program's resources to match.
+ */
+function engineRegistered(
+    opts: ProgramRunOptions,
+    registered: PlannedResource[],
+    outputs: ProgramRun["outputs"],
+    versions: ReadonlyMap<string, string>,
+): PlannedResource[] {
+    const root = stackUrn(opts.project, opts.stack);
+    const stackOutputs = Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.value]));
+    const added: PlannedResource[] = [
+        plannedResource(root, "pulumi:pulumi:Stack", `${opts.project}-${opts.stack}`, {}, {
+            custom: false,
+            outputs: stackOutputs,
+            outputSecretPaths: Object.entries(outputs).filter(([, o]) => o.secret).map(([k]) => k),
+        }),
+    ];
+    const defaults = new Map<string, PlannedResource>();
+    for (const resource of registered) {
+        const isProvider = resource.type.startsWith("pulumi:providers:");
+        if (!resource.parent) resource.parent = root;
+        if (!resource.custom || isProvider || resource.provider) continue;
+        const pkg = resource.type.slice(0, resource.type.indexOf(":"));
+        const version = versions.get(resource.urn) ?? "";
+        const name = version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+        const urn = `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::${name}`;
+        if (!defaults.has(urn)) {
+            const prefix = `${pkg}:`;
+            const inputs: Record<string, unknown> = version ? { version } : {};
+            const secretPaths: string[] = [];
+            for (const [key, value] of Object.entries(opts.config)) {
+                if (!key.startsWith(prefix)) continue;
+                const setting = key.slice(prefix.length);
+                inputs[setting] = value;
+                if (opts.secretKeys.includes(key)) secretPaths.push(setting);
+            }
+            defaults.set(urn, plannedResource(urn, `pulumi:providers:${pkg}`, name, inputs, { secretPaths }));
+        }
+        resource.provider = urn;
+    }
+    return [...added, ...defaults.values()];
 }
 
 function recordOf(urn: string, req: RegisterRequest): PlannedResource {

@@ -71,19 +71,37 @@ export function decodeProperties(raw: Record<string, unknown>): DecodedPropertie
     return { values, secretPaths, unknownPaths };
 }
 
-/** Splits `spec.containers[0].env` into `["spec", "containers", 0, "env"]`. */
+/** Splits `spec.containers[0].env` into `["spec", "containers", 0, "env"]`; a key with dots is quoted: `data["app.key"]`. */
 export function parsePath(path: string): (string | number)[] {
     const parts: (string | number)[] = [];
-    for (const segment of path.split(".")) {
-        const match = /^([^[\]]*)((\[\d+\])*)$/.exec(segment);
-        if (!match) {
-            parts.push(segment);
-            continue;
-        }
-        if (match[1]) parts.push(match[1]);
-        for (const index of match[2].match(/\d+/g) ?? []) parts.push(Number(index));
+    for (const match of path.matchAll(/\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|([^.[\]]+)/g)) {
+        if (match[1] !== undefined) parts.push(Number(match[1]));
+        else if (match[2] !== undefined) parts.push(JSON.parse(match[2]) as string);
+        else parts.push(match[3]);
     }
     return parts;
+}
+
+/**
+ * A copy of `values` with the value at each path replaced. A `NAME=value` string (a Docker env entry,
+ * a `--flag=value` word) keeps its name: what was set stays readable, the value does not.
+ */
+export function redactPaths(values: Record<string, unknown>, paths: readonly string[], placeholder: string): Record<string, unknown> {
+    for (const path of paths) {
+        const parts = parsePath(path);
+        if (parts.length === 0) continue;
+        let node: unknown = values;
+        for (const part of parts.slice(0, -1)) {
+            node = node !== null && typeof node === "object" ? (node as Record<string | number, unknown>)[part] : undefined;
+        }
+        if (node === null || typeof node !== "object") continue;
+        const key = parts[parts.length - 1];
+        const current = (node as Record<string | number, unknown>)[key];
+        if (current === undefined) continue;
+        const named = typeof current === "string" ? /^(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*=)(?=.)/.exec(current) : null;
+        (node as Record<string | number, unknown>)[key] = named ? `${named[1]}${placeholder}` : placeholder;
+    }
+    return values;
 }
 
 /**

@@ -27,6 +27,12 @@ describe("policy kubernetes-read-only-root-filesystem", () => {
         assert.match(messages[1], /ephemeral container "debugger" \(spec\.template\.spec\.ephemeralContainers\[0\]\) has securityContext\.readOnlyRootFilesystem false/);
     });
 
+    it("says a string \"true\" is a string, so the message cannot read as a pass", async () => {
+        const spec = hardenedPodSpec({ containers: [hardenedContainer("api", { securityContext: { readOnlyRootFilesystem: "true" } })] });
+        const [message] = await violationsOf(kubernetesReadOnlyRootFilesystem, [workload("Deployment", spec)]);
+        assert.match(message, /has securityContext\.readOnlyRootFilesystem set to the string "true", not the boolean true\. Fix: set securityContext\.readOnlyRootFilesystem: true \(a boolean\)/);
+    });
+
     it("reports a container with no securityContext at all instead of throwing", async () => {
         const spec = hardenedPodSpec({ containers: [{ name: "bare", image: "x" }] });
         const [message] = await violationsOf(kubernetesReadOnlyRootFilesystem, [workload("Pod", spec)]);

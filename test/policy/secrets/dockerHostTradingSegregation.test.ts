@@ -58,3 +58,14 @@ describe("policy docker-host-trading-segregation: mounted secrets", () => {
         assert.match(message, /references the secret "\/srv\/vault\/rendered\/synaptic-prod\/rest-adapter", which belongs to live\/production trading/);
     });
 });
+
+describe("policy docker-host-trading-segregation: command lines", () => {
+    it("fails a staging container whose command points at the live host, with or without a scheme", async () => {
+        for (const command of [["trader", "--endpoint=api.alpaca.markets"], ["trader", "--endpoint", "https://api.alpaca.markets/v2"]]) {
+            const messages = await violationsOf(dockerHostTradingSegregation, [dockerContainer("staging", { command })]);
+            assert.equal(messages.length, 1, messages.join("\n"));
+            assert.match(messages[0], /endpoint points at the live endpoint api\.alpaca\.markets\. Fix: use a paper endpoint/);
+        }
+        assert.deepEqual(await violationsOf(dockerHostTradingSegregation, [dockerContainer("staging", { command: ["trader", "--endpoint=paper-api.alpaca.markets"] })]), []);
+    });
+});

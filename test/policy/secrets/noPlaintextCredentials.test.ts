@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { noPlaintextCredentials, plaintextCredentialReason } from "../../../policy/secrets/noPlaintextCredentials";
 import { dockerContainer, hardenedContainer, hardenedPodSpec, workload } from "../../support/fixtures";
-import { violationsOf } from "../../support/policyHarness";
+import { evaluateOne, violationsOf } from "../../support/policyHarness";
 
 describe("policy no-plaintext-credentials", () => {
     it("passes file pointers, flags and endpoints", async () => {
@@ -50,5 +50,33 @@ describe("policy no-plaintext-credentials", () => {
         assert.equal(plaintextCredentialReason("API_KEY", ""), undefined);
         assert.ok(plaintextCredentialReason("API_KEY", "x"));
         assert.ok(plaintextCredentialReason("GITHUB_TOKEN", "abc"));
+    });
+});
+
+describe("policy no-plaintext-credentials: beyond env values", () => {
+    it("reads camelCase and kebab-case names as credential names", () => {
+        assert.match(plaintextCredentialReason("awsSecretAccessKey", "x") ?? "", /named like a credential/);
+        assert.match(plaintextCredentialReason("api-key", "x") ?? "", /named like a credential/);
+        assert.equal(plaintextCredentialReason("secretsDir", "/run/secrets"), undefined);
+        assert.equal(plaintextCredentialReason("logLevel", "info"), undefined);
+    });
+
+    it("sees a key through base64, and only through valid base64", () => {
+        assert.match(plaintextCredentialReason("UPSTREAM", Buffer.from("AKIAIOSFODNN7EXAMPLE").toString("base64")) ?? "", /an AWS access key id \(base64-encoded\)/);
+        assert.equal(plaintextCredentialReason("UPSTREAM", "aGVsbG8gd29ybGQgaGVsbG8="), undefined);
+    });
+
+    it("fails a Docker container whose command carries a credential, and flags no plain command", async () => {
+        const container = dockerContainer("staging", { command: ["sh", "-c", "AWS_SECRET_ACCESS_KEY=abc123 exec app"] });
+        const [message, ...rest] = await violationsOf(noPlaintextCredentials, [container]);
+        assert.equal(rest.length, 0);
+        assert.match(message, /command\[2\] is named like a credential and carries a literal value\. Fix: pass no credential on the command line/);
+        assert.doesNotMatch(message, /abc123/);
+        assert.deepEqual(await violationsOf(noPlaintextCredentials, [dockerContainer("staging", { command: ["app", "--log-level=info", "--secrets-dir", "/run/secrets"] })]), []);
+    });
+
+    it("reports the path of what it flagged, so reports can redact it", async () => {
+        const result = await evaluateOne(noPlaintextCredentials, [dockerContainer("staging", { envs: ["LOG_LEVEL=info", "DB_PASSWORD=hunter22"] })]);
+        assert.deepEqual(Object.values(result.flaggedPaths), [["envs[1]"]]);
     });
 });

@@ -110,6 +110,51 @@ describe("stack config", () => {
         ]);
     });
 
+    it("refuses an unknown top-level key of the project, without echoing its value", () => {
+        const config = committedConfig("staging");
+        config.values["trading-platform:tradng"] = JSON.stringify({ mode: "live" });
+        config.values["aws:region"] = "eu-west-1"; // a provider's namespace: not ours to judge
+        const problems = problemsOf("staging", config);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /^- staging: trading-platform:tradng: expected one of the known keys \(trading, registry, .*\); found an unknown key$/);
+    });
+
+    it("refuses a trading-mode variable set by hand in a deployment's env, as the Docker host and GitHub do", () => {
+        const config = withSection(committedConfig("staging"), "deployments", d => {
+            const [name] = Object.keys(d.services);
+            d.services[name].env.DRY_RUN = "false";
+            return d;
+        });
+        const problems = problemsOf("staging", config);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /deployments\.services\.[a-z-]+\.env\.DRY_RUN: expected no DRY_RUN: the deployment sets it from trading-platform:trading; found "false"/);
+        const host = withSection(committedConfig("staging"), "dockerHost", h => {
+            h.services["strategy-sim"].env.DRY_RUN = "false";
+            return h;
+        });
+        assert.match(problemsOf("staging", host)[0], /dockerHost\.services\.strategy-sim\.env\.DRY_RUN: expected no DRY_RUN/);
+    });
+
+    it("reads CIDR blocks as addresses: octets 0-255, prefixes 0-32, no host bits", () => {
+        for (const [block, expected] of [
+            ["300.40.0.0/16", /expected an IPv4 CIDR block such as 10\.40\.0\.0\/16 \(four numbers 0-255, then a prefix 0-32\); found "300\.40\.0\.0\/16"/],
+            ["999.0.0.0/99", /expected an IPv4 CIDR block .*; found "999\.0\.0\.0\/99"/],
+            ["10.40.0.0/33", /expected an IPv4 CIDR block .*; found "10\.40\.0\.0\/33"/],
+            ["10.40.1.0/16", /expected a CIDR block whose address is its network address \(no host bits set\), e\.g\. 10\.40\.0\.0\/16; found "10\.40\.1\.0\/16"/],
+        ] as const) {
+            const config = withSection(committedConfig("staging"), "eks", e => ({ ...e, vpcCidr: block }));
+            const problems = problemsOf("staging", config);
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], /^- staging: trading-platform:eks\.vpcCidr: /);
+            assert.match(problems[0], expected);
+        }
+        const subnet = withSection(committedConfig("staging"), "dockerHost", h => {
+            h.networks.backend.subnet = "300.1.1.0/24";
+            return h;
+        });
+        assert.match(problemsOf("staging", subnet)[0], /^- staging: trading-platform:dockerHost\.networks\.backend\.subnet: expected an IPv4 CIDR block/);
+    });
+
     it("refuses a stack the program does not know", () => {
         assert.deepEqual(problemsOf("qa", committedConfig("staging")), ['- qa: (stack name): expected one of staging, production; found "qa"']);
     });

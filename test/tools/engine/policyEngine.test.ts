@@ -1,7 +1,8 @@
 import * as docker from "@pulumi/docker";
 import { Policy, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType, validateStackResourcesOfType } from "@pulumi/policy";
 import { strict as assert } from "assert";
-import { evaluatePolicies, PolicyPackDefinition, reconcilePolicyConfig } from "../../../tools/engine/policyEngine";
+import { environmentStacksSchema } from "../../../policy/lib/stacks";
+import { evaluatePolicies, knownStacks, PolicyPackDefinition, reconcilePolicyConfig } from "../../../tools/engine/policyEngine";
 import { UNKNOWN } from "../../../tools/runtime/propertyValues";
 import { dockerContainer, DOCKER_CONTAINER } from "../../support/fixtures";
 import { resourceOf, urnOf } from "../../support/policyHarness";
@@ -127,9 +128,19 @@ describe("in-process policy evaluator", () => {
             assert.throws(() => reconcilePolicyConfig(pack([strict]), {}), /configurable: \(root\) must have required property 'required'/);
         });
 
-        it("warns about config for a policy the pack does not have", () => {
-            const { warnings } = reconcilePolicyConfig(pack([configurable]), { typo: "advisory" });
-            assert.deepEqual(warnings, ['policy config names "typo", which is not a policy of pack engine-test']);
+        it("refuses config for a policy the pack does not have, as the CLI fails the run", async () => {
+            assert.throws(
+                () => reconcilePolicyConfig(pack([configurable]), { typo: "advisory", configurable: { required: "x" } }),
+                /Invalid policy pack config:\n {2}- "typo" is not a policy of pack engine-test; known policies: configurable/,
+            );
+            await assert.rejects(evaluatePolicies(pack([configurable]), [dockerContainer("staging")], { typo: "advisory" }), { name: "UsageError" });
+            assert.deepEqual(reconcilePolicyConfig(pack([configurable]), { all: "advisory" }).warnings, []);
+        });
+
+        it("knows the stacks its policies are configured to tell apart", () => {
+            const segregating: ResourceValidationPolicy = { ...configurable, name: "segregating", configSchema: { properties: { ...environmentStacksSchema } } };
+            assert.deepEqual(knownStacks(pack([configurable, segregating])), ["production", "staging"]);
+            assert.deepEqual(knownStacks(pack([segregating]), { segregating: { stagingStacks: ["staging", "staging-eu"] } }), ["production", "staging", "staging-eu"]);
         });
     });
 

@@ -93,7 +93,7 @@ describe("promotion gate", () => {
             assert.match(incomplete.stderr, /--plan and --staging-outputs go together/);
             // Stack outputs are not a plan: the gate reads --plan as plan and policy check do.
             assert.equal(notAPlan.code, 2);
-            assert.match(notAPlan.stderr, /staging-outputs\.json is not a plan of schemaVersion 1 \(found kind undefined, schemaVersion undefined\)/);
+            assert.match(notAPlan.stderr, /staging-outputs\.json is not a plan of schemaVersion 2 \(found kind undefined, schemaVersion undefined\)/);
         });
     });
 });

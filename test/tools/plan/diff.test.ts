@@ -14,6 +14,7 @@ const resource = (name: string, inputs: Record<string, unknown>, secretPaths: st
     custom: true,
     inputs,
     secretPaths,
+    redactedPaths: [],
     unknownPaths: [],
     dependencies: [],
 });
@@ -53,10 +54,9 @@ describe("plan diff", () => {
         const dir = tempDir();
         const base = path.join(dir, "base.json");
         const stagingBase = path.join(dir, "staging.json");
-        const [first, staging] = await Promise.all([
-            runTool("plan", ["--stack", "production", "--json", base]),
-            runTool("plan", ["--stack", "staging", "--json", stagingBase]),
-        ]);
+        // In process, one after the other: the Pulumi runtime is process-global.
+        const first = await runTool("plan", ["--stack", "production", "--json", base]);
+        const staging = await runTool("plan", ["--stack", "staging", "--json", stagingBase]);
         assert.equal(first.code, 0, first.stderr);
         assert.equal(staging.code, 0, staging.stderr);
         const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8"));
@@ -65,10 +65,8 @@ describe("plan diff", () => {
         fs.writeFileSync(proposed, toYaml(doc));
         const json = path.join(dir, "head.json");
         const markdown = path.join(dir, "head.md");
-        const [result, wrongStack] = await Promise.all([
-            runTool("plan", ["--stack", "production", "--stack-file", proposed, "--diff", base, "--json", json, "--markdown", markdown]),
-            runTool("plan", ["--stack", "production", "--diff", stagingBase]),
-        ]);
+        const result = await runTool("plan", ["--stack", "production", "--stack-file", proposed, "--diff", base, "--json", json, "--markdown", markdown]);
+        const wrongStack = await runTool("plan", ["--stack", "production", "--diff", stagingBase]);
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /Changes against the base plan: 0 to add, 3 to change, 0 to remove, \d+ unchanged/);
         assert.match(result.stdout, /~ .*Deployment::api-green\n\s+metadata\.annotations\["trading-platform\/traffic-weight"\]: 5 => 25/);

@@ -2,9 +2,10 @@ import { diffPlans } from "../../plan/diff";
 import { readPlanDocument } from "../../plan/document";
 import { planStack } from "../../plan/planStack";
 import { UsageError } from "../errors";
-import { CliIo, emitReports, parseCli, processIo, runCli } from "../run";
+import { checkReportTarget, CliIo, emitReports, parseCli, processIo, runCli } from "../run";
 
 export const usage = `Usage: npm run plan -- --stack <staging|production> [--json FILE] [--markdown FILE] [--policy-config FILE] [--stack-file FILE] [--diff BASE.json]
+  --json, --markdown  write the plan / a pull-request report there (e.g. reports/plan.json; reports/ is gitignored)
   --stack-file  plan this stack file instead of Pulumi.<stack>.yaml (e.g. a proposed promotion step)
   --diff        compare with a plan written earlier by --json (e.g. on the base branch)`;
 
@@ -20,6 +21,8 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
             diff: { type: "string" },
         });
         if (!values.stack) throw new UsageError("--stack is required");
+        checkReportTarget(values.json, "--json");
+        checkReportTarget(values.markdown, "--markdown");
         // Read the base first: a bad --diff is a usage error, found before the program runs.
         const base = values.diff ? readPlanDocument(values.diff) : undefined;
         const { document } = await planStack({ stack: values.stack, policyConfigFile: values["policy-config"], stackFile: values["stack-file"] });

@@ -1,17 +1,19 @@
 import { loadPolicyConfig, loadPolicyPack } from "../../engine/pack";
-import { evaluatePolicies } from "../../engine/policyEngine";
+import { evaluatePolicies, knownStacks } from "../../engine/policyEngine";
 import { PlannedResource } from "../../engine/resource";
 import { buildPlanDocument } from "../../plan/document";
 import { resourcesFromManifests, resourcesFromPlan } from "../../plan/manifests";
 import { repoRoot } from "../../runtime/paths";
 import { readProject } from "../../runtime/stackFiles";
 import { UsageError } from "../errors";
-import { CliIo, emitReports, parseCli, processIo, runCli } from "../run";
+import { checkReportTarget, CliIo, emitReports, parseCli, processIo, runCli } from "../run";
 
 export const usage = [
     "Usage: npm run policy -- check FILE... [--stack NAME] [--json FILE] [--markdown FILE] [--policy-config FILE]",
-    "  FILE is Kubernetes YAML (several documents allowed) or a plan JSON from `npm run plan -- --json`.",
-    "  --stack names the stack whose policy config applies; required for manifests, defaults to a plan's own stack.",
+    "  FILE is Kubernetes YAML (several documents, or a List, allowed) or a plan JSON from `npm run plan -- --json`.",
+    "  --stack names the stack whose policy config applies: one the pack knows as staging or production",
+    "          (stagingStacks / productionStacks); required for manifests, defaults to a plan's own stack.",
+    "  Render a chart first, e.g. `helm template ./chart > rendered/app.yaml` (a failed render leaves an empty file, which is refused).",
 ].join("\n");
 
 /** `npm run policy -- check`: holds Kubernetes YAML, or a plan JSON, to the pack; returns the exit code. */
@@ -25,6 +27,8 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         const [command, ...files] = positionals;
         if (command !== "check") throw new UsageError(command ? `Unknown command "${command}"` : "A command is required");
         if (files.length === 0) throw new UsageError("check needs at least one file");
+        checkReportTarget(values.json, "--json");
+        checkReportTarget(values.markdown, "--markdown");
 
         const project = readProject(repoRoot).name;
         const planFiles = files.filter(f => f.endsWith(".json"));
@@ -32,10 +36,16 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         const planned = planFiles.map(resourcesFromPlan);
         const stack = values.stack ?? planned[0]?.document.stack;
         if (!stack) throw new UsageError("--stack is required when checking manifests");
+        const pack = loadPolicyPack();
+        const policyConfig = loadPolicyConfig(stack, values["policy-config"]).config;
+        // An unknown stack would be judged as neither staging nor production: no segregation rule would apply.
+        const known = knownStacks(pack, policyConfig);
+        if (!known.includes(stack)) {
+            throw new UsageError(`Unknown stack "${stack}": the policy pack knows ${known.join(", ")} (stagingStacks / productionStacks in its config)`);
+        }
         const resources: PlannedResource[] = [...planned.flatMap(p => p.resources), ...resourcesFromManifests(manifestFiles, project, stack)];
 
-        const pack = loadPolicyPack();
-        const evaluation = await evaluatePolicies(pack, resources, loadPolicyConfig(stack, values["policy-config"]).config);
+        const evaluation = await evaluatePolicies(pack, resources, policyConfig);
         const document = buildPlanDocument({
             project,
             stack,

@@ -1,0 +1,161 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { PlanDocument, PLAN_SCHEMA_VERSION } from "../../tools/plan/document";
+import { runTool, tempDir } from "../support/cli";
+
+const hardened = "test/tools/fixtures/manifests/hardened.yaml";
+const check = (...args: string[]) => runTool("policy", ["check", ...args]);
+
+/** A usage error: exit 2, a short message on stderr, no trace, nothing on stdout. */
+function assertUsage(result: { code: number; stdout: string; stderr: string }, message: RegExp): void {
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "a stack trace was printed");
+    assert.doesNotMatch(result.stderr, /^Usage:/m, "the whole usage block was repeated");
+    assert.match(result.stderr, /Run `npm run policy -- --help` for usage\./);
+    assert.equal(result.stdout, "");
+}
+
+describe("policy check: bad input", () => {
+    const dir = tempDir();
+
+    it("refuses a stack the pack does not know, naming the known ones", async () => {
+        for (const stack of ["Staging", "dev", "staging-eu"]) {
+            assertUsage(await check(hardened, "--stack", stack), new RegExp(`Unknown stack "${stack}": the policy pack knows production, staging`));
+        }
+    });
+
+    it("refuses a missing file and a directory with one line, no stack trace", async () => {
+        assertUsage(await check("rendered/missing.yaml", "--stack", "staging"), /^Manifest file rendered\/missing\.yaml does not exist\n/);
+        assertUsage(await check(dir, "--stack", "staging"), /is a directory; give the files in it \(e\.g\. .*\*\.yaml\)/);
+        assertUsage(await check(path.join(dir, "missing.json")), /^Plan file .*missing\.json does not exist/);
+    });
+
+    it("refuses an empty manifest set: a failed `helm template > file` leaves an empty file", async () => {
+        const empty = path.join(dir, "empty.yaml");
+        fs.writeFileSync(empty, "");
+        assertUsage(await check(empty, "--stack", "staging"), /empty\.yaml holds no Kubernetes object/);
+        const separators = path.join(dir, "separators.yaml");
+        fs.writeFileSync(separators, "---\n---\n");
+        assertUsage(await check(hardened, separators, "--stack", "staging"), /separators\.yaml holds no Kubernetes object/);
+    });
+
+    it("refuses --json or --markdown pointing at a directory before printing any verdict", async () => {
+        assertUsage(await check(hardened, "--stack", "staging", "--json", dir), /--json .* is a directory/);
+        assertUsage(await check(hardened, "--stack", "staging", "--markdown", `${dir}/`), /--markdown needs a file name/);
+    });
+
+    it("refuses a plan whose resources is not an array or lacks secretPaths", async () => {
+        const base = { schemaVersion: PLAN_SCHEMA_VERSION, kind: "trading-platform/plan", project: "trading-platform", stack: "staging" };
+        const notArray = path.join(dir, "not-array.json");
+        fs.writeFileSync(notArray, JSON.stringify({ ...base, resources: {} }));
+        assertUsage(await check(notArray), /not-array\.json is not a valid plan: "resources" must be an array \(found a object\)/);
+        const noSecretPaths = path.join(dir, "no-secret-paths.json");
+        const resource = { urn: "urn:pulumi:staging::trading-platform::docker:index/container:Container::c", type: "docker:index/container:Container", name: "c", custom: true, inputs: {}, unknownPaths: [], dependencies: [] };
+        fs.writeFileSync(noSecretPaths, JSON.stringify({ ...base, resources: [resource] }));
+        assertUsage(await check(noSecretPaths), /resources\[0\] has no secretPaths array/);
+    });
+
+    it("refuses a repeated flag instead of taking the last value", async () => {
+        assertUsage(await check(hardened, "--stack", "production", "--stack", "staging"), /^--stack is given more than once; give it once\n/);
+    });
+
+    it("prints one line and a hint on a usage error, and the usage on --help", async () => {
+        const result = await runTool("policy", ["lint"]);
+        assertUsage(result, /^Unknown command "lint"\nRun `npm run policy -- --help` for usage\.\n$/);
+        const help = await runTool("policy", ["--help"]);
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, /^Usage: npm run policy -- check FILE\.\.\./);
+        assert.match(help.stdout, /helm template/);
+    });
+
+    it("refuses a lowercase kind as invalid rather than skipping it", async () => {
+        const lower = path.join(dir, "lower.yaml");
+        fs.writeFileSync(lower, "apiVersion: apps/v1\nkind: deployment\nmetadata: { name: api }\nspec: {}\n");
+        assertUsage(await check(lower, "--stack", "staging"), /document 1 has kind "deployment", which is not a valid Kubernetes kind/);
+    });
+
+    it("refuses a policy config naming a policy the pack lacks", async () => {
+        const config = path.join(dir, "typo.json");
+        fs.writeFileSync(config, JSON.stringify({ "no-plaintext-credential": "advisory" }));
+        const result = await check(hardened, "--stack", "staging", "--policy-config", config);
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, /"no-plaintext-credential" is not a policy of pack trading-platform/);
+    });
+});
+
+describe("policy check: what the pack judges", () => {
+    const dir = tempDir();
+    const urn = (type: string, name: string) => `urn:pulumi:staging::trading-platform::${type}::trading-staging/${name}`;
+
+    /** Runs a check with a JSON and a markdown report; returns the exit, the printed text and the reports. */
+    async function checkWithReports(...files: string[]) {
+        const json = path.join(dir, `${path.basename(files[0])}.json`);
+        const markdown = path.join(dir, `${path.basename(files[0])}.md`);
+        const result = await check(...files, "--stack", "staging", "--json", json, "--markdown", markdown);
+        const document = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
+        return { ...result, document, json, markdownText: fs.readFileSync(markdown, "utf8") };
+    }
+
+    it("judges workloads of kinds it has no typed validation for: List items, old API versions, a Rollout, a custom kind", async () => {
+        const { code, document } = await checkWithReports("test/tools/fixtures/unmappedKinds.yaml");
+        assert.equal(code, 1);
+        const privileged = new Set(document.policyResults.violations.filter(v => v.policyName === "kubernetes-no-privilege-escalation").map(v => v.urn));
+        assert.deepEqual([...privileged].sort(), [
+            urn("kubernetes:apps/v1beta2:Deployment", "old-apps"),
+            urn("kubernetes:argoproj.io/v1alpha1:Rollout", "canary"),
+            urn("kubernetes:core/v1:Pod", "listed"),
+            urn("kubernetes:example.com/v1:Worker", "custom"),
+            urn("kubernetes:extensions/v1beta1:Deployment", "old-extensions"),
+        ]);
+        const key = document.policyResults.violations.filter(v => v.policyName === "no-plaintext-credentials");
+        assert.equal(key.length, 1);
+        assert.equal(key[0].urn, urn("kubernetes:argoproj.io/v1alpha1:Rollout", "canary"));
+        assert.match(key[0].detail, /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/);
+    });
+
+    it("finds credentials and live endpoints wherever a value reaches a process, and redacts them in every report", async () => {
+        const { code, stdout, document, json, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
+        assert.equal(code, 1);
+        const details = (policy: string, name: string) =>
+            document.policyResults.violations.filter(v => v.policyName === policy && v.urn?.endsWith(`/${name}`)).map(v => v.detail);
+        const plaintext = details("no-plaintext-credentials", "api");
+        for (const where of [
+            /env UPSTREAM_KEY_B64 holds a value shaped like an AWS access key id \(base64-encoded\)/,
+            /args\[0\] is named like a credential/,
+            /command\[2\] holds a value shaped like a GitHub token/,
+            /annotation example\.com\/awsSecretAccessKey is named like a credential/,
+        ]) {
+            assert.equal(plaintext.filter(d => where.test(d)).length, 1, `${where}: ${plaintext.join("\n")}`);
+        }
+        assert.equal(plaintext.length, 4, "the Vault annotation names a path, not a credential");
+        assert.match(details("no-plaintext-credentials", "settings")[0], /ConfigMap "trading-staging\/settings": data key DB_PASSWORD is named like a credential .* Fix: move the credential into a Secret/);
+        assert.deepEqual(
+            details("no-plaintext-credentials", "literal").map(d => /(stringData key password|data key \(base64-decoded\) aws)/.exec(d)?.[1]),
+            ["stringData key password", "data key (base64-decoded) aws"],
+        );
+        assert.match(details("kubernetes-trading-segregation", "api").join("\n"), /broker points at the live endpoint api\.alpaca\.markets/);
+        assert.match(details("kubernetes-trading-segregation", "settings").join("\n"), /ConfigMap "trading-staging\/settings" BROKER_ENDPOINT points at the live endpoint/);
+
+        const api = document.resources.find(r => r.urn === urn("kubernetes:apps/v1:Deployment", "api"))!;
+        assert.deepEqual(api.redactedPaths, [
+            'metadata.annotations["example.com/awsSecretAccessKey"]',
+            "spec.template.spec.containers[0].args[0]",
+            "spec.template.spec.containers[0].command[2]",
+            "spec.template.spec.containers[0].env[0].value",
+        ]);
+        const container = (api.inputs as any).spec.template.spec.containers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+        assert.deepEqual(container.args, ["--api-key=[redacted credential]", "--broker", "api.alpaca.markets"]);
+        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) {
+            for (const value of ["hunter2", "AKIAIOSFODNN7EXAMPLE", "QUtJQUlPU0ZPRE5ON0VYQU1QTEU", "wJalrXUtnFEMI", "ghp_a1a1"]) {
+                assert.ok(!text.includes(value), `a report carries ${value}`);
+            }
+        }
+
+        // The published plan, checked again, still fails where it failed: a redacted credential is one.
+        const again = await check(json);
+        assert.equal(again.code, 1, again.stderr);
+        assert.equal((again.stdout.match(/no-plaintext-credentials \[mandatory\] — (\d+)/) ?? [])[1], "7");
+    });
+});
