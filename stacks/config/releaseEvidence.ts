@@ -18,6 +18,8 @@ const milliseconds = z.number().positive();
 export const releaseEvidenceSchema = z.strictObject({
     /** Where the application's CI publishes evidence: `s3://<bucketName>/<prefix>/<64 hex>/{trivy.json,k6-summary.json}`. */
     store: z.strictObject({
+        /** The AWS account that owns the bucket and its KMS key (the production stack's account). */
+        accountId: z.string().regex(/^\d{12}$/, { error: "a 12-digit AWS account ID" }),
         bucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" }),
         prefix: z
             .string()

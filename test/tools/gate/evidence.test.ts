@@ -21,7 +21,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 const now = new Date(scannedAt + 2 * dayMs);
 
 const policy = (edit: (p: EvidencePolicy) => void = () => undefined): EvidencePolicy => {
-    const parsed = releaseEvidenceSchema.parse({ store: { bucketName: "evidence-bucket", writerRoleArns: ["arn:aws:iam::111122223333:role/app-ci"], readerRoleArns: ["arn:aws:iam::111122223333:role/promote"] } });
+    const parsed = releaseEvidenceSchema.parse({ store: { accountId: "111122223333", bucketName: "evidence-bucket", writerRoleArns: ["arn:aws:iam::111122223333:role/app-ci"], readerRoleArns: ["arn:aws:iam::111122223333:role/promote"] } });
     edit(parsed);
     return parsed;
 };
