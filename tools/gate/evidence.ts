@@ -88,6 +88,9 @@ function parse<T>(file: EvidenceFile, schema: z.ZodType<T>, what: string): T {
     return result.data;
 }
 
+/** Clock skew tolerated between the CI that dated the evidence and the gate. */
+const skewMs = 10 * 60 * 1000;
+
 function age(ms: number): string {
     return `${(ms / dayMs).toFixed(1)} days`;
 }
@@ -121,6 +124,9 @@ export function judgeTrivy(file: EvidenceFile, digest: string, policy: EvidenceP
     const created = report.CreatedAt === undefined ? NaN : Date.parse(report.CreatedAt);
     if (Number.isNaN(created)) {
         refuse("the scan is dated", `CreatedAt ${report.CreatedAt === undefined ? "missing (Trivy before 0.48 does not write it)" : JSON.stringify(report.CreatedAt)}`);
+    } else if (created - now.getTime() > skewMs) {
+        // A date in the future would keep a report "fresh" long after the scan.
+        refuse("the scan is dated", `CreatedAt ${report.CreatedAt}, later than the gate's clock (${now.toISOString()})`);
     } else if (now.getTime() - created > policy.maxAgeDays * dayMs) {
         refuse(`the scan is at most ${policy.maxAgeDays} days old`, `a scan from ${report.CreatedAt} (${age(now.getTime() - created)} old)`);
     }
@@ -198,6 +204,8 @@ export function judgeK6(file: EvidenceFile, policy: EvidencePolicy, now: Date): 
     // Neither summary form carries a date: the file's time is S3's LastModified, kept by `aws s3 sync`.
     if (file.mtimeMs === undefined) {
         refuse("the load test is dated", "no modification time");
+    } else if (file.mtimeMs - now.getTime() > skewMs) {
+        refuse("the load test is dated", `published ${new Date(file.mtimeMs).toISOString()}, later than the gate's clock (${now.toISOString()})`);
     } else if (now.getTime() - file.mtimeMs > policy.maxAgeDays * dayMs) {
         refuse(`the load test is at most ${policy.maxAgeDays} days old`, `a summary published ${new Date(file.mtimeMs).toISOString()} (${age(now.getTime() - file.mtimeMs)} old)`);
     }

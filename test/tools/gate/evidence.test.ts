@@ -107,13 +107,18 @@ describe("release evidence", () => {
             assert.equal(byImageId.refusals[0].rule, "the report is for this digest");
         });
 
-        it("refuses a stale scan and one without a date", () => {
+        it("refuses a stale scan, one without a date, and evidence dated after the gate's clock", () => {
             const stale = judge(trivy(), cleanK6, policy(), new Date(scannedAt + 15 * dayMs));
             assert.deepEqual(
                 stale.refusals.map(r => [r.file.endsWith("trivy.json"), r.rule, r.found]),
                 [[true, "the scan is at most 14 days old", "a scan from 2026-11-20T09:14:03.123456789Z (15.0 days old)"]],
             );
             assert.equal(judge(trivy(), cleanK6, policy(p => (p.maxAgeDays = 30)), new Date(scannedAt + 15 * dayMs)).passed, true);
+            const future = judge(trivy(), file("k6-summary.json", fixture(summaries.handleSummary), scannedAt), policy(), new Date(scannedAt - dayMs));
+            assert.deepEqual(future.refusals.map(r => [r.rule, r.found]), [
+                ["the scan is dated", "CreatedAt 2026-11-20T09:14:03.123456789Z, later than the gate's clock (2026-11-19T09:14:03.000Z)"],
+                ["the load test is dated", "published 2026-11-20T09:14:03.000Z, later than the gate's clock (2026-11-19T09:14:03.000Z)"],
+            ]);
             const undated = judge(trivy(r => delete r.CreatedAt));
             assert.deepEqual(undated.refusals.map(r => r.found), ["CreatedAt missing (Trivy before 0.48 does not write it)"]);
         });
