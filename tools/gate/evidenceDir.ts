@@ -38,7 +38,13 @@ export function readReleaseEvidenceConfig(projectDir: string, stack = "productio
     const key = `${project.name}:releaseEvidence`;
     const text = readStackConfig(project, stack).values[key];
     if (text === undefined) throw new UsageError(`Pulumi.${stack}.yaml has no ${key} section: the gate reads its limits and the evidence store from it (docs/config.md)`);
-    const result = releaseEvidenceSchema.safeParse(JSON.parse(text), { reportInput: true });
+    let value: unknown = text;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        // A plain string in the stack file: the schema reports it as the wrong type.
+    }
+    const result = releaseEvidenceSchema.safeParse(value, { reportInput: true });
     if (!result.success) throw new UsageError(formatProblems(stack, problemsFromZod(key, releaseEvidenceSchema, result.error)));
     return result.data;
 }
