@@ -6,12 +6,14 @@ import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
 import { declareImages, deployedImageReferences } from "./images";
 import { declareKubernetes } from "./kubernetes";
+import { declareReleaseEvidence } from "./releaseEvidence";
 
 const config = loadStackConfig();
 const dockerHost = declareDockerHost(config);
 const images = declareImages(config);
 const kubernetes = declareKubernetes(config, images);
 const delivery = declareGithub(config);
+const releaseEvidence = declareReleaseEvidence(config, kubernetes.awsProvider);
 
 export const dockerNamespace = config.dockerHost.namespace;
 export const dockerContainers = dockerHost.containerNames;
@@ -24,3 +26,5 @@ export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(imag
 /** Every image this stack runs: production promotes only images staging runs (npm run promotion-gate). */
 export const deployedImages = deployedImageReferences(config, images);
 export const githubEnvironment = delivery.environment.environmentName;
+/** Where the application's CI publishes release evidence (production only): s3://<bucket>/<prefix>/. */
+export const releaseEvidenceUri = releaseEvidence?.evidenceUri;

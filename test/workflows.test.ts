@@ -125,7 +125,7 @@ describe("workflows", () => {
             assert.equal(job.environment, "production");
             assert.equal(job.concurrency?.["cancel-in-progress"], false);
             const names = job.steps.map(s => s.name ?? s.uses ?? s.run);
-            const gate = names.indexOf("Staging runs this commit and every image production would run");
+            const gate = names.indexOf("Staging runs this commit and every image production would run, each new one with passing release evidence");
             const window = names.indexOf("Inside the deployment window");
             const up = job.steps.findIndex(s => s.with?.command === "up");
             assert.ok(gate >= 0 && gate < window && window < up, `order: ${names.join(" | ")}`);
@@ -134,6 +134,17 @@ describe("workflows", () => {
             assert.match(gateScript, /pulumi stack output --stack staging --json > "\$RUNNER_TEMP\/staging-outputs\.json"/);
             assert.match(gateScript, /npm run --silent plan -- --stack production --json "\$RUNNER_TEMP\/production-plan\.json"/);
             assert.match(gateScript, /--plan "\$RUNNER_TEMP\/production-plan\.json" --staging-outputs "\$RUNNER_TEMP\/staging-outputs\.json" --production-outputs/);
+            // Release evidence: the gate names the new digests' S3 prefixes, aws s3 sync fetches them (the
+            // bucket never appears in the workflow), and the gate judges them into the job summary.
+            const evidence = gateScript.indexOf("--evidence-sources");
+            const sync = gateScript.indexOf('aws s3 sync "$uri" "$RUNNER_TEMP/evidence/$hex"');
+            const judged = gateScript.indexOf('--evidence "$RUNNER_TEMP/evidence" --summary "$GITHUB_STEP_SUMMARY"');
+            assert.ok(gateScript.indexOf("npm run --silent plan") < evidence && evidence < sync && sync < judged, gateScript);
+            assert.match(gateScript, /--production-outputs "\$RUNNER_TEMP\/production-outputs\.json" --evidence-sources > "\$RUNNER_TEMP\/evidence-sources\.txt"/);
+            assert.match(gateScript, /done < "\$RUNNER_TEMP\/evidence-sources\.txt"/);
+            // The sync uses the job's own AWS role (the store's reader), configured before the gate.
+            const aws = job.steps.findIndex(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            assert.ok(aws >= 0 && aws < gate, `order: ${names.join(" | ")}`);
             for (const step of [job.steps[window], job.steps[up]]) {
                 assert.equal(step.with?.["stack-name"], "production");
                 assert.equal(step.with?.policyPacks, "policy");

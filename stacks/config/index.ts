@@ -8,6 +8,7 @@ import { environmentNames, EnvironmentName, isEnvironmentName } from "../../plat
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
 import { registrySchema, repositoryBase } from "./registry";
+import { releaseEvidenceRules, releaseEvidenceSchema } from "./releaseEvidence";
 import { tradingRules, tradingSchema } from "./trading";
 
 export { StackConfigError } from "./errors";
@@ -22,6 +23,8 @@ const sectionSchemas = {
     eks: eksSchema,
     deployments: deploymentsSchema,
     github: githubSchema,
+    /** Production only: the promotion gate's evidence store and limits. */
+    releaseEvidence: releaseEvidenceSchema.optional(),
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
@@ -136,6 +139,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
     if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github));
+    if (!problems.some(p => p.key.startsWith(fullKey("releaseEvidence")))) {
+        problems.push(...releaseEvidenceRules(fullKey("releaseEvidence"), stack, parsed.releaseEvidence));
+    }
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));

@@ -24,6 +24,14 @@ describe("the committed stacks", () => {
         }
     });
 
+    it("production declares the release-evidence store from its config; staging declares none", () => {
+        const buckets = (stack: string) => declared[stack].filter(r => r.type === "aws:s3/bucket:Bucket" && r.urn.includes("ReleaseEvidenceStore"));
+        assert.deepEqual(buckets("staging"), []);
+        assert.deepEqual(buckets("production").map(r => r.inputs.bucket), ["synaptic-trading-release-evidence-444455556666"]);
+        assert.equal(plans.production.outputs.releaseEvidenceUri, "s3://synaptic-trading-release-evidence-444455556666/release-evidence/");
+        assert.equal(plans.staging.outputs.releaseEvidenceUri, undefined);
+    });
+
     for (const stack of ["staging", "production"]) {
         it(`${stack}: the offline plan passes every mandatory policy`, () => {
             const { summary, policyResults } = plans[stack];

@@ -1,13 +1,20 @@
 import * as fs from "fs";
+import * as path from "path";
+import { digestOf } from "../../gate/evidence";
+import { evidenceSources, judgeEvidenceDir, readReleaseEvidenceConfig } from "../../gate/evidenceDir";
+import { renderEvidenceMarkdown, renderEvidenceText } from "../../gate/evidenceSummary";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../../gate/promotionGate";
 import { readPlanDocument } from "../../plan/document";
+import { repoRoot } from "../../runtime/paths";
 import { UsageError } from "../errors";
-import { CliIo, EXIT, parseCli, processIo, runCli } from "../run";
+import { checkReportTarget, CliIo, EXIT, parseCli, processIo, runCli } from "../run";
 
 export const usage =
     "Usage: npm run promotion-gate -- --history FILE --sha SHA [--plan FILE --staging-outputs FILE [--production-outputs FILE]]\n" +
+    "                                 [--plan FILE [--production-outputs FILE] --evidence DIR [--summary FILE] | --evidence-sources]\n" +
     "  --history: pulumi stack history --stack staging --json; --plan: npm run plan -- --stack production --json;\n" +
-    "  --staging-outputs / --production-outputs: pulumi stack output --stack <stack> --json";
+    "  --staging-outputs / --production-outputs: pulumi stack output --stack <stack> --json;\n" +
+    "  --evidence: <DIR>/<64 hex>/trivy.json and k6-summary.json per digest (docs/runbook.md, Release evidence)";
 
 function readJson(file: string, what: string): unknown {
     try {
@@ -35,25 +42,48 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
             plan: { type: "string" },
             "staging-outputs": { type: "string" },
             "production-outputs": { type: "string" },
+            evidence: { type: "string" },
+            summary: { type: "string" },
+            "evidence-sources": { type: "boolean" },
         });
-        if (!values.history || !values.sha) throw new UsageError("--history and --sha are required");
-        if (Boolean(values.plan) !== Boolean(values["staging-outputs"])) throw new UsageError("--plan and --staging-outputs go together");
-        const history = readJson(values.history, "stack history JSON");
-        if (!Array.isArray(history)) throw new UsageError(`${values.history} is not a JSON array of updates`);
-
-        const problem = stagingGateProblem(history as StackUpdate[], values.sha);
-        if (problem) {
-            io.stderr.write(`Promotion refused: ${problem}. Fix: let the staging deploy of this commit finish (push to main), then re-run this job.\n`);
-            return EXIT.violations;
+        const evidenceMode = Boolean(values.evidence) || Boolean(values["evidence-sources"]);
+        if (Boolean(values.history) !== Boolean(values.sha) || (!values.history && !evidenceMode)) {
+            throw new UsageError("--history and --sha are required (or --plan with --evidence)");
         }
-        io.stdout.write(`Staging runs ${values.sha}.\n`);
+        if (values["staging-outputs"] ? !values.plan : values.plan && !evidenceMode) {
+            throw new UsageError("--plan and --staging-outputs go together (or --plan with --evidence)");
+        }
+        if (evidenceMode && !values.plan) throw new UsageError("--evidence and --evidence-sources need --plan: the evidence is checked for the images the plan would run");
+        if (values.summary && !values.evidence) throw new UsageError("--summary writes the evidence verdicts: it needs --evidence");
+
+        const productionFile = values["production-outputs"];
+        const production = productionFile ? imagesIn(productionFile, readJson(productionFile, "stack outputs JSON")) : [];
+        const candidate = values.plan ? imagesIn(values.plan, readPlanDocument(values.plan).outputs) : [];
+        // Images production already runs were judged when they were promoted: only new digests need evidence.
+        const running = new Set(production.map(digestOf));
+        const newImages = candidate.filter(image => !running.has(digestOf(image)));
+
+        if (values["evidence-sources"]) {
+            const config = readReleaseEvidenceConfig(repoRoot);
+            for (const { hex, uri } of evidenceSources(config, newImages)) io.stdout.write(`${hex} ${uri}\n`);
+            return EXIT.passed;
+        }
+
+        let refused = false;
+        if (values.history && values.sha) {
+            const history = readJson(values.history, "stack history JSON");
+            if (!Array.isArray(history)) throw new UsageError(`${values.history} is not a JSON array of updates`);
+            const problem = stagingGateProblem(history as StackUpdate[], values.sha);
+            if (problem) {
+                io.stderr.write(`Promotion refused: ${problem}. Fix: let the staging deploy of this commit finish (push to main), then re-run this job.\n`);
+                return EXIT.violations;
+            }
+            io.stdout.write(`Staging runs ${values.sha}.\n`);
+        }
 
         if (values.plan && values["staging-outputs"]) {
-            const candidate = imagesIn(values.plan, readPlanDocument(values.plan).outputs);
             const stagingFile = values["staging-outputs"];
             const staging = imagesIn(stagingFile, readJson(stagingFile, "stack outputs JSON"));
-            const productionFile = values["production-outputs"];
-            const production = productionFile ? imagesIn(productionFile, readJson(productionFile, "stack outputs JSON")) : [];
             const unproven = unprovenImages(candidate, staging, production);
             if (unproven.length > 0) {
                 io.stderr.write(
@@ -62,10 +92,34 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
                         "Fix: promote only digests from staging's outputs (pulumi stack output imageDigests --stack staging, or deployedImages) " +
                         "into Pulumi.production.yaml, after staging has run them.\n",
                 );
-                return EXIT.violations;
+                refused = true;
+            } else {
+                io.stdout.write(`Every image production would run (${candidate.length}) is one staging runs or production already runs.\n`);
             }
-            io.stdout.write(`Every image production would run (${candidate.length}) is one staging runs or production already runs.\n`);
         }
+
+        if (values.evidence) {
+            const config = readReleaseEvidenceConfig(repoRoot);
+            const verdicts = judgeEvidenceDir(values.evidence, newImages, config, new Date());
+            if (values.summary) {
+                fs.mkdirSync(path.dirname(path.resolve(values.summary)), { recursive: true });
+                fs.appendFileSync(values.summary, renderEvidenceMarkdown(verdicts));
+            }
+            const failing = verdicts.filter(v => !v.passed);
+            if (failing.length > 0) {
+                io.stderr.write(
+                    `Promotion refused: ${failing.length} of ${verdicts.length} new image(s) lack passing release evidence:\n` +
+                        renderEvidenceText(verdicts) +
+                        "Fix: publish the digest's Trivy report and staging k6 summary (docs/runbook.md, Release evidence), fix the findings or the performance, " +
+                        "or accept a finding in releaseEvidence.scan.allowList with a reason and an expiry.\n",
+                );
+                refused = true;
+            } else {
+                io.stdout.write(renderEvidenceText(verdicts));
+                io.stdout.write(`Every new image (${verdicts.length}) has a passing scan and staging load test.\n`);
+            }
+        }
+        if (refused) return EXIT.violations;
         io.stdout.write("Production may be promoted.\n");
         return EXIT.passed;
     });
