@@ -213,6 +213,23 @@ export async function evaluatePolicies(
     resources: EvaluatedResource[],
     configFile: PolicyConfigFile = {},
 ): Promise<EvaluationResult> {
+    // Credential policies report where they found a value, for reports to redact (policy/lib/flagged.ts).
+    const urns = new Set(resources.map(r => r.urn));
+    const flagged = new Map<string, Set<string>>();
+    const stopListening = onFlaggedValue((urn, path) => {
+        if (!urns.has(urn)) return; // another evaluation's resource
+        if (!flagged.has(urn)) flagged.set(urn, new Set());
+        flagged.get(urn)!.add(path);
+    });
+    try {
+        const result = await evaluate(pack, resources, configFile);
+        return { ...result, flaggedPaths: Object.fromEntries([...flagged].map(([urn, paths]) => [urn, [...paths].sort()])) };
+    } finally {
+        stopListening();
+    }
+}
+
+async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource[], configFile: PolicyConfigFile): Promise<Omit<EvaluationResult, "flaggedPaths">> {
     const { config, warnings } = reconcilePolicyConfig(pack, configFile);
     const violations: PolicyViolation[] = [];
     const errors: PolicyError[] = [];
@@ -220,19 +237,6 @@ export async function evaluatePolicies(
     const counts = { resources: resources.length, policies: pack.policies.length, validationsRun: 0, notApplicable: 0 };
     const getConfigFor = (name: string) => () => freshCopy(config[name]?.properties ?? {});
     const byUrn = new Map(resources.map(r => [r.urn, r]));
-    const flagged = new Map<string, Set<string>>();
-    const stopListening = onFlaggedValue((urn, path) => {
-        if (!byUrn.has(urn)) return; // another evaluation's resource
-        if (!flagged.has(urn)) flagged.set(urn, new Set());
-        flagged.get(urn)!.add(path);
-    });
-    try {
-        return await evaluate();
-    } finally {
-        stopListening();
-    }
-
-    async function evaluate(): Promise<EvaluationResult> {
     const providerOf = (urn?: string) => {
         const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
@@ -400,9 +404,7 @@ export async function evaluatePolicies(
     }
 
     const levelsRun = Object.fromEntries(pack.policies.map(p => [p.name, levelOf(p, pack, config)]));
-    const flaggedPaths = Object.fromEntries([...flagged].map(([urn, paths]) => [urn, [...paths].sort()]));
-    return { violations, errors, remediations, flaggedPaths, levels: levelsRun, warnings, counts };
-    }
+    return { violations, errors, remediations, levels: levelsRun, warnings, counts };
 }
 
 // The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.

@@ -16,6 +16,9 @@ export interface StackFileConfig {
     secretKeys: string[];
 }
 
+/** The largest stack file the offline plan reads (docs/config.md). */
+export const MAX_STACK_FILE_BYTES = 256 * 1024;
+
 export function readProject(dir: string): ProjectInfo {
     const projectFile = path.join(dir, "Pulumi.yaml");
     if (!fs.existsSync(projectFile)) {
@@ -47,6 +50,15 @@ export function readStackConfig(project: ProjectInfo, stack: string, stackFile?:
             .map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
             .filter((s): s is string => Boolean(s));
         throw new UsageError(`No stack file for stack "${stack}" (expected ${file}); known stacks: ${known.join(", ")}`);
+    }
+    // Planning costs milliseconds and hundreds of KB per declared resource in Pulumi's runtime, so a
+    // huge stack file (thousands of generated networks) runs for minutes and gigabytes: refuse it up front.
+    const size = fs.statSync(file).size;
+    if (size > MAX_STACK_FILE_BYTES) {
+        throw new UsageError(
+            `Stack file ${file} is ${Math.ceil(size / 1024)} KiB; a stack file may be at most ${MAX_STACK_FILE_BYTES / 1024} KiB ` +
+                "(the committed ones are under 10 KiB). Split generated config out of the stack file.",
+        );
     }
     let document: { config?: Record<string, unknown> };
     try {
