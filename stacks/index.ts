@@ -2,6 +2,7 @@
 // wire the components. Pulumi.yaml runs this file through package.json's "main".
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
+import { declareData } from "./data";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
 import { declareImages, deployedImageReferences } from "./images";
@@ -11,6 +12,7 @@ const config = loadStackConfig();
 const dockerHost = declareDockerHost(config);
 const images = declareImages(config);
 const kubernetes = declareKubernetes(config, images);
+const data = declareData(config, kubernetes.platform, { providers: { aws: kubernetes.awsProvider } });
 const delivery = declareGithub(config);
 
 export const dockerNamespace = config.dockerHost.namespace;
@@ -23,4 +25,11 @@ export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.servi
 export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));
 /** Every image this stack runs: production promotes only images staging runs (npm run promotion-gate). */
 export const deployedImages = deployedImageReferences(config, images);
+/** Where the services connect; credentials reach pods through Vault, never through outputs. */
+export const dataEndpoints = {
+    postgres: { address: data.postgres.address, port: data.postgres.port, masterSecretArn: data.postgres.masterSecretArn },
+    redis: { primary: data.redis.primaryEndpoint, reader: data.redis.readerEndpoint, port: data.redis.port },
+    buckets: { catalogs: data.buckets.catalogs.bucketName, backups: data.buckets.backups.bucketName },
+    restoreDrill: data.drill ? { address: data.drill.address, port: data.drill.port } : undefined,
+};
 export const githubEnvironment = delivery.environment.environmentName;

@@ -73,5 +73,5 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
             { providers: { kubernetes: platform.provider }, dependsOn: built ? [built] : [] },
         );
     }
-    return { platform, services };
+    return { platform, services, awsProvider };
 }
