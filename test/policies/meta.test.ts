@@ -43,7 +43,10 @@ describe("the policy pack as a whole", () => {
     });
 
     it("has a test file for every policy that exercises it by name", () => {
-        const tests = fs.readdirSync(path.join(repoRoot, "test", "policies")).map(f => fs.readFileSync(path.join(repoRoot, "test", "policies", f), "utf8"));
+        // Policy tests live in test/policies (flat) or mirror the pack under test/policy/<group>/.
+        const testFiles = (dir: string): string[] =>
+            fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? testFiles(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : [])) : [];
+        const tests = [...testFiles(path.join(repoRoot, "test", "policies")), ...testFiles(path.join(repoRoot, "test", "policy"))].map(f => fs.readFileSync(f, "utf8"));
         for (const policy of policies) {
             assert.ok(tests.some(t => t.includes(`describe("policy ${policy.name}"`)), `no test describes policy ${policy.name}`);
         }
