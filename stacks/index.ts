@@ -2,6 +2,7 @@
 // wire the components. Pulumi.yaml runs this file through package.json's "main".
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
+import { PROMETHEUS_IN_CLUSTER_URL } from "../components/clusterAddons";
 import { declareData } from "./data";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
@@ -32,4 +33,6 @@ export const dataEndpoints = {
     buckets: { catalogs: data.buckets.catalogs.bucketName, backups: data.buckets.backups.bucketName },
     restoreDrill: data.drill ? { address: data.drill.address, port: data.drill.port } : undefined,
 };
+/** Where metric-gated promotion queries Prometheus, inside the cluster. */
+export const prometheusUrl = PROMETHEUS_IN_CLUSTER_URL;
 export const githubEnvironment = delivery.environment.environmentName;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { addonsRules, addonsSchema } from "./addons";
 import { dataRules, dataSchema } from "./data";
 import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
@@ -24,6 +25,7 @@ const sectionSchemas = {
     deployments: deploymentsSchema,
     github: githubSchema,
     data: dataSchema,
+    addons: addonsSchema,
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
@@ -123,6 +125,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
     if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github));
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
+    if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
