@@ -15,6 +15,7 @@ import { dataNoPublicAccess } from "./data/dataNoPublicAccess";
 import { productionDeletionProtection } from "./data/productionDeletionProtection";
 import { redisTlsInTransit } from "./data/redisTlsInTransit";
 import { s3BucketGuardrails } from "./data/s3BucketGuardrails";
+import { albIngressHttpOnly } from "./delivery/albIngressHttpOnly";
 import { blueGreenTrafficInvariants } from "./delivery/blueGreenTrafficInvariants";
 import { branchProtectionStandard } from "./delivery/branchProtectionStandard";
 import { productionDeploymentGates } from "./delivery/productionDeploymentGates";
@@ -60,6 +61,7 @@ export const policies: Policies = [
     releaseTagProtection,
     branchProtectionStandard,
     productionDeploymentWindow,
+    albIngressHttpOnly,
     // Data services: encryption, exposure, backups, protection
     dataEncryptionAtRest,
     s3BucketGuardrails,

@@ -90,6 +90,7 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
                 vault: { role: `${eks.namespace}-${name}`, secrets: service.vaultSecrets },
                 imagePullSecret: pullSecret.metadata.name,
                 ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
+                nlb: service.nlb,
                 rollout:
                     service.strategy === "blueGreen" && service.blueGreen
                         ? { strategy: "blueGreen", state: service.blueGreen }
