@@ -31,8 +31,6 @@ export function declareData(config: StackConfig, platform: EksPlatform, opts: pu
                   ...data.postgres,
                   identifier: drillInstanceIdentifier(data.restoreDrill.sourceInstanceIdentifier),
                   instanceClass: data.restoreDrill.instanceClass ?? data.postgres.instanceClass,
-                  // Backups of a throwaway copy are noise; one day is the least RDS keeps with PITR on.
-                  backupRetentionDays: 1,
                   ...network,
                   protected: false,
                   restore: { sourceInstanceIdentifier: data.restoreDrill.sourceInstanceIdentifier, restoreTime: data.restoreDrill.restoreTime },
