@@ -26,7 +26,7 @@ describe("stack config", () => {
             return host;
         });
         assert.deepEqual(problemsOf("staging", config), [
-            '- staging: trading-platform:dockerHost.services.order-router: expected one of the known keys (data-pipeline, strategy-sim, rest-adapter); found the unknown key "order-router"',
+            '- staging: trading-platform:dockerHost.services.order-router: expected one of the known keys (data-pipeline, strategy-sim, rest-adapter, timescale-backup); found the unknown key "order-router"',
         ]);
     });
 

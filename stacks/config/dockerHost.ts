@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIMESCALE_BACKUP_SERVICE, timescaleBackupProblems } from "../../components/timescaleBackup";
 import { ConfigProblem } from "./errors";
 import { EnvironmentName } from "./environment";
 import {
@@ -14,8 +15,8 @@ import {
     sshUrl,
 } from "./primitives";
 
-/** The services that run on the shared Docker host (seed 000: pipelines, simulator, REST adapters). */
-export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter"] as const;
+/** The services that run on the shared Docker host (seed 000: pipelines, simulator, REST adapters, and the TimescaleDB backup). */
+export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter", TIMESCALE_BACKUP_SERVICE] as const;
 export type DockerServiceName = (typeof dockerServiceNames)[number];
 
 /** Environment variables the namespace component sets itself; config may not override them. */
@@ -120,6 +121,10 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
     }
     if (Object.keys(host.services).length === 0) {
         problems.push({ key: `${key}.services`, expected: "at least one service", found: "none" });
+    }
+    const backup = host.services[TIMESCALE_BACKUP_SERVICE];
+    if (backup) {
+        for (const p of timescaleBackupProblems(backup)) problems.push({ key: `${key}.services.${TIMESCALE_BACKUP_SERVICE}.${p.path}`, expected: p.expected, found: p.found });
     }
     for (const [name, service] of Object.entries(host.services)) {
         if (!service) continue;
