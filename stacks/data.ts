@@ -1,10 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EksPlatform } from "../components/eksPlatform";
 import { RdsPostgres } from "../components/rdsPostgres";
 import { RedisCache } from "../components/redisCache";
 import { SecureBucket } from "../components/secureBucket";
-import { EksPlatform } from "../components/eksPlatform";
 import { StackConfig } from "./config";
 import { drillInstanceIdentifier } from "./config/data";
-import * as pulumi from "@pulumi/pulumi";
 
 /**
  * The stack's data services, from `data`, in the platform's VPC: PostgreSQL, Redis, the catalogs and

@@ -54,7 +54,7 @@ export function loadBalancerControllerValues<S>(args: { clusterName: S; region: 
 export function vaultInjectorValues(args: { externalVaultAddr: string; authPath: string }) {
     return {
         global: { externalVaultAddr: args.externalVaultAddr, tlsDisable: false },
-        injector: { enabled: true, replicas: 2, authPath: args.authPath, externalVaultAddr: args.externalVaultAddr },
+        injector: { enabled: true, replicas: 2, authPath: args.authPath },
         server: { enabled: false },
         csi: { enabled: false },
         ui: { enabled: false },

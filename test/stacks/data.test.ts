@@ -9,14 +9,15 @@ import { repoRoot } from "../support/stackConfig";
 const RDS = "aws:rds/instance:Instance";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 
-/** A copy of the staging stack file with the restore drill switched as given. */
-function stagingFileWithDrill(drill: Record<string, unknown>): string {
-    const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.staging.yaml"), "utf8"));
-    doc.config["trading-platform:data"].restoreDrill = drill;
-    const file = path.join(tempDir(), "Pulumi.staging.yaml");
+/** A copy of a committed stack file with its data section edited. */
+function stackFileWithData(stack: string, edit: (data: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+    edit(doc.config["trading-platform:data"]);
+    const file = path.join(tempDir(), `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, toYaml(doc));
     return file;
 }
+const stagingFileWithDrill = (drill: Record<string, unknown>) => stackFileWithData("staging", data => (data.restoreDrill = drill));
 
 describe("stack data services", () => {
     describe("the committed stacks", () => {
@@ -56,6 +57,15 @@ describe("stack data services", () => {
             for (const secret of plans.production.secretValues) assert.ok(!JSON.stringify(outputs).includes(secret));
             assert.equal(outputs.prometheusUrl, "http://prometheus-operated.monitoring:9090");
         });
+    });
+
+    it("production's backups below the retention its policy config sets fail the plan", async () => {
+        const plan = await planStack({ stack: "production", stackFile: stackFileWithData("production", data => (data.postgres.backupRetentionDays = 14)) });
+        const violations = plan.document.policyResults.violations.filter(v => v.policyName === "data-backups-retained");
+        assert.equal(violations.length, 1);
+        assert.equal(violations[0].enforcementLevel, "mandatory");
+        assert.match(violations[0].detail, /"trading-prod-pg" keeps backups 14 day\(s\); the minimum is 30/);
+        assert.equal(plan.document.summary.passed, false);
     });
 
     describe("the restore drill", () => {
