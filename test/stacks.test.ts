@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { PlannedResource } from "../tools/lib/mockProgram";
 import { PlanDocument } from "../tools/lib/planDocument";
-import { planStack } from "../tools/lib/planStack";
+import { committedPlan } from "./support/committedPlans";
 import { UNKNOWN } from "../tools/lib/propertyValues";
 import { addonCharts } from "../components/clusterAddons";
 
@@ -20,8 +20,8 @@ describe("the committed stacks", () => {
     const plans: Record<string, PlanDocument> = {};
     const declared: Record<string, PlannedResource[]> = {};
     before(async () => {
-        for (const stack of ["staging", "production"]) {
-            const result = await planStack({ stack });
+        for (const stack of ["staging", "production"] as const) {
+            const result = await committedPlan(stack);
             plans[stack] = result.document;
             declared[stack] = result.resources;
         }

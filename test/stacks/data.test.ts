@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { PlanResult, planStack } from "../../tools/lib/planStack";
 import { tempDir } from "../support/cli";
+import { committedPlan } from "../support/committedPlans";
 import { repoRoot } from "../support/stackConfig";
 
 const RDS = "aws:rds/instance:Instance";
@@ -23,7 +24,7 @@ describe("stack data services", () => {
     describe("the committed stacks", () => {
         const plans: Record<string, PlanResult> = {};
         before(async () => {
-            for (const stack of ["staging", "production"]) plans[stack] = await planStack({ stack });
+            for (const stack of ["staging", "production"] as const) plans[stack] = await committedPlan(stack);
         });
 
         it("declare PostgreSQL, Redis and the two buckets in the EKS VPC's private subnets, admitting only the cluster", () => {

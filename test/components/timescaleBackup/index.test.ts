@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { timescaleBackupEnv, timescaleBackupProblems } from "../../../components/timescaleBackup";
-import { planStack, PlanResult } from "../../../tools/lib/planStack";
+import { PlanResult } from "../../../tools/lib/planStack";
+import { committedPlan } from "../../support/committedPlans";
 import { committedConfig, problemsOf, withSection } from "../../support/stackConfig";
 
 describe("TimescaleDB backup job", () => {
@@ -32,7 +33,7 @@ describe("TimescaleDB backup job", () => {
     describe("in the production plan", () => {
         let plan: PlanResult;
         before(async () => {
-            plan = await planStack({ stack: "production" });
+            plan = await committedPlan("production");
         });
 
         it("runs hardened like every container of the host, writing to the stack's backups bucket with Vault-rendered credentials", () => {
