@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { addonsRules, addonsSchema } from "./addons";
+import { dataRules, dataSchema } from "./data";
 import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
 import { eksRules, eksSchema } from "./eks";
@@ -22,6 +24,8 @@ const sectionSchemas = {
     eks: eksSchema,
     deployments: deploymentsSchema,
     github: githubSchema,
+    data: dataSchema,
+    addons: addonsSchema,
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
@@ -35,6 +39,7 @@ export const secretKeys = {
         purpose: "GHCR token CI pushes built images with (write:packages); staging only",
         requiredWhen: (sections: Partial<Sections>) => Boolean(sections.images?.build),
     },
+    redisAuthToken: { purpose: "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters)", requiredWhen: () => true },
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 
@@ -48,6 +53,7 @@ export interface StackConfig extends ValidatedConfig {
     secrets: {
         ghcrToken: pulumi.Output<string>;
         ghcrPushToken?: pulumi.Output<string>;
+        redisAuthToken: pulumi.Output<string>;
         /** GitHub environment secrets by secret name, read from the config keys `github.environment.secrets` names. */
         githubEnvironment: Record<string, pulumi.Output<string>>;
     };
@@ -118,6 +124,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
     if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github));
+    if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
+    if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
@@ -144,6 +152,7 @@ export function loadStackConfig(): StackConfig {
         secrets: {
             ghcrToken: config.requireSecret("ghcrToken"),
             ghcrPushToken: validated.images.build ? config.requireSecret("ghcrPushToken") : undefined,
+            redisAuthToken: config.requireSecret("redisAuthToken"),
             githubEnvironment: Object.fromEntries(
                 Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [secretName, config.requireSecret(configKey)]),
             ),
