@@ -49,9 +49,7 @@ describe("plan diff", () => {
         assert.deepEqual(diff.changed[0].properties, [{ path: "name", before: "A", after: "B" }]);
     });
 
-    it("plan --diff reports what a proposed promotion step changes, and refuses a base plan of another stack", async function () {
-        // Four cold plan processes: on a shared two-core machine they can outlast mocha's default.
-        this.timeout(120_000);
+    it("plan --diff reports what a proposed promotion step changes, and refuses a base plan of another stack", async () => {
         const dir = tempDir();
         const base = path.join(dir, "base.json");
         const stagingBase = path.join(dir, "staging.json");
