@@ -9,6 +9,13 @@ import { kubernetesRunAsNonRoot } from "./containers/kubernetesRunAsNonRoot";
 import { kubernetesSeccompRuntimeDefault } from "./containers/kubernetesSeccompRuntimeDefault";
 import { kubernetesZeroDowntimeRollout } from "./containers/kubernetesZeroDowntimeRollout";
 import { kubernetesZoneSpread } from "./containers/kubernetesZoneSpread";
+import { dataBackupsRetained } from "./data/dataBackupsRetained";
+import { dataEncryptionAtRest } from "./data/dataEncryptionAtRest";
+import { dataNoPublicAccess } from "./data/dataNoPublicAccess";
+import { productionDeletionProtection } from "./data/productionDeletionProtection";
+import { redisTlsInTransit } from "./data/redisTlsInTransit";
+import { s3BucketGuardrails } from "./data/s3BucketGuardrails";
+import { albIngressHttpOnly } from "./delivery/albIngressHttpOnly";
 import { blueGreenTrafficInvariants } from "./delivery/blueGreenTrafficInvariants";
 import { branchProtectionStandard } from "./delivery/branchProtectionStandard";
 import { productionDeploymentGates } from "./delivery/productionDeploymentGates";
@@ -54,4 +61,12 @@ export const policies: Policies = [
     releaseTagProtection,
     branchProtectionStandard,
     productionDeploymentWindow,
+    albIngressHttpOnly,
+    // Data services: encryption, exposure, backups, protection
+    dataEncryptionAtRest,
+    s3BucketGuardrails,
+    dataNoPublicAccess,
+    dataBackupsRetained,
+    productionDeletionProtection,
+    redisTlsInTransit,
 ];

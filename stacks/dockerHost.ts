@@ -1,10 +1,13 @@
-import { DockerHostNamespace } from "../components/dockerHostNamespace";
+import { DockerHostNamespace, TIMESCALE_BACKUP_SERVICE, timescaleBackupEnv } from "../components/dockerHostNamespace";
 import { StackConfig } from "./config";
 import { sizeToMiB } from "./config/primitives";
 
 /** The stack's namespace on the shared Docker host, from `dockerHost`, `registry` and `trading`. */
 export function declareDockerHost(config: StackConfig): DockerHostNamespace {
     const host = config.dockerHost;
+    // The backup job writes to this stack's backups bucket: named once, in data.buckets.
+    const backupEnv = (name: string) =>
+        name === TIMESCALE_BACKUP_SERVICE ? timescaleBackupEnv({ bucket: config.data.buckets.backups.name, namespace: host.namespace, region: config.eks.region }) : {};
     return new DockerHostNamespace(host.namespace, {
         host: host.host,
         sshOpts: host.sshOpts,
@@ -17,7 +20,7 @@ export function declareDockerHost(config: StackConfig): DockerHostNamespace {
         networks: host.networks,
         services: Object.fromEntries(
             Object.entries(host.services).flatMap(([name, service]) =>
-                service ? [[name, { ...service, memoryMiB: sizeToMiB(service.memory) }]] : [],
+                service ? [[name, { ...service, env: { ...service.env, ...backupEnv(name) }, memoryMiB: sizeToMiB(service.memory) }]] : [],
             ),
         ),
     });

@@ -2,6 +2,8 @@
 // wire the components. Pulumi.yaml runs this file through package.json's "main".
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
+import { PROMETHEUS_IN_CLUSTER_URL } from "../components/clusterAddons";
+import { declareData } from "./data";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
 import { declareImages, deployedImageReferences } from "./images";
@@ -12,6 +14,7 @@ const config = loadStackConfig();
 const dockerHost = declareDockerHost(config);
 const images = declareImages(config);
 const kubernetes = declareKubernetes(config, images);
+const data = declareData(config, kubernetes.platform, { providers: { aws: kubernetes.awsProvider } });
 const delivery = declareGithub(config);
 const releaseEvidence = declareReleaseEvidence(config, kubernetes.awsProvider);
 
@@ -25,6 +28,16 @@ export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.servi
 export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));
 /** Every image this stack runs: production promotes only images staging runs (npm run promotion-gate). */
 export const deployedImages = deployedImageReferences(config, images);
+// Where the services connect; credentials reach pods through Vault, never through outputs.
+export const postgresEndpoint = { address: data.postgres.address, port: data.postgres.port };
+/** ARN of the Secrets Manager secret RDS keeps the master password in: Vault reads it from there. */
+export const postgresMasterSecretArn = data.postgres.masterSecretArn;
+export const redisEndpoint = { primary: data.redis.primaryEndpoint, reader: data.redis.readerEndpoint, port: data.redis.port };
+export const dataBuckets = { catalogs: data.buckets.catalogs.bucketName, backups: data.buckets.backups.bucketName };
+/** The restore drill's instance while `data.restoreDrill.enabled` is on (docs/runbook.md). */
+export const restoreDrillEndpoint = data.drill ? { address: data.drill.address, port: data.drill.port } : undefined;
+/** Where metric-gated promotion queries Prometheus, inside the cluster. */
+export const prometheusUrl = PROMETHEUS_IN_CLUSTER_URL;
 export const githubEnvironment = delivery.environment.environmentName;
 /** Where the application's CI publishes release evidence (production only): s3://<bucket>/<prefix>/. */
 export const releaseEvidenceUri = releaseEvidence?.evidenceUri;

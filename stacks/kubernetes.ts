@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { BlueGreenService } from "../components/blueGreenService";
+import { ClusterAddons } from "../components/clusterAddons";
 import { EksPlatform } from "../components/eksPlatform";
 import { GhcrImage } from "../components/ghcrImage";
 import { GhcrPullSecret } from "../components/ghcrPullSecret";
@@ -20,6 +21,31 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
         { providers: { aws: awsProvider } },
     );
     const inCluster = { provider: platform.provider };
+
+    const { addons } = config;
+    const clusterAddons = new ClusterAddons(
+        "addons",
+        {
+            clusterName: platform.clusterName,
+            clusterLabel: eks.clusterName,
+            region: eks.region,
+            vpcId: platform.vpcId,
+            oidcProviderArn: platform.oidcProviderArn,
+            oidcIssuerUrl: platform.oidcIssuerUrl,
+            environment: config.stack,
+            chartVersions: {
+                loadBalancerController: addons.loadBalancerController.chartVersion,
+                vaultInjector: addons.vaultInjector.chartVersion,
+                prometheus: addons.prometheus.chartVersion,
+                logShipping: addons.logShipping.chartVersion,
+            },
+            vault: addons.vaultInjector,
+            prometheus: addons.prometheus,
+            lokiPushUrl: config.dockerHost.loki.url,
+            tags: { environment: config.stack },
+        },
+        { providers: { aws: awsProvider, kubernetes: platform.provider } },
+    );
 
     // Pods pull private GHCR packages with the read-only token.
     const pullSecret = new GhcrPullSecret(
@@ -46,14 +72,16 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
                 vault: { role: `${eks.namespace}-${name}`, secrets: service.vaultSecrets },
                 imagePullSecret: pullSecret.secretName,
                 ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
+                nlb: service.nlb,
                 rollout:
                     service.strategy === "blueGreen" && service.blueGreen
                         ? { strategy: "blueGreen", state: service.blueGreen }
                         : // Config validation guarantees one of the two for a rolling service.
                           { strategy: "rolling", image: built?.ciReference ?? (service.image as string) },
             },
-            { providers: { kubernetes: platform.provider }, dependsOn: built ? [built] : [] },
+            // Ingress weights and NLBs need the controller; pods' secrets need the injector's webhook.
+            { providers: { kubernetes: platform.provider }, dependsOn: [...(built ? [built] : []), clusterAddons.loadBalancerController, clusterAddons.vaultInjector] },
         );
     }
-    return { platform, services, awsProvider };
+    return { platform, services, awsProvider, addons: clusterAddons };
 }

@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { rolloutAnnotations } from "../../platform/rollout";
+import { FIX_APP_PROTOCOL, FIX_SESSION_ENV, NlbExposure, nlbAnnotations } from "./fixGateway";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
 
 export { rolloutAnnotations } from "../../platform/rollout";
+export * from "./fixGateway";
 export * from "./rollout";
 
 /** Where the Vault agent renders secrets inside the pod. */
@@ -29,6 +31,11 @@ export interface BlueGreenServiceArgs {
     imagePullSecret?: pulumi.Input<string>;
     /** Exposure through the AWS Load Balancer Controller. */
     ingress?: { host: string; scheme: "internet-facing" | "internal"; certificateArn: string; groupName: string; sslPolicy: string };
+    /**
+     * FIX over TCP through an internal NLB instead of an HTTP Ingress. The colour with all the traffic
+     * runs its session (FIX_SESSION_ENABLED=true); the other runs with it disabled.
+     */
+    nlb?: NlbExposure;
     /** `rolling`: one Deployment updated in place. `blueGreen`: two colours and a weighted step. */
     rollout: { strategy: "rolling"; image: pulumi.Input<string> } | { strategy: "blueGreen"; state: Omit<BlueGreenState, "replicas" | "minReady"> };
 }
@@ -78,8 +85,9 @@ export class BlueGreenService extends pulumi.ComponentResource {
                           "vault.hashicorp.com/role": args.vault.role,
                           ...Object.fromEntries(Object.entries(args.vault.secrets).map(([file, path]) => [`vault.hashicorp.com/agent-inject-secret-${file}`, path])),
                       };
+            const sessionEnv = args.nlb ? { [FIX_SESSION_ENV]: String(v.weight === 100) } : {};
             const env = [
-                ...Object.entries(args.env).map(([envName, value]) => ({ name: envName, value })),
+                ...Object.entries({ ...args.env, ...sessionEnv }).map(([envName, value]) => ({ name: envName, value })),
                 ...Object.keys(args.vault.secrets).map(file => ({ name: `${file.toUpperCase().replace(/-/g, "_")}_FILE`, value: `${vaultSecretsDir}/${file}` })),
             ].sort((a, b) => a.name.localeCompare(b.name));
             return new k8s.apps.v1.Deployment(
@@ -114,7 +122,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                     {
                                         name: svc,
                                         image: v.image,
-                                        ports: [{ name: "http", containerPort: args.port }],
+                                        ports: [{ name: "http", containerPort: args.port }, ...(args.nlb ? [{ name: "fix", containerPort: args.nlb.port }] : [])],
                                         env,
                                         resources: args.resources,
                                         readinessProbe: { httpGet: { path: args.probes.readinessPath, port: "http" }, periodSeconds: 5, failureThreshold: 3 },
@@ -150,7 +158,14 @@ export class BlueGreenService extends pulumi.ComponentResource {
                     objectName(v),
                     {
                         metadata: { name: objectName(v), namespace: args.namespace, labels: selectorOf(v) },
-                        spec: { type: "ClusterIP", selector: selectorOf(v), ports: [{ name: "http", port: args.port, targetPort: "http" }] },
+                        spec: {
+                            type: "ClusterIP",
+                            selector: selectorOf(v),
+                            ports: [
+                                { name: "http", port: args.port, targetPort: "http" },
+                                ...(args.nlb ? [{ name: "fix", port: args.nlb.port, targetPort: "fix", protocol: "TCP", appProtocol: FIX_APP_PROTOCOL }] : []),
+                            ],
+                        },
                     },
                     parent,
                 ),
@@ -164,6 +179,25 @@ export class BlueGreenService extends pulumi.ComponentResource {
                     parent,
                 ),
         );
+
+        if (args.nlb) {
+            // One NLB for the service: the cutover moves its selector to the colour with all the
+            // traffic, in the same update that enables that colour's session.
+            const serving = variants.find(v => v.weight === 100) ?? variants[0];
+            new k8s.core.v1.Service(
+                `${svc}-nlb`,
+                {
+                    metadata: { name: `${svc}-nlb`, namespace: args.namespace, labels: { "app.kubernetes.io/name": svc }, annotations: nlbAnnotations(args.nlb) },
+                    spec: {
+                        type: "LoadBalancer",
+                        loadBalancerClass: "service.k8s.aws/nlb",
+                        selector: selectorOf(serving),
+                        ports: [{ name: "fix", port: args.nlb.port, targetPort: "fix", protocol: "TCP", appProtocol: FIX_APP_PROTOCOL }],
+                    },
+                },
+                { parent: this, dependsOn: deployments },
+            );
+        }
 
         if (args.ingress) {
             const action = `${svc}-weighted`;

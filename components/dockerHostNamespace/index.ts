@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { withAliases } from "../lib/aliases";
 import { TradingMode, tradingModeEnv, tradingModeLabel } from "../../platform/trading";
 
+export * from "./timescaleBackup";
+
 /** Where the Vault agent's files appear inside every container. */
 export const secretsMountPath = "/run/secrets";
 

@@ -76,6 +76,8 @@ export class EksPlatform extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** The security group EKS gives the control plane, the managed nodes and (without per-pod groups) the pods. */
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     /** Every Kubernetes resource of the stack goes through this provider. */
     readonly provider: k8s.Provider;
@@ -223,7 +225,8 @@ export class EksPlatform extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map(s => s.id);
         this.clusterName = cluster.name;
         this.oidcProviderArn = oidc.arn;
+        this.clusterSecurityGroupId = cluster.vpcConfig.apply(v => v.clusterSecurityGroupId ?? "");
         this.namespace = namespace.metadata.name;
-        this.registerOutputs({ vpcId: this.vpcId, clusterName: this.clusterName, oidcProviderArn: this.oidcProviderArn, namespace: this.namespace });
+        this.registerOutputs({ vpcId: this.vpcId, clusterName: this.clusterName, oidcProviderArn: this.oidcProviderArn, clusterSecurityGroupId: this.clusterSecurityGroupId, namespace: this.namespace });
     }
 }

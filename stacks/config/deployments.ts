@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rolloutProblems } from "../../components/blueGreenService";
+import { FIX_CUTOVER_STEPS, fixCutoverProblem, rolloutProblems } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
 import { COLOURS, EnvironmentName, tradingVariableNames } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
@@ -22,6 +22,20 @@ const serviceSchema = z.strictObject({
         .default({ readinessPath: "/readyz", livenessPath: "/healthz" }),
     /** Exposure through the AWS Load Balancer Controller; a service without it takes no requests (a worker). */
     ingress: z.strictObject({ host: hostname, scheme: z.enum(["internet-facing", "internal"]) }).optional(),
+    /** What the service speaks to its clients: `http` behind the ALB (ingress), `fix` over TCP behind an NLB (nlb). */
+    protocol: z.enum(["http", "fix"]).default("http"),
+    /** Internal Network Load Balancer for a `fix` service: its TCP port and, optionally, TLS at the NLB. */
+    nlb: z
+        .strictObject({
+            port,
+            tls: z
+                .strictObject({
+                    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, { error: "an ACM certificate ARN" }),
+                    sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                })
+                .optional(),
+        })
+        .optional(),
     /** Plain settings; credentials come from Vault (`vaultSecrets`). */
     env: z.record(envName, z.string()).default({}),
     /** File name under /vault/secrets to the Vault path the agent renders into it. */
@@ -90,6 +104,14 @@ export function deploymentsRules(
                 problems.push({ key: `${at}.env.${envKey}`, expected: `no ${envKey}: the deployment sets it from trading-platform:trading`, found: JSON.stringify(service.env[envKey]) });
             }
         }
+        if (service.protocol === "fix") {
+            if (service.ingress) {
+                problems.push({ key: `${at}.ingress`, expected: "no ingress: a FIX session is a long-lived TCP connection and an ALB carries HTTP (expose it with nlb)", found: "an ingress" });
+            }
+            if (!service.nlb) problems.push({ key: `${at}.nlb`, expected: "an nlb section (port, optional tls): a FIX service is reached through an internal NLB", found: "nothing" });
+        } else if (service.nlb) {
+            problems.push({ key: `${at}.nlb`, expected: 'no nlb on an HTTP service (set protocol: fix for a FIX gateway)', found: "an nlb section" });
+        }
         if (service.strategy === "rolling") {
             if (service.blueGreen) problems.push({ key: `${at}.blueGreen`, expected: "no blueGreen section on a rolling service", found: "a blueGreen section" });
             if (built.has(name as never)) {
@@ -104,7 +126,7 @@ export function deploymentsRules(
         if (environment === "staging") {
             problems.push({ key: `${at}.strategy`, expected: '"rolling": staging rolls updates with no downtime', found: '"blueGreen"' });
         }
-        if (!service.ingress) {
+        if (!service.ingress && !service.nlb) {
             problems.push({ key: `${at}.ingress`, expected: "an ingress: blue-green shifts traffic at the load balancer (a service without one rolls)", found: "nothing" });
         }
         if (service.image) problems.push({ key: `${at}.image`, expected: "no image: a blue-green service names one per colour under blueGreen.images", found: JSON.stringify(service.image) });
@@ -116,6 +138,8 @@ export function deploymentsRules(
             const image = service.blueGreen.images[colour];
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }
+        const cutover = service.protocol === "fix" ? fixCutoverProblem(service.blueGreen.step) : undefined;
+        if (cutover) problems.push({ key: `${at}.blueGreen.step`, expected: `${FIX_CUTOVER_STEPS.join(" or ")} for a FIX service (a whole cutover)`, found: cutover });
         for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
             if (rule.field === "replicas" || rule.field === "minReady") continue; // reported above against minReady
             problems.push({ key: `${at}.blueGreen`, expected: `a possible step for ${name}`, found: rule.problem });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIMESCALE_BACKUP_SERVICE, timescaleBackupProblems } from "../../components/dockerHostNamespace";
 import { ConfigProblem } from "./errors";
 import { EnvironmentName, environments, tradingVariableNames } from "../../platform";
 import {
@@ -14,8 +15,8 @@ import {
     sshUrl,
 } from "./primitives";
 
-/** The services that run on the shared Docker host: the data pipeline, the strategy simulator and the REST adapter, which share one host with no cluster under them. */
-export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter"] as const;
+/** The services that run on the shared Docker host: the data pipeline, the strategy simulator, the REST adapter and the TimescaleDB backup, which share one host with no cluster under them. */
+export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter", TIMESCALE_BACKUP_SERVICE] as const;
 export type DockerServiceName = (typeof dockerServiceNames)[number];
 
 /** Environment variables the namespace component sets itself; config may not override them. */
@@ -118,6 +119,10 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
     }
     if (Object.keys(host.services).length === 0) {
         problems.push({ key: `${key}.services`, expected: "at least one service", found: "none" });
+    }
+    const backup = host.services[TIMESCALE_BACKUP_SERVICE];
+    if (backup) {
+        for (const p of timescaleBackupProblems(backup)) problems.push({ key: `${key}.services.${TIMESCALE_BACKUP_SERVICE}.${p.path}`, expected: p.expected, found: p.found });
     }
     for (const [name, service] of Object.entries(host.services)) {
         if (!service) continue;

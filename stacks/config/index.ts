@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { addonsRules, addonsSchema } from "./addons";
+import { dataRules, dataSchema } from "./data";
 import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
 import { eksRules, eksSchema } from "./eks";
@@ -25,6 +27,8 @@ const sectionSchemas = {
     github: githubSchema,
     /** Production only: the promotion gate's evidence store and limits. */
     releaseEvidence: releaseEvidenceSchema.optional(),
+    data: dataSchema,
+    addons: addonsSchema,
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
@@ -38,6 +42,7 @@ export const secretKeys = {
         purpose: "GHCR token CI pushes built images with (write:packages); staging only",
         requiredWhen: (sections: Partial<Sections>) => Boolean(sections.images?.build),
     },
+    redisAuthToken: { purpose: "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters)", requiredWhen: () => true },
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 
@@ -51,6 +56,7 @@ export interface StackConfig extends ValidatedConfig {
     secrets: {
         ghcrToken: pulumi.Output<string>;
         ghcrPushToken?: pulumi.Output<string>;
+        redisAuthToken: pulumi.Output<string>;
         /** GitHub environment secrets by secret name, read from the config keys `github.environment.secrets` names. */
         githubEnvironment: Record<string, pulumi.Output<string>>;
     };
@@ -142,6 +148,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (!problems.some(p => p.key.startsWith(fullKey("releaseEvidence")))) {
         problems.push(...releaseEvidenceRules(fullKey("releaseEvidence"), stack, parsed.releaseEvidence));
     }
+    if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
+    if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
@@ -168,6 +176,7 @@ export function loadStackConfig(): StackConfig {
         secrets: {
             ghcrToken: config.requireSecret("ghcrToken"),
             ghcrPushToken: validated.images.build ? config.requireSecret("ghcrPushToken") : undefined,
+            redisAuthToken: config.requireSecret("redisAuthToken"),
             githubEnvironment: Object.fromEntries(
                 Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [secretName, config.requireSecret(configKey)]),
             ),

@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
-import { PlanDocument } from "../../tools/plan/document";
-import { planStack } from "../../tools/plan/planStack";
-import { UNKNOWN } from "../../tools/runtime/propertyValues";
+import { addonCharts } from "../../components/clusterAddons";
 import { PlannedResource } from "../../tools/engine/resource";
+import { PlanDocument } from "../../tools/plan/document";
+import { UNKNOWN } from "../../tools/runtime/propertyValues";
+import { committedPlan } from "../support/committedPlans";
 
 /** kubernetes-models validates an object against the official OpenAPI schema of its kind. */
 function validateKubernetesObject(object: Record<string, unknown>): void {
@@ -13,12 +14,14 @@ function validateKubernetesObject(object: Record<string, unknown>): void {
     new module[kind](object).validate();
 }
 
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
 describe("the committed stacks", () => {
     const plans: Record<string, PlanDocument> = {};
     const declared: Record<string, PlannedResource[]> = {};
     before(async () => {
-        for (const stack of ["staging", "production"]) {
-            const result = await planStack({ stack });
+        for (const stack of ["staging", "production"] as const) {
+            const result = await committedPlan(stack);
             plans[stack] = result.document;
             declared[stack] = result.resources;
         }
@@ -42,7 +45,7 @@ describe("the committed stacks", () => {
 
         it(`${stack}: every Kubernetes object validates against the official schemas`, () => {
             // The real inputs, not the report's copy: a redacted "[secret]" is not a valid field value.
-            const objects = declared[stack].filter(r => r.type.startsWith("kubernetes:"));
+            const objects = declared[stack].filter(r => r.type.startsWith("kubernetes:") && r.type !== HELM_RELEASE);
             assert.ok(objects.length >= 20, `only ${objects.length} Kubernetes objects`);
             for (const r of objects) {
                 assert.ok(!JSON.stringify(r.inputs).includes(UNKNOWN), `${r.urn} has unknown values`);
@@ -56,8 +59,28 @@ describe("the committed stacks", () => {
             const namespace = stack === "production" ? "trading-prod" : "trading-staging";
             for (const r of plans[stack].resources.filter(r => r.type.startsWith("kubernetes:"))) {
                 assert.equal(r.provider, provider.urn, r.urn);
+                // Add-ons run in their own namespaces (kube-system, vault, monitoring, logging).
+                if (r.type === HELM_RELEASE) continue;
                 const metadata = r.inputs.metadata as { name?: string; namespace?: string };
                 if (r.type !== "kubernetes:core/v1:Namespace") assert.equal(metadata.namespace, namespace, r.urn);
+            }
+        });
+
+        it(`${stack}: add-ons are pinned Helm releases in their namespaces, and every trading service waits for the load balancer controller and the Vault injector`, () => {
+            const releases = plans[stack].resources.filter(r => r.type === HELM_RELEASE);
+            const byChart = Object.fromEntries(releases.map(r => [r.inputs.chart as string, r]));
+            for (const addon of Object.values(addonCharts)) {
+                const release = byChart[addon.chart];
+                assert.ok(release, `no release of ${addon.chart}`);
+                assert.equal(release.inputs.namespace, addon.namespace);
+                assert.match(String(release.inputs.version), /^\d+\.\d+\.\d+$/);
+                assert.deepEqual(release.inputs.repositoryOpts, { repo: addon.repo });
+            }
+            const needed = [byChart["aws-load-balancer-controller"].urn, byChart.vault.urn];
+            const services = declared[stack].filter(r => r.type === "trading-platform:k8s:BlueGreenService");
+            assert.equal(services.length, 4);
+            for (const service of services) {
+                for (const urn of needed) assert.ok(service.dependencies.includes(urn), `${service.urn} does not depend on ${urn}`);
             }
         });
     }

@@ -1,5 +1,6 @@
+import { strict as assert } from "assert";
 import * as path from "path";
-import { RawStackConfig } from "../../stacks/config";
+import { RawStackConfig, StackConfigError, validateStackConfig } from "../../stacks/config";
 import { readProject, readStackConfig } from "../../tools/runtime/stackFiles";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -27,4 +28,15 @@ export function withSection(
     if (next === undefined) delete values[fullKey];
     else values[fullKey] = JSON.stringify(next);
     return { values, secretKeys: [...config.secretKeys] };
+}
+
+/** The problem lines of the error validating `config` for `stack` raises. */
+export function problemsOf(stack: string, config: ReturnType<typeof committedConfig>): string[] {
+    try {
+        validateStackConfig(rawConfig(stack, config));
+    } catch (e) {
+        assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
+        return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());
+    }
+    assert.fail("the config was accepted");
 }

@@ -132,3 +132,51 @@ describe("component BlueGreenService", () => {
         assert.deepEqual(ofKind(resources, "Ingress"), []);
     });
 });
+
+describe("component BlueGreenService: a FIX service behind an NLB", () => {
+    const FIX_BLUE = "ghcr.io/synaptic-platform/synaptictrading/fix-gateway@sha256:" + "3".repeat(64);
+    const FIX_GREEN = "ghcr.io/synaptic-platform/synaptictrading/fix-gateway@sha256:" + "4".repeat(64);
+    const fixArgs = (step: number, tls = true) =>
+        serviceArgs(
+            { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: FIX_BLUE, green: FIX_GREEN }, step, finalize: false } },
+            {
+                service: "fix-gateway",
+                replicas: 3,
+                minReady: 2,
+                ingress: undefined,
+                nlb: { port: 9878, tls: tls ? { certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/7a9c1e3b-2d4f-4a6b-8c0e-1f3a5b7d9e2c", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } : undefined },
+            },
+        );
+    const sessionFlag = (deployment: Record<string, any>) => deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "FIX_SESSION_ENABLED").value; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+    it("declares an internal NLB with IP targets and TLS, and no Ingress", async () => {
+        const resources = await declare(fixArgs(0));
+        assert.equal(ofKind(resources, "Ingress").length, 0);
+        const nlb = named(resources, "Service", "fix-gateway-nlb");
+        assert.equal(nlb.spec.type, "LoadBalancer");
+        assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "external");
+        assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"], "ip");
+        assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal");
+        assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"], "9878");
+        assert.deepEqual(nlb.spec.ports, [{ name: "fix", port: 9878, targetPort: "fix", protocol: "TCP", appProtocol: "trading-platform/fix" }]);
+    });
+
+    it("plain TCP when no certificate is configured", async () => {
+        const nlb = named(await declare(fixArgs(0, false)), "Service", "fix-gateway-nlb");
+        assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], undefined);
+    });
+
+    it("before the cutover: the NLB selects the active colour, whose session alone is enabled", async () => {
+        const resources = await declare(fixArgs(0));
+        assert.equal(named(resources, "Service", "fix-gateway-nlb").spec.selector["trading-platform/colour"], "blue");
+        assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-blue")), "true");
+        assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-green")), "false");
+    });
+
+    it("the cutover moves the selector and the session to the new colour in one update", async () => {
+        const resources = await declare(fixArgs(100));
+        assert.equal(named(resources, "Service", "fix-gateway-nlb").spec.selector["trading-platform/colour"], "green");
+        assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-blue")), "false");
+        assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-green")), "true");
+    });
+});

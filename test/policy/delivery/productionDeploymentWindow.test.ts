@@ -11,7 +11,8 @@ const promote = JSON.parse(fs.readFileSync(path.join(repoRoot, "policy", "config
 /** Evaluates the window policy at a fixed instant with the promotion config (mandatory). */
 async function at(iso: string, extraConfig: Record<string, unknown> = {}, stack = "production") {
     const policy = makeProductionDeploymentWindow(() => new Date(iso));
-    const config = { ...promote, "production-deployment-window": { ...promote["production-deployment-window"], ...extraConfig } };
+    // Only the window's own entry: a one-policy pack refuses config for policies it lacks, as the CLI does.
+    const config = { "production-deployment-window": { ...promote["production-deployment-window"], ...extraConfig } };
     const result = await evaluateOne(policy, [network(stack)], config);
     assert.deepEqual(result.errors, []);
     return result.violations;

@@ -2,18 +2,7 @@ import { strict as assert } from "assert";
 import { StackConfigError, validateStackConfig } from "../../../stacks/config";
 import { sizeToMiB } from "../../../stacks/config/primitives";
 import { runProgram } from "../../../tools/runtime/program";
-import { committedConfig, project, rawConfig, withSection } from "../../support/stackConfig";
-
-/** The problem lines of the error validating `config` for `stack` raises. */
-function problemsOf(stack: string, config: ReturnType<typeof committedConfig>): string[] {
-    try {
-        validateStackConfig(rawConfig(stack, config));
-    } catch (e) {
-        assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
-        return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());
-    }
-    assert.fail("the config was accepted");
-}
+import { committedConfig, problemsOf, project, rawConfig, withSection } from "../../support/stackConfig";
 
 describe("stack config", () => {
     it("accepts both committed stack files", () => {
@@ -37,7 +26,7 @@ describe("stack config", () => {
             return host;
         });
         assert.deepEqual(problemsOf("staging", config), [
-            '- staging: trading-platform:dockerHost.services.order-router: expected one of the known keys (data-pipeline, strategy-sim, rest-adapter); found the unknown key "order-router"',
+            '- staging: trading-platform:dockerHost.services.order-router: expected one of the known keys (data-pipeline, strategy-sim, rest-adapter, timescale-backup); found the unknown key "order-router"',
         ]);
     });
 

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../../../tools/gate/promotionGate";
-import { planStack } from "../../../tools/plan/planStack";
 import { runTool, spawnTool, tempDir } from "../../support/cli";
+import { committedPlan } from "../../support/committedPlans";
 
 const sha = "9f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6";
 const update = (head: string, result = "succeeded", version = 42, kind = "update"): StackUpdate => ({ kind, result, version, environment: { "git.head": head, "git.headName": "refs/heads/main" } });
@@ -60,7 +60,7 @@ describe("promotion gate", () => {
         });
 
         it("gates the committed production plan: its images are the config's digests, refused until staging runs the new ones", async () => {
-            const { document } = await planStack({ stack: "production" });
+            const { document } = await committedPlan("production");
             const planned = document.outputs.deployedImages as string[];
             assert.ok(planned.length >= 9 && planned.every(i => /^ghcr\.io\/synaptic-platform\/.+@sha256:[0-9a-f]{64}$/.test(i)), JSON.stringify(planned));
             const dir = tempDir();

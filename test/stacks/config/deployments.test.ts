@@ -1,0 +1,30 @@
+import { strict as assert } from "assert";
+import { committedConfig, problemsOf, withSection } from "../../support/stackConfig";
+
+describe("stack config: deployments, the FIX gateway", () => {
+    it("a weighted step for a FIX service is an error that says why", () => {
+        const config = withSection(committedConfig("production"), "deployments", d => {
+            const fix = d.services["fix-gateway"];
+            fix.blueGreen.images.blue = fix.blueGreen.images.green.replace(/@sha256:.*/, "@sha256:" + "5".repeat(64));
+            fix.blueGreen.step = 25;
+            return d;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            "- production: trading-platform:deployments.services.fix-gateway.blueGreen.step: expected 0 or 100 for a FIX service (a whole cutover); found step 25 would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time, so a FIX service cuts over whole (step 0 or 100)",
+        ]);
+    });
+
+    it("a FIX service takes an NLB, never an ingress; an HTTP service never an NLB", () => {
+        const config = withSection(committedConfig("staging"), "deployments", d => {
+            d.services["fix-gateway"].ingress = { host: "fix.staging.internal.trading-engine.com", scheme: "internal" };
+            delete d.services["fix-gateway"].nlb;
+            d.services.api.nlb = { port: 9000 };
+            return d;
+        });
+        assert.deepEqual(problemsOf("staging", config), [
+            "- staging: trading-platform:deployments.services.api.nlb: expected no nlb on an HTTP service (set protocol: fix for a FIX gateway); found an nlb section",
+            "- staging: trading-platform:deployments.services.fix-gateway.ingress: expected no ingress: a FIX session is a long-lived TCP connection and an ALB carries HTTP (expose it with nlb); found an ingress",
+            "- staging: trading-platform:deployments.services.fix-gateway.nlb: expected an nlb section (port, optional tls): a FIX service is reached through an internal NLB; found nothing",
+        ]);
+    });
+});
