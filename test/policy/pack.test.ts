@@ -1,8 +1,9 @@
-import { Policy } from "@pulumi/policy";
+import { Policy, ResourceValidationPolicy } from "@pulumi/policy";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { metadataOf, metadataProblems } from "../../policy/lib/metadata";
 import { policies } from "../../policy/pack";
 import { withPolicyReference } from "../../tools/catalogue/policyCatalogue";
 import { repoRoot } from "../support/stackConfig";
@@ -40,6 +41,25 @@ describe("the policy pack as a whole", () => {
             assert.ok(policy.enforcementLevel, `${policy.name}: set an enforcement level`);
             assert.ok(!policy.configSchema?.properties?.enforcementLevel, `${policy.name}: enforcementLevel may not be a config property`);
         }
+    });
+
+    it("gives every policy a severity and topics from the closed lists, and refuses a policy without them", () => {
+        const problems = policies.flatMap(metadataProblems);
+        assert.deepEqual(problems, []);
+        for (const policy of policies) assert.ok(metadataOf(policy).topics.length > 0);
+
+        const bare: ResourceValidationPolicy = { name: "bare-policy", description: "A policy with no metadata.", enforcementLevel: "mandatory", validateResource: () => undefined };
+        assert.deepEqual(metadataProblems(bare), [
+            "bare-policy: no severity; spread withMetadata({ severity, topics }) from policy/lib/metadata into it",
+            "bare-policy: no topics; give it at least one of segregation, secrets, container-hardening, availability, traffic, supply-chain, change-management, kubernetes, docker, github",
+        ]);
+        assert.throws(() => metadataOf(bare), /bare-policy: no severity/);
+        const wrong = { ...bare, severity: "urgent", tags: ["containers", "github", "github"] } as unknown as Policy;
+        assert.deepEqual(metadataProblems(wrong), [
+            'bare-policy: severity "urgent" is not one of critical, high, medium, low',
+            'bare-policy: topic "containers" is not in the closed list (segregation, secrets, container-hardening, availability, traffic, supply-chain, change-management, kubernetes, docker, github)',
+            "bare-policy: a topic is listed twice",
+        ]);
     });
 
     it("has a test file for every policy that exercises it by name", () => {
