@@ -62,6 +62,20 @@ describe("the policy pack as a whole", () => {
         ]);
     });
 
+    it("hands severity and topics to the engine: the SDK's own analyzer info carries them for every policy", () => {
+        // protoutil builds the PolicyInfo list the analyzer serves over gRPC (GetAnalyzerInfo).
+        const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as {
+            makeAnalyzerInfo: (...args: unknown[]) => { getPoliciesList(): { getName(): string; getSeverity(): number; getTagsList(): string[] }[] };
+        };
+        const served = makeAnalyzerInfo("trading-platform", "0.1.0", "mandatory", { policies }, {}).getPoliciesList();
+        const { PolicySeverity } = require("@pulumi/pulumi/proto/analyzer_pb") as { PolicySeverity: Record<string, number> };
+        const protoSeverity = (severity: string) => PolicySeverity[`POLICY_SEVERITY_${severity.toUpperCase()}`];
+        assert.deepEqual(
+            served.map(p => [p.getName(), p.getSeverity(), p.getTagsList()]),
+            policies.map(p => [p.name, protoSeverity(metadataOf(p).severity), [...metadataOf(p).topics]]),
+        );
+    });
+
     it("has a test file for every policy that exercises it by name", () => {
         const testDir = path.join(repoRoot, "test", "policy");
         const tests = (fs.readdirSync(testDir, { recursive: true }) as string[]).filter(f => f.endsWith(".test.ts")).map(f => fs.readFileSync(path.join(testDir, f), "utf8"));
