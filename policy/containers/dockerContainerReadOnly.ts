@@ -1,10 +1,12 @@
 import * as docker from "@pulumi/docker";
 import { remediateResourceOfType, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { withMetadata } from "../lib/metadata";
 
 export const dockerContainerReadOnly: ResourceValidationPolicy = {
     name: "docker-container-read-only",
     description: "Docker containers run with a read-only root filesystem.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["container-hardening", "docker"] }),
     validateResource: validateResourceOfType(docker.Container, (container, args, reportViolation) => {
         if (container.readOnly !== true) {
             reportViolation(

@@ -2,6 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
 import { listOf } from "../lib/kubernetesSecurity";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 /** The one capability the Pod Security "restricted" profile lets a container add back. */
 const ALLOWED_ADD = "NET_BIND_SERVICE";
@@ -10,6 +11,7 @@ export const kubernetesDropAllCapabilities: ResourceValidationPolicy = {
     name: "kubernetes-drop-all-capabilities",
     description: "Every container of a Kubernetes workload (init and ephemeral ones included) drops all Linux capabilities and adds back none but NET_BIND_SERVICE.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         for (const ref of containersOf(workload)) {
             const capabilities = ref.container.securityContext?.capabilities;

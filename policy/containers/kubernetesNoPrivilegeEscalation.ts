@@ -1,11 +1,13 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 export const kubernetesNoPrivilegeEscalation: ResourceValidationPolicy = {
     name: "kubernetes-no-privilege-escalation",
     description: "Every container of a Kubernetes workload (init and ephemeral ones included) forbids privilege escalation and is not privileged.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         for (const ref of containersOf(workload)) {
             const allowPrivilegeEscalation = ref.container.securityContext?.allowPrivilegeEscalation;

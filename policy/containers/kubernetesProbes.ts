@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
+import { withMetadata } from "../lib/metadata";
 
 /** Kinds whose pods serve until replaced; a Pod, Job or CronJob may run to completion. */
 const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
@@ -8,6 +9,7 @@ export const kubernetesProbes: ResourceValidationPolicy = {
     name: "kubernetes-probes",
     description: "Every container of a long-running Kubernetes workload has a readiness probe and a liveness probe.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["availability", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         if (!LONG_RUNNING.includes(workload.kind)) return;
         // Init and ephemeral containers take no probes.

@@ -1,11 +1,13 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 export const kubernetesReadOnlyRootFilesystem: ResourceValidationPolicy = {
     name: "kubernetes-read-only-root-filesystem",
     description: "Every container of a Kubernetes workload (init and ephemeral ones included) has a read-only root filesystem.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         for (const ref of containersOf(workload)) {
             const value = ref.container.securityContext?.readOnlyRootFilesystem as unknown;

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
 import { isSet } from "../lib/kubernetesSecurity";
+import { withMetadata } from "../lib/metadata";
 
 const REQUIRED = [
     ["requests", "cpu"],
@@ -13,6 +14,7 @@ export const kubernetesResourceRequestsLimits: ResourceValidationPolicy = {
     name: "kubernetes-resource-requests-limits",
     description: "Every regular and init container of a Kubernetes workload sets CPU and memory requests and limits.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["availability", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         // Kubernetes forbids resources on ephemeral containers: they are not judged.
         for (const ref of containersOf(workload).filter(r => r.kind !== "ephemeralContainers")) {

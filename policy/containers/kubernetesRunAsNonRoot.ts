@@ -1,11 +1,13 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
 import { describeEffective, effectiveSecurityValue, sourceOf } from "../lib/kubernetesSecurity";
+import { withMetadata } from "../lib/metadata";
 
 export const kubernetesRunAsNonRoot: ResourceValidationPolicy = {
     name: "kubernetes-run-as-non-root",
     description: "Every container of a Kubernetes workload (init and ephemeral ones included) runs as a non-root user.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         for (const ref of containersOf(workload)) {
             const runAsNonRoot = effectiveSecurityValue(workload, ref, context => context.runAsNonRoot);

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 /** An IntOrString rollout bound (`1`, `"1"`, `"25%"`) as a number, or undefined when it is neither. */
 function amountOf(value: unknown): number | undefined {
@@ -14,6 +15,7 @@ export const kubernetesZeroDowntimeRollout: ResourceValidationPolicy = {
     name: "kubernetes-zero-downtime-rollout",
     description: "A Kubernetes Deployment rolls out with no downtime: a rolling update that surges new pods before taking any old pod away.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["availability", "change-management", "kubernetes"] }),
     validateResource: validateResourceOfType(k8s.apps.v1.Deployment, (deployment, args, reportViolation) => {
         const strategy = deployment.spec?.strategy;
         const type = strategy?.type;

@@ -2,6 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { forEachWorkload } from "../lib/kubernetes";
 import { listOf } from "../lib/kubernetesSecurity";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
 /** Kinds with a replica count; a DaemonSet runs one pod per node, a Job or CronJob to completion. */
@@ -11,6 +12,7 @@ export const kubernetesZoneSpread: ResourceValidationPolicy = {
     name: "kubernetes-zone-spread",
     description: "A replicated Kubernetes workload spreads its pods across availability zones with a maximum skew of one.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["availability", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
         // One pod cannot spread: a workload with replicas unset or 1 is not judged.
         if (!REPLICATED.includes(workload.kind) || typeof workload.replicas !== "number" || workload.replicas <= 1) return;

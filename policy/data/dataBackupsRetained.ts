@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { withMetadata } from "../lib/metadata";
 
 interface BackupConfig {
     minimumBackupRetentionDays: number;
@@ -10,6 +11,7 @@ export const dataBackupsRetained: ResourceValidationPolicy = {
     name: "data-backups-retained",
     description: "RDS automated backups and ElastiCache snapshots are on and kept at least the configured number of days.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["backup", "aws"] }),
     configSchema: {
         properties: {
             minimumBackupRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Least backupRetentionPeriod of an RDS instance (days); point-in-time recovery reaches back this far." },

@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isSetOrComputed } from "../lib/data";
+import { withMetadata } from "../lib/metadata";
 
 export const dataEncryptionAtRest: ResourceValidationPolicy = {
     name: "data-encryption-at-rest",
     description: "RDS instances, ElastiCache replication groups and S3 buckets encrypt at rest with a customer-managed KMS key.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["encryption", "aws"] }),
     validateResource: [
         validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
             const who = `RDS instance "${db.identifier ?? args.name}"`;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { IngressRule, openDataPorts } from "../lib/data";
+import { withMetadata } from "../lib/metadata";
 
 const fix = "Fix: admit the cluster's security group (securityGroups / referencedSecurityGroupId), never 0.0.0.0/0 or ::/0.";
 
@@ -8,6 +9,7 @@ export const dataNoPublicAccess: ResourceValidationPolicy = {
     name: "data-no-public-access",
     description: "Databases and caches are never publicly accessible: RDS instances are not public and no security group opens PostgreSQL or Redis ports to 0.0.0.0/0 or ::/0.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "critical", topics: ["network-exposure", "aws"] }),
     validateResource: [
         validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
             if (db.publiclyAccessible === true) {

@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { EnvironmentStacks, environmentOf, environmentStacksSchema } from "../lib/stacks";
+import { withMetadata } from "../lib/metadata";
 
 export const productionDeletionProtection: ResourceValidationPolicy = {
     name: "production-deletion-protection",
     description: "Production RDS instances have deletion protection on and take a final snapshot when deleted.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["backup", "change-management", "aws"] }),
     configSchema: { properties: { ...environmentStacksSchema } },
     validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
         if (environmentOf(args.urn, args.getConfig<EnvironmentStacks>()) !== "production") return;

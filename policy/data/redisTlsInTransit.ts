@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isSetOrComputed } from "../lib/data";
+import { withMetadata } from "../lib/metadata";
 
 export const redisTlsInTransit: ResourceValidationPolicy = {
     name: "redis-tls-in-transit",
     description: "ElastiCache Redis accepts only TLS connections and requires an AUTH token.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["encryption", "aws"] }),
     validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (group, args, reportViolation) => {
         const who = `ElastiCache replication group "${group.replicationGroupId ?? args.name}"`;
         if (group.transitEncryptionEnabled !== true) {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { referencing } from "../lib/data";
+import { withMetadata } from "../lib/metadata";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -13,6 +14,7 @@ export const s3BucketGuardrails: StackValidationPolicy = {
     name: "s3-bucket-guardrails",
     description: "Every S3 bucket has all four public access blocks on and a KMS default-encryption configuration.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "critical", topics: ["network-exposure", "encryption", "aws"] }),
     validateStack: (args, reportViolation) => {
         const publicAccessType = (aws.s3.BucketPublicAccessBlock as unknown as { __pulumiType: string }).__pulumiType;
         for (const bucket of args.resources.filter(r => BUCKET_TYPES.includes(r.type))) {

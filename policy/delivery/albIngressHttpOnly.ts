@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { withMetadata } from "../lib/metadata";
 
 const ACTION_PREFIX = "alb.ingress.kubernetes.io/actions.";
 const HTTP_APP_PROTOCOLS = ["http", "https", "kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"];
@@ -54,6 +55,7 @@ export const albIngressHttpOnly: StackValidationPolicy = {
     name: "alb-ingress-http-only",
     description: "Only HTTP services sit behind an ALB Ingress: a Service with a non-HTTP port (such as the FIX gateway's TCP session) is exposed through an NLB instead.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "medium", topics: ["traffic", "kubernetes"] }),
     validateStack: (args, reportViolation) => {
         const services = args.resources.filter(r => r.isType(k8s.core.v1.Service as never));
         for (const ingress of args.resources.filter(r => r.isType(k8s.networking.v1.Ingress as never))) {

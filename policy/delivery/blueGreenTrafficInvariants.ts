@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
 import { CANARY_STEPS, rolloutAnnotations } from "../platform";
+import { withMetadata } from "../lib/metadata";
 
 // Read back from what BlueGreenService declares.
 const { service: SERVICE, colour: COLOUR, weight: WEIGHT, minReady: MIN_READY } = rolloutAnnotations;
@@ -32,6 +33,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
     name: "blue-green-traffic-invariants",
     description: "Every blue-green service's traffic adds up to 100 %, every colour with traffic has at least its minimum ready replicas and a disruption budget, and the load balancer's weights match the colours.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["traffic", "availability", "kubernetes"] }),
     validateStack: (args, reportViolation) => {
         const ofType = (cls: unknown) => args.resources.filter(r => r.isType(cls as never));
         const deployments = ofType(k8s.apps.v1.Deployment);

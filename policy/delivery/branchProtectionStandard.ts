@@ -2,6 +2,7 @@ import * as github from "@pulumi/github";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { classicBranchOf, describeRuleset, ProtectedBranch, records, rulesetBranchesOf, RulesetProps, strings, text } from "../lib/github";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 interface BranchStandardConfig {
     requiredChecks: string[];
@@ -46,6 +47,7 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
     name: "branch-protection-standard",
     description: "Rulesets and branch protections of main and release/* are enforced, take only reviewed pull requests that pass every required check, and allow no force push, deletion or bypass.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["change-management", "supply-chain", "github"] }),
     configSchema: {
         properties: {
             requiredChecks: {

@@ -10,6 +10,7 @@ import {
     text,
 } from "../lib/github";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 interface GatesConfig extends GithubEnvironments {
     minimumReviewers: number;
@@ -32,6 +33,7 @@ export const productionDeploymentGates: ResourceValidationPolicy = {
     name: "production-deployment-gates",
     description: "GitHub production environments wait for several reviewers other than the deployer, cannot be bypassed by admins, hold each deployment for a wait timer and deploy only from release tags.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["change-management", "github"] }),
     configSchema: {
         properties: {
             ...githubEnvironmentsSchema,

@@ -2,6 +2,7 @@ import { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { addDays, clockToMinutes, localTime } from "../lib/marketCalendar";
 import { reportAtLevel } from "../lib/report";
 import { environmentOf, EnvironmentStacks, environmentStacksSchema } from "../lib/stacks";
+import { withMetadata } from "../lib/metadata";
 
 export interface DeploymentWindowConfig extends EnvironmentStacks {
     timeZone: string;
@@ -135,6 +136,7 @@ export function makeProductionDeploymentWindow(now: () => Date): StackValidation
         description: "Production changes only inside the deployment windows: Tuesday to Thursday, 10:00 to 14:00 New York time, away from the open and the close, never on a market holiday.",
         // Advisory so pull requests can be previewed at any hour; the promotion config makes it mandatory.
         enforcementLevel: "advisory",
+        ...withMetadata({ severity: "low", topics: ["change-management"] }),
         configSchema: deploymentWindowSchema,
         validateStack: (args, reportViolation) => {
             const config = args.getConfig<DeploymentWindowConfig>();

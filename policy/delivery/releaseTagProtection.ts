@@ -14,6 +14,7 @@ import {
     text,
 } from "../lib/github";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 interface ReleaseTagConfig extends GithubEnvironments {
     releaseTagPattern: string;
@@ -56,6 +57,7 @@ export const releaseTagProtection: StackValidationPolicy = {
     name: "release-tag-protection",
     description: "A repository with a GitHub production environment guards its release tags with an active tag ruleset that only the release managers team may bypass.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["change-management", "supply-chain", "github"] }),
     configSchema: { properties: { ...githubEnvironmentsSchema, releaseTagPattern: releaseTagPatternSchema } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<ReleaseTagConfig>();

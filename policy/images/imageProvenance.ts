@@ -4,6 +4,7 @@ import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy
 import { imageProblem } from "../lib/images";
 import { containersOf, describeContainer, forEachWorkload } from "../lib/kubernetes";
 import { environmentOf, EnvironmentStacks, environmentStacksSchema } from "../lib/stacks";
+import { withMetadata } from "../lib/metadata";
 
 interface ProvenanceConfig extends EnvironmentStacks {
     allowedRepositoryPrefixes: string[];
@@ -15,6 +16,7 @@ export const imageProvenance: ResourceValidationPolicy = {
     name: "image-provenance",
     description: "Images come from the organisation's GHCR packages, never untagged or `latest`, and production pins every image by digest.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["supply-chain", "kubernetes", "docker"] }),
     configSchema: {
         properties: {
             ...environmentStacksSchema,

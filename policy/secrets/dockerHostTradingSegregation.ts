@@ -5,11 +5,13 @@ import { commandLineSettings } from "../lib/settings";
 import { SegregationConfig, segregationConfigSchema, segregationProblems } from "../lib/segregation";
 import { environmentOf } from "../lib/stacks";
 import { tradingModeLabel } from "../platform";
+import { withMetadata } from "../lib/metadata";
 
 export const dockerHostTradingSegregation: ResourceValidationPolicy = {
     name: "docker-host-trading-segregation",
     description: "On the shared Docker host, staging containers trade on paper only and production containers never point at paper endpoints.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "critical", topics: ["segregation", "docker"] }),
     configSchema: segregationConfigSchema,
     validateResource: validateResourceOfType(docker.Container, (container, args, reportViolation) => {
         const config = args.getConfig<SegregationConfig>();

@@ -14,11 +14,13 @@ import {
     text,
 } from "../lib/github";
 import { describeFlags } from "../platform";
+import { withMetadata } from "../lib/metadata";
 
 export const githubSecretSegregation: ResourceValidationPolicy = {
     name: "github-secret-segregation",
     description: "GitHub staging environments hold paper credentials and never switch on live trading, production environments hold no paper credential, and no credential is stored as a plaintext Actions variable.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "critical", topics: ["segregation", "secrets", "github"] }),
     configSchema: { properties: { ...githubEnvironmentsSchema } },
     validateResource: [
         validateResourceOfType(github.ActionsEnvironmentSecret, (secret, args, reportViolation) => {

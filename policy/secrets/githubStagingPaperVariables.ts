@@ -11,6 +11,7 @@ import {
     text,
 } from "../lib/github";
 import { showValue } from "../lib/report";
+import { withMetadata } from "../lib/metadata";
 
 interface EnvironmentProps {
     repository?: string;
@@ -25,6 +26,7 @@ export const githubStagingPaperVariables: StackValidationPolicy = {
     name: "github-staging-paper-variables",
     description: "Every GitHub staging environment declares DRY_RUN=true and ALPACA_PAPER=true, so what it deploys trades on paper.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "high", topics: ["segregation", "github"] }),
     configSchema: { properties: { ...githubEnvironmentsSchema } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<GithubEnvironments>();

@@ -4,6 +4,7 @@ import { containersOf, forEachWorkload } from "../lib/kubernetes";
 import { SegregationConfig, segregationConfigSchema, segregationProblems } from "../lib/segregation";
 import { mapSettings, Setting, vaultAnnotationPrefix, workloadSettings } from "../lib/settings";
 import { environmentOf } from "../lib/stacks";
+import { withMetadata } from "../lib/metadata";
 
 const vaultSecretAnnotation = `${vaultAnnotationPrefix}agent-inject-secret-`;
 
@@ -14,6 +15,7 @@ export const kubernetesTradingSegregation: ResourceValidationPolicy = {
     name: "kubernetes-trading-segregation",
     description: "Kubernetes workloads and ConfigMaps in staging reference paper/sandbox credentials and endpoints only, and production ones never paper ones.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "critical", topics: ["segregation", "kubernetes"] }),
     configSchema: segregationConfigSchema,
     validateResource: [
         ...forEachWorkload((workload, args, reportViolation) => {

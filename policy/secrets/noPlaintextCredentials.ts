@@ -5,6 +5,7 @@ import { credentialShapeOf, isCredentialName, parseDockerEnv } from "../lib/cred
 import { flagCredentialValue } from "../lib/flagged";
 import { forEachWorkload } from "../lib/kubernetes";
 import { commandLineSettings, decodeBase64, mapSettings, Setting, workloadSettings } from "../lib/settings";
+import { withMetadata } from "../lib/metadata";
 
 /** Why a (name, value) pair is a plaintext credential, or undefined. Never quotes the value. */
 export function plaintextCredentialReason(name: string, value: string, named = true): string | undefined {
@@ -33,6 +34,7 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
     name: "no-plaintext-credentials",
     description: "No credential travels as a plain value a process can read (env, command line, annotations, ConfigMap, Secret literal): secrets arrive as Vault-rendered files or secret references.",
     enforcementLevel: "mandatory",
+    ...withMetadata({ severity: "critical", topics: ["secrets", "kubernetes", "docker"] }),
     validateResource: [
         validateResourceOfType(docker.Container, (container, args, reportViolation) => {
             const who = `Container "${container.name ?? args.name}"`;

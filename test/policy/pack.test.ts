@@ -1,8 +1,9 @@
-import { Policy } from "@pulumi/policy";
+import { Policy, ResourceValidationPolicy } from "@pulumi/policy";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { metadataOf, metadataProblems, topics } from "../../policy/lib/metadata";
 import { policies } from "../../policy/pack";
 import { withPolicyReference } from "../../tools/catalogue/policyCatalogue";
 import { repoRoot } from "../support/stackConfig";
@@ -40,6 +41,39 @@ describe("the policy pack as a whole", () => {
             assert.ok(policy.enforcementLevel, `${policy.name}: set an enforcement level`);
             assert.ok(!policy.configSchema?.properties?.enforcementLevel, `${policy.name}: enforcementLevel may not be a config property`);
         }
+    });
+
+    it("gives every policy a severity and topics from the closed lists, and refuses a policy without them", () => {
+        const problems = policies.flatMap(metadataProblems);
+        assert.deepEqual(problems, []);
+        for (const policy of policies) assert.ok(metadataOf(policy).topics.length > 0);
+
+        const bare: ResourceValidationPolicy = { name: "bare-policy", description: "A policy with no metadata.", enforcementLevel: "mandatory", validateResource: () => undefined };
+        assert.deepEqual(metadataProblems(bare), [
+            "bare-policy: no severity; spread withMetadata({ severity, topics }) from policy/lib/metadata into it",
+            `bare-policy: no topics; give it at least one of ${topics.join(", ")}`,
+        ]);
+        assert.throws(() => metadataOf(bare), /bare-policy: no severity/);
+        const wrong = { ...bare, severity: "urgent", tags: ["containers", "github", "github"] } as unknown as Policy;
+        assert.deepEqual(metadataProblems(wrong), [
+            'bare-policy: severity "urgent" is not one of critical, high, medium, low',
+            `bare-policy: topic "containers" is not in the closed list (${topics.join(", ")})`,
+            "bare-policy: a topic is listed twice",
+        ]);
+    });
+
+    it("hands severity and topics to the engine: the SDK's own analyzer info carries them for every policy", () => {
+        // protoutil builds the PolicyInfo list the analyzer serves over gRPC (GetAnalyzerInfo).
+        const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as {
+            makeAnalyzerInfo: (...args: unknown[]) => { getPoliciesList(): { getName(): string; getSeverity(): number; getTagsList(): string[] }[] };
+        };
+        const served = makeAnalyzerInfo("trading-platform", "0.1.0", "mandatory", { policies }, {}).getPoliciesList();
+        const { PolicySeverity } = require("@pulumi/pulumi/proto/analyzer_pb") as { PolicySeverity: Record<string, number> };
+        const protoSeverity = (severity: string) => PolicySeverity[`POLICY_SEVERITY_${severity.toUpperCase()}`];
+        assert.deepEqual(
+            served.map(p => [p.getName(), p.getSeverity(), p.getTagsList()]),
+            policies.map(p => [p.name, protoSeverity(metadataOf(p).severity), [...metadataOf(p).topics]]),
+        );
     });
 
     it("has a test file for every policy that exercises it by name", () => {

@@ -60,7 +60,7 @@ describe("plan and policy check, end to end", () => {
         });
         const result = await runTool("plan", ["--stack", "production", "--stack-file", file]);
         assert.equal(result.code, 1, result.stderr);
-        assert.match(result.stdout, /no-plaintext-credentials \[mandatory\] — 1 violation\(s\)/);
+        assert.match(result.stdout, /no-plaintext-credentials \[mandatory, severity critical\] — 1 violation\(s\)/);
         assert.match(result.stdout, /urn:pulumi:production::trading-platform::trading-platform:docker:DockerHostNamespace\$docker:index\/container:Container::synaptic-prod-rest-adapter/);
         assert.match(result.stdout, /PARTNER_API_SECRET is named like a credential .* Fix: /);
         assert.match(result.stdout, /FAILED: 1 mandatory violation\(s\)/);

@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { Severity } from "@pulumi/policy";
+import { severities } from "../../policy/lib/metadata";
+import { policies } from "../../policy/pack";
 import { PlanDocument, PLAN_SCHEMA_VERSION } from "../../tools/plan/document";
 import { runTool, tempDir } from "../support/cli";
 
@@ -115,6 +118,18 @@ describe("policy check: what the pack judges", () => {
         assert.match(key[0].detail, /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/);
     });
 
+    it("shows each violation's severity beside its level in the JSON, the text and the markdown, the most severe first", async () => {
+        const { stdout, document, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
+        const registered = new Map(policies.map(p => [p.name, p.severity]));
+        assert.ok(document.policyResults.violations.length > 0);
+        for (const v of document.policyResults.violations) assert.equal(v.severity, registered.get(v.policyName), v.policyName);
+        const levels = [...stdout.matchAll(/^ {2}[a-z-]+ \[mandatory, severity (\w+)\]/gm)].map(m => m[1]);
+        assert.ok(levels.length > 1, stdout);
+        assert.deepEqual(levels, [...levels].sort((a, b) => severities.indexOf(a as Severity) - severities.indexOf(b as Severity)));
+        assert.match(markdownText, /\| Policy \| Level \| Severity \| Resource \| Message \|/);
+        assert.match(markdownText, /\| `no-plaintext-credentials` \| mandatory \| critical \| /);
+    });
+
     it("finds credentials and live endpoints wherever a value reaches a process, and redacts them in every report", async () => {
         const { code, stdout, document, json, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
         assert.equal(code, 1);
@@ -156,6 +171,6 @@ describe("policy check: what the pack judges", () => {
         // The published plan, checked again, still fails where it failed: a redacted credential is one.
         const again = await check(json);
         assert.equal(again.code, 1, again.stderr);
-        assert.equal((again.stdout.match(/no-plaintext-credentials \[mandatory\] — (\d+)/) ?? [])[1], "7");
+        assert.equal((again.stdout.match(/no-plaintext-credentials \[mandatory, severity critical\] — (\d+)/) ?? [])[1], "7");
     });
 });

@@ -1,6 +1,7 @@
 import { Policies, Policy } from "@pulumi/policy";
+import { metadataOf, topics } from "../../policy/lib/metadata";
 
-// The generated half of docs/policies.md: each policy's kind, level and config properties, read from
+// The generated half of docs/policies.md: each policy's kind, level, severity, topics and config properties, read from
 // the pack itself so the catalogue cannot drift from the code. `npm run docs` rewrites it; a test
 // fails when the committed file differs.
 
@@ -29,12 +30,27 @@ function kindOf(policy: Policy): string {
     return "validateStack" in policy ? "stack" : "resource";
 }
 
-/** The generated block: a summary table of every policy, then each configurable policy's properties. */
+const link = (policy: Policy) => `[\`${policy.name}\`](#${policy.name})`;
+
+/**
+ * The generated block: a summary table of every policy, an index by topic, then each configurable
+ * policy's properties. Throws (naming the policy) when a policy carries no valid metadata.
+ */
 export function renderPolicyReference(policies: Policies): string {
-    const lines = [BEGIN, "", "| Policy | Kind | Default level | Config properties |", "| --- | --- | --- | --- |"];
+    const lines = [BEGIN, "", "| Policy | Kind | Default level | Severity | Topics | Config properties |", "| --- | --- | --- | --- | --- | --- |"];
     for (const policy of policies) {
         const props = Object.keys(policy.configSchema?.properties ?? {});
-        lines.push(`| [\`${policy.name}\`](#${policy.name}) | ${kindOf(policy)} | ${policy.enforcementLevel} | ${props.length ? props.map(p => `\`${p}\``).join(", ") : "none"} |`);
+        const metadata = metadataOf(policy);
+        lines.push(
+            `| ${link(policy)} | ${kindOf(policy)} | ${policy.enforcementLevel} | ${metadata.severity} | ${metadata.topics.join(", ")} | ` +
+                `${props.length ? props.map(p => `\`${p}\``).join(", ") : "none"} |`,
+        );
+    }
+    // Topics in the closed list's order; a topic no policy carries yet is left out.
+    lines.push("", "### Policies by topic", "", "| Topic | Policies |", "| --- | --- |");
+    for (const topic of topics) {
+        const carrying = policies.filter(p => metadataOf(p).topics.includes(topic));
+        if (carrying.length > 0) lines.push(`| ${topic} | ${carrying.map(p => `${link(p)} (${metadataOf(p).severity})`).join(", ")} |`);
     }
     for (const policy of policies) {
         const properties = Object.entries((policy.configSchema?.properties ?? {}) as Record<string, Schema>);

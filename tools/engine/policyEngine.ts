@@ -9,6 +9,7 @@ import {
     ResourceValidationArgs,
     UnknownValueError,
     unknownCheckingProxy,
+    Severity,
 } from "@pulumi/policy";
 import Ajv, { ValidateFunction } from "ajv";
 import { onFlaggedValue } from "../../policy/lib/flagged";
@@ -43,6 +44,8 @@ export interface PolicyViolation {
     detail: string;
     /** True for the engine's "can't run policy during preview" notes (always advisory). */
     previewUnknown?: boolean;
+    /** The policy's severity, as the engine stamps it on a diagnostic; absent when the policy sets none. */
+    severity?: Severity;
 }
 
 export interface PolicyError {
@@ -260,13 +263,16 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         }
     };
 
+    // The engine copies the policy's severity onto each diagnostic (the object form may set its own);
+    // a policy with none leaves the field out, so such a violation's JSON is as before.
+    const severityOf = (severity: Severity | undefined) => (severity ? { severity } : {});
     const reporterFor = (policy: Policy, level: ReportedLevel, sink: PolicyViolation[], defaultUrn?: string): ReportViolation => (message, urn) => {
         if (typeof message === "object" && message !== null) {
             // The object form sets its own message, level and URN, and is not prefixed with the description.
-            const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string };
+            const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string; severity?: Severity };
             const detail = info.message || info.description || policy.description;
             const own = info.enforcementLevel === "advisory" || info.enforcementLevel === "mandatory" ? info.enforcementLevel : level;
-            sink.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail });
+            sink.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail, ...severityOf(info.severity || policy.severity) });
             return;
         }
         const detail = typeof message === "string" ? message : "";
@@ -277,11 +283,12 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
             message: detail ? `${policy.description}\n${detail}` : policy.description,
             description: policy.description,
             detail,
+            ...severityOf(policy.severity),
         });
     };
     const previewNote = (policy: Policy, e: UnknownValueError, urn?: string) => {
         const detail = `can't run policy '${policy.name}' from policy pack '${pack.name}@v${pack.version}' during preview: ${e.message}`;
-        violations.push({ policyName: policy.name, enforcementLevel: "advisory", urn, message: detail, description: policy.description, detail, previewUnknown: true });
+        violations.push({ policyName: policy.name, enforcementLevel: "advisory", urn, message: detail, description: policy.description, detail, previewUnknown: true, ...severityOf(policy.severity) });
     };
 
     const resourcePolicies = pack.policies.filter((p): p is ResourceValidationPolicy => isResourcePolicy(p));

@@ -1,13 +1,19 @@
 import { PlanDiff, PlanDocument } from "./document";
 import { PolicyViolation } from "../engine/policyEngine";
+import { severities } from "../../policy/lib/metadata";
+
+/** A violation's severity's place, most severe first; one without a severity sorts last. */
+const severityRank = (v: PolicyViolation) => (v.severity ? severities.indexOf(v.severity) : severities.length);
+/** The level, and the severity when the policy carries one: "mandatory, severity critical". */
+const levelAndSeverity = (v: PolicyViolation) => (v.severity ? `${v.enforcementLevel}, severity ${v.severity}` : v.enforcementLevel);
 
 function groupByPolicy(violations: PolicyViolation[]): [string, PolicyViolation[]][] {
     const groups = new Map<string, PolicyViolation[]>();
     for (const v of violations) groups.set(v.policyName, [...(groups.get(v.policyName) ?? []), v]);
-    // Mandatory groups first, then by name, so the blocking problems lead.
+    // Mandatory groups first, then the most severe, then by name, so the blocking, harmful problems lead.
     return [...groups.entries()].sort(([a, va], [b, vb]) => {
         const rank = (vs: PolicyViolation[]) => (vs.some(v => v.enforcementLevel === "mandatory") ? 0 : 1);
-        return rank(va) - rank(vb) || a.localeCompare(b);
+        return rank(va) - rank(vb) || severityRank(va[0]) - severityRank(vb[0]) || a.localeCompare(b);
     });
 }
 
@@ -52,7 +58,7 @@ export function renderText(doc: PlanDocument): string {
             `${doc.summary.mandatoryViolations} mandatory, ${doc.summary.advisoryViolations} advisory, ${doc.summary.policyErrors} error(s)`,
     );
     for (const [policy, violations] of groupByPolicy(doc.policyResults.violations)) {
-        lines.push("", `  ${policy} [${violations[0].enforcementLevel}] — ${violations.length} violation(s)`);
+        lines.push("", `  ${policy} [${levelAndSeverity(violations[0])}] — ${violations.length} violation(s)`);
         for (const v of violations) {
             lines.push(`    ${v.urn ?? "(stack)"}`);
             for (const line of (v.detail || v.description).split("\n")) lines.push(`      ${line}`);
@@ -99,14 +105,14 @@ export function renderMarkdown(doc: PlanDocument, extra: string[] = []): string 
     lines.push("", "</details>", "");
     const groups = groupByPolicy(doc.policyResults.violations);
     if (groups.length > 0 || doc.policyResults.errors.length > 0) {
-        lines.push("#### Policy violations", "", "| Policy | Level | Resource | Message |", "| --- | --- | --- | --- |");
+        lines.push("#### Policy violations", "", "| Policy | Level | Severity | Resource | Message |", "| --- | --- | --- | --- | --- |");
         for (const [, violations] of groups) {
             for (const v of violations) {
-                lines.push(`| \`${v.policyName}\` | ${v.enforcementLevel} | \`${v.urn ?? "(stack)"}\` | ${escapeCell(v.detail || v.description)} |`);
+                lines.push(`| \`${v.policyName}\` | ${v.enforcementLevel} | ${v.severity ?? ""} | \`${v.urn ?? "(stack)"}\` | ${escapeCell(v.detail || v.description)} |`);
             }
         }
         for (const e of doc.policyResults.errors) {
-            lines.push(`| \`${e.policyName}\` | error | \`${e.urn ?? "(stack)"}\` | ${escapeCell(e.message)} |`);
+            lines.push(`| \`${e.policyName}\` | error | | \`${e.urn ?? "(stack)"}\` | ${escapeCell(e.message)} |`);
         }
         lines.push("");
     } else {

@@ -53,6 +53,20 @@ describe("in-process policy evaluator", () => {
             assert.equal(result.counts.validationsRun, 0);
         });
 
+        it("stamps each violation with its policy's severity as the engine does, lets the object form set its own, and leaves it out when the policy has none", async () => {
+            const graded: ResourceValidationPolicy = { ...always("graded", "mandatory"), severity: "high" };
+            const own: ResourceValidationPolicy = {
+                ...always("own-severity", "mandatory"),
+                severity: "low",
+                validateResource: validateResourceOfType(docker.Container, (_c, _args, report) => report({ message: "own", severity: "critical" } as unknown as string)),
+            };
+            const result = await evaluatePolicies(pack([graded, own, always("ungraded", "mandatory")]), [dockerContainer("staging")]);
+            const severityOf = (name: string) => result.violations.find(v => v.policyName === name)!;
+            assert.equal(severityOf("graded").severity, "high");
+            assert.equal(severityOf("own-severity").severity, "critical");
+            assert.ok(!("severity" in severityOf("ungraded")), "no severity key, so the JSON of an ungraded policy's violation is unchanged");
+        });
+
         it("formats a violation as the engine does: description, newline, message", async () => {
             const [violation] = (await evaluatePolicies(pack([always("fmt", "mandatory")]), [dockerContainer("staging")])).violations;
             assert.equal(violation.message, "fmt description.\nfmt fired");
