@@ -121,6 +121,12 @@ describe("layout: tests mirror source paths", () => {
         }
     });
 
+    it("every platform/<name>.ts fact file has its test at test/platform/<name>.test.ts", () => {
+        for (const file of fs.readdirSync(path.join(repoRoot, "platform")).filter(f => f.endsWith(".ts") && f !== "index.ts")) {
+            assert.ok(fs.existsSync(path.join(testDir, "platform", file.replace(/\.ts$/, ".test.ts"))), `platform/${file} has no test/platform/${file.replace(/\.ts$/, ".test.ts")}`);
+        }
+    });
+
     it("every policy file policy/<group>/<name>.ts has its test at test/policy/<group>/<name>.test.ts", () => {
         const policyDir = path.join(repoRoot, "policy");
         for (const group of fs.readdirSync(policyDir, { withFileTypes: true }).filter(d => d.isDirectory() && !["lib", "config", "platform", "node_modules"].includes(d.name))) {

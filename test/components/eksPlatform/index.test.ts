@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { EksPlatform, EksPlatformArgs, kubeconfigFor } from "../../../components/eksPlatform";
-import { cidrSubnet, zoneSubnets } from "../../../platform/cidr";
+import { zoneSubnets } from "../../../platform/cidr";
 import { runProgram } from "../../../tools/runtime/program";
 import { PlannedResource } from "../../../tools/engine/resource";
 
@@ -127,11 +127,5 @@ describe("component EksPlatform", () => {
         assert.deepEqual(config.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "trading-prod", "--region", "ap-south-1", "--output", "json"]);
         assert.equal(config.clusters[0].cluster.server, "https://abc.eks.amazonaws.com");
         assert.deepEqual(Object.keys(config.users[0].user), ["exec"], "no token, password or client key: only the exec plugin");
-    });
-
-    it("splits address space like cidrsubnet()", () => {
-        assert.equal(cidrSubnet("10.50.0.0/16", 2, 3), "10.50.192.0/18");
-        assert.deepEqual(zoneSubnets("10.50.0.0/16", 2), { private: ["10.50.0.0/18", "10.50.64.0/18"], public: ["10.50.192.0/21", "10.50.200.0/21"] });
-        assert.throws(() => cidrSubnet("10.50.0.0/16", 2, 4), /has only 4 \/18 blocks/);
     });
 });
