@@ -9,6 +9,7 @@ import { githubRules, githubSchema } from "./github";
 import { environmentNames, EnvironmentName, isEnvironmentName } from "../../platform";
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
+import { promotionRules, promotionSchema } from "./promotion";
 import { registrySchema, repositoryBase } from "./registry";
 import { releaseEvidenceRules, releaseEvidenceSchema } from "./releaseEvidence";
 import { tradingRules, tradingSchema } from "./trading";
@@ -29,6 +30,8 @@ const sectionSchemas = {
     releaseEvidence: releaseEvidenceSchema.optional(),
     data: dataSchema,
     addons: addonsSchema,
+    /** Production only, optional: the metric-gated promotion's watches, triggers and gates (defaults from seed 002). */
+    promotion: promotionSchema.optional(),
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
@@ -150,6 +153,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
+    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion));
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
