@@ -79,8 +79,8 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
                         : // Config validation guarantees one of the two for a rolling service.
                           { strategy: "rolling", image: built?.ciReference ?? (service.image as string) },
             },
-            // Ingress weights and NLBs need the controller; pods' secrets need the injector's webhook.
-            { providers: { kubernetes: platform.provider }, dependsOn: [...(built ? [built] : []), clusterAddons.loadBalancerController, clusterAddons.vaultInjector] },
+            // Ingress weights and NLBs need the controller; pods' secrets need the injector's webhook; the PodMonitor, the operator's CRDs.
+            { providers: { kubernetes: platform.provider }, dependsOn: [...(built ? [built] : []), clusterAddons.loadBalancerController, clusterAddons.vaultInjector, clusterAddons.prometheus] },
         );
     }
     return { platform, services, awsProvider, addons: clusterAddons };

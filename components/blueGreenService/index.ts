@@ -2,10 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { rolloutAnnotations } from "../../platform/rollout";
 import { FIX_APP_PROTOCOL, FIX_SESSION_ENV, NlbExposure, nlbAnnotations } from "./fixGateway";
+import { podMonitorSpec } from "./metrics";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
 
 export { rolloutAnnotations } from "../../platform/rollout";
 export * from "./fixGateway";
+export * from "./metrics";
 export * from "./rollout";
 
 /** Where the Vault agent renders secrets inside the pod. */
@@ -250,6 +252,13 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 { parent: this, dependsOn: services },
             );
         }
+
+        // The promotion reads the candidate's health from these series (docs/config.md#promotion).
+        new k8s.apiextensions.CustomResource(
+            `${svc}-metrics`,
+            { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: svc, namespace: args.namespace }, spec: podMonitorSpec(svc) },
+            parent,
+        );
 
         this.weights = Object.fromEntries(variants.map(v => [v.colour ?? "rolling", v.weight]));
         this.deploymentNames = deployments.map(d => d.metadata.name);

@@ -17,10 +17,32 @@ describe("component BlueGreenService", () => {
                 "Ingress/api",
                 "PodDisruptionBudget/api-blue",
                 "PodDisruptionBudget/api-green",
+                "PodMonitor/api-metrics",
                 "Service/api-blue",
                 "Service/api-green",
                 "ServiceAccount/api",
             ]);
+        });
+
+        it("declares a PodMonitor labelling every series with the service and the colour the promotion's queries select on", () => {
+            const monitor = named(resources, "PodMonitor", "api-metrics") as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+            assert.equal(monitor.apiVersion, "monitoring.coreos.com/v1");
+            assert.equal(monitor.kind, "PodMonitor");
+            assert.deepEqual(monitor.spec.selector, { matchLabels: { "app.kubernetes.io/name": "api" } });
+            assert.deepEqual(monitor.spec.podMetricsEndpoints, [
+                {
+                    port: "http",
+                    path: "/metrics",
+                    relabelings: [
+                        { sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], targetLabel: "service" },
+                        { sourceLabels: ["__meta_kubernetes_pod_label_trading_platform_colour"], targetLabel: "colour" },
+                    ],
+                },
+            ]);
+            // The pods carry the labels the relabelling reads.
+            const labels = named(resources, "Deployment", "api-green").spec as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+            assert.equal(labels.template.metadata.labels["app.kubernetes.io/name"], "api");
+            assert.equal(labels.template.metadata.labels[rolloutAnnotations.colour], "green");
         });
 
         it("splits traffic at the ALB by weight, never by flipping a selector", () => {

@@ -1,0 +1,31 @@
+// How the services' own metrics reach Prometheus: a PodMonitor (kube-prometheus-stack scrapes every
+// one) that labels each series with the service and the colour, so the promotion's queries
+// (stacks/config/promotion.ts) can tell the candidate from the active colour.
+
+import { rolloutAnnotations } from "../../platform/rollout";
+
+/** The labels every scraped series of a trading service carries, besides Prometheus' own `namespace` and `pod`. */
+export const METRIC_LABELS = { service: "service", colour: "colour" } as const;
+
+/** The path the services expose Prometheus metrics on, on their `http` port. */
+export const METRICS_PATH = "/metrics";
+
+/** Prometheus' discovery label for a pod label: every character outside [a-zA-Z0-9_] becomes `_`. */
+export const podLabelMeta = (label: string) => `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+
+/** The PodMonitor spec for one service: its pods' `http` port, relabelled with the service and the colour. */
+export function podMonitorSpec(service: string) {
+    return {
+        selector: { matchLabels: { "app.kubernetes.io/name": service } },
+        podMetricsEndpoints: [
+            {
+                port: "http",
+                path: METRICS_PATH,
+                relabelings: [
+                    { sourceLabels: [podLabelMeta("app.kubernetes.io/name")], targetLabel: METRIC_LABELS.service },
+                    { sourceLabels: [podLabelMeta(rolloutAnnotations.colour)], targetLabel: METRIC_LABELS.colour },
+                ],
+            },
+        ],
+    };
+}
