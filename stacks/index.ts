@@ -2,6 +2,7 @@
 // wire the components. Pulumi.yaml runs this file through package.json's "main".
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
+import { blueGreenPositions } from "./config/deployments";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../components/clusterAddons";
 import { declareData } from "./data";
 import { declareDockerHost } from "./dockerHost";
@@ -23,6 +24,8 @@ export const dockerContainers = dockerHost.containerNames;
 export const clusterName = kubernetes.platform.clusterName;
 export const kubernetesNamespace = kubernetes.platform.namespace;
 export const oidcProviderArn = kubernetes.platform.oidcProviderArn;
+/** Each blue-green service's colour, step and finalize as deployed: what `npm run promote` resumes from. */
+export const promotionState = blueGreenPositions(config.deployments);
 export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.services).map(([name, service]) => [name, service.weights]));
 /** What this stack pushed, by service: the references production pins when it promotes (staging only). */
 export const imageDigests = pulumi.output(Object.fromEntries(Object.entries(images).map(([name, image]) => [name, image.pinnedReference])));

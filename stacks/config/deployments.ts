@@ -147,3 +147,21 @@ export function deploymentsRules(
     }
     return problems;
 }
+
+/** Where each blue-green service stands: the `promotionState` output, which `npm run promote` resumes from. */
+export interface BlueGreenPosition {
+    activeColour: (typeof COLOURS)[number];
+    step: number;
+    finalize: boolean;
+    protocol: "http" | "fix";
+}
+
+export function blueGreenPositions(deployments: DeploymentsConfig): Record<string, BlueGreenPosition> {
+    const positions: Record<string, BlueGreenPosition> = {};
+    for (const [name, service] of Object.entries(deployments.services)) {
+        if (service?.strategy !== "blueGreen" || !service.blueGreen) continue;
+        const { activeColour, step, finalize } = service.blueGreen;
+        positions[name] = { activeColour, step, finalize, protocol: service.protocol };
+    }
+    return positions;
+}

@@ -11,7 +11,7 @@ export interface CliResult {
     stderr: string;
 }
 
-type Tool = "plan" | "policy" | "promotionGate";
+type Tool = "plan" | "policy" | "promotionGate" | "promote";
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -19,13 +19,14 @@ let queue: Promise<unknown> = Promise.resolve();
  * Runs one of the repository's CLIs in this process: its `main` with the arguments `npm run <name> --`
  * would pass, its output captured. One at a time, as the offline runtime is process-wide state.
  */
-export function runTool(tool: Tool, args: string[]): Promise<CliResult> {
+export function runTool(tool: Tool, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
     const run = queue.then(async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { main } = require(path.join(repoRoot, "tools", "cli", "commands", tool)) as { main: (argv: string[], io: CliIo) => Promise<number> };
+        const { main } = require(path.join(repoRoot, "tools", "cli", "commands", tool)) as { main: (argv: string[], io: CliIo, env?: NodeJS.ProcessEnv) => Promise<number> };
         let stdout = "";
         let stderr = "";
-        const code = await main(args, { stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) } });
+        const io: CliIo = { stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) } };
+        const code = await (env ? main(args, io, env) : main(args, io));
         return { code, stdout, stderr };
     });
     queue = run.catch(() => undefined);

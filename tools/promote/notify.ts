@@ -1,0 +1,166 @@
+// The promotion's notifications through the seed's channels, as plain HTTP: a Grafana annotation per
+// decision, an Alertmanager silence over each watch, a PagerDuty event on rollback. Each channel runs
+// only when the stack's config names it. A failed request is a warning, never an exception: a
+// notification must not stop a step, and above all never a rollback.
+import { METRIC_LABELS } from "../../components/blueGreenService/metrics";
+import { notificationCredentialEnv, PromotionConfig } from "../../stacks/config/promotion";
+import { UsageError } from "../cli/errors";
+import { Notifier } from "./types";
+
+type Notifications = PromotionConfig["notifications"];
+
+/** The config key of the notifications, as errors name it. */
+const CONFIG_KEY = "trading-platform:promotion.notifications";
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const BODY_EXCERPT_CHARS = 200;
+/** PagerDuty's limit on dedup_key. */
+const DEDUP_KEY_MAX = 255;
+
+/** A base URL as requests use it (credentials moved to a header) and as warnings print it (without them). */
+interface Endpoint {
+    base: string;
+    headers: Record<string, string>;
+}
+
+function endpoint(url: string): Endpoint {
+    const parsed = new URL(url.replace(/\/+$/, ""));
+    const headers: Record<string, string> = {};
+    // fetch refuses URLs with credentials: send them as Basic auth, and keep them out of every message.
+    if (parsed.username || parsed.password) {
+        headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`;
+        parsed.username = "";
+        parsed.password = "";
+    }
+    return { base: parsed.href.replace(/\/+$/, ""), headers };
+}
+
+function credential(env: NodeJS.ProcessEnv, name: string, channel: string): string {
+    const value = env[name];
+    if (value === undefined || value.trim() === "") {
+        throw new UsageError(`${name} is not set: ${CONFIG_KEY}.${channel} is configured and needs it (the credential comes from the environment, never the stack's config)`);
+    }
+    return value.trim();
+}
+
+/** A regex matching exactly one of `values` (Alertmanager anchors regex matchers). */
+const alternation = (values: string[]) => values.map(v => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+
+export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn: (line: string) => void, options: { requestTimeoutMs?: number } = {}): Notifier {
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    // Read every credential first: a missing one stops the run before anything is sent.
+    const grafanaToken = config.grafana ? credential(env, notificationCredentialEnv.grafanaToken, "grafana") : undefined;
+    const routingKey = config.pagerduty ? credential(env, notificationCredentialEnv.pagerdutyRoutingKey, "pagerduty") : undefined;
+    const secrets = [grafanaToken, routingKey].filter((s): s is string => Boolean(s));
+    const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("***"), text);
+
+    /** One request; the response's body text when its status is `accepts`, else undefined after one warning. */
+    async function send(what: string, method: string, url: string, headers: Record<string, string>, body: unknown, accepts: (status: number) => boolean): Promise<string | undefined> {
+        let status: number;
+        let text: string;
+        try {
+            const response = await fetch(url, {
+                method,
+                headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+                body: body === undefined ? undefined : JSON.stringify(body),
+                signal: AbortSignal.timeout(requestTimeoutMs),
+            });
+            status = response.status;
+            text = await response.text();
+        } catch (error) {
+            warn(redact(`${what}: ${method} ${url} failed: ${failureReason(error, requestTimeoutMs)}`));
+            return undefined;
+        }
+        if (!accepts(status)) {
+            const excerpt = text.trim().replace(/\s+/g, " ").slice(0, BODY_EXCERPT_CHARS);
+            warn(redact(`${what}: ${method} ${url} answered HTTP ${status}${excerpt ? `: ${JSON.stringify(excerpt)}` : " with an empty body"}`));
+            return undefined;
+        }
+        return text;
+    }
+    const ok = (status: number) => status >= 200 && status < 300;
+
+    const grafana = config.grafana && { ...config.grafana, ...endpoint(config.grafana.url) };
+    const alertmanager = config.alertmanager && { ...config.alertmanager, ...endpoint(config.alertmanager.url) };
+    const pagerduty = config.pagerduty && { ...config.pagerduty, ...endpoint(config.pagerduty.url) };
+
+    return {
+        async annotate(entry) {
+            if (!grafana) return;
+            const body = {
+                time: entry.at.getTime(),
+                // Deduplicated: the default config tags already hold "promotion".
+                tags: [...new Set([...grafana.tags, "promotion", entry.event, ...entry.services])],
+                text: entry.text,
+                ...(grafana.dashboardUid ? { dashboardUID: grafana.dashboardUid } : {}),
+            };
+            // The token replaces any Basic credentials of the URL: Grafana reads one Authorization header.
+            await send("grafana annotation", "POST", `${grafana.base}/api/annotations`, { ...grafana.headers, authorization: `Bearer ${grafanaToken}` }, body, ok);
+        },
+
+        async silence(entry) {
+            if (!alertmanager) return undefined;
+            const url = `${alertmanager.base}/api/v2/silences`;
+            // No service would leave only the namespace matcher: a silence over every alert there.
+            if (entry.services.length === 0) {
+                warn(`alertmanager silence: POST ${url} not sent: expected at least one service to silence, found none`);
+                return undefined;
+            }
+            const body = {
+                matchers: [
+                    { name: "namespace", value: entry.namespace, isRegex: false, isEqual: true },
+                    { name: METRIC_LABELS.service, value: alternation(entry.services), isRegex: true, isEqual: true },
+                ],
+                startsAt: entry.from.toISOString(),
+                endsAt: entry.until.toISOString(),
+                createdBy: alertmanager.createdBy,
+                comment: entry.comment,
+            };
+            const text = await send("alertmanager silence", "POST", url, alertmanager.headers, body, ok);
+            if (text === undefined) return undefined;
+            let silenceID: unknown;
+            try {
+                silenceID = (JSON.parse(text) as { silenceID?: unknown }).silenceID;
+            } catch {
+                // Reported below with the body.
+            }
+            if (typeof silenceID !== "string" || silenceID === "") {
+                warn(`alertmanager silence: POST ${url} answered without a silenceID: expected {"silenceID": "..."}, found ${JSON.stringify(text.trim().slice(0, BODY_EXCERPT_CHARS))}`);
+                return undefined;
+            }
+            return silenceID;
+        },
+
+        async expireSilence(id) {
+            if (!alertmanager) return;
+            await send("alertmanager silence expiry", "DELETE", `${alertmanager.base}/api/v2/silence/${encodeURIComponent(id)}`, alertmanager.headers, undefined, ok);
+        },
+
+        async page(entry) {
+            if (!pagerduty) return;
+            const services = [...entry.services];
+            const body = {
+                routing_key: routingKey,
+                event_action: "trigger",
+                // One incident per rollback: a retried or repeated send of the same rollback dedupes.
+                dedup_key: `npm-run-promote:rollback:${services.join(",")}:${entry.at.toISOString()}`.slice(0, DEDUP_KEY_MAX),
+                payload: {
+                    summary: `promotion rolled back ${services.join(", ")}: ${entry.reason}`.slice(0, 1024),
+                    source: "npm run promote",
+                    severity: pagerduty.severity,
+                    timestamp: entry.at.toISOString(),
+                    component: services.join(","),
+                    custom_details: { services, weight: entry.weight, reason: entry.reason },
+                },
+            };
+            // The Events API answers 202 Accepted for an event it queued; anything else was not taken.
+            await send("pagerduty event", "POST", pagerduty.base, pagerduty.headers, body, status => status === 202);
+        },
+    };
+}
+
+function failureReason(error: unknown, timeoutMs: number): string {
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs / 1000} s`;
+    // fetch's TypeError("fetch failed") carries the socket error (ECONNREFUSED, ENOTFOUND) as its cause.
+    const cause = error instanceof Error ? (error.cause as { message?: string; code?: string } | undefined) : undefined;
+    return cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
+}
