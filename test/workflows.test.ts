@@ -155,12 +155,45 @@ describe("workflows", () => {
             assert.equal(promoteConfig["production-deployment-window"].enforcementLevel, "mandatory");
         });
 
-        it("grants each job least privilege: read the code, and an OIDC token for AWS", () => {
+        it("grants each job least privilege: the deploys read the code and get an OIDC token for AWS; only the record job writes, and gets no cloud token", () => {
             assert.deepEqual(promote.permissions, { contents: "read" });
-            for (const job of Object.values(promote.jobs)) {
-                assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+            for (const [name, job] of Object.entries(promote.jobs)) {
+                const expected = name === "record" ? { actions: "read", contents: "write", "pull-requests": "write" } : { contents: "read", "id-token": "write" };
+                assert.deepEqual(job.permissions, expected, name);
                 assert.ok(job["timeout-minutes"], "every job has a timeout");
             }
+        });
+
+        it("runs one `npm run promote` after the staging, image and evidence gates and the staging up, keeping its exit code and summary", () => {
+            const job = promote.jobs.production;
+            const names = job.steps.map(s => s.name ?? s.uses ?? s.run);
+            const up = job.steps.findIndex(s => s.with?.command === "up");
+            const reach = names.indexOf("Reach the cluster's Prometheus");
+            const run = job.steps.findIndex(s => /npm run --silent promote -- /.test(s.run ?? ""));
+            assert.ok(up >= 0 && up < reach && reach < run, `order: ${names.join(" | ")}`);
+            assert.equal(job.steps.filter(s => /npm run --silent promote -- /.test(s.run ?? "")).length, 1, "one run of npm run promote");
+            const script = (job.steps[run].run ?? "").replace(/\\\n\s*/g, "");
+            assert.match(script, /--stack production --prometheus http:\/\/127\.0\.0\.1:9090 --record "\$RUNNER_TEMP\/promotion\/record\.jsonl" --summary "\$GITHUB_STEP_SUMMARY" \|\| code=\$\?/);
+            assert.match(script, /echo "exit=\$code" >> "\$GITHUB_OUTPUT"/);
+            assert.match(job.steps[reach].run ?? "", /port-forward svc\/prometheus-operated 9090:9090/);
+            // Credentials for the notifications come from secrets, through the environment only.
+            assert.deepEqual(job.steps[run].env, { GRAFANA_API_TOKEN: "${{ secrets.GRAFANA_API_TOKEN }}", PAGERDUTY_ROUTING_KEY: "${{ secrets.PAGERDUTY_ROUTING_KEY }}" });
+            const verdict = job.steps[job.steps.length - 1];
+            assert.equal(verdict.if, "steps.promote.outputs.exit != '0'");
+            assert.match(verdict.run ?? "", /exit 1\s*$/);
+        });
+
+        it("opens a pull request recording the final steps, whatever the promotion's outcome", () => {
+            const job = promote.jobs.record as Job & { needs?: string };
+            assert.equal(job.needs, "production");
+            assert.equal(job.if, "always() && needs.production.outputs.promote-exit != ''");
+            const script = job.steps.map(s => s.run ?? "").join("\n");
+            assert.match(script, /gh run download "\$GITHUB_RUN_ID" .* --name promotion-record/);
+            assert.match(script, /cp "\$RUNNER_TEMP\/promotion\/Pulumi\.production\.yaml" Pulumi\.production\.yaml/);
+            assert.match(script, /gh pr create --base main/);
+            const keep = promote.jobs.production.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"));
+            assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
+            assert.equal(keep?.with?.name, "promotion-record");
         });
     });
 });
