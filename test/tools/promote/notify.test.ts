@@ -4,6 +4,7 @@ import * as net from "net";
 import { promotionSchema } from "../../../stacks/config/promotion";
 import { httpNotifier } from "../../../tools/promote/notify";
 import { RunningAlertmanager, startAlertmanager } from "../../support/alertmanager";
+import { freePort } from "../../support/loopbackServer";
 
 // The notifier's requests, byte for byte: Grafana and PagerDuty against a local server that records
 // what it is sent, Alertmanager against the real server (Debian's 0.25), and every failure a warning.
@@ -40,16 +41,6 @@ async function recorder(status: number, body: string | ((r: Received) => string)
     return { url, received, close: () => new Promise(resolve => server.close(resolve)) };
 }
 
-/** A port nothing listens on: the kernel's free port, released again. */
-function closedPort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer().once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 /** Counts the process' fetch calls while `body` runs. */
 async function countingFetches(body: () => Promise<void>): Promise<number> {
@@ -255,7 +246,7 @@ describe("httpNotifier", () => {
         });
 
         it("warns when the channel is unreachable", async () => {
-            const url = `http://127.0.0.1:${await closedPort()}`;
+            const url = `http://127.0.0.1:${await freePort()}`;
             const warnings: string[] = [];
             const notifier = httpNotifier(notifications({ grafana: { url }, pagerduty: { url }, alertmanager: { url } }), ENV, w => warnings.push(w));
             await notifier.annotate({ at: AT, services: ["api"], weight: 5, event: "step", text: "t" });

@@ -8,6 +8,7 @@ import { defaultComparisons, defaultGates, defaultTriggers, QueryPlaceholder } f
 import { PrometheusSource, renderQuery } from "../../../tools/promote/prometheus";
 import { expectedQuantile, LATENCY_BUCKETS, MetricSeries } from "../../support/metricSeries";
 import { RunningPrometheus, startPrometheus } from "../../support/prometheus";
+import { freePort } from "../../support/loopbackServer";
 
 // The metrics source against a real Prometheus (Debian's 2.42) backfilled with an hour of series on a
 // past Tuesday, so the default queries of stacks/config/promotion.ts run as real PromQL over known numbers.
@@ -40,16 +41,6 @@ function series(): MetricSeries {
 type Vars = Partial<Record<QueryPlaceholder, string>>;
 const vars = (v: Vars = {}): Record<QueryPlaceholder, string> => ({ namespace: NS, service: "api", colour: "green", window: "5m", ...v });
 
-/** A port nothing listens on: the kernel's free port, released again. */
-function closedPort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer().once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 async function listen(server: http.Server | net.Server): Promise<string> {
     await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
@@ -179,7 +170,7 @@ describe("PrometheusSource against a real Prometheus", () => {
 
 describe("PrometheusSource failures without a Prometheus", () => {
     it("answers null 'unreachable' for a port nothing listens on, with the URL as given minus its trailing slash", async () => {
-        const port = await closedPort();
+        const port = await freePort();
         const source = new PrometheusSource(`http://127.0.0.1:${port}/`);
         assert.equal(source.url, `http://127.0.0.1:${port}`);
         assert.deepEqual(await source.query("vector(1)", new Date()), { value: null, error: `Prometheus unreachable at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}` });
