@@ -176,6 +176,10 @@ describe("workflows", () => {
             assert.match(script, /--stack production --prometheus http:\/\/127\.0\.0\.1:9090 --record "\$RUNNER_TEMP\/promotion\/record\.jsonl" --summary "\$GITHUB_STEP_SUMMARY" \|\| code=\$\?/);
             assert.match(script, /echo "exit=\$code" >> "\$GITHUB_OUTPUT"/);
             assert.match(job.steps[reach].run ?? "", /port-forward svc\/prometheus-operated 9090:9090/);
+            // A resumed run (dispatched on the tag) must not apply the committed steps before promote reads the stack's.
+            assert.equal(job.steps[up].if, "${{ !inputs.resume }}");
+            assert.equal(job.steps[run].if, undefined);
+            assert.deepEqual(Object.keys((promote.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs), ["resume"]);
             // Credentials for the notifications come from secrets, through the environment only.
             assert.deepEqual(job.steps[run].env, { GRAFANA_API_TOKEN: "${{ secrets.GRAFANA_API_TOKEN }}", PAGERDUTY_ROUTING_KEY: "${{ secrets.PAGERDUTY_ROUTING_KEY }}" });
             const verdict = job.steps[job.steps.length - 1];
