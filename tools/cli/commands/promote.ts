@@ -96,8 +96,10 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                   onOutput: text => io.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
               });
         const clock = from ? new SimulatedClock(from) : wallClock;
+        // Its url carries no credentials (a user:password@ in the configured URL becomes Basic auth).
+        const metrics = new PrometheusSource(prometheusUrl);
 
-        log(`${rehearse ? "Rehearsing" : "Promoting"} ${stack}${services.length ? ` (${services.join(", ")})` : ""}: steps ${settings.steps.map(s => `${s.weight} % for ${s.watch}`).join(", ")}, every ${settings.intervalMs / 1000}s, Prometheus ${prometheusUrl}${from ? `, from ${from.toISOString()}` : ""}`);
+        log(`${rehearse ? "Rehearsing" : "Promoting"} ${stack}${services.length ? ` (${services.join(", ")})` : ""}: steps ${settings.steps.map(s => `${s.weight} % for ${s.watch}`).join(", ")}, every ${settings.intervalMs / 1000}s, Prometheus ${metrics.url}${from ? `, from ${from.toISOString()}` : ""}`);
         let result: WalkResult;
         if (values.rollback) {
             result = await rollBackByHand({ services, driver, clock, notifier, record: e => record.add(e), log }, values.reason ?? "rollback requested by hand");
@@ -106,7 +108,7 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                 settings,
                 services,
                 driver,
-                metrics: new PrometheusSource(prometheusUrl),
+                metrics,
                 clock,
                 notifier,
                 window: promotionWindow(promotionPolicyConfigs.advance),

@@ -62,6 +62,13 @@ describe("npm run promote", () => {
             assert.match(worker.stderr, /--services: worker is not a blue-green service of production \(blue-green there: api, websocket, fix-gateway\)/);
         });
 
+        it("never prints credentials given in the Prometheus URL", async () => {
+            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--prometheus", "http://promote:s3cret-pass@127.0.0.1:9"]);
+            assert.equal(result.code, 2, "the committed file's services stand at different steps");
+            assert.match(result.stdout, /Prometheus http:\/\/127\.0\.0\.1:9/);
+            assert.ok(!(result.stdout + result.stderr).includes("s3cret-pass"), result.stdout + result.stderr);
+        });
+
         it("a configured notification without its credential in the environment (live run)", async () => {
             const result = await runTool("promote", ["--stack", "production"], { PATH: process.env.PATH });
             assert.equal(result.code, 2);
