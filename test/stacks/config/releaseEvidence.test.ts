@@ -1,16 +1,6 @@
 import { strict as assert } from "assert";
-import { StackConfigError, validateStackConfig } from "../../../stacks/config";
-import { committedConfig, rawConfig, withSection } from "../../support/stackConfig";
-
-function problemsOf(stack: string, config: ReturnType<typeof committedConfig>): string[] {
-    try {
-        validateStackConfig(rawConfig(stack, config));
-    } catch (e) {
-        assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
-        return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());
-    }
-    assert.fail("the config was accepted");
-}
+import { validateStackConfig } from "../../../stacks/config";
+import { committedConfig, problemsOf, rawConfig, withSection } from "../../support/stackConfig";
 
 describe("config releaseEvidence", () => {
     it("applies the defaults the promotion gate's limits start from", () => {
