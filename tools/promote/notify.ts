@@ -5,6 +5,7 @@
 import { METRIC_LABELS } from "../../components/blueGreenService/metrics";
 import { notificationCredentialEnv, PromotionConfig } from "../../stacks/config/promotion";
 import { UsageError } from "../cli/errors";
+import { bodyExcerpt, fetchFailureReason, httpEndpoint } from "./http";
 import { Notifier } from "./types";
 
 type Notifications = PromotionConfig["notifications"];
@@ -15,24 +16,6 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const BODY_EXCERPT_CHARS = 200;
 /** PagerDuty's limit on dedup_key. */
 const DEDUP_KEY_MAX = 255;
-
-/** A base URL as requests use it (credentials moved to a header) and as warnings print it (without them). */
-interface Endpoint {
-    base: string;
-    headers: Record<string, string>;
-}
-
-function endpoint(url: string): Endpoint {
-    const parsed = new URL(url.replace(/\/+$/, ""));
-    const headers: Record<string, string> = {};
-    // fetch refuses URLs with credentials: send them as Basic auth, and keep them out of every message.
-    if (parsed.username || parsed.password) {
-        headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`;
-        parsed.username = "";
-        parsed.password = "";
-    }
-    return { base: parsed.href.replace(/\/+$/, ""), headers };
-}
 
 function credential(env: NodeJS.ProcessEnv, name: string, channel: string): string {
     const value = env[name];
@@ -67,11 +50,11 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
             status = response.status;
             text = await response.text();
         } catch (error) {
-            warn(redact(`${what}: ${method} ${url} failed: ${failureReason(error, requestTimeoutMs)}`));
+            warn(redact(`${what}: ${method} ${url} failed: ${fetchFailureReason(error, requestTimeoutMs)}`));
             return undefined;
         }
         if (!accepts(status)) {
-            const excerpt = text.trim().replace(/\s+/g, " ").slice(0, BODY_EXCERPT_CHARS);
+            const excerpt = bodyExcerpt(text, BODY_EXCERPT_CHARS);
             warn(redact(`${what}: ${method} ${url} answered HTTP ${status}${excerpt ? `: ${JSON.stringify(excerpt)}` : " with an empty body"}`));
             return undefined;
         }
@@ -79,9 +62,9 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
     }
     const ok = (status: number) => status >= 200 && status < 300;
 
-    const grafana = config.grafana && { ...config.grafana, ...endpoint(config.grafana.url) };
-    const alertmanager = config.alertmanager && { ...config.alertmanager, ...endpoint(config.alertmanager.url) };
-    const pagerduty = config.pagerduty && { ...config.pagerduty, ...endpoint(config.pagerduty.url) };
+    const grafana = config.grafana && { ...config.grafana, ...httpEndpoint(config.grafana.url) };
+    const alertmanager = config.alertmanager && { ...config.alertmanager, ...httpEndpoint(config.alertmanager.url) };
+    const pagerduty = config.pagerduty && { ...config.pagerduty, ...httpEndpoint(config.pagerduty.url) };
 
     return {
         async annotate(entry) {
@@ -156,11 +139,4 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
             await send("pagerduty event", "POST", pagerduty.base, pagerduty.headers, body, status => status === 202);
         },
     };
-}
-
-function failureReason(error: unknown, timeoutMs: number): string {
-    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs / 1000} s`;
-    // fetch's TypeError("fetch failed") carries the socket error (ECONNREFUSED, ENOTFOUND) as its cause.
-    const cause = error instanceof Error ? (error.cause as { message?: string; code?: string } | undefined) : undefined;
-    return cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
 }

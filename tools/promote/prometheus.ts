@@ -2,6 +2,7 @@
 // wall clock live, past instants in a rehearsal). Every answer that is not exactly one number becomes
 // null with the reason, so the state machine can tell "no data" from health and say why it held.
 import { QUERY_PLACEHOLDERS, QueryPlaceholder } from "../../stacks/config/promotion";
+import { bodyExcerpt, fetchFailureReason, httpEndpoint } from "./http";
 import { MetricReading, MetricsSource } from "./types";
 
 /**
@@ -47,27 +48,19 @@ export class PrometheusSource implements MetricsSource {
     /** The base URL as errors print it: no trailing slash, no credentials. */
     readonly url: string;
     private readonly endpoint: URL;
-    private readonly headers: Record<string, string> = {};
+    private readonly headers: Record<string, string>;
     private readonly requestTimeoutMs: number;
 
     constructor(baseUrl: string, options: { requestTimeoutMs?: number } = {}) {
-        const trimmed = baseUrl.replace(/\/+$/, "");
-        let parsed: URL;
+        let endpoint;
         try {
-            parsed = new URL(trimmed);
+            endpoint = httpEndpoint(baseUrl);
         } catch {
-            throw new Error(`Prometheus URL: expected an http(s) URL, found ${JSON.stringify(trimmed.replace(/\/\/[^/@]*@/, "//***@"))}`);
+            throw new Error(`Prometheus URL: expected an http(s) URL, found ${JSON.stringify(baseUrl.replace(/\/+$/, "").replace(/\/\/[^/@]*@/, "//***@"))}`);
         }
-        if (!/^https?:$/.test(parsed.protocol)) throw new Error(`Prometheus URL: expected http or https, found ${parsed.protocol}`);
-        // fetch refuses URLs with credentials: send them as Basic auth instead, and never print them.
-        if (parsed.username || parsed.password) {
-            const user = decodeURIComponent(parsed.username);
-            const password = decodeURIComponent(parsed.password);
-            this.headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-            parsed.username = "";
-            parsed.password = "";
-        }
-        this.url = parsed.href.replace(/\/+$/, "");
+        if (!/^https?:\/\//.test(endpoint.base)) throw new Error(`Prometheus URL: expected http or https, found ${new URL(endpoint.base).protocol}`);
+        this.url = endpoint.base;
+        this.headers = endpoint.headers;
         this.endpoint = new URL(`${this.url}/api/v1/query`);
         this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     }
@@ -83,13 +76,13 @@ export class PrometheusSource implements MetricsSource {
             status = response.status;
             body = await response.text();
         } catch (error) {
-            return { value: null, error: `Prometheus unreachable at ${this.url}: ${this.failureReason(error)}` };
+            return { value: null, error: `Prometheus unreachable at ${this.url}: ${fetchFailureReason(error, this.requestTimeoutMs)}` };
         }
         let answer: QueryResponse;
         try {
             answer = JSON.parse(body) as QueryResponse;
         } catch {
-            const snippet = body.trim().replace(/\s+/g, " ").slice(0, 200);
+            const snippet = bodyExcerpt(body);
             return { value: null, error: `Prometheus at ${this.url} answered HTTP ${status} with a body that is not the query API's JSON: ${JSON.stringify(snippet)}` };
         }
         if (answer.status === "error") {
@@ -121,16 +114,5 @@ export class PrometheusSource implements MetricsSource {
         if (Number.isNaN(value)) return { value: null, error: "NaN (0/0: no traffic in the window?)" };
         if (!Number.isFinite(value)) return { value: null, error: `${text} (a division by zero: no traffic in the window?)` };
         return { value };
-    }
-
-    private failureReason(error: unknown): string {
-        if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-            return `no answer within ${this.requestTimeoutMs / 1000} s`;
-        }
-        // fetch's TypeError("fetch failed") carries the socket error (ECONNREFUSED, ENOTFOUND) as its cause.
-        const cause = error instanceof Error ? (error.cause as { message?: string; code?: string } | undefined) : undefined;
-        if (cause?.message) return cause.message;
-        if (cause?.code) return cause.code;
-        return error instanceof Error ? error.message : String(error);
     }
 }
