@@ -3,8 +3,9 @@
 import { CommandError, ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { COLOURS } from "../../platform";
-import { BlueGreenPosition, blueGreenPositions, deploymentsSchema } from "../../stacks/config/deployments";
+import { BlueGreenPosition } from "../../stacks/config/deployments";
 import { UsageError } from "../cli/errors";
+import { positionsFromDeployments, selectServices } from "./stackState";
 import { StackDriver, StackState, StepUpdate, UpdatePurpose, UpdateResult } from "./types";
 
 export interface LiveDriverOptions {
@@ -82,9 +83,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
         // A stack last updated by a program without the output: its config is what that update deployed,
         // unless someone changed the stack file since (the runbook forbids it).
         emit(`${stackName} has no promotionState output yet (last updated by an older program): reading positions from config ${key("deployments")}`);
-        const parsed = deploymentsSchema.safeParse(await configSection("deployments"));
-        if (!parsed.success) throw new UsageError(`${stackName}: ${key("deployments")} is not a valid deployments section; run npm run plan -- --stack ${stackName} for the details`);
-        return blueGreenPositions(parsed.data);
+        return positionsFromDeployments(stackName, key("deployments"), await configSection("deployments"));
     }
 
     async function namespaceOf(outputs: OutputMap): Promise<string> {
@@ -104,15 +103,8 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 if (e instanceof CommandError) throw new Error(`${stackName}: reading the stack's outputs failed: ${failureLine(commandOutput(e))}`);
                 throw e;
             }
-            const positions = await positionsOf(outputs);
-            const unknown = services.filter(s => !Object.hasOwn(positions, s));
-            if (unknown.length) {
-                throw new UsageError(
-                    `--services: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not a blue-green service of ${stackName} (blue-green there: ${Object.keys(positions).join(", ") || "none"})`,
-                );
-            }
-            const chosen = services.length ? services : Object.keys(positions);
-            return { namespace: await namespaceOf(outputs), services: chosen.map(service => ({ service, ...pick(positions[service]) })) };
+            const chosen = selectServices(stackName, await positionsOf(outputs), services);
+            return { namespace: await namespaceOf(outputs), services: chosen };
         },
 
         async apply(updates: StepUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
@@ -160,10 +152,6 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             }
         },
     };
-}
-
-function pick(p: BlueGreenPosition): BlueGreenPosition {
-    return { activeColour: p.activeColour, step: p.step, finalize: p.finalize, protocol: p.protocol };
 }
 
 const CHANGE_WORDS: Record<string, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };

@@ -1,16 +1,18 @@
 import * as fs from "fs";
 import { parseDocument } from "yaml";
-import { blueGreenPositions, deploymentsSchema } from "../../stacks/config/deployments";
-import { UsageError } from "../cli/errors";
 import { planStack } from "../plan/planStack";
-import { repoRoot } from "../runtime/paths";
-import { readProject, readStackConfig, StackFileConfig } from "../runtime/stackFiles";
+import { StackFileConfig } from "../runtime/stackFiles";
+import { positionsFromDeployments, selectServices } from "./stackState";
 import { StackDriver, StackState, StepUpdate, UpdatePurpose, UpdateResult } from "./types";
 import { promotionPolicyConfigs } from "./window";
 
 export interface RehearsalDriverOptions {
     stack: string;
-    /** The stack file to start from (default Pulumi.<stack>.yaml). */
+    /** The project's name: config keys are `<project>:<section>`. */
+    project: string;
+    /** The stack's config as the caller read it (`readStackConfig`): the rehearsal starts from it, and never changes the caller's copy. */
+    config: StackFileConfig;
+    /** The stack file `config` was read from, when it is not Pulumi.<stack>.yaml; with `writeBack`, each applied step is written into it. */
     stackFile?: string;
     /** Write each applied step back into `stackFile`, as the live run writes the stack's config (so a rehearsal can resume). */
     writeBack?: boolean;
@@ -22,27 +24,15 @@ export interface RehearsalDriverOptions {
  * the rollback policy config (window advisory); every other policy is enforced as in the live run.
  */
 export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriver {
-    const project = readProject(repoRoot);
-    const config: StackFileConfig = readStackConfig(project, options.stack, options.stackFile);
-    const key = (section: string) => `${project.name}:${section}`;
-
-    const deployments = () => {
-        const text = config.values[key("deployments")];
-        const parsed = deploymentsSchema.safeParse(text === undefined ? undefined : JSON.parse(text));
-        if (!parsed.success) throw new UsageError(`${options.stack}: ${key("deployments")} is not a valid deployments section; run npm run plan -- --stack ${options.stack} for the details`);
-        return parsed.data;
-    };
+    const config: StackFileConfig = { values: { ...options.config.values }, secretKeys: [...options.config.secretKeys] };
+    const key = (section: string) => `${options.project}:${section}`;
 
     return {
         async read(services: string[]): Promise<StackState> {
-            const positions = blueGreenPositions(deployments());
-            const unknown = services.filter(s => !positions[s]);
-            if (unknown.length) {
-                throw new UsageError(`--services: ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not a blue-green service of ${options.stack} (blue-green there: ${Object.keys(positions).join(", ") || "none"})`);
-            }
+            const text = config.values[key("deployments")];
+            const positions = positionsFromDeployments(options.stack, key("deployments"), text === undefined ? undefined : JSON.parse(text));
             const namespace = (JSON.parse(config.values[key("eks")] ?? "{}") as { namespace?: string }).namespace ?? "";
-            const chosen = services.length ? services : Object.keys(positions);
-            return { namespace, services: chosen.map(service => ({ service, ...positions[service] })) };
+            return { namespace, services: selectServices(options.stack, positions, services) };
         },
 
         async apply(updates: StepUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
@@ -62,7 +52,7 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
                 return { ok: false, summary: `offline plan failed: ${(e as Error).message.split("\n").slice(0, 2).join(" ")}` };
             }
             config.values = values;
-            if (options.writeBack && options.stackFile) writeSteps(options.stackFile, project.name, updates);
+            if (options.writeBack && options.stackFile) writeSteps(options.stackFile, options.project, updates);
             return { ok: true, summary };
         },
     };

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { rehearsalStackDriver, writeSteps } from "../../../tools/promote/rehearsalDriver";
 import { tempDir } from "../../support/cli";
-import { repoRoot } from "../../support/stackConfig";
+import { committedConfig, project, repoRoot } from "../../support/stackConfig";
 
 const committed = path.join(repoRoot, "Pulumi.production.yaml");
 const copy = () => {
@@ -17,18 +17,18 @@ const blueGreenOf = (file: string, service: string) =>
 
 describe("rehearsal stack driver", () => {
     it("reads where each blue-green service stands, and the namespace, from the stack file", async () => {
-        const state = await rehearsalStackDriver({ stack: "production" }).read([]);
+        const state = await rehearsalStackDriver({ stack: "production", project: project.name, config: committedConfig("production") }).read([]);
         assert.equal(state.namespace, "trading-prod");
         assert.deepEqual(state.services, [
             { service: "api", activeColour: "blue", step: 5, finalize: false, protocol: "http" },
             { service: "websocket", activeColour: "blue", step: 0, finalize: false, protocol: "http" },
             { service: "fix-gateway", activeColour: "green", step: 0, finalize: false, protocol: "fix" },
         ]);
-        assert.deepEqual((await rehearsalStackDriver({ stack: "production" }).read(["websocket"])).services.map(s => s.service), ["websocket"]);
+        assert.deepEqual((await rehearsalStackDriver({ stack: "production", project: project.name, config: committedConfig("production") }).read(["websocket"])).services.map(s => s.service), ["websocket"]);
     });
 
     it("refuses a step the program refuses, with the config error, and keeps its state", async () => {
-        const driver = rehearsalStackDriver({ stack: "production" });
+        const driver = rehearsalStackDriver({ stack: "production", project: project.name, config: committedConfig("production") });
         // A FIX gateway cuts over whole: 25 % is a config error, so no plan, and no change.
         const result = await driver.apply([{ service: "fix-gateway", step: 25, finalize: false }], "advance", "promote fix-gateway to 25 %");
         assert.equal(result.ok, false);

@@ -84,7 +84,7 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         // A rehearsal replays the past: it pages nobody and silences nothing.
         const notifier: Notifier = rehearse ? quietNotifier : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn);
         const driver: StackDriver = rehearse
-            ? rehearsalStackDriver({ stack, stackFile: values["stack-file"], writeBack: Boolean(values["stack-file"]) })
+            ? rehearsalStackDriver({ stack, project: project.name, config: raw, stackFile: values["stack-file"], writeBack: Boolean(values["stack-file"]) })
             : await (
                   await import("../../promote/liveDriver")
               ).liveStackDriver({
