@@ -33,7 +33,10 @@ export interface WalkOptions {
 }
 
 /** Where a run stands: the index of the step the services are at (-1: staged, no traffic), or done. */
-export type Position = { index: number; finalized: false } | { index: number; finalized: true };
+export interface Position {
+    index: number;
+    finalized: boolean;
+}
 
 /** The candidate's weight for a service at a configured step: a FIX service cuts over whole. */
 export function weightFor(protocol: ServicePosition["protocol"], stepWeight: number): number {
@@ -121,12 +124,14 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     const start = positionOf(state.services, settings);
     const names = state.services.map(s => s.service);
     const weightOf = (service: string) => state.services.find(s => s.service === service)?.step ?? 0;
+    /** The highest candidate weight of the run (a FIX service may still be at 0 while the others take traffic). */
+    const topWeight = () => Math.max(...state.services.map(s => s.step));
 
     const record = (service: string, event: PromotionEventKind, reason: string, values: Record<string, number | null> = {}) =>
         options.record({ at: clock.now().toISOString(), service, weight: weightOf(service), event, values, reason });
     const recordAll = (event: PromotionEventKind, reason: string) => names.forEach(name => record(name, event, reason));
     const annotate = (event: PromotionEventKind, text: string) =>
-        notifier.annotate({ at: clock.now(), services: names, weight: Math.max(...state.services.map(s => s.step)), event, text });
+        notifier.annotate({ at: clock.now(), services: names, weight: topWeight(), event, text });
 
     const applyAll = async (updates: StepUpdate[], purpose: "advance" | "finalize" | "rollback", message: string) => {
         const result = await driver.apply(updates, purpose, message);
@@ -158,7 +163,7 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
                 const failed = `rollback update failed: ${result.summary} (after: ${reason}); roll back by hand: npm run promote -- --rollback`;
                 recordAll("rollback", failed);
                 options.log(`ROLLBACK FAILED: ${result.summary}`);
-                await notifier.page({ at: clock.now(), services: names, weight: Math.max(...state.services.map(s => s.step)), reason: failed });
+                await notifier.page({ at: clock.now(), services: names, weight: topWeight(), reason: failed });
                 return { outcome: "rolledBack", reason: failed };
             }
         }
