@@ -1,25 +1,22 @@
 // A throwaway Alertmanager on a free local port: one receiver that sends nowhere, its own storage
-// directory, clustering off. Debian's `prometheus-alertmanager` package provides the binary (.ci/run
-// installs it).
+// directory, clustering off. Debian's `prometheus-alertmanager` package provides the binary
+// (debianServers.ts brings it).
 import * as fs from "fs";
 import * as path from "path";
+import { serverBinary } from "./debianServers";
 import { LoopbackServer, startLoopbackServer } from "./loopbackServer";
 
 export type RunningAlertmanager = LoopbackServer;
 
-const BINARY = "/usr/bin/prometheus-alertmanager";
-const NOT_INSTALLED = `${BINARY} is not installed: apt-get install -y prometheus-alertmanager (.ci/run installs it)`;
+const NOT_INSTALLED = "prometheus-alertmanager is not installed: npm test fetches Debian's package before the tests (test/support/debianServers.ts)";
 const CONFIG = ["# One receiver with no integrations: alerts and silences are kept, nothing is sent.", "route:", "  receiver: nowhere", "receivers:", "  - name: nowhere", ""].join("\n");
 
 export async function startAlertmanager(): Promise<RunningAlertmanager> {
-    try {
-        fs.accessSync(BINARY, fs.constants.X_OK);
-    } catch {
-        throw new Error(NOT_INSTALLED);
-    }
+    const binary = serverBinary("prometheus-alertmanager");
+    if (!binary) throw new Error(NOT_INSTALLED);
     return startLoopbackServer({
         name: "alertmanager",
-        binary: BINARY,
+        binary,
         notInstalled: NOT_INSTALLED,
         tempPrefix: "trading-platform-alertmanager-",
         prepare: async (dir, port) => {

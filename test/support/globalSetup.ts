@@ -1,0 +1,8 @@
+// Mocha's global setup (.mocharc.json `require`): before any test, the real servers the promotion's
+// tests start are on this machine, fetched from Debian's packages when missing. No test timeout applies
+// here, so a slow download on a loaded machine never fails a test.
+import { ensureServerBinaries } from "./debianServers";
+
+export function mochaGlobalSetup(): void {
+    ensureServerBinaries(line => process.stderr.write(`${line}\n`));
+}
