@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { rolloutAnnotations } from "../../platform/rollout";
+import { albActionAnnotationKey, albActionName, colourObjectName, rolloutAnnotations } from "../../platform/rollout";
 import { FIX_APP_PROTOCOL, FIX_SESSION_ENV, NlbExposure, nlbAnnotations } from "./fixGateway";
 import { podMonitorSpec } from "./metrics";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
@@ -69,7 +69,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 : planColours({ ...args.rollout.state, replicas: args.replicas, minReady: args.minReady });
         const parent = { parent: this };
         const svc = args.service;
-        const objectName = (v: Variant) => (v.colour ? `${svc}-${v.colour}` : svc);
+        const objectName = (v: Variant) => (v.colour ? colourObjectName(svc, v.colour) : svc);
         const selectorOf = (v: Variant): Record<string, string> => ({
             "app.kubernetes.io/name": svc,
             ...(v.colour ? { [rolloutAnnotations.colour]: v.colour } : {}),
@@ -202,8 +202,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         }
 
         if (args.ingress) {
-            const action = `${svc}-weighted`;
-            const weighted = args.rollout.strategy === "blueGreen";
+                        const weighted = args.rollout.strategy === "blueGreen";
             const forward = {
                 type: "forward",
                 forwardConfig: {
@@ -226,7 +225,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                             "alb.ingress.kubernetes.io/group.name": args.ingress.groupName,
                             "alb.ingress.kubernetes.io/healthcheck-path": args.probes.readinessPath,
                             "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
-                            ...(weighted ? { [`alb.ingress.kubernetes.io/actions.${action}`]: JSON.stringify(forward) } : {}),
+                            ...(weighted ? { [albActionAnnotationKey(svc)]: JSON.stringify(forward) } : {}),
                         },
                     },
                     spec: {
@@ -240,7 +239,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                             path: "/",
                                             pathType: "Prefix",
                                             backend: weighted
-                                                ? { service: { name: action, port: { name: "use-annotation" } } }
+                                                ? { service: { name: albActionName(svc), port: { name: "use-annotation" } } }
                                                 : { service: { name: svc, port: { number: args.port } } },
                                         },
                                     ],

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { withMetadata } from "../lib/metadata";
+import { albActionOf } from "../platform";
 
-const ACTION_PREFIX = "alb.ingress.kubernetes.io/actions.";
 const HTTP_APP_PROTOCOLS = ["http", "https", "kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"];
 
 interface Meta {
@@ -39,11 +39,12 @@ function backendServices(spec: IngressSpec, annotations: Record<string, string>)
     add(spec.defaultBackend);
     for (const rule of spec.rules ?? []) for (const path of rule.http?.paths ?? []) add(path.backend);
     for (const [annotation, text] of Object.entries(annotations)) {
-        if (!annotation.startsWith(ACTION_PREFIX)) continue;
-        names.delete(annotation.slice(ACTION_PREFIX.length));
+        const action = albActionOf(annotation);
+        if (action === undefined) continue;
+        names.delete(action);
         try {
-            const action = JSON.parse(text) as { forwardConfig?: { targetGroups?: { serviceName?: string }[] } };
-            for (const t of action.forwardConfig?.targetGroups ?? []) if (t.serviceName) names.add(t.serviceName);
+            const forward = JSON.parse(text) as { forwardConfig?: { targetGroups?: { serviceName?: string }[] } };
+            for (const t of forward.forwardConfig?.targetGroups ?? []) if (t.serviceName) names.add(t.serviceName);
         } catch {
             // blue-green-traffic-invariants reports an action that is not JSON.
         }

@@ -1,12 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { CANARY_STEPS, rolloutAnnotations } from "../platform";
+import { albActionOf, CANARY_STEPS, rolloutAnnotations } from "../platform";
 import { withMetadata } from "../lib/metadata";
 
 // Read back from what BlueGreenService declares.
 const { service: SERVICE, colour: COLOUR, weight: WEIGHT, minReady: MIN_READY } = rolloutAnnotations;
-const ACTION_PREFIX = "alb.ingress.kubernetes.io/actions.";
 
 interface Meta {
     name?: string;
@@ -94,7 +93,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
         // The ALB's forward actions must split exactly as the colours say.
         for (const ingress of ofType(k8s.networking.v1.Ingress)) {
             for (const [annotation, text] of Object.entries(metaOf(ingress).annotations ?? {})) {
-                if (!annotation.startsWith(ACTION_PREFIX)) continue;
+                if (albActionOf(annotation) === undefined) continue;
                 let action: ForwardAction;
                 try {
                     action = JSON.parse(text) as ForwardAction;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { METRIC_LABELS } from "../../components/blueGreenService";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../../components/clusterAddons";
-import { CANARY_STEPS, EnvironmentName, environments } from "../../platform";
+import { CANARY_STEPS, colourObjectName, EnvironmentName, environments } from "../../platform";
 import { ConfigProblem } from "./errors";
 
 // The metric-gated promotion (`npm run promote`, docs/runbook.md): how often it looks, how long each
@@ -37,7 +37,7 @@ const url = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
 // labelled with `namespace`, `service` and `colour` by the services' PodMonitor; kube-state-metrics'
 // restarts and the kubelet's probe results are labelled by pod, whose name starts `<service>-<colour>-`.
 const selector = `namespace="{{namespace}}",${METRIC_LABELS.service}="{{service}}",${METRIC_LABELS.colour}="{{colour}}"`;
-const podSelector = 'namespace="{{namespace}}",pod=~"{{service}}-{{colour}}-.*"';
+const podSelector = `namespace="{{namespace}}",pod=~"${colourObjectName("{{service}}", "{{colour}}")}-.*"`;
 // `or vector(0)`: a service exposes a code="500" series only after its first error, and the kubelet a
 // failed-probe series only after the first failure; no traffic at all still reads as no data.
 const errorRateOver = (range: string) =>

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { CANARY_STEPS, COLOURS, otherColour, rolloutAnnotations } from "../../platform/rollout";
+import { albActionAnnotationKey, albActionName, albActionOf, CANARY_STEPS, colourObjectName, COLOURS, otherColour, rolloutAnnotations } from "../../platform/rollout";
 
 describe("platform/rollout: canary steps, colours and annotation keys", () => {
     it("walks from no traffic to all of it in increasing steps", () => {
@@ -18,5 +18,13 @@ describe("platform/rollout: canary steps, colours and annotation keys", () => {
         const keys = Object.values(rolloutAnnotations);
         assert.equal(new Set(keys).size, keys.length);
         assert.ok(keys.every(key => key.startsWith("trading-platform/")));
+    });
+
+    it("names a colour's objects <service>-<colour>, and the weighted action's annotation as the AWS Load Balancer Controller reads it", () => {
+        assert.equal(colourObjectName("api", "green"), "api-green");
+        assert.equal(albActionName("api"), "api-weighted");
+        assert.equal(albActionAnnotationKey("api"), "alb.ingress.kubernetes.io/actions.api-weighted");
+        assert.equal(albActionOf(albActionAnnotationKey("fix-gateway")), albActionName("fix-gateway"));
+        assert.equal(albActionOf("alb.ingress.kubernetes.io/group.name"), undefined);
     });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { rolloutAnnotations } from "../../../components/blueGreenService";
+import { albActionAnnotationKey, albActionName, ALB_ACTION_ANNOTATION_PREFIX } from "../../../platform/rollout";
 import { API_BLUE, API_GREEN, blueGreen, declare, named, ofKind, serviceArgs } from "../../support/blueGreen";
 
 describe("component BlueGreenService", () => {
@@ -47,12 +48,12 @@ describe("component BlueGreenService", () => {
 
         it("splits traffic at the ALB by weight, never by flipping a selector", () => {
             const ingress = named(resources, "Ingress", "api");
-            const action = JSON.parse(ingress.metadata.annotations["alb.ingress.kubernetes.io/actions.api-weighted"]);
+            const action = JSON.parse(ingress.metadata.annotations[albActionAnnotationKey("api")]);
             assert.deepEqual(action.forwardConfig.targetGroups, [
                 { serviceName: "api-blue", servicePort: "8080", weight: 95 },
                 { serviceName: "api-green", servicePort: "8080", weight: 5 },
             ]);
-            assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: "api-weighted", port: { name: "use-annotation" } } });
+            assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: albActionName("api"), port: { name: "use-annotation" } } });
             assert.equal(ingress.spec.ingressClassName, "alb");
             assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
             assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"], "trading-prod");
@@ -146,7 +147,7 @@ describe("component BlueGreenService", () => {
         assert.deepEqual(deployment.spec.selector.matchLabels, { "app.kubernetes.io/name": "api" });
         const ingress = named(resources, "Ingress", "api");
         assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: "api", port: { number: 8080 } } });
-        assert.equal(Object.keys(ingress.metadata.annotations).some(k => k.includes("/actions.")), false);
+        assert.equal(Object.keys(ingress.metadata.annotations).some(k => k.startsWith(ALB_ACTION_ANNOTATION_PREFIX)), false);
     });
 
     it("declares no Ingress for a service without one (a queue worker)", async () => {

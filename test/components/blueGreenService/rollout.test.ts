@@ -3,6 +3,7 @@ import { BlueGreenState, planColours, rolloutProblems } from "../../../component
 import { evaluatePolicies } from "../../../tools/engine/policyEngine";
 import { API_BLUE, API_GREEN, blueGreen, declare, named, serviceArgs } from "../../support/blueGreen";
 import { loadPolicyPack } from "../../../tools/engine/pack";
+import { albActionAnnotationKey } from "../../../platform/rollout";
 
 const state = (overrides: Partial<BlueGreenState> = {}): BlueGreenState => ({
     activeColour: "blue",
@@ -59,7 +60,7 @@ describe("blue-green rollout rules", () => {
                 assert.equal(deployment.spec.replicas, replicas, `${label}: ${colour} replicas`);
                 if (weight > 0) assert.ok(replicas >= 3, `${label}: ${colour} has traffic below minReady`);
             }
-            const action = JSON.parse(named(resources, "Ingress", "api").metadata.annotations["alb.ingress.kubernetes.io/actions.api-weighted"]);
+            const action = JSON.parse(named(resources, "Ingress", "api").metadata.annotations[albActionAnnotationKey("api")]);
             assert.equal(action.forwardConfig.targetGroups.reduce((s: number, t: { weight: number }) => s + t.weight, 0), 100, `${label}: ALB weights`);
             const result = await evaluatePolicies(pack, resources);
             const blocking = [...result.violations.filter(v => v.enforcementLevel === "mandatory").map(v => v.message), ...result.errors.map(e => e.message)];

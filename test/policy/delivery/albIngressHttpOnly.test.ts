@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { albIngressHttpOnly, isHttpPort } from "../../../policy/delivery/albIngressHttpOnly";
 import { resourceOf, violationsOf } from "../../support/policyHarness";
+import { albActionAnnotationKey, albActionName } from "../../../platform/rollout";
 
 const SERVICE = "kubernetes:core/v1:Service";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
@@ -30,7 +31,7 @@ describe("policy alb-ingress-http-only", () => {
 
     it("follows weighted forward actions to the colours' Services", async () => {
         const action = { type: "forward", forwardConfig: { targetGroups: [{ serviceName: "fix-gateway-blue", servicePort: "8080", weight: 100 }] } };
-        const weighted = ingress("fix-gateway-weighted", { "alb.ingress.kubernetes.io/actions.fix-gateway-weighted": JSON.stringify(action) });
+        const weighted = ingress(albActionName("fix-gateway"), { [albActionAnnotationKey("fix-gateway")]: JSON.stringify(action) });
         const messages = await violationsOf(albIngressHttpOnly, [service("fix-gateway-blue", [HTTP, FIX]), weighted]);
         assert.equal(messages.length, 1);
         assert.match(messages[0], /Service "fix-gateway-blue"/);

@@ -3,6 +3,7 @@ import { blueGreenTrafficInvariants } from "../../../policy/delivery/blueGreenTr
 import { blueGreen, declare, serviceArgs } from "../../support/blueGreen";
 import { violationsOf } from "../../support/policyHarness";
 import { PlannedResource } from "../../../tools/engine/resource";
+import { albActionAnnotationKey } from "../../../platform/rollout";
 
 /** Edits the inputs (and outputs: a stack policy reads outputs) of the resource of `kind` named `name`. */
 function edit(resources: PlannedResource[], kind: string, name: string, change: (props: any) => void): PlannedResource[] { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -45,7 +46,7 @@ describe("policy blue-green-traffic-invariants", () => {
 
     it("fails a load balancer split that is not 100 or forwards to an undeclared Service", async () => {
         const broken = edit(canary, "Ingress", "api", ing => {
-            const key = "alb.ingress.kubernetes.io/actions.api-weighted";
+            const key = albActionAnnotationKey("api");
             const action = JSON.parse(ing.metadata.annotations[key]);
             action.forwardConfig.targetGroups[1] = { serviceName: "api-canary", servicePort: "8080", weight: 50 };
             ing.metadata.annotations[key] = JSON.stringify(action);

@@ -6,6 +6,7 @@ import { diffPlans } from "../../../tools/plan/diff";
 import { PlanDocument, PlanResource } from "../../../tools/plan/document";
 import { runTool, tempDir } from "../../support/cli";
 import { repoRoot } from "../../support/stackConfig";
+import { albActionAnnotationKey } from "../../../platform/rollout";
 
 const resource = (name: string, inputs: Record<string, unknown>, secretPaths: string[] = []): PlanResource => ({
     urn: `urn:pulumi:production::trading-platform::test:index:Thing::${name}`,
@@ -37,7 +38,7 @@ describe("plan diff", () => {
     it("opens JSON held in strings, so a weight change is one number", () => {
         const action = (blue: number, green: number) =>
             JSON.stringify({ type: "forward", forwardConfig: { targetGroups: [{ serviceName: "api-blue", weight: blue }, { serviceName: "api-green", weight: green }] } });
-        const key = "alb.ingress.kubernetes.io/actions.api-weighted";
+        const key = albActionAnnotationKey("api");
         const diff = diffPlans(plan([resource("api", { metadata: { annotations: { [key]: action(95, 5) } } })]), plan([resource("api", { metadata: { annotations: { [key]: action(75, 25) } } })]));
         assert.deepEqual(diff.changed[0].properties.map(p => [p.path, p.before, p.after]), [
             [`metadata.annotations["${key}"]#forwardConfig.targetGroups[0].weight`, 95, 75],
