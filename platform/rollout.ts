@@ -9,6 +9,28 @@ export type Colour = (typeof COLOURS)[number];
 
 export const otherColour = (colour: Colour): Colour => (colour === "blue" ? "green" : "blue");
 
+/** What a service speaks to its clients: `http` behind an ALB, `fix` (one long-lived TCP session) behind an NLB. */
+export const PROTOCOLS = ["http", "fix"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+// A FIX session is logged on from exactly one gateway at a time, so a `fix` service cuts over whole:
+// the config rules and the promotion both read these.
+/** The only candidate weights of a whole cutover: all traffic on the active colour, or all on the candidate. */
+export const FIX_CUTOVER_WEIGHTS: readonly number[] = [CANARY_STEPS[0], CANARY_STEPS[CANARY_STEPS.length - 1]];
+
+/** Why a candidate weight is impossible for a `fix` service, or undefined when it is a whole cutover. */
+export function fixCutoverProblem(weight: number): string | undefined {
+    if (FIX_CUTOVER_WEIGHTS.includes(weight)) return undefined;
+    return `weight ${weight} would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time, so a FIX service cuts over whole (weight ${FIX_CUTOVER_WEIGHTS.join(" or ")})`;
+}
+
+/** The candidate's weight at a canary step of weight `stepWeight`: a `fix` service stays at 0 until the step of 100. */
+export function weightAtStep(protocol: Protocol, stepWeight: number): number {
+    if (protocol !== "fix") return stepWeight;
+    const [none, whole] = FIX_CUTOVER_WEIGHTS;
+    return stepWeight === whole ? whole : none;
+}
+
 /** Annotations on every Deployment BlueGreenService declares; the blue-green stack policy reads them back. */
 export const rolloutAnnotations = {
     service: "trading-platform/service",

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { FIX_CUTOVER_STEPS, fixCutoverProblem, rolloutProblems } from "../../components/blueGreenService";
+import { rolloutProblems } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
-import { COLOURS, EnvironmentName, tradingVariableNames } from "../../platform";
+import { COLOURS, EnvironmentName, FIX_CUTOVER_WEIGHTS, fixCutoverProblem, PROTOCOLS, tradingVariableNames } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
 import { cpuQuantity, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
 
@@ -23,7 +23,7 @@ const serviceSchema = z.strictObject({
     /** Exposure through the AWS Load Balancer Controller; a service without it takes no requests (a worker). */
     ingress: z.strictObject({ host: hostname, scheme: z.enum(["internet-facing", "internal"]) }).optional(),
     /** What the service speaks to its clients: `http` behind the ALB (ingress), `fix` over TCP behind an NLB (nlb). */
-    protocol: z.enum(["http", "fix"]).default("http"),
+    protocol: z.enum(PROTOCOLS).default("http"),
     /** Internal Network Load Balancer for a `fix` service: its TCP port and, optionally, TLS at the NLB. */
     nlb: z
         .strictObject({
@@ -139,7 +139,7 @@ export function deploymentsRules(
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }
         const cutover = service.protocol === "fix" ? fixCutoverProblem(service.blueGreen.step) : undefined;
-        if (cutover) problems.push({ key: `${at}.blueGreen.step`, expected: `${FIX_CUTOVER_STEPS.join(" or ")} for a FIX service (a whole cutover)`, found: cutover });
+        if (cutover) problems.push({ key: `${at}.blueGreen.step`, expected: `${FIX_CUTOVER_WEIGHTS.join(" or ")} for a FIX service (a whole cutover)`, found: cutover });
         for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
             if (rule.field === "replicas" || rule.field === "minReady") continue; // reported above against minReady
             problems.push({ key: `${at}.blueGreen`, expected: `a possible step for ${name}`, found: rule.problem });

@@ -1,7 +1,7 @@
 // The promotion's decisions: which step comes next, what a watch concludes from its readings, when to
 // roll back, hold or advance. It knows the world only through the adapters in types.ts, so the live run
 // (pulumi up, wall clock) and a rehearsal (offline plans, simulated clock) take the same decisions.
-import { otherColour } from "../../platform";
+import { otherColour, weightAtStep } from "../../platform";
 import { PromotionCheck, PromotionSettings } from "../../stacks/config/promotion";
 import { UsageError } from "../cli/errors";
 import { renderQuery } from "./prometheus";
@@ -36,11 +36,6 @@ export interface WalkOptions {
 export interface Position {
     index: number;
     finalized: boolean;
-}
-
-/** The candidate's weight for a service at a configured step: a FIX service cuts over whole. */
-export function weightFor(protocol: ServicePosition["protocol"], stepWeight: number): number {
-    return protocol === "fix" ? (stepWeight === 100 ? 100 : 0) : stepWeight;
 }
 
 /**
@@ -89,7 +84,7 @@ export function positionOf(services: ServicePosition[], settings: PromotionSetti
 /** The updates that put every service at step `index`. */
 export function updatesAt(state: StackState, settings: PromotionSettings, index: number, finalize = false): StepUpdate[] {
     const weight = index < 0 ? 0 : settings.steps[index].weight;
-    return state.services.map(s => ({ service: s.service, step: weightFor(s.protocol, weight), finalize }));
+    return state.services.map(s => ({ service: s.service, step: weightAtStep(s.protocol, weight), finalize }));
 }
 
 /** A rollback: after finalize the old colour's size comes back first, then every candidate weight goes to 0. */

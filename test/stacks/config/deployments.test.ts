@@ -10,7 +10,7 @@ describe("stack config: deployments, the FIX gateway", () => {
             return d;
         });
         assert.deepEqual(problemsOf("production", config), [
-            "- production: trading-platform:deployments.services.fix-gateway.blueGreen.step: expected 0 or 100 for a FIX service (a whole cutover); found step 25 would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time, so a FIX service cuts over whole (step 0 or 100)",
+            "- production: trading-platform:deployments.services.fix-gateway.blueGreen.step: expected 0 or 100 for a FIX service (a whole cutover); found weight 25 would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time, so a FIX service cuts over whole (weight 0 or 100)",
         ]);
     });
 

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { promotionSettings, PromotionSettings } from "../../../stacks/config/promotion";
 import { SimulatedClock } from "../../../tools/promote/clock";
-import { Outcome, positionOf, rollBackByHand, rollbackUpdates, updatesAt, walk, weightFor } from "../../../tools/promote/machine";
+import { Outcome, positionOf, rollBackByHand, rollbackUpdates, updatesAt, walk } from "../../../tools/promote/machine";
+import { weightAtStep } from "../../../platform/rollout";
 import { PrometheusSource, renderQuery } from "../../../tools/promote/prometheus";
 import { quietNotifier } from "../../../tools/promote/quietNotifier";
 import { MetricReading, MetricsSource, Notifier, RecordEntry, ServicePosition, StackState, StepUpdate, UpdatePurpose } from "../../../tools/promote/types";
@@ -77,7 +78,7 @@ describe("promotion state machine", () => {
     });
 
     it("weights a FIX service 0 until the cutover, and the updates at a step follow", () => {
-        assert.deepEqual([5, 25, 50, 100].map(w => weightFor("fix", w)), [0, 0, 0, 100]);
+        assert.deepEqual([5, 25, 50, 100].map(w => weightAtStep("fix", w)), [0, 0, 0, 100]);
         const state = { namespace: "trading-prod", services: [http("api"), fix("fix-gateway")] };
         assert.deepEqual(updatesAt(state, settings, 1), [
             { service: "api", step: 25, finalize: false },
