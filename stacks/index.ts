@@ -24,7 +24,7 @@ export const dockerContainers = dockerHost.containerNames;
 export const clusterName = kubernetes.platform.clusterName;
 export const kubernetesNamespace = kubernetes.platform.namespace;
 export const oidcProviderArn = kubernetes.platform.oidcProviderArn;
-/** Each blue-green service's colour, step and finalize as deployed: what `npm run promote` resumes from. */
+/** Each blue-green service's position (BlueGreenPosition: active colour, weight, finalize, protocol) as deployed: what `npm run promote` resumes from. */
 export const promotionState = blueGreenPositions(config.deployments);
 export const trafficWeights = Object.fromEntries(Object.entries(kubernetes.services).map(([name, service]) => [name, service.weights]));
 /** What this stack pushed, by service: the references production pins when it promotes (staging only). */

@@ -15,7 +15,7 @@ import { planStack } from "./plan/planStack";
 
 const ms = (start: number) => performance.now() - start;
 
-/** A program of `count` blue-green services at a canary step: how plan cost grows with services. */
+/** A program of `count` blue-green services at a canary weight: how plan cost grows with services. */
 function manyServices(count: number) {
     return () => {
         for (let i = 0; i < count; i++) {
@@ -33,7 +33,7 @@ function manyServices(count: number) {
                 env: { TRADING_MODE: "live", DRY_RUN: "false", ALPACA_PAPER: "false", BROKER_ENDPOINT: "https://api.alpaca.markets" },
                 vault: { role: `trading-prod-${service}`, secrets: { broker: `secret/data/trading/production/${service}-live` } },
                 ingress: { host: `${service}.trading-engine.com`, scheme: "internal", certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/00000000-0000-0000-0000-000000000000", groupName: "trading-prod", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
-                rollout: { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: image("1"), green: image("2") }, step: 25, finalize: false } },
+                rollout: { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: image("1"), green: image("2") }, weight: 25, finalize: false } },
             });
         }
     };

@@ -38,7 +38,7 @@ export interface BlueGreenServiceArgs {
      * runs its session (FIX_SESSION_ENABLED=true); the other runs with it disabled.
      */
     nlb?: NlbExposure;
-    /** `rolling`: one Deployment updated in place. `blueGreen`: two colours and a weighted step. */
+    /** `rolling`: one Deployment updated in place. `blueGreen`: two colours, the candidate at a weight. */
     rollout: { strategy: "rolling"; image: pulumi.Input<string> } | { strategy: "blueGreen"; state: Omit<BlueGreenState, "replicas" | "minReady"> };
 }
 

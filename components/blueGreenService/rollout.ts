@@ -1,18 +1,13 @@
 // The blue-green promotion rules, as pure functions: config validation, the component and the tests
-// all read the same ones. A step is the share of traffic the candidate colour takes.
+// all read the same ones. The weight is the share of traffic the candidate colour takes.
 
-import { CANARY_STEPS, Colour, COLOURS, otherColour } from "../../platform/rollout";
+import { BlueGreenPosition, CANARY_WEIGHTS, Colour, COLOURS, otherColour } from "../../platform/rollout";
 
-export { CANARY_STEPS, CanaryStep, Colour, COLOURS, otherColour } from "../../platform/rollout";
+export { CANARY_WEIGHTS, CanaryWeight, Colour, COLOURS, otherColour } from "../../platform/rollout";
 
-export interface BlueGreenState {
-    /** The colour serving before this release; the other one is the candidate. */
-    activeColour: Colour;
+/** A position (without the protocol, which the component takes from its exposure) and what it runs. */
+export interface BlueGreenState extends Omit<BlueGreenPosition, "protocol"> {
     images: Partial<Record<Colour, string>>;
-    /** Percent of traffic on the candidate. */
-    step: number;
-    /** After cutover (step 100): scale the old colour down to one replica. */
-    finalize: boolean;
     /** Replicas of a colour that serves. */
     replicas: number;
     /** Ready replicas a colour with traffic may never go below (its PodDisruptionBudget). */
@@ -35,21 +30,21 @@ export interface RolloutProblem {
     problem: string;
 }
 
-/** Every rule the state breaks. Empty when the step is possible. */
+/** Every rule the state breaks. Empty when the position is possible. */
 export function rolloutProblems(state: BlueGreenState): RolloutProblem[] {
     const problems: RolloutProblem[] = [];
     const candidate = otherColour(state.activeColour);
-    if (!(CANARY_STEPS as readonly number[]).includes(state.step)) {
-        problems.push({ field: "step", problem: `step ${state.step} is not in the canary sequence ${CANARY_STEPS.join(", ")}` });
+    if (!(CANARY_WEIGHTS as readonly number[]).includes(state.weight)) {
+        problems.push({ field: "weight", problem: `weight ${state.weight} is not one of the canary weights ${CANARY_WEIGHTS.join(", ")}` });
     }
     if (!state.images[state.activeColour]) {
         problems.push({ field: "images", problem: `the active colour ${state.activeColour} has no image` });
     }
-    if ((state.step > 0 || state.finalize) && !state.images[candidate]) {
-        problems.push({ field: "images", problem: `step ${state.step} sends traffic to ${candidate}, which has no image` });
+    if ((state.weight > 0 || state.finalize) && !state.images[candidate]) {
+        problems.push({ field: "images", problem: `weight ${state.weight} sends traffic to ${candidate}, which has no image` });
     }
-    if (state.finalize && state.step !== 100) {
-        problems.push({ field: "finalize", problem: `finalize scales ${state.activeColour} down while it still has ${100 - state.step}% of traffic; finalize only at step 100` });
+    if (state.finalize && state.weight !== 100) {
+        problems.push({ field: "finalize", problem: `finalize scales ${state.activeColour} down while it still has ${100 - state.weight}% of traffic; finalize only at weight 100` });
     }
     if (state.minReady >= state.replicas) {
         problems.push({
@@ -64,13 +59,13 @@ export function rolloutProblems(state: BlueGreenState): RolloutProblem[] {
 export function planColours(state: BlueGreenState): ColourPlan[] {
     const problems = rolloutProblems(state);
     if (problems.length > 0) {
-        throw new Error(`impossible blue-green step: ${problems.map(p => p.problem).join("; ")}`);
+        throw new Error(`impossible blue-green position: ${problems.map(p => p.problem).join("; ")}`);
     }
     const candidate = otherColour(state.activeColour);
-    const weights: Record<Colour, number> = { [state.activeColour]: 100 - state.step, [candidate]: state.step } as Record<Colour, number>;
+    const weights: Record<Colour, number> = { [state.activeColour]: 100 - state.weight, [candidate]: state.weight } as Record<Colour, number>;
     return COLOURS.filter(colour => state.images[colour]).map(colour => {
         const weight = weights[colour];
-        // The candidate runs at full size from step 0 (smoke tests before traffic); the old colour keeps
+        // The candidate runs at full size from weight 0 (smoke tests before traffic); the old colour keeps
         // full size until finalize, so a rollback is a weight change, never a cold start.
         const replicas = state.finalize && colour === state.activeColour ? 1 : state.replicas;
         return {

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 
-import { albActionOf, CANARY_STEPS, rolloutAnnotations } from "../platform";
+import { albActionOf, CANARY_WEIGHTS, rolloutAnnotations } from "../platform";
 import { withMetadata } from "../lib/metadata";
 
 // Read back from what BlueGreenService declares.
@@ -66,7 +66,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
             if (colours.some(c => !Number.isFinite(c.weight)) || total !== 100) {
                 reportViolation(
                     `Service ${key}: traffic weights ${colours.map(c => `${c.colour} ${c.weight}`).join(" + ")} add up to ${total}, not 100. ` +
-                        `Fix: set deployments.services.<name>.blueGreen.step to one of ${CANARY_STEPS.join(", ")} and let the component derive both weights.`,
+                        `Fix: set deployments.services.<name>.blueGreen.weight to one of ${CANARY_WEIGHTS.join(", ")} and let the component derive both colours' weights.`,
                     colours[0].resource.urn,
                 );
             }
@@ -74,7 +74,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
                 if (c.replicas < c.minReady) {
                     reportViolation(
                         `Service ${key}: colour ${c.colour} takes ${c.weight}% of traffic with ${c.replicas} replica(s), below its minimum of ${c.minReady} ready. ` +
-                            "Fix: finalize only at step 100, and keep replicas above minReady for every colour with traffic.",
+                            "Fix: finalize only at weight 100, and keep replicas above minReady for every colour with traffic.",
                         c.resource.urn,
                     );
                 }
@@ -106,7 +106,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
                 const total = targets.reduce((sum, t) => sum + (t.weight ?? 0), 0);
                 if (total !== 100) {
                     reportViolation(
-                        `Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: ${annotation} splits ${targets.map(t => `${t.serviceName} ${t.weight}`).join(" + ")} = ${total}, not 100. Fix: derive the weights from a blue-green step.`,
+                        `Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: ${annotation} splits ${targets.map(t => `${t.serviceName} ${t.weight}`).join(" + ")} = ${total}, not 100. Fix: derive the weights from the service's blueGreen.weight.`,
                         ingress.urn,
                     );
                 }
@@ -120,7 +120,7 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
                     const declared = deployment ? Number(metaOf(deployment).annotations?.[WEIGHT]) : undefined;
                     if (declared !== undefined && declared !== (target.weight ?? 0)) {
                         reportViolation(
-                            `Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: sends ${target.weight}% to ${target.serviceName}, whose Deployment is sized for ${declared}%. Fix: declare weights and replicas from the same step.`,
+                            `Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: sends ${target.weight}% to ${target.serviceName}, whose Deployment is sized for ${declared}%. Fix: declare weights and replicas from the same blueGreen position.`,
                             ingress.urn,
                         );
                     }

@@ -1,8 +1,8 @@
 // Blue-green rollout facts the BlueGreenService component declares and the traffic policy reads back.
 
-/** The shares of traffic (percent) a candidate colour may take, in order. */
-export const CANARY_STEPS = [0, 5, 25, 50, 100] as const;
-export type CanaryStep = (typeof CANARY_STEPS)[number];
+/** The weights a candidate colour may take (its share of traffic, in percent), in order. */
+export const CANARY_WEIGHTS = [0, 5, 25, 50, 100] as const;
+export type CanaryWeight = (typeof CANARY_WEIGHTS)[number];
 
 export const COLOURS = ["blue", "green"] as const;
 export type Colour = (typeof COLOURS)[number];
@@ -13,10 +13,25 @@ export const otherColour = (colour: Colour): Colour => (colour === "blue" ? "gre
 export const PROTOCOLS = ["http", "fix"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
+/**
+ * Where a blue-green service stands: its config (`blueGreen` and `protocol`), the stack's `promotionState`
+ * output, and what the promotion reads and moves. Its schema: blueGreenPositionSchema (stacks/config/deployments.ts).
+ */
+export interface BlueGreenPosition {
+    /** The colour serving before this release; the other one is the candidate. */
+    activeColour: Colour;
+    /** The candidate's weight: its share of traffic in percent, one of CANARY_WEIGHTS. */
+    weight: number;
+    /** After cutover (weight 100): the old colour is scaled down to one replica. */
+    finalize: boolean;
+    /** A `fix` service cuts over whole (FIX_CUTOVER_WEIGHTS). */
+    protocol: Protocol;
+}
+
 // A FIX session is logged on from exactly one gateway at a time, so a `fix` service cuts over whole:
 // the config rules and the promotion both read these.
 /** The only candidate weights of a whole cutover: all traffic on the active colour, or all on the candidate. */
-export const FIX_CUTOVER_WEIGHTS: readonly number[] = [CANARY_STEPS[0], CANARY_STEPS[CANARY_STEPS.length - 1]];
+export const FIX_CUTOVER_WEIGHTS: readonly number[] = [CANARY_WEIGHTS[0], CANARY_WEIGHTS[CANARY_WEIGHTS.length - 1]];
 
 /** Why a candidate weight is impossible for a `fix` service, or undefined when it is a whole cutover. */
 export function fixCutoverProblem(weight: number): string | undefined {

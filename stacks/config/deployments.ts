@@ -1,9 +1,42 @@
 import { z } from "zod";
 import { rolloutProblems } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
-import { COLOURS, EnvironmentName, FIX_CUTOVER_WEIGHTS, fixCutoverProblem, PROTOCOLS, tradingVariableNames } from "../../platform";
+import { BlueGreenPosition, COLOURS, EnvironmentName, FIX_CUTOVER_WEIGHTS, fixCutoverProblem, PROTOCOLS, tradingVariableNames } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
 import { cpuQuantity, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
+
+/**
+ * A blue-green position (BlueGreenPosition, platform/rollout.ts) as a schema: the deployments config
+ * takes its fields, the program exports it as `promotionState`, and the live promotion reads that back.
+ */
+export const blueGreenPositionSchema = z.object({
+    activeColour: z.enum(COLOURS),
+    /** The candidate's weight; the rollout rules check it is one of CANARY_WEIGHTS. */
+    weight: z.number().int(),
+    finalize: z.boolean(),
+    protocol: z.enum(PROTOCOLS),
+});
+// The schema and the type describe the same object: the compiler refuses a field added to one only.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const positionSchemaIsTheType: Same<z.infer<typeof blueGreenPositionSchema>, BlueGreenPosition> = true;
+void positionSchemaIsTheType;
+const position = blueGreenPositionSchema.shape;
+
+/**
+ * `blueGreen.step` held the weight until it was renamed `weight`: a stack file that still sets it gets
+ * one problem saying so, rather than an unknown key and a missing weight.
+ */
+function refuseRenamedStep(value: unknown, ctx: z.RefinementCtx): unknown {
+    if (value && typeof value === "object" && Object.hasOwn(value, "step")) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["step"],
+            input: (value as { step: unknown }).step,
+            message: "the key weight in its place: blueGreen.step was renamed blueGreen.weight (the candidate's share of traffic, in percent)",
+        });
+    }
+    return value;
+}
 
 const httpPath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "an HTTP path such as /healthz" });
 const resourcePair = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
@@ -23,7 +56,7 @@ const serviceSchema = z.strictObject({
     /** Exposure through the AWS Load Balancer Controller; a service without it takes no requests (a worker). */
     ingress: z.strictObject({ host: hostname, scheme: z.enum(["internet-facing", "internal"]) }).optional(),
     /** What the service speaks to its clients: `http` behind the ALB (ingress), `fix` over TCP behind an NLB (nlb). */
-    protocol: z.enum(PROTOCOLS).default("http"),
+    protocol: position.protocol.default("http"),
     /** Internal Network Load Balancer for a `fix` service: its TCP port and, optionally, TLS at the NLB. */
     nlb: z
         .strictObject({
@@ -48,13 +81,15 @@ const serviceSchema = z.strictObject({
     /** Rolling services that are not built by this stack name their image (a digest in production). */
     image: imageReference.optional(),
     blueGreen: z
-        .strictObject({
-            activeColour: z.enum(COLOURS),
-            images: z.strictObject({ blue: imageReference.optional(), green: imageReference.optional() }),
-            /** Candidate's share of traffic: one of CANARY_STEPS (platform/rollout.ts); the rollout rules check it. */
-            step: z.number().int(),
-            finalize: z.boolean().default(false),
-        })
+        .preprocess(
+            refuseRenamedStep,
+            z.strictObject({
+                activeColour: position.activeColour,
+                images: z.strictObject({ blue: imageReference.optional(), green: imageReference.optional() }),
+                weight: position.weight,
+                finalize: position.finalize.default(false),
+            }),
+        )
         .optional(),
 });
 export type DeploymentServiceConfig = z.infer<typeof serviceSchema>;
@@ -131,37 +166,30 @@ export function deploymentsRules(
         }
         if (service.image) problems.push({ key: `${at}.image`, expected: "no image: a blue-green service names one per colour under blueGreen.images", found: JSON.stringify(service.image) });
         if (!service.blueGreen) {
-            problems.push({ key: `${at}.blueGreen`, expected: "the blueGreen section (activeColour, images, step)", found: "nothing" });
+            problems.push({ key: `${at}.blueGreen`, expected: "the blueGreen section (activeColour, images, weight)", found: "nothing" });
             continue;
         }
         for (const colour of COLOURS) {
             const image = service.blueGreen.images[colour];
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }
-        const cutover = service.protocol === "fix" ? fixCutoverProblem(service.blueGreen.step) : undefined;
-        if (cutover) problems.push({ key: `${at}.blueGreen.step`, expected: `${FIX_CUTOVER_WEIGHTS.join(" or ")} for a FIX service (a whole cutover)`, found: cutover });
+        const cutover = service.protocol === "fix" ? fixCutoverProblem(service.blueGreen.weight) : undefined;
+        if (cutover) problems.push({ key: `${at}.blueGreen.weight`, expected: `${FIX_CUTOVER_WEIGHTS.join(" or ")} for a FIX service (a whole cutover)`, found: cutover });
         for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
             if (rule.field === "replicas" || rule.field === "minReady") continue; // reported above against minReady
-            problems.push({ key: `${at}.blueGreen`, expected: `a possible step for ${name}`, found: rule.problem });
+            problems.push({ key: `${at}.blueGreen`, expected: `a possible position for ${name}`, found: rule.problem });
         }
     }
     return problems;
 }
 
 /** Where each blue-green service stands: the `promotionState` output, which `npm run promote` resumes from. */
-export interface BlueGreenPosition {
-    activeColour: (typeof COLOURS)[number];
-    step: number;
-    finalize: boolean;
-    protocol: "http" | "fix";
-}
-
 export function blueGreenPositions(deployments: DeploymentsConfig): Record<string, BlueGreenPosition> {
     const positions: Record<string, BlueGreenPosition> = {};
     for (const [name, service] of Object.entries(deployments.services)) {
         if (service?.strategy !== "blueGreen" || !service.blueGreen) continue;
-        const { activeColour, step, finalize } = service.blueGreen;
-        positions[name] = { activeColour, step, finalize, protocol: service.protocol };
+        // The schema keeps the position's fields and drops the rest (the images).
+        positions[name] = blueGreenPositionSchema.parse({ ...service.blueGreen, protocol: service.protocol });
     }
     return positions;
 }

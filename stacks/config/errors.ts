@@ -107,9 +107,10 @@ function expectation(issue: z.core.$ZodIssue): string {
 export function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
     let node: z.core.$ZodType | undefined = schema;
     const unwrap = (n: z.core.$ZodType): z.core.$ZodType => {
-        const def = n._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+        const def = n._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; out?: z.core.$ZodType };
         if (def.innerType) return unwrap(def.innerType);
-        if (def.type === "pipe" && def.in) return unwrap(def.in);
+        // A transform's input is the object; a preprocess's is its function, and the object comes out.
+        if (def.type === "pipe" && def.in) return unwrap(def.in._zod.def.type === "transform" && def.out ? def.out : def.in);
         return n;
     };
     for (const part of [...path, undefined]) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { METRIC_LABELS } from "../../components/blueGreenService";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../../components/clusterAddons";
-import { CANARY_STEPS, colourObjectName, EnvironmentName, environments } from "../../platform";
+import { CANARY_WEIGHTS, colourObjectName, EnvironmentName, environments } from "../../platform";
 import { ConfigProblem } from "./errors";
 
 // The metric-gated promotion (`npm run promote`, docs/runbook.md): how often it looks, how long each
@@ -151,7 +151,7 @@ export function promotionRules(key: string, environment: EnvironmentName, promot
         problems.push({ key, expected: `no promotion section: ${environment} rolls its services, only production promotes step by step`, found: "a promotion section" });
         return problems;
     }
-    const canary = CANARY_STEPS.filter(w => w > 0) as readonly number[];
+    const canary = CANARY_WEIGHTS.filter(w => w > 0) as readonly number[];
     let previous = 0;
     promotion.steps.forEach((step, i) => {
         if (!canary.includes(step.weight)) {

@@ -3,7 +3,7 @@ import {
     albActionAnnotationKey,
     albActionName,
     albActionOf,
-    CANARY_STEPS,
+    CANARY_WEIGHTS,
     colourObjectName,
     COLOURS,
     fixCutoverProblem,
@@ -14,8 +14,8 @@ import {
 
 describe("platform/rollout: canary steps, colours and annotation keys", () => {
     it("walks from no traffic to all of it in increasing steps", () => {
-        assert.deepEqual([...CANARY_STEPS], [0, 5, 25, 50, 100]);
-        for (let i = 1; i < CANARY_STEPS.length; i++) assert.ok(CANARY_STEPS[i] > CANARY_STEPS[i - 1]);
+        assert.deepEqual([...CANARY_WEIGHTS], [0, 5, 25, 50, 100]);
+        for (let i = 1; i < CANARY_WEIGHTS.length; i++) assert.ok(CANARY_WEIGHTS[i] > CANARY_WEIGHTS[i - 1]);
     });
 
     it("lets a FIX service only cut over whole, and keeps it at 0 until the step of weight 100", () => {

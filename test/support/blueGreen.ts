@@ -32,7 +32,7 @@ export function serviceArgs(rollout: BlueGreenServiceArgs["rollout"], overrides:
 }
 
 export function blueGreen(state: Partial<Omit<BlueGreenState, "replicas" | "minReady">> = {}): BlueGreenServiceArgs["rollout"] {
-    return { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: API_BLUE, green: API_GREEN }, step: 0, finalize: false, ...state } };
+    return { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: API_BLUE, green: API_GREEN }, weight: 0, finalize: false, ...state } };
 }
 
 /** What the component declares for `args`, as the engine would record it. */

@@ -1,7 +1,7 @@
-import { Clock, StackDriver, StackState, StepUpdate, UpdatePurpose, UpdateResult } from "../../tools/promote/types";
+import { Clock, PositionUpdate, StackDriver, StackState, UpdatePurpose, UpdateResult } from "../../tools/promote/types";
 
 export interface AppliedUpdate {
-    updates: StepUpdate[];
+    updates: PositionUpdate[];
     purpose: UpdatePurpose;
     message: string;
     /** The clock's time when the update ran (rehearsal time in tests). */
@@ -14,7 +14,7 @@ export class MemoryDriver implements StackDriver {
 
     constructor(
         public state: StackState,
-        private readonly options: { clock?: Clock; refuse?: (updates: StepUpdate[], purpose: UpdatePurpose) => string | undefined } = {},
+        private readonly options: { clock?: Clock; refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | undefined } = {},
     ) {}
 
     async read(services: string[]): Promise<StackState> {
@@ -22,7 +22,7 @@ export class MemoryDriver implements StackDriver {
         return { namespace: this.state.namespace, services: chosen.map(s => ({ ...s })) };
     }
 
-    async apply(updates: StepUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
+    async apply(updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
         this.applied.push({ updates, purpose, message, at: this.options.clock?.now().toISOString() });
         const refusal = this.options.refuse?.(updates, purpose);
         if (refusal) return { ok: false, summary: refusal };
@@ -30,14 +30,14 @@ export class MemoryDriver implements StackDriver {
             ...this.state,
             services: this.state.services.map(s => {
                 const u = updates.find(x => x.service === s.service);
-                return u ? { ...s, step: u.step, finalize: u.finalize } : s;
+                return u ? { ...s, weight: u.weight, finalize: u.finalize } : s;
             }),
         };
         return { ok: true, summary: `updated ${updates.length} service(s)` };
     }
 
     /** The weights each update set, as "svc=weight" lists: the walk at a glance. */
-    get steps(): string[] {
-        return this.applied.map(a => `${a.purpose} ${a.updates.map(u => `${u.service}=${u.step}${u.finalize ? "F" : ""}`).join(",")}`);
+    get walked(): string[] {
+        return this.applied.map(a => `${a.purpose} ${a.updates.map(u => `${u.service}=${u.weight}${u.finalize ? "F" : ""}`).join(",")}`);
     }
 }

@@ -2,11 +2,11 @@
 // Pulumi's Automation API, with the policy pack and the promotion's policy config.
 import { CommandError, ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { z } from "zod";
-import { COLOURS } from "../../platform";
-import { BlueGreenPosition } from "../../stacks/config/deployments";
+import { BlueGreenPosition } from "../../platform";
+import { blueGreenPositionSchema } from "../../stacks/config/deployments";
 import { UsageError } from "../cli/errors";
 import { positionsFromDeployments, selectServices } from "./stackState";
-import { StackDriver, StackState, StepUpdate, UpdatePurpose, UpdateResult } from "./types";
+import { PositionUpdate, StackDriver, StackState, UpdatePurpose, UpdateResult } from "./types";
 
 export interface LiveDriverOptions {
     /** The repository: Pulumi.yaml and Pulumi.<stack>.yaml. */
@@ -27,10 +27,24 @@ export interface LiveDriverOptions {
 }
 
 /** The `promotionState` output's shape (stacks/index.ts); extra fields are tolerated for later program versions. */
-const promotionStateSchema = z.record(
-    z.string(),
-    z.object({ activeColour: z.enum(COLOURS), step: z.number().int(), finalize: z.boolean(), protocol: z.enum(["http", "fix"]) }),
-);
+const promotionStateSchema = z.record(z.string(), blueGreenPositionSchema);
+
+/**
+ * The programs before `step` was renamed `weight` exported the weight as `step`, and the production
+ * stack was last updated by one: read it as the weight (transitional, until its next update rewrites
+ * the output). Returns the output with `weight`, and the services read so.
+ */
+export function renameOutputStep(value: unknown): { value: unknown; renamed: string[] } {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return { value, renamed: [] };
+    const renamed: string[] = [];
+    const entries = Object.entries(value).map(([service, position]) => {
+        if (!position || typeof position !== "object" || !Object.hasOwn(position, "step") || Object.hasOwn(position, "weight")) return [service, position];
+        renamed.push(service);
+        const { step, ...rest } = position as { step: unknown };
+        return [service, { ...rest, weight: step }];
+    });
+    return { value: Object.fromEntries(entries), renamed };
+}
 
 /** What a service name may be: anything else could not be written as one segment of a config path. */
 const SERVICE_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -72,10 +86,14 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
     async function positionsOf(outputs: OutputMap): Promise<Record<string, BlueGreenPosition>> {
         const output = outputs.promotionState;
         if (output !== undefined) {
-            const parsed = promotionStateSchema.safeParse(output.value);
+            const { value, renamed } = renameOutputStep(output.value);
+            if (renamed.length) {
+                emit(`${stackName}'s promotionState output was written by a program from before the rename of step to weight: reading step as the weight of ${renamed.join(", ")}`);
+            }
+            const parsed = promotionStateSchema.safeParse(value);
             if (!parsed.success) {
                 throw new Error(
-                    `${stackName}: the output promotionState should map each blue-green service to { activeColour, step, finalize, protocol }; found ${JSON.stringify(output.value).slice(0, 200)}`,
+                    `${stackName}: the output promotionState should map each blue-green service to { ${Object.keys(blueGreenPositionSchema.shape).join(", ")} }; found ${JSON.stringify(output.value).slice(0, 200)}`,
                 );
             }
             return parsed.data;
@@ -107,15 +125,15 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             return { namespace: await namespaceOf(outputs), services: chosen };
         },
 
-        async apply(updates: StepUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
+        async apply(updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
             if (!updates.length) return { ok: true, summary: "nothing to update" };
             const config: ConfigMap = {};
             for (const u of updates) {
                 if (!SERVICE_NAME.test(u.service)) throw new Error(`apply: service ${JSON.stringify(u.service)} is not a service name (lowercase letters, digits, -)`);
-                if (!Number.isInteger(u.step) || u.step < 0 || u.step > 100) throw new Error(`apply: ${u.service} step should be an integer 0-100, found ${u.step}`);
+                if (!Number.isInteger(u.weight) || u.weight < 0 || u.weight > 100) throw new Error(`apply: ${u.service} weight should be an integer 0-100, found ${u.weight}`);
                 // Under --path the CLI stores "25" as a number and "true"/"false" as booleans, as the schema wants them.
                 const at = `${key("deployments")}.services.${u.service}.blueGreen`;
-                config[`${at}.step`] = { value: String(u.step), secret: false };
+                config[`${at}.weight`] = { value: String(u.weight), secret: false };
                 config[`${at}.finalize`] = { value: String(u.finalize), secret: false };
             }
             try {

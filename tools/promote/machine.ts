@@ -5,7 +5,7 @@ import { otherColour, weightAtStep } from "../../platform";
 import { PromotionCheck, PromotionSettings } from "../../stacks/config/promotion";
 import { UsageError } from "../cli/errors";
 import { renderQuery } from "./prometheus";
-import { Clock, MetricsSource, Notifier, PromotionEventKind, RecordEntry, ServicePosition, StackDriver, StackState, StepUpdate } from "./types";
+import { Clock, MetricsSource, Notifier, PromotionEventKind, PositionUpdate, RecordEntry, ServicePosition, StackDriver, StackState } from "./types";
 import { WindowCheck } from "./window";
 
 export type Outcome = "promoted" | "rolledBack" | "held";
@@ -32,9 +32,9 @@ export interface WalkOptions {
     log: (line: string) => void;
 }
 
-/** Where a run stands: the index of the step the services are at (-1: staged, no traffic), or done. */
+/** Where a run stands: the index in `promotion.steps` of the step the services are at (-1: staged, no traffic), or done. */
 export interface Position {
-    index: number;
+    stepIndex: number;
     finalized: boolean;
 }
 
@@ -55,43 +55,43 @@ export function positionOf(services: ServicePosition[], settings: PromotionSetti
                 .join(", ")} not: services promoted together must stand at the same step (promote them separately with --services)`,
         );
     }
-    if (finalized.length === services.length) return { index: last, finalized: true };
-    // Each service admits a range of indexes: an HTTP service exactly one, a FIX service at 0 any before the cutover.
+    if (finalized.length === services.length) return { stepIndex: last, finalized: true };
+    // Each service admits a range of step indexes: an HTTP service exactly one, a FIX service at 0 any before the cutover.
     let low = -1;
     let high = last;
     for (const s of services) {
         let range: [number, number];
-        if (s.step === 0) range = s.protocol === "fix" ? [-1, last - 1] : [-1, -1];
-        else if (s.protocol === "fix" && s.step === 100) range = [last, last];
+        if (s.weight === 0) range = s.protocol === "fix" ? [-1, last - 1] : [-1, -1];
+        else if (s.protocol === "fix" && s.weight === 100) range = [last, last];
         else {
-            const index = weights.indexOf(s.step);
-            if (index < 0 || s.protocol === "fix") {
-                throw new UsageError(`${s.service} is at step ${s.step}, which the promotion's steps (${weights.join(", ")} %) never reach; bring it to 0 or one of them first`);
+            const stepIndex = weights.indexOf(s.weight);
+            if (stepIndex < 0 || s.protocol === "fix") {
+                throw new UsageError(`${s.service} is at weight ${s.weight} %, which the promotion's steps (${weights.join(", ")} %) never reach; bring it to 0 or one of them first`);
             }
-            range = [index, index];
+            range = [stepIndex, stepIndex];
         }
         low = Math.max(low, range[0]);
         high = Math.min(high, range[1]);
     }
     if (low > high) {
         throw new UsageError(
-            `services promoted together must stand at the same step; found ${services.map(s => `${s.service} at ${s.step} %`).join(", ")} (promote them separately with --services)`,
+            `services promoted together must stand at the same step; found ${services.map(s => `${s.service} at ${s.weight} %`).join(", ")} (promote them separately with --services)`,
         );
     }
-    return { index: low, finalized: false };
+    return { stepIndex: low, finalized: false };
 }
 
-/** The updates that put every service at step `index`. */
-export function updatesAt(state: StackState, settings: PromotionSettings, index: number, finalize = false): StepUpdate[] {
-    const weight = index < 0 ? 0 : settings.steps[index].weight;
-    return state.services.map(s => ({ service: s.service, step: weightAtStep(s.protocol, weight), finalize }));
+/** The updates that put every service at the step of index `stepIndex` (-1: no traffic). */
+export function updatesAt(state: StackState, settings: PromotionSettings, stepIndex: number, finalize = false): PositionUpdate[] {
+    const weight = stepIndex < 0 ? 0 : settings.steps[stepIndex].weight;
+    return state.services.map(s => ({ service: s.service, weight: weightAtStep(s.protocol, weight), finalize }));
 }
 
 /** A rollback: after finalize the old colour's size comes back first, then every candidate weight goes to 0. */
-export function rollbackUpdates(state: StackState): StepUpdate[][] {
-    const batches: StepUpdate[][] = [];
-    if (state.services.some(s => s.finalize)) batches.push(state.services.map(s => ({ service: s.service, step: s.step, finalize: false })));
-    batches.push(state.services.map(s => ({ service: s.service, step: 0, finalize: false })));
+export function rollbackUpdates(state: StackState): PositionUpdate[][] {
+    const batches: PositionUpdate[][] = [];
+    if (state.services.some(s => s.finalize)) batches.push(state.services.map(s => ({ service: s.service, weight: s.weight, finalize: false })));
+    batches.push(state.services.map(s => ({ service: s.service, weight: 0, finalize: false })));
     return batches;
 }
 
@@ -118,9 +118,9 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     let state = await driver.read(options.services);
     const start = positionOf(state.services, settings);
     const names = state.services.map(s => s.service);
-    const weightOf = (service: string) => state.services.find(s => s.service === service)?.step ?? 0;
+    const weightOf = (service: string) => state.services.find(s => s.service === service)?.weight ?? 0;
     /** The highest candidate weight of the run (a FIX service may still be at 0 while the others take traffic). */
-    const topWeight = () => Math.max(...state.services.map(s => s.step));
+    const topWeight = () => Math.max(...state.services.map(s => s.weight));
 
     const record = (service: string, event: PromotionEventKind, reason: string, values: Record<string, number | null> = {}) =>
         options.record({ at: clock.now().toISOString(), service, weight: weightOf(service), event, values, reason });
@@ -128,14 +128,14 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     const annotate = (event: PromotionEventKind, text: string) =>
         notifier.annotate({ at: clock.now(), services: names, weight: topWeight(), event, text });
 
-    const applyAll = async (updates: StepUpdate[], purpose: "advance" | "finalize" | "rollback", message: string) => {
+    const applyAll = async (updates: PositionUpdate[], purpose: "advance" | "finalize" | "rollback", message: string) => {
         const result = await driver.apply(updates, purpose, message);
         if (result.ok) {
             state = {
                 ...state,
                 services: state.services.map(s => {
                     const u = updates.find(x => x.service === s.service);
-                    return u ? { ...s, step: u.step, finalize: u.finalize } : s;
+                    return u ? { ...s, weight: u.weight, finalize: u.finalize } : s;
                 }),
             };
         }
@@ -152,7 +152,7 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     const rollback = async (reason: string): Promise<WalkResult> => {
         options.log(`ROLLBACK ${names.join(", ")}: ${reason}`);
         for (const batch of rollbackUpdates(state)) {
-            const restoring = batch.some(u => u.step > 0);
+            const restoring = batch.some(u => u.weight > 0);
             const result = await applyAll(batch, "rollback", restoring ? `rollback: restore the old colour's size (${reason})` : `rollback to 0 % (${reason})`);
             if (!result.ok) {
                 const failed = `rollback update failed: ${result.summary} (after: ${reason}); roll back by hand: npm run promote -- --rollback`;
@@ -183,49 +183,49 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         return { outcome: "promoted", reason: "already promoted" };
     }
 
-    let index = start.index;
+    let stepIndex = start.stepIndex;
     // A run that resumes mid-step (its runner died) watches that step again from the start.
-    let resumed = index >= 0;
+    let resumed = stepIndex >= 0;
     for (;;) {
         if (!resumed) {
-            index += 1;
+            stepIndex += 1;
             const closed = options.window(clock.now());
-            if (closed) return hold(`the deployment window is closed (${closed}); the next step (${settings.steps[index].weight} %) waits for it`);
-            const weight = settings.steps[index].weight;
+            if (closed) return hold(`the deployment window is closed (${closed}); the next step (${settings.steps[stepIndex].weight} %) waits for it`);
+            const weight = settings.steps[stepIndex].weight;
             // A step that cannot be watched must not start: Prometheus has to answer first.
             const probe = await metrics.query("vector(1)", clock.now());
             if (probe.value !== 1) return hold(`Prometheus does not answer (${probe.error ?? `vector(1) gave ${probe.value}`}); the next step (${weight} %) waits for it`);
-            const result = await applyAll(updatesAt(state, settings, index), "advance", `promote ${names.join(", ")} to ${weight} %`);
+            const result = await applyAll(updatesAt(state, settings, stepIndex), "advance", `promote ${names.join(", ")} to ${weight} %`);
             if (!result.ok) return rollback(`the update to ${weight} % failed: ${result.summary}`);
             names.forEach(name => record(name, "step", `candidate at ${weightOf(name)} % (${result.summary})`));
             options.log(`STEP ${names.map(n => `${n} ${weightOf(n)} %`).join(", ")}: ${result.summary}`);
             await annotate("step", `${names.join(", ")} at ${weight} %`);
         } else {
-            options.log(`RESUME ${names.map(n => `${n} ${weightOf(n)} %`).join(", ")}: watching step ${settings.steps[index].weight} % again from the start`);
+            options.log(`RESUME ${names.map(n => `${n} ${weightOf(n)} %`).join(", ")}: watching step ${settings.steps[stepIndex].weight} % again from the start`);
         }
-        const step = settings.steps[index];
-        const outcome = await watch(index, resumed);
+        const step = settings.steps[stepIndex];
+        const outcome = await watch(stepIndex, resumed);
         resumed = false;
         if (outcome) return outcome;
         if (step.weight === 100) break;
     }
 
     // Cutover held for its whole watch: scale the old colour down, kept at one replica for instant rollback.
-    recordAll("promoted", `every service at 100 % for ${settings.steps[index].watch} with healthy metrics`);
+    recordAll("promoted", `every service at 100 % for ${settings.steps[stepIndex].watch} with healthy metrics`);
     const closed = options.window(clock.now());
     if (closed) return hold(`promoted to 100 %, but the deployment window closed (${closed}); finalize waits for it (run promote again)`);
-    const result = await applyAll(updatesAt(state, settings, index, true), "finalize", `finalize ${names.join(", ")}: old colour to one replica`);
+    const result = await applyAll(updatesAt(state, settings, stepIndex, true), "finalize", `finalize ${names.join(", ")}: old colour to one replica`);
     if (!result.ok) return hold(`promoted to 100 %, but finalize failed: ${result.summary}`);
     recordAll("finalized", `old colour scaled to one replica (${result.summary})`);
     options.log(`FINALIZED ${names.join(", ")}: ${result.summary}`);
     await annotate("finalized", `${names.join(", ")} finalized`);
     return { outcome: "promoted", reason: "every service at 100 % and finalized" };
 
-    /** Watches step `index`; undefined when it passed, else the run's end. */
-    async function watch(index: number, resumed: boolean): Promise<WalkResult | undefined> {
-        const step = settings.steps[index];
+    /** Watches the step of index `stepIndex`; undefined when it passed, else the run's end. */
+    async function watch(stepIndex: number, resumed: boolean): Promise<WalkResult | undefined> {
+        const step = settings.steps[stepIndex];
         const stepStart = clock.now();
-        const watched = state.services.filter(s => s.step > 0);
+        const watched = state.services.filter(s => s.weight > 0);
         const silenceId = await notifier.silence({
             namespace: state.namespace,
             services: names,
@@ -283,7 +283,7 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             const values = valuesOf(gates);
             failures.push(...gateFailures(gates).map(r => `${s.service} ${r.name} ${round(r.value as number)} not below ${r.limit}`));
             noData.push(...missing(gates).map(r => `${s.service} ${show(r)}`));
-            if (s.step < 100) {
+            if (s.weight < 100) {
                 const mine = await readAll(settings.comparisons, "comparison", s, candidate, step.watch, at);
                 const theirs = await readAll(settings.comparisons, "active", s, s.activeColour, step.watch, at);
                 mine.forEach((r, i) => {

@@ -3,7 +3,7 @@ import { parseDocument } from "yaml";
 import { planStack } from "../plan/planStack";
 import { StackFileConfig } from "../runtime/stackFiles";
 import { positionsFromDeployments, selectServices } from "./stackState";
-import { StackDriver, StackState, StepUpdate, UpdatePurpose, UpdateResult } from "./types";
+import { PositionUpdate, StackDriver, StackState, UpdatePurpose, UpdateResult } from "./types";
 import { promotionPolicyConfigs } from "./window";
 
 export interface RehearsalDriverOptions {
@@ -12,14 +12,14 @@ export interface RehearsalDriverOptions {
     project: string;
     /** The stack's config as the caller read it (`readStackConfig`): the rehearsal starts from it, and never changes the caller's copy. */
     config: StackFileConfig;
-    /** The stack file `config` was read from, when it is not Pulumi.<stack>.yaml; with `writeBack`, each applied step is written into it. */
+    /** The stack file `config` was read from, when it is not Pulumi.<stack>.yaml; with `writeBack`, each applied update is written into it. */
     stackFile?: string;
-    /** Write each applied step back into `stackFile`, as the live run writes the stack's config (so a rehearsal can resume). */
+    /** Write each applied update back into `stackFile`, as the live run writes the stack's config (so a rehearsal can resume). */
     writeBack?: boolean;
 }
 
 /**
- * Rehearsal: each update is the offline plan of the stack with that step, checked by the whole pack.
+ * Rehearsal: each update is the offline plan of the stack at those positions, checked by the whole pack.
  * The deployment window is the state machine's to check at the simulated time, so the plans run under
  * the rollback policy config (window advisory); every other policy is enforced as in the live run.
  */
@@ -35,9 +35,9 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
             return { namespace, services: selectServices(options.stack, positions, services) };
         },
 
-        async apply(updates: StepUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
-            const raw = JSON.parse(config.values[key("deployments")]) as { services: Record<string, { blueGreen: { step: number; finalize?: boolean } }> };
-            for (const u of updates) Object.assign(raw.services[u.service].blueGreen, { step: u.step, finalize: u.finalize });
+        async apply(updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
+            const raw = JSON.parse(config.values[key("deployments")]) as { services: Record<string, { blueGreen: { weight: number; finalize?: boolean } }> };
+            for (const u of updates) Object.assign(raw.services[u.service].blueGreen, { weight: u.weight, finalize: u.finalize });
             const values = { ...config.values, [key("deployments")]: JSON.stringify(raw) };
             let summary: string;
             try {
@@ -52,18 +52,18 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
                 return { ok: false, summary: `offline plan failed: ${(e as Error).message.split("\n").slice(0, 2).join(" ")}` };
             }
             config.values = values;
-            if (options.writeBack && options.stackFile) writeSteps(options.stackFile, options.project, updates);
+            if (options.writeBack && options.stackFile) writePositions(options.stackFile, options.project, updates);
             return { ok: true, summary };
         },
     };
 }
 
-/** Sets each service's step and finalize in a stack file, keeping its comments and layout. */
-export function writeSteps(file: string, projectName: string, updates: StepUpdate[]): void {
+/** Sets each service's weight and finalize in a stack file, keeping its comments and layout. */
+export function writePositions(file: string, projectName: string, updates: PositionUpdate[]): void {
     const document = parseDocument(fs.readFileSync(file, "utf8"));
     for (const u of updates) {
         const at = ["config", `${projectName}:deployments`, "services", u.service, "blueGreen"];
-        document.setIn([...at, "step"], u.step);
+        document.setIn([...at, "weight"], u.weight);
         if (u.finalize || document.hasIn([...at, "finalize"])) document.setIn([...at, "finalize"], u.finalize);
     }
     fs.writeFileSync(file, document.toString());

@@ -1,7 +1,8 @@
 // Where the stack's blue-green services stand, as both stack drivers read it: from the deployments
 // config (the rehearsal's stack file, or a live stack without the promotionState output) and narrowed
 // to the services a run moves.
-import { BlueGreenPosition, blueGreenPositions, deploymentsSchema } from "../../stacks/config/deployments";
+import { BlueGreenPosition } from "../../platform";
+import { blueGreenPositions, deploymentsSchema } from "../../stacks/config/deployments";
 import { UsageError } from "../cli/errors";
 import { ServicePosition } from "./types";
 
@@ -21,8 +22,5 @@ export function selectServices(stack: string, positions: Record<string, BlueGree
         );
     }
     const chosen = services.length ? services : Object.keys(positions);
-    return chosen.map(service => {
-        const { activeColour, step, finalize, protocol } = positions[service];
-        return { service, activeColour, step, finalize, protocol };
-    });
+    return chosen.map(service => ({ service, ...positions[service] }));
 }

@@ -1,18 +1,10 @@
 // The promotion's vocabulary: what the state machine (machine.ts) decides on and the three adapters it
 // talks through (a stack driver, a metrics source, a clock), plus the notifications it sends.
-import { Colour } from "../../platform";
+import { BlueGreenPosition } from "../../platform";
 
-/** One blue-green service of the stack as it runs now. */
-export interface ServicePosition {
+/** One blue-green service of the stack and where it stands now. */
+export interface ServicePosition extends BlueGreenPosition {
     service: string;
-    /** The colour serving before this release; the other one is the candidate. */
-    activeColour: Colour;
-    /** The candidate's share of traffic (percent). */
-    step: number;
-    /** The old colour is scaled down (after cutover). */
-    finalize: boolean;
-    /** `fix` services cut over whole: their weight is 0 until the step of weight 100. */
-    protocol: "http" | "fix";
 }
 
 export interface StackState {
@@ -21,12 +13,8 @@ export interface StackState {
     services: ServicePosition[];
 }
 
-/** One service's target in an update. */
-export interface StepUpdate {
-    service: string;
-    step: number;
-    finalize: boolean;
-}
+/** One service's target in an update: the candidate's weight and finalize (colour and protocol stay). */
+export type PositionUpdate = Pick<ServicePosition, "service" | "weight" | "finalize">;
 
 export type UpdatePurpose = "advance" | "finalize" | "rollback";
 
@@ -36,15 +24,15 @@ export interface UpdateResult {
     summary: string;
 }
 
-/** Applies steps to the stack: one real update (live) or one offline plan with the whole pack (rehearsal). */
+/** Applies positions to the stack: one real update (live) or one offline plan with the whole pack (rehearsal). */
 export interface StackDriver {
     /** What the stack runs now: every service of `services`, or every blue-green service when empty. */
     read(services: string[]): Promise<StackState>;
     /**
-     * One update setting every listed service's step. A rollback runs under the rollback policy config
+     * One update setting every listed service's weight and finalize. A rollback runs under the rollback policy config
      * (the deployment window advisory: the window stops advancing, never retreating).
      */
-    apply(updates: StepUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult>;
+    apply(updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult>;
 }
 
 /** An instant query's answer: a number, or null with why (no sample, an error, Prometheus down). */

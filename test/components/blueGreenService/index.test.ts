@@ -7,7 +7,7 @@ describe("component BlueGreenService", () => {
     describe("blue-green at a canary step", () => {
         let resources: Awaited<ReturnType<typeof declare>>;
         before(async () => {
-            resources = await declare(serviceArgs(blueGreen({ step: 5 })));
+            resources = await declare(serviceArgs(blueGreen({ weight: 5 })));
         });
 
         it("declares a Deployment, Service and PodDisruptionBudget per colour, one Ingress and a ServiceAccount", () => {
@@ -123,7 +123,7 @@ describe("component BlueGreenService", () => {
     });
 
     it("after finalize scales the old colour to one replica and lets it be disrupted", async () => {
-        const resources = await declare(serviceArgs(blueGreen({ step: 100, finalize: true })));
+        const resources = await declare(serviceArgs(blueGreen({ weight: 100, finalize: true })));
         assert.equal(named(resources, "Deployment", "api-blue").spec.replicas, 1);
         assert.deepEqual(named(resources, "PodDisruptionBudget", "api-blue").spec, { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "api", [rolloutAnnotations.colour]: "blue" } } });
         assert.equal(named(resources, "Deployment", "api-green").spec.replicas, 5);
@@ -134,8 +134,8 @@ describe("component BlueGreenService", () => {
         assert.deepEqual(ofKind(resources, "Deployment").map(r => r.name), ["api-blue"]);
     });
 
-    it("refuses an impossible step instead of declaring it", async () => {
-        await assert.rejects(declare(serviceArgs(blueGreen({ step: 10 }))), /impossible blue-green step: step 10 is not in the canary sequence 0, 5, 25, 50, 100/);
+    it("refuses an impossible position instead of declaring it", async () => {
+        await assert.rejects(declare(serviceArgs(blueGreen({ weight: 10 }))), /impossible blue-green position: weight 10 is not one of the canary weights 0, 5, 25, 50, 100/);
     });
 
     it("in rolling mode declares one unsuffixed set of objects and a plain Ingress backend", async () => {
@@ -159,9 +159,9 @@ describe("component BlueGreenService", () => {
 describe("component BlueGreenService: a FIX service behind an NLB", () => {
     const FIX_BLUE = "ghcr.io/synaptic-platform/synaptictrading/fix-gateway@sha256:" + "3".repeat(64);
     const FIX_GREEN = "ghcr.io/synaptic-platform/synaptictrading/fix-gateway@sha256:" + "4".repeat(64);
-    const fixArgs = (step: number, tls = true) =>
+    const fixArgs = (weight: number, tls = true) =>
         serviceArgs(
-            { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: FIX_BLUE, green: FIX_GREEN }, step, finalize: false } },
+            { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: FIX_BLUE, green: FIX_GREEN }, weight, finalize: false } },
             {
                 service: "fix-gateway",
                 replicas: 3,

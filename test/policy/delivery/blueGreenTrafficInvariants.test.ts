@@ -18,7 +18,7 @@ function edit(resources: PlannedResource[], kind: string, name: string, change: 
 describe("policy blue-green-traffic-invariants", () => {
     let canary: PlannedResource[];
     before(async () => {
-        canary = await declare(serviceArgs(blueGreen({ step: 25 })));
+        canary = await declare(serviceArgs(blueGreen({ weight: 25 })));
     });
 
     it("passes what the component declares at a canary step", async () => {
@@ -28,7 +28,7 @@ describe("policy blue-green-traffic-invariants", () => {
     it("fails when the colours' weights do not add up to 100", async () => {
         const broken = edit(canary, "Deployment", "api-green", d => (d.metadata.annotations["trading-platform/traffic-weight"] = "30"));
         const messages = await violationsOf(blueGreenTrafficInvariants, broken);
-        assert.match(messages[0], /^Service trading-prod\/api: traffic weights blue 75 \+ green 30 add up to 105, not 100\. Fix: set deployments\.services\.<name>\.blueGreen\.step/);
+        assert.match(messages[0], /^Service trading-prod\/api: traffic weights blue 75 \+ green 30 add up to 105, not 100\. Fix: set deployments\.services\.<name>\.blueGreen\.weight/);
         assert.ok(messages.some(m => /sends 25% to api-green, whose Deployment is sized for 30%/.test(m)), messages.join("\n"));
     });
 

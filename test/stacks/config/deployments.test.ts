@@ -1,16 +1,43 @@
 import { strict as assert } from "assert";
-import { committedConfig, problemsOf, withSection } from "../../support/stackConfig";
+import { StackConfigError } from "../../../stacks/config";
+import { runProgram } from "../../../tools/runtime/program";
+import { committedConfig, problemsOf, project, withSection } from "../../support/stackConfig";
 
 describe("stack config: deployments, the FIX gateway", () => {
-    it("a weighted step for a FIX service is an error that says why", () => {
+    it("a partial weight for a FIX service is an error that says why", () => {
         const config = withSection(committedConfig("production"), "deployments", d => {
             const fix = d.services["fix-gateway"];
             fix.blueGreen.images.blue = fix.blueGreen.images.green.replace(/@sha256:.*/, "@sha256:" + "5".repeat(64));
-            fix.blueGreen.step = 25;
+            fix.blueGreen.weight = 25;
             return d;
         });
         assert.deepEqual(problemsOf("production", config), [
-            "- production: trading-platform:deployments.services.fix-gateway.blueGreen.step: expected 0 or 100 for a FIX service (a whole cutover); found weight 25 would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time, so a FIX service cuts over whole (weight 0 or 100)",
+            "- production: trading-platform:deployments.services.fix-gateway.blueGreen.weight: expected 0 or 100 for a FIX service (a whole cutover); found weight 25 would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time, so a FIX service cuts over whole (weight 0 or 100)",
+        ]);
+    });
+
+    it("the old key blueGreen.step is one problem that names it and says to use weight, and nothing is registered", async () => {
+        const config = withSection(committedConfig("production"), "deployments", d => {
+            const { weight, ...rest } = d.services.api.blueGreen;
+            d.services.api.blueGreen = { ...rest, step: weight };
+            return d;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            "- production: trading-platform:deployments.services.api.blueGreen.step: expected the key weight in its place: blueGreen.step was renamed blueGreen.weight (the candidate's share of traffic, in percent); found 5",
+        ]);
+        const run = await runProgram({ project: project.name, stack: "production", program: { entry: project.entry }, config: config.values, secretKeys: config.secretKeys });
+        assert.ok(run.error && StackConfigError.isInstance(run.error));
+        assert.match(run.error.message, /^Invalid configuration for stack "production" \(1 problem\); no resource was registered:\n  - production: trading-platform:deployments\.services\.api\.blueGreen\.step: expected the key weight in its place/);
+        assert.deepEqual(run.resources, []);
+    });
+
+    it("an unknown key under blueGreen still lists the known ones", () => {
+        const config = withSection(committedConfig("production"), "deployments", d => {
+            d.services.api.blueGreen.wieght = 5;
+            return d;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            '- production: trading-platform:deployments.services.api.blueGreen.wieght: expected one of the known keys (activeColour, images, weight, finalize); found the unknown key "wieght"',
         ]);
     });
 

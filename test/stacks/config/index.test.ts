@@ -187,22 +187,22 @@ describe("stack config", () => {
             ]);
         });
 
-        it("names the service and the rule an impossible blue-green step breaks", () => {
-            const step = (change: (api: any) => void) => // eslint-disable-line @typescript-eslint/no-explicit-any
+        it("names the service and the rule an impossible blue-green position breaks", () => {
+            const position = (change: (api: any) => void) => // eslint-disable-line @typescript-eslint/no-explicit-any
                 withSection(committedConfig("production"), "deployments", d => {
                     change(d.services.api);
                     return d;
                 });
-            assert.deepEqual(problemsOf("production", step(api => (api.blueGreen.step = 10))), [
-                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found step 10 is not in the canary sequence 0, 5, 25, 50, 100",
+            assert.deepEqual(problemsOf("production", position(api => (api.blueGreen.weight = 10))), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible position for api; found weight 10 is not one of the canary weights 0, 5, 25, 50, 100",
             ]);
-            assert.deepEqual(problemsOf("production", step(api => delete api.blueGreen.images.green)), [
-                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found step 5 sends traffic to green, which has no image",
+            assert.deepEqual(problemsOf("production", position(api => delete api.blueGreen.images.green)), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible position for api; found weight 5 sends traffic to green, which has no image",
             ]);
-            assert.deepEqual(problemsOf("production", step(api => (api.blueGreen.finalize = true))), [
-                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found finalize scales blue down while it still has 95% of traffic; finalize only at step 100",
+            assert.deepEqual(problemsOf("production", position(api => (api.blueGreen.finalize = true))), [
+                "- production: trading-platform:deployments.services.api.blueGreen: expected a possible position for api; found finalize scales blue down while it still has 95% of traffic; finalize only at weight 100",
             ]);
-            assert.deepEqual(problemsOf("production", step(api => (api.minReady = 5))), [
+            assert.deepEqual(problemsOf("production", position(api => (api.minReady = 5))), [
                 "- production: trading-platform:deployments.services.api.minReady: expected fewer than replicas (5), so a node drain can evict a pod without breaking the budget; found 5",
             ]);
         });
@@ -222,14 +222,14 @@ describe("stack config", () => {
         it("staging rolls: no blue-green, no second image source for a service it builds", () => {
             const config = withSection(committedConfig("staging"), "deployments", d => {
                 d.services.api.strategy = "blueGreen";
-                d.services.api.blueGreen = { activeColour: "blue", images: {}, step: 0 };
+                d.services.api.blueGreen = { activeColour: "blue", images: {}, weight: 0 };
                 d.services.worker.image = "ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2";
                 delete d.services.websocket.ingress;
                 return d;
             });
             assert.deepEqual(problemsOf("staging", config), [
                 "- staging: trading-platform:deployments.services.api.strategy: expected \"rolling\": staging rolls updates with no downtime; found \"blueGreen\"",
-                "- staging: trading-platform:deployments.services.api.blueGreen: expected a possible step for api; found the active colour blue has no image",
+                "- staging: trading-platform:deployments.services.api.blueGreen: expected a possible position for api; found the active colour blue has no image",
                 "- staging: trading-platform:deployments.services.worker.image: expected no image: this stack builds worker at images.build.sourceSha; found \"ghcr.io/synaptic-platform/synaptictrading/worker:v1.3.2\"",
             ]);
         });

@@ -61,7 +61,7 @@ describe("plan diff", () => {
         assert.equal(first.code, 0, first.stderr);
         assert.equal(staging.code, 0, staging.stderr);
         const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8"));
-        doc.config["trading-platform:deployments"].services.api.blueGreen.step = 25;
+        doc.config["trading-platform:deployments"].services.api.blueGreen.weight = 25;
         const proposed = path.join(dir, "Pulumi.production.yaml");
         fs.writeFileSync(proposed, toYaml(doc));
         const json = path.join(dir, "head.json");

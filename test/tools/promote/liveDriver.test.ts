@@ -28,8 +28,8 @@ const resources = { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "
 const deployments = {
     ingress: { certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/7a9c1e3b-2d4f-4a6b-8c0e-1f3a5b7d9e2c", groupName: "trading-prod" },
     services: {
-        api: { strategy: "blueGreen", replicas: 5, minReady: 3, resources, ingress: { host: "api.example.com", scheme: "internet-facing" }, blueGreen: { activeColour: "blue", images: {}, step: 25 } },
-        "fix-gateway": { strategy: "blueGreen", replicas: 3, minReady: 2, resources, protocol: "fix", nlb: { port: 9878 }, blueGreen: { activeColour: "green", images: {}, step: 100, finalize: true } },
+        api: { strategy: "blueGreen", replicas: 5, minReady: 3, resources, ingress: { host: "api.example.com", scheme: "internet-facing" }, blueGreen: { activeColour: "blue", images: {}, weight: 25 } },
+        "fix-gateway": { strategy: "blueGreen", replicas: 3, minReady: 2, resources, protocol: "fix", nlb: { port: 9878 }, blueGreen: { activeColour: "green", images: {}, weight: 100, finalize: true } },
         worker: { strategy: "rolling", replicas: 4, minReady: 2, resources, image: "ghcr.io/synaptic-platform/synaptictrading/worker@sha256:d3465f56446818ab4af9f487b92f29528db146aca628a4eda66965272cf3e583" },
     },
 };
@@ -37,9 +37,9 @@ const deployedOutputs = {
     kubernetesNamespace: "trading-prod",
     clusterName: "trading-prod",
     promotionState: {
-        api: { activeColour: "blue", step: 5, finalize: false, protocol: "http" },
-        websocket: { activeColour: "green", step: 50, finalize: false, protocol: "http" },
-        "fix-gateway": { activeColour: "green", step: 0, finalize: false, protocol: "fix" },
+        api: { activeColour: "blue", weight: 5, finalize: false, protocol: "http" },
+        websocket: { activeColour: "green", weight: 50, finalize: false, protocol: "http" },
+        "fix-gateway": { activeColour: "green", weight: 0, finalize: false, protocol: "fix" },
     },
 };
 
@@ -81,9 +81,9 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
         assert.deepStrictEqual(state, {
             namespace: "trading-prod",
             services: [
-                { service: "api", activeColour: "blue", step: 5, finalize: false, protocol: "http" },
-                { service: "websocket", activeColour: "green", step: 50, finalize: false, protocol: "http" },
-                { service: "fix-gateway", activeColour: "green", step: 0, finalize: false, protocol: "fix" },
+                { service: "api", activeColour: "blue", weight: 5, finalize: false, protocol: "http" },
+                { service: "websocket", activeColour: "green", weight: 50, finalize: false, protocol: "http" },
+                { service: "fix-gateway", activeColour: "green", weight: 0, finalize: false, protocol: "fix" },
             ],
         });
         assert.deepStrictEqual(argvs(), [SELECT, ...OUTPUTS]);
@@ -97,6 +97,32 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
         assert.deepStrictEqual(some.services.map(s => s.service), ["fix-gateway"]);
     });
 
+    it("reads the output of a stack last updated before step was renamed weight, saying so in one line", async () => {
+        const old = Object.fromEntries(Object.entries(deployedOutputs.promotionState).map(([service, { weight, ...rest }]) => [service, { ...rest, step: weight }]));
+        fake.setOutputs({ ...deployedOutputs, promotionState: old });
+        const state = await (await driver()).read([]);
+        assert.deepStrictEqual(state.services, [
+            { service: "api", activeColour: "blue", weight: 5, finalize: false, protocol: "http" },
+            { service: "websocket", activeColour: "green", weight: 50, finalize: false, protocol: "http" },
+            { service: "fix-gateway", activeColour: "green", weight: 0, finalize: false, protocol: "fix" },
+        ]);
+        assert.deepStrictEqual(printed, [
+            "production's promotionState output was written by a program from before the rename of step to weight: reading step as the weight of api, websocket, fix-gateway",
+        ]);
+        fake.setOutputs(deployedOutputs);
+        printed.length = 0;
+        await (await driver()).read([]);
+        assert.deepStrictEqual(printed, [], "the current output reads silently");
+    });
+
+    it("a promotionState output of another shape is an error naming the position's fields", async () => {
+        fake.setOutputs({ ...deployedOutputs, promotionState: { api: { activeColour: "blue", weight: "5", finalize: false, protocol: "http" } } });
+        await assert.rejects((await driver()).read([]), (e: Error) => {
+            assert.match(e.message, /^production: the output promotionState should map each blue-green service to \{ activeColour, weight, finalize, protocol \}; found \{"api":/);
+            return true;
+        });
+    });
+
     it("falls back to the stack config when the stack has no promotionState output yet", async () => {
         fake.setOutputs({ clusterName: "trading-prod" });
         fake.setConfig({ "trading-platform:deployments": deployments, "trading-platform:eks": { region: "ap-south-1", namespace: "trading-prod" } });
@@ -104,8 +130,8 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
         assert.deepStrictEqual(state, {
             namespace: "trading-prod",
             services: [
-                { service: "api", activeColour: "blue", step: 25, finalize: false, protocol: "http" },
-                { service: "fix-gateway", activeColour: "green", step: 100, finalize: true, protocol: "fix" },
+                { service: "api", activeColour: "blue", weight: 25, finalize: false, protocol: "http" },
+                { service: "fix-gateway", activeColour: "green", weight: 100, finalize: true, protocol: "fix" },
             ],
         });
         assert.deepStrictEqual(argvs(), [
@@ -141,8 +167,8 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
         const d = await driver();
         const result = await d.apply(
             [
-                { service: "api", step: 25, finalize: false },
-                { service: "fix-gateway", step: 100, finalize: true },
+                { service: "api", weight: 25, finalize: false },
+                { service: "fix-gateway", weight: 100, finalize: true },
             ],
             "advance",
             "promote api to 25 %, fix-gateway cut over",
@@ -152,9 +178,9 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
             SELECT,
             [
                 "config", "set-all", "--stack", "production", "--path",
-                "--plaintext", `${DEPLOYMENTS}.api.blueGreen.step=25`,
+                "--plaintext", `${DEPLOYMENTS}.api.blueGreen.weight=25`,
                 "--plaintext", `${DEPLOYMENTS}.api.blueGreen.finalize=false`,
-                "--plaintext", `${DEPLOYMENTS}.fix-gateway.blueGreen.step=100`,
+                "--plaintext", `${DEPLOYMENTS}.fix-gateway.blueGreen.weight=100`,
                 "--plaintext", `${DEPLOYMENTS}.fix-gateway.blueGreen.finalize=true`,
                 "--non-interactive",
             ],
@@ -169,17 +195,17 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
 
         // A finalize advances under the same config.
         fake.reset();
-        await d.apply([{ service: "api", step: 100, finalize: true }], "finalize", "finalize api");
+        await d.apply([{ service: "api", weight: 100, finalize: true }], "finalize", "finalize api");
         assert.deepStrictEqual(argvs()[1].slice(0, 5), ["up", "--yes", "--skip-preview", "--message", "finalize api"]);
         assert.strictEqual(argvs()[1][8], advanceConfig);
     });
 
     it("a rollback runs under the rollback policy config", async () => {
         const d = await driver();
-        const result = await d.apply([{ service: "api", step: 0, finalize: false }], "rollback", "roll back api: error rate 7.2 % > 5 %");
+        const result = await d.apply([{ service: "api", weight: 0, finalize: false }], "rollback", "roll back api: error rate 7.2 % > 5 %");
         assert.strictEqual(result.ok, true);
         assert.deepStrictEqual(argvs().slice(1, 3), [
-            ["config", "set-all", "--stack", "production", "--path", "--plaintext", `${DEPLOYMENTS}.api.blueGreen.step=0`, "--plaintext", `${DEPLOYMENTS}.api.blueGreen.finalize=false`, "--non-interactive"],
+            ["config", "set-all", "--stack", "production", "--path", "--plaintext", `${DEPLOYMENTS}.api.blueGreen.weight=0`, "--plaintext", `${DEPLOYMENTS}.api.blueGreen.finalize=false`, "--non-interactive"],
             ["up", "--yes", "--skip-preview", "--message", "roll back api: error rate 7.2 % > 5 %", "--policy-pack", policyPackDir, "--policy-pack-config", rollbackConfig, "--exec-kind", "auto.local", ...S],
         ]);
     });
@@ -196,7 +222,7 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
                     "error: update failed\n",
             },
         });
-        const result = await (await driver()).apply([{ service: "api", step: 25, finalize: false }], "advance", "promote api to 25 %");
+        const result = await (await driver()).apply([{ service: "api", weight: 25, finalize: false }], "advance", "promote api to 25 %");
         assert.deepStrictEqual(result, {
             ok: false,
             summary:
@@ -208,7 +234,7 @@ describe("tools/promote/liveDriver: pulumi up through the Automation API (a stan
 
     it("a failed up without a violation reports the first stderr line that says more than 'update failed'", async () => {
         fake.setUp({ fail: { stderr: "\nerror: update failed\nerror: [409] Conflict: Another update is currently in progress.\nmore detail\n" } });
-        const result = await (await driver()).apply([{ service: "api", step: 25, finalize: false }], "advance", "promote api");
+        const result = await (await driver()).apply([{ service: "api", weight: 25, finalize: false }], "advance", "promote api");
         assert.deepStrictEqual(result, { ok: false, summary: "pulumi up failed: error: [409] Conflict: Another update is currently in progress." });
     });
 

@@ -5,7 +5,7 @@ import { Outcome, positionOf, rollBackByHand, rollbackUpdates, updatesAt, walk }
 import { weightAtStep } from "../../../platform/rollout";
 import { PrometheusSource, renderQuery } from "../../../tools/promote/prometheus";
 import { quietNotifier } from "../../../tools/promote/quietNotifier";
-import { MetricReading, MetricsSource, Notifier, RecordEntry, ServicePosition, StackState, StepUpdate, UpdatePurpose } from "../../../tools/promote/types";
+import { MetricReading, MetricsSource, Notifier, PositionUpdate, RecordEntry, ServicePosition, StackState, UpdatePurpose } from "../../../tools/promote/types";
 import { promotionWindow } from "../../../tools/promote/window";
 import { MemoryDriver } from "../../support/memoryDriver";
 import { MetricSeries } from "../../support/metricSeries";
@@ -14,8 +14,8 @@ import { startPrometheus } from "../../support/prometheus";
 // The decisions alone, with metrics scripted by query text: the real-Prometheus walks are in walk.test.ts.
 const settings = promotionSettings(undefined);
 const start = new Date("2026-11-17T15:00:00Z"); // Tuesday 10:00 New York
-const http = (service: string, step = 0, finalize = false): ServicePosition => ({ service, activeColour: "blue", step, finalize, protocol: "http" });
-const fix = (service: string, step = 0): ServicePosition => ({ service, activeColour: "green", step, finalize: false, protocol: "fix" });
+const http = (service: string, weight = 0, finalize = false): ServicePosition => ({ service, activeColour: "blue", weight, finalize, protocol: "http" });
+const fix = (service: string, weight = 0): ServicePosition => ({ service, activeColour: "green", weight, finalize: false, protocol: "fix" });
 
 /** Healthy numbers for every default query; `override` may change one by its text and time. */
 function scripted(override?: (promql: string, time: Date) => MetricReading | undefined) {
@@ -35,7 +35,7 @@ interface RunOptions {
     metrics?: ReturnType<typeof scripted>;
     window?: (at: Date) => string | undefined;
     notifier?: Notifier;
-    refuse?: (updates: StepUpdate[], purpose: UpdatePurpose) => string | undefined;
+    refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | undefined;
 }
 
 async function run(state: StackState, options: RunOptions = {}) {
@@ -61,13 +61,13 @@ async function run(state: StackState, options: RunOptions = {}) {
 describe("promotion state machine", () => {
     describe("positionOf", () => {
         it("reads the step index the services stand at, -1 when staged", () => {
-            assert.deepEqual(positionOf([http("api", 0), http("websocket", 0)], settings), { index: -1, finalized: false });
-            assert.deepEqual(positionOf([http("api", 25), http("websocket", 25)], settings), { index: 1, finalized: false });
-            assert.deepEqual(positionOf([http("api", 100, true)], settings), { index: 3, finalized: true });
+            assert.deepEqual(positionOf([http("api", 0), http("websocket", 0)], settings), { stepIndex: -1, finalized: false });
+            assert.deepEqual(positionOf([http("api", 25), http("websocket", 25)], settings), { stepIndex: 1, finalized: false });
+            assert.deepEqual(positionOf([http("api", 100, true)], settings), { stepIndex: 3, finalized: true });
         });
         it("places a FIX service at 0 with any step before the cutover, at 100 only with the cutover", () => {
-            assert.deepEqual(positionOf([http("api", 50), fix("fix-gateway", 0)], settings), { index: 2, finalized: false });
-            assert.deepEqual(positionOf([http("api", 100), fix("fix-gateway", 100)], settings), { index: 3, finalized: false });
+            assert.deepEqual(positionOf([http("api", 50), fix("fix-gateway", 0)], settings), { stepIndex: 2, finalized: false });
+            assert.deepEqual(positionOf([http("api", 100), fix("fix-gateway", 100)], settings), { stepIndex: 3, finalized: false });
             assert.throws(() => positionOf([http("api", 50), fix("fix-gateway", 100)], settings), /same step/);
         });
         it("refuses services at different steps, a step the sequence never reaches, and half-finalized runs", () => {
@@ -81,25 +81,25 @@ describe("promotion state machine", () => {
         assert.deepEqual([5, 25, 50, 100].map(w => weightAtStep("fix", w)), [0, 0, 0, 100]);
         const state = { namespace: "trading-prod", services: [http("api"), fix("fix-gateway")] };
         assert.deepEqual(updatesAt(state, settings, 1), [
-            { service: "api", step: 25, finalize: false },
-            { service: "fix-gateway", step: 0, finalize: false },
+            { service: "api", weight: 25, finalize: false },
+            { service: "fix-gateway", weight: 0, finalize: false },
         ]);
     });
 
     it("rolls back in one update, or restores the old colour's size first after finalize", () => {
         assert.deepEqual(rollbackUpdates({ namespace: "n", services: [http("api", 50), http("websocket", 50)] }), [
             [
-                { service: "api", step: 0, finalize: false },
-                { service: "websocket", step: 0, finalize: false },
+                { service: "api", weight: 0, finalize: false },
+                { service: "websocket", weight: 0, finalize: false },
             ],
         ]);
-        assert.deepEqual(rollbackUpdates({ namespace: "n", services: [http("api", 100, true)] }), [[{ service: "api", step: 100, finalize: false }], [{ service: "api", step: 0, finalize: false }]]);
+        assert.deepEqual(rollbackUpdates({ namespace: "n", services: [http("api", 100, true)] }), [[{ service: "api", weight: 100, finalize: false }], [{ service: "api", weight: 0, finalize: false }]]);
     });
 
     it("walks healthy services through every step to finalize, one update per step, watching the seed's 40 minutes", async () => {
         const { result, driver, entries, clock } = await run({ namespace: "trading-prod", services: [http("api"), http("websocket")] });
         assert.equal(result.outcome, "promoted");
-        assert.deepEqual(driver.steps, [
+        assert.deepEqual(driver.walked, [
             "advance api=5,websocket=5",
             "advance api=25,websocket=25",
             "advance api=50,websocket=50",
@@ -126,15 +126,15 @@ describe("promotion state machine", () => {
     it("a FIX gateway in the run takes no traffic before the cutover, so it is not queried until then", async () => {
         const { result, driver, metrics } = await run({ namespace: "trading-prod", services: [http("api"), fix("fix-gateway")] });
         assert.equal(result.outcome, "promoted");
-        assert.deepEqual(driver.steps.slice(0, 2), ["advance api=5,fix-gateway=0", "advance api=25,fix-gateway=0"]);
+        assert.deepEqual(driver.walked.slice(0, 2), ["advance api=5,fix-gateway=0", "advance api=25,fix-gateway=0"]);
         const firstFix = metrics.queries.find(q => q.promql.includes('service="fix-gateway"') || q.promql.includes("fix-gateway-"));
         assert.ok(firstFix && firstFix.time.getTime() > start.getTime() + 30 * 60_000, "queried only once it takes traffic");
     });
 
     it("rolls back when an update is refused, and never touches the stack when the window is closed", async () => {
-        const refused = await run({ namespace: "n", services: [http("api")] }, { refuse: (u, p) => (p === "advance" && u[0].step === 25 ? "blue-green-traffic-invariants: weights" : undefined) });
+        const refused = await run({ namespace: "n", services: [http("api")] }, { refuse: (u, p) => (p === "advance" && u[0].weight === 25 ? "blue-green-traffic-invariants: weights" : undefined) });
         assert.equal(refused.result.outcome, "rolledBack");
-        assert.deepEqual(refused.driver.steps, ["advance api=5", "advance api=25", "rollback api=0"]);
+        assert.deepEqual(refused.driver.walked, ["advance api=5", "advance api=25", "rollback api=0"]);
         assert.match(refused.result.reason, /update to 25 % failed: blue-green-traffic-invariants/);
 
         const closed = await run({ namespace: "n", services: [http("api")] }, { window: () => "Sat is not a deployment day (Tue, Wed, Thu)" });
@@ -155,7 +155,7 @@ describe("promotion state machine", () => {
         const entries: RecordEntry[] = [];
         const result = await rollBackByHand({ services: [], driver, clock, notifier: quietNotifier, record: e => entries.push(e), log: () => undefined }, "INC-2231");
         assert.equal(result.outcome, "rolledBack");
-        assert.deepEqual(driver.steps, ["rollback api=100,websocket=100", "rollback api=0,websocket=0"]);
+        assert.deepEqual(driver.walked, ["rollback api=100,websocket=100", "rollback api=0,websocket=0"]);
         assert.deepEqual(entries.map(e => `${e.service}:${e.event}:${e.weight}`), ["api:rollback:0", "websocket:rollback:0"]);
     });
 
@@ -246,9 +246,9 @@ interface Walked {
     entries: RecordEntry[];
 }
 
-async function promote(namespace: string, options: { settings?: PromotionSettings; from?: Date; step?: number; metrics?: MetricsSource } = {}): Promise<Walked> {
+async function promote(namespace: string, options: { settings?: PromotionSettings; from?: Date; weight?: number; metrics?: MetricsSource } = {}): Promise<Walked> {
     const clock = new SimulatedClock(options.from ?? scenarios[namespace].from ?? T0);
-    const position = (service: string): ServicePosition => ({ service, activeColour: "blue", step: options.step ?? 0, finalize: false, protocol: "http" });
+    const position = (service: string): ServicePosition => ({ service, activeColour: "blue", weight: options.weight ?? 0, finalize: false, protocol: "http" });
     const driver = new MemoryDriver({ namespace, services: services.map(position) }, { clock });
     const entries: RecordEntry[] = [];
     const result = await walk({
@@ -287,7 +287,7 @@ describe("promotion walk against a real Prometheus", () => {
     it("promotes healthy services through the seed's four steps to finalize", async () => {
         const w = await promote("clean", { settings: seed });
         assert.equal(w.outcome, "promoted", w.reason);
-        assert.deepEqual(w.driver.steps, [
+        assert.deepEqual(w.driver.walked, [
             "advance api=5,websocket=5",
             "advance api=25,websocket=25",
             "advance api=50,websocket=50",
@@ -316,8 +316,8 @@ describe("promotion walk against a real Prometheus", () => {
             assert.match(w.reason, new RegExp(`at ${weight} %: api trigger:${trigger} [0-9.]+ > `));
             const rollback = w.driver.applied[w.driver.applied.length - 1];
             assert.deepEqual(rollback.updates, [
-                { service: "api", step: 0, finalize: false },
-                { service: "websocket", step: 0, finalize: false },
+                { service: "api", weight: 0, finalize: false },
+                { service: "websocket", weight: 0, finalize: false },
             ]);
             assert.equal(rollback.purpose, "rollback");
             const appeared = await breachAppears(namespace, trigger, stepStart, at(2, stepStart));
@@ -330,7 +330,7 @@ describe("promotion walk against a real Prometheus", () => {
     it("holds (exit 3), never rolling back, when a gate fails without a trigger", async () => {
         const w = await promote("gate-fails");
         assert.equal(w.outcome, "held");
-        assert.deepEqual(w.driver.steps, ["advance api=5,websocket=5"]);
+        assert.deepEqual(w.driver.walked, ["advance api=5,websocket=5"]);
         assert.match(w.reason, /gates not met over the 2m watch at 5 %: api gate:errorRate 0\.01 not below 0\.001/);
         assert.equal(rollbackOf(w).length, 0);
     });
@@ -354,29 +354,29 @@ describe("promotion walk against a real Prometheus", () => {
         const w = await promote("data-stops");
         assert.equal(w.outcome, "held", w.reason);
         assert.match(w.reason, /no data at 100 % since .*no data is not health/);
-        assert.deepEqual(w.driver.steps, ["advance api=5,websocket=5", "advance api=25,websocket=25", "advance api=50,websocket=50", "advance api=100,websocket=100"]);
+        assert.deepEqual(w.driver.walked, ["advance api=5,websocket=5", "advance api=25,websocket=25", "advance api=50,websocket=50", "advance api=100,websocket=100"]);
         assert.equal(rollbackOf(w).length, 0);
     });
 
     it("holds at its weight when the deployment window closes mid-watch", async () => {
         const w = await promote("window-closes", { settings: seed });
         assert.equal(w.outcome, "held");
-        assert.deepEqual(w.driver.steps, ["advance api=5,websocket=5"]);
+        assert.deepEqual(w.driver.walked, ["advance api=5,websocket=5"]);
         assert.match(w.reason, /window closed mid-watch \(14:00 is outside 10:00–14:00\); holding at 5 %/);
         assert.equal(w.entries.filter(e => e.event === "hold")[0].at, "2026-11-17T19:00:00.000Z");
     });
 
     it("resumes a step its runner died in: watches it again, then carries on", async () => {
-        const w = await promote("resume-healthy", { step: 25, from: at(2) });
+        const w = await promote("resume-healthy", { weight: 25, from: at(2) });
         assert.equal(w.outcome, "promoted", w.reason);
-        assert.deepEqual(w.driver.steps, ["advance api=50,websocket=50", "advance api=100,websocket=100", "finalize api=100F,websocket=100F"]);
+        assert.deepEqual(w.driver.walked, ["advance api=50,websocket=50", "advance api=100,websocket=100", "finalize api=100F,websocket=100F"]);
         assert.equal(w.driver.applied[0].at, at(4).toISOString(), "25 % watched again for its whole 2 minutes");
     });
 
     it("resumes into a breach: rolls back at once, at the step the stack is at", async () => {
-        const w = await promote("resume-breached", { step: 50, from: at(2) });
+        const w = await promote("resume-breached", { weight: 50, from: at(2) });
         assert.equal(w.outcome, "rolledBack");
-        assert.deepEqual(w.driver.steps, ["rollback api=0,websocket=0"]);
+        assert.deepEqual(w.driver.walked, ["rollback api=0,websocket=0"]);
         assert.equal(w.driver.applied[0].at, at(2).toISOString(), "checked before waiting an interval");
         assert.match(w.reason, /at 50 %: api trigger:errorRate 0\.5 > 0\.05/);
     });

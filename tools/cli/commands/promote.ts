@@ -18,7 +18,7 @@ import { checkReportTarget, CliIo, parseCli, processIo, runCli } from "../run";
 
 export const usage = `Usage: npm run promote -- --stack production [--services api,websocket] [--record FILE.jsonl] [--summary FILE.md]
                           [--rehearse --from ISO-TIME [--prometheus URL] [--stack-file FILE]] [--rollback [--reason TEXT]]
-Walks the blue-green services from their current step to 100 % and finalizes, one stack update per step,
+Walks the blue-green services from where they stand to 100 % and finalizes, one stack update per step,
 watching Prometheus in between; rolls them all back at once when a trigger fires (docs/runbook.md).
   --services    the services that move together (default: every blue-green service of the stack)
   --record      append one JSON line per decision to FILE (docs/runbook.md: the record)
@@ -27,7 +27,7 @@ watching Prometheus in between; rolls them all back at once when a trigger fires
                 and Prometheus is queried at those past times, without sleeping
   --from        where the rehearsal's clock starts (ISO 8601, e.g. 2026-11-17T15:00:00Z)
   --prometheus  query this Prometheus instead of promotion.prometheusUrl
-  --stack-file  rehearse from this stack file and write each step into it (so a rehearsal can resume)
+  --stack-file  rehearse from this stack file and write each update's weights into it (so a rehearsal can resume)
   --rollback    every named service back to 0 % now, whatever the window (restoring the old colour's size after finalize)
 Exit: 0 promoted (or rolled back by hand), 1 rolled back, 2 bad input, 3 held (window closed, no data, gates not met).`;
 

@@ -94,7 +94,7 @@ describe("npm run promote", () => {
         it("rehearses the seed's four steps for two services through `npm run promote`, each step an offline plan the whole pack passes, in under 20 s", async () => {
             const dir = tempDir();
             // Staged: the new digests on green at 0 % (the committed file is mid-canary at api 5 %).
-            const file = stackFile(text => text.replace(/^( {10}step:) 5$/m, "$1 0"));
+            const file = stackFile(text => text.replace(/^( {10}weight:) 5$/m, "$1 0"));
             const record = path.join(dir, "record.jsonl");
             const summary = path.join(dir, "summary.md");
             const started = process.hrtime.bigint();
@@ -123,8 +123,8 @@ describe("npm run promote", () => {
             assert.match(fs.readFileSync(summary, "utf8"), /^## Promotion of production \(rehearsal\): promoted/);
             // The stack file now says what runs, comments kept.
             const written = fs.readFileSync(file, "utf8");
-            const deployments = (parseYaml(written) as { config: Record<string, { services: Record<string, { blueGreen: { step: number; finalize?: boolean } }> }> }).config["trading-platform:deployments"];
-            assert.deepEqual([deployments.services.api.blueGreen, deployments.services.websocket.blueGreen].map(b => [b.step, b.finalize]), [[100, true], [100, true]]);
+            const deployments = (parseYaml(written) as { config: Record<string, { services: Record<string, { blueGreen: { weight: number; finalize?: boolean } }> }> }).config["trading-platform:deployments"];
+            assert.deepEqual([deployments.services.api.blueGreen, deployments.services.websocket.blueGreen].map(b => [b.weight, b.finalize]), [[100, true], [100, true]]);
             assert.match(written, /# Metric-gated promotion \(npm run promote/);
         });
     });
