@@ -187,7 +187,7 @@ describe("workflows", () => {
             assert.match(verdict.run ?? "", /exit 1\s*$/);
         });
 
-        it("opens a pull request recording the final steps, whatever the promotion's outcome", () => {
+        it("opens a pull request recording the final positions, whatever the promotion's outcome", () => {
             const job = promote.jobs.record as Job & { needs?: string };
             assert.equal(job.needs, "production");
             assert.equal(job.if, "always() && needs.production.outputs.promote-exit != ''");
