@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { addonCharts } from "../../components/clusterAddons";
+import { blueGreenPositionSchema } from "../../stacks/config/deployments";
 import { PlannedResource } from "../../tools/engine/resource";
 import { PlanDocument } from "../../tools/plan/document";
 import { UNKNOWN } from "../../tools/runtime/propertyValues";
@@ -89,6 +90,18 @@ describe("the committed stacks", () => {
 
     it("the schema check catches an invalid object", () => {
         assert.throws(() => validateKubernetesObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { selector: {}, template: { spec: { containers: [{ image: "x" }] } } } }), /containers\/0 must have required property name/);
+    });
+
+    it("production's promotionState output is each blue-green service's position, exactly the schema's fields, weight as in the stack file", () => {
+        assert.deepEqual(plans.production.outputs.promotionState, {
+            api: { activeColour: "blue", weight: 5, finalize: false, protocol: "http" },
+            websocket: { activeColour: "blue", weight: 0, finalize: false, protocol: "http" },
+            "fix-gateway": { activeColour: "green", weight: 0, finalize: false, protocol: "fix" },
+        });
+        for (const position of Object.values(plans.production.outputs.promotionState as Record<string, unknown>)) {
+            assert.ok(blueGreenPositionSchema.strict().safeParse(position).success, JSON.stringify(position));
+        }
+        assert.deepEqual(plans.staging.outputs.promotionState, {}, "staging rolls: no position to promote");
     });
 
     it("production's deployedImages output lists exactly the images its containers and Deployments run", () => {
