@@ -29,7 +29,7 @@ export function declareCiIdentities(config: StackConfig, awsProvider: aws.Provid
                 // The drill's identifier is granted before the drill is switched on: switching it on needs no administrator.
                 databases: [data.postgres.identifier, drillInstanceIdentifier(data.restoreDrill?.sourceInstanceIdentifier ?? data.postgres.identifier)],
                 replicationGroups: [data.redis.replicationGroupId],
-                evidence: evidence && { bucket: evidence.bucketName, prefix: evidence.prefix },
+                evidence: evidence && { bucket: evidence.bucketName, prefix: evidence.prefix, recordsPrefix: evidence.recordsPrefix },
             },
             tags: { environment: config.stack },
         },

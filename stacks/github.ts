@@ -17,7 +17,7 @@ export function declareGithub(config: StackConfig) {
     // The token comes from GITHUB_TOKEN in the environment, never from config (docs/ci-identities.md).
     const provider = new github.Provider("github", { owner: settings.owner });
     const providers = { providers: { github: provider } };
-    const ci = ciVariables(config.project, config.stack, config.ci, config.eks.region, { owner: settings.owner, application: settings.repositories.application });
+    const ci = ciVariables(config.project, config.stack, config.ci, config.eks.region, { owner: settings.owner, application: settings.repositories.application }, config.releaseEvidence?.store);
 
     const environment = new DeliveryEnvironment(
         settings.environment.name,

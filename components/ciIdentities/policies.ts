@@ -133,8 +133,8 @@ export interface DeployScope {
     databases: string[];
     /** ElastiCache replication group ids. */
     replicationGroups: string[];
-    /** Release evidence the promotion gate reads (production): bucket and prefix. */
-    evidence?: { bucket: string; prefix: string };
+    /** Release evidence the promotion gate reads (production): bucket and prefix; and where the promote job keeps its records. */
+    evidence?: { bucket: string; prefix: string; recordsPrefix: string };
 }
 
 /** The CI identities of a project in an account, which no deploy may change (docs/ci-identities.md). */
@@ -342,6 +342,7 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
             ? [
                   { Sid: "EvidenceRead", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: objectArn(scope.evidence.bucket, `${scope.evidence.prefix}/*`) },
                   // The sync's listing (s3:ListBucket on the bucket) falls under "Buckets" above.
+                  { Sid: "PromotionRecordWrite", Effect: "Allow", Action: ["s3:PutObject"], Resource: objectArn(scope.evidence.bucket, `${scope.evidence.recordsPrefix}/*`) },
               ]
             : []),
         // Who may deploy is changed by an administrator (docs/ci-identities.md), never by a deploy: its own

@@ -43,6 +43,7 @@ export const CI_VARIABLES = {
     backend: "PULUMI_BACKEND_URL",
     stagingBackend: "STAGING_PULUMI_BACKEND_URL",
     appRepository: "APP_REPOSITORY",
+    promotionRecords: "PROMOTION_RECORDS_URI",
 } as const;
 
 /**
@@ -50,7 +51,14 @@ export const CI_VARIABLES = {
  * check in `<stack>-drift`, a pull request's preview at the repository level (it runs in no environment,
  * so its token's subject is the pull request's).
  */
-export function ciVariables(project: string, stack: EnvironmentName, ci: CiConfig, region: string, github: { owner: string; application?: string }) {
+export function ciVariables(
+    project: string,
+    stack: EnvironmentName,
+    ci: CiConfig,
+    region: string,
+    github: { owner: string; application?: string },
+    evidence?: { bucketName: string; recordsPrefix: string },
+) {
     const roles = ciRoleArns(project, stack, ci);
     const backend = stateBackendUrl(ci.stateBucket, region);
     return {
@@ -60,6 +68,7 @@ export function ciVariables(project: string, stack: EnvironmentName, ci: CiConfi
             [CI_VARIABLES.backend]: backend,
             ...(ci.stagingStateBucket ? { [CI_VARIABLES.stagingBackend]: stateBackendUrl(ci.stagingStateBucket, region) } : {}),
             ...(github.application && !environments[stack].production ? { [CI_VARIABLES.appRepository]: `${github.owner}/${github.application}` } : {}),
+            ...(evidence ? { [CI_VARIABLES.promotionRecords]: `s3://${evidence.bucketName}/${evidence.recordsPrefix}/` } : {}),
         },
         drift: { environment: driftEnvironmentOf(stack), variables: { [CI_VARIABLES.region]: region, [CI_VARIABLES.driftRole]: roles.drift, [CI_VARIABLES.backend]: backend } },
         pullRequest: roles.preview ? { [CI_VARIABLES.region]: region, [CI_VARIABLES.previewRole]: roles.preview, [CI_VARIABLES.backend]: backend } : undefined,

@@ -34,6 +34,9 @@ describe("stack github: this repository's environments and both repositories' ru
         }
         assert.equal(variablesOf(plans.production, "production").STAGING_PULUMI_BACKEND_URL, "s3://trading-platform-state-111122223333?region=ap-south-1");
         assert.equal(variablesOf(plans.staging, "staging").APP_REPOSITORY, "synaptic-platform/synaptic-trading");
+        // Production's promotion record outlives the 90-day artifact, beside the release's evidence.
+        assert.equal(variablesOf(plans.production, "production").PROMOTION_RECORDS_URI, "s3://synaptic-trading-release-evidence-444455556666/promotion-records/");
+        assert.equal(variablesOf(plans.staging, "staging").PROMOTION_RECORDS_URI, undefined);
     });
 
     it("lets the drift check deploy nothing but main, without reviewers", () => {

@@ -187,8 +187,9 @@ describe("CI policy documents", () => {
 
     it("passes roles only to EKS and EC2, and reads release evidence only under its prefix (production)", () => {
         assert.deepEqual(sid("PassRolesToTheCluster").Condition, { StringEquals: { "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com"] } });
-        const withEvidence = deployPolicy({ ...scope, stack: "production", evidence: { bucket: "evidence", prefix: "release-evidence" } }).Statement as Statement[];
+        const withEvidence = deployPolicy({ ...scope, stack: "production", evidence: { bucket: "evidence", prefix: "release-evidence", recordsPrefix: "promotion-records" } }).Statement as Statement[];
         assert.equal(withEvidence.find(s => s.Sid === "EvidenceRead")?.Resource, "arn:aws:s3:::evidence/release-evidence/*");
+        assert.equal(withEvidence.find(s => s.Sid === "PromotionRecordWrite")?.Resource, "arn:aws:s3:::evidence/promotion-records/*");
         assert.equal(statements.find(s => s.Sid === "EvidenceRead"), undefined);
     });
 
