@@ -372,6 +372,13 @@ describe("workflows", () => {
         });
     });
 
+    it("lets Dependabot update the lockfile and the pinned actions, never to TypeScript 7", () => {
+        const config = parseYaml(fs.readFileSync(path.join(repoRoot, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; ignore?: { "dependency-name": string; versions: string[] }[] }[] };
+        assert.deepEqual(config.updates.map(u => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
+        const npm = config.updates.find(u => u["package-ecosystem"] === "npm");
+        assert.deepEqual(npm?.ignore?.find(i => i["dependency-name"] === "typescript")?.versions, [">=7"]);
+    });
+
     describe("this repository's checks", () => {
         it("are exactly the jobs pull-request.yml runs: what the rulesets require is what the workflow reports", () => {
             const jobs = Object.values(workflow("pull-request.yml").jobs);
