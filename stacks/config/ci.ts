@@ -3,6 +3,7 @@ import { ciRoleName, roleArn, stateBackendUrl } from "../../components/ciIdentit
 import { EnvironmentName, environments } from "../../platform";
 import { driftEnvironmentOf } from "../../platform/delivery";
 import { ConfigProblem } from "./errors";
+import { DockerHostConfig } from "./dockerHost";
 import { EksConfig } from "./eks";
 import { ReleaseEvidenceConfig } from "./releaseEvidence";
 
@@ -82,7 +83,7 @@ export function ciRules(
     project: string,
     environment: EnvironmentName,
     ci: CiConfig,
-    sections: { eks?: EksConfig; releaseEvidence?: ReleaseEvidenceConfig; eksKey: string; releaseEvidenceKey: string },
+    sections: { eks?: EksConfig; releaseEvidence?: ReleaseEvidenceConfig; dockerHost?: DockerHostConfig; eksKey: string; releaseEvidenceKey: string; dockerHostKey: string },
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const production = environments[environment].production;
@@ -116,6 +117,16 @@ export function ciRules(
             if (accountOf(arn) !== ci.accountId) {
                 problems.push({ key: `${sections.eksKey}.adminRoleArns.${i}`, expected: `a role of the stack's account ${ci.accountId} (ci.accountId)`, found: JSON.stringify(arn) });
             }
+        });
+    }
+    const docker = sections.dockerHost;
+    const user = docker && /^ssh:\/\/([^@]+)@/.exec(docker.host)?.[1];
+    if (docker && user !== docker.namespace) {
+        // Docker's API has no per-container permissions: whoever reaches a daemon controls all it runs.
+        problems.push({
+            key: `${sections.dockerHostKey}.host`,
+            expected: `the namespace's own user (ssh://${docker.namespace}@…), whose rootless Docker daemon runs this namespace only, so this stack's key reaches no other namespace`,
+            found: JSON.stringify(user ?? docker.host),
         });
     }
     const store = sections.releaseEvidence?.store;

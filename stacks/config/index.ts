@@ -156,8 +156,16 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     }
     if (parsed.ci) {
         // Checked against the evidence store only once the store itself is valid: no follow-on problems.
-        const evidenceValid = !problems.some(p => p.key.startsWith(fullKey("releaseEvidence")));
-        const sections = { eks: parsed.eks, releaseEvidence: evidenceValid ? parsed.releaseEvidence : undefined, eksKey: fullKey("eks"), releaseEvidenceKey: fullKey("releaseEvidence") };
+        const valid = (section: string) => !problems.some(p => p.key.startsWith(fullKey(section)));
+        const evidenceValid = valid("releaseEvidence");
+        const sections = {
+            eks: parsed.eks,
+            releaseEvidence: evidenceValid ? parsed.releaseEvidence : undefined,
+            dockerHost: valid("dockerHost") ? parsed.dockerHost : undefined,
+            eksKey: fullKey("eks"),
+            releaseEvidenceKey: fullKey("releaseEvidence"),
+            dockerHostKey: fullKey("dockerHost"),
+        };
         problems.push(...ciRules(fullKey("ci"), raw.project, stack, parsed.ci, sections));
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));

@@ -67,4 +67,15 @@ describe("config ci", () => {
         assert.equal(production.deploy.APP_REPOSITORY, undefined);
         assert.equal(ciRoleArns("trading-platform", "production", committedCi("production") as CiConfig).preview, undefined);
     });
+
+    it("reaches the shared Docker host as the namespace's own user, never a user another namespace shares", () => {
+        const config = withSection(committedConfig("staging"), "dockerHost", d => ({ ...d, host: "ssh://deploy@bom-shared-docker-01" }));
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:dockerHost.host: expected the namespace\'s own user (ssh://synaptic-staging@…), whose rootless Docker daemon runs this namespace only, so this stack\'s key reaches no other namespace; found "deploy"',
+        ]);
+        for (const stack of ["staging", "production"] as const) {
+            const docker = JSON.parse(committedConfig(stack).values["trading-platform:dockerHost"]);
+            assert.equal(docker.host, `ssh://${docker.namespace}@bom-shared-docker-01`);
+        }
+    });
 });
