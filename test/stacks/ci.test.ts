@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { INLINE_POLICY_LIMIT } from "../../components/ciIdentities";
 import { PlanResult } from "../../tools/plan/planStack";
 import { committedPlan } from "../support/committedPlans";
 
@@ -42,5 +43,13 @@ describe("stack ci: the committed stacks' CI identities", () => {
         const writes = statements.filter(s => s.Action.some(a => /Put|Delete/.test(a)));
         assert.ok(writes.flatMap(s => [s.Resource].flat()).every(r => r.startsWith("arn:aws:s3:::trading-platform-state-444455556666/")));
         assert.ok(statements.some(s => [s.Resource].flat().some(r => r.startsWith("arn:aws:s3:::trading-platform-state-111122223333/.pulumi/stacks/trading-platform/staging.json"))));
+    });
+
+    it("keeps every inline CI policy of both stacks under IAM's size limit", () => {
+        for (const stack of ["staging", "production"]) {
+            const policies = plans[stack].resources.filter(r => r.type === "aws:iam/rolePolicy:RolePolicy" && r.urn.includes("CiIdentities"));
+            assert.ok(policies.length >= 4, stack);
+            for (const p of policies) assert.ok(String(p.inputs.policy).replace(/\s/g, "").length < INLINE_POLICY_LIMIT, p.urn);
+        }
     });
 });
