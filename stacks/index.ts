@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { blueGreenPositions } from "./config/deployments";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../components/clusterAddons";
+import { declareCiIdentities } from "./ci";
 import { declareData } from "./data";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
@@ -17,6 +18,7 @@ const images = declareImages(config);
 const kubernetes = declareKubernetes(config, images);
 const data = declareData(config, kubernetes.platform, { providers: { aws: kubernetes.awsProvider } });
 const delivery = declareGithub(config);
+const ci = declareCiIdentities(config, kubernetes.awsProvider);
 const releaseEvidence = declareReleaseEvidence(config, kubernetes.awsProvider);
 
 export const dockerNamespace = config.dockerHost.namespace;
@@ -42,5 +44,12 @@ export const restoreDrillEndpoint = data.drill ? { address: data.drill.address, 
 /** Where metric-gated promotion queries Prometheus, inside the cluster. */
 export const prometheusUrl = PROMETHEUS_IN_CLUSTER_URL;
 export const githubEnvironment = delivery.environment.environmentName;
+/** Who CI runs as (docs/ci-identities.md), and the secrets provider the stack's state moves to at bootstrap. */
+export const ciIdentities = {
+    deployRoleArn: ci.deployRoleArn,
+    driftRoleArn: ci.driftRoleArn,
+    ...(ci.previewRoleArn ? { previewRoleArn: ci.previewRoleArn } : {}),
+    stateSecretsProvider: ci.stateSecretsProvider,
+};
 /** Where the application's CI publishes release evidence (production only): s3://<bucket>/<prefix>/. */
 export const releaseEvidenceUri = releaseEvidence?.evidenceUri;

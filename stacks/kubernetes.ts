@@ -6,6 +6,7 @@ import { GhcrImage } from "../components/ghcrImage";
 import { GhcrPullSecret } from "../components/ghcrPullSecret";
 import { tradingModeEnv } from "../platform/trading";
 import { StackConfig } from "./config";
+import { ciRoleArns } from "./config/ci";
 import { EksServiceName } from "./config/images";
 
 /** The EKS platform and, through its provider, the stack's trading services. */
@@ -15,9 +16,11 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
         region: eks.region as aws.Region,
         defaultTags: { tags: { project: config.project, stack: config.stack, "managed-by": "pulumi" } },
     });
+    // The drift check refreshes, and a pull request previews, with read access to the cluster.
+    const ci = ciRoleArns(config.project, config.stack, config.ci);
     const platform = new EksPlatform(
         eks.clusterName,
-        { ...eks, clusterName: eks.clusterName, tags: { environment: config.stack } },
+        { ...eks, clusterName: eks.clusterName, viewerRoleArns: [ci.drift, ...(ci.preview ? [ci.preview] : [])], tags: { environment: config.stack } },
         { providers: { aws: awsProvider } },
     );
     const inCluster = { provider: platform.provider };
@@ -42,6 +45,7 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
             vault: addons.vaultInjector,
             prometheus: addons.prometheus,
             lokiPushUrl: config.dockerHost.loki.url,
+            storage: platform.storage,
             tags: { environment: config.stack },
         },
         { providers: { aws: awsProvider, kubernetes: platform.provider } },

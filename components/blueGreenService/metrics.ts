@@ -7,6 +7,12 @@ import { rolloutAnnotations } from "../../platform/rollout";
 /** The labels every scraped series of a trading service carries, besides Prometheus' own `namespace` and `pod`. */
 export const METRIC_LABELS = { service: "service", colour: "colour" } as const;
 
+/**
+ * How often Prometheus scrapes each service's pods, in seconds: explicit, so a rate window over the
+ * services' series can be held to at least four scrapes of it.
+ */
+export const SCRAPE_INTERVAL_SECONDS = 15;
+
 /** The path the services expose Prometheus metrics on, on their `http` port. */
 export const METRICS_PATH = "/metrics";
 
@@ -21,6 +27,7 @@ export function podMonitorSpec(service: string) {
             {
                 port: "http",
                 path: METRICS_PATH,
+                interval: `${SCRAPE_INTERVAL_SECONDS}s`,
                 relabelings: [
                     { sourceLabels: [podLabelMeta("app.kubernetes.io/name")], targetLabel: METRIC_LABELS.service },
                     { sourceLabels: [podLabelMeta(rolloutAnnotations.colour)], targetLabel: METRIC_LABELS.colour },

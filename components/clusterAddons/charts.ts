@@ -68,6 +68,13 @@ export interface PrometheusSettings {
     storageClass: string;
 }
 
+/**
+ * Where kubelets serve resource metrics since Kubernetes 1.18; kube-prometheus-stack 72.9.1 still
+ * defaults `kubelet.serviceMonitor.resourcePath` to `/metrics/resource/v1alpha1`, gone since 1.20
+ * (a target that never comes up).
+ */
+export const KUBELET_RESOURCE_METRICS_PATH = "/metrics/resource";
+
 /** Prometheus with kube-state-metrics and the kubelet and cAdvisor scrapes; no Grafana. */
 export function prometheusValues(settings: PrometheusSettings, clusterName: string) {
     return {
@@ -75,7 +82,7 @@ export function prometheusValues(settings: PrometheusSettings, clusterName: stri
         alertmanager: { enabled: false },
         kubeStateMetrics: { enabled: true },
         nodeExporter: { enabled: true },
-        kubelet: { enabled: true, serviceMonitor: { cAdvisor: true, resource: true } },
+        kubelet: { enabled: true, serviceMonitor: { cAdvisor: true, resource: true, resourcePath: KUBELET_RESOURCE_METRICS_PATH } },
         prometheus: {
             prometheusSpec: {
                 retention: settings.retention,

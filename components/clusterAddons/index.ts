@@ -31,6 +31,8 @@ export interface ClusterAddonsArgs {
     prometheus: PrometheusSettings;
     /** Loki push endpoint pod logs go to. */
     lokiPushUrl: string;
+    /** What Prometheus' volume needs first: the EBS CSI driver and the default StorageClass (EksPlatform.storage). */
+    storage?: pulumi.Resource[];
     tags: Record<string, string>;
 }
 
@@ -89,7 +91,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
             { dependsOn: [lbAttachment] },
         );
         this.vaultInjector = release("vaultInjector", vaultInjectorValues(args.vault));
-        this.prometheus = release("prometheus", prometheusValues(args.prometheus, args.clusterLabel));
+        // Without a CSI driver and a class for its claim, the volume stays Pending while Helm reports success.
+        this.prometheus = release("prometheus", prometheusValues(args.prometheus, args.clusterLabel), { dependsOn: args.storage ?? [] });
         this.logShipping = release("logShipping", logShippingValues(args.lokiPushUrl, { cluster: args.clusterLabel, environment: args.environment }));
 
         this.loadBalancerControllerRoleArn = lbRole.arn;

@@ -1,8 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceAccountTrustPolicy } from "../clusterAddons";
 import { withAliases } from "../lib/aliases";
+import { DEFAULT_STORAGE_CLASS, defaultStorageClassSpec, EBS_CSI_POLICY_ARN, EBS_CSI_SERVICE_ACCOUNT } from "./storage";
 import { zoneSubnets } from "../../platform/cidr";
+
+export * from "./storage";
 
 export interface EksPlatformArgs {
     clusterName: string;
@@ -28,6 +32,8 @@ export interface EksPlatformArgs {
     };
     /** IAM roles given cluster admin through access entries. */
     adminRoleArns: string[];
+    /** IAM roles given read access, Secrets included (the drift check's refresh, a pull request's preview). */
+    viewerRoleArns?: string[];
     /** The stack's namespace, created with the "restricted" Pod Security level. */
     namespace: string;
     tags: Record<string, string>;
@@ -82,6 +88,8 @@ export class EksPlatform extends pulumi.ComponentResource {
     /** Every Kubernetes resource of the stack goes through this provider. */
     readonly provider: k8s.Provider;
     readonly namespace: pulumi.Output<string>;
+    /** What a workload with a persistent volume waits for: the EBS CSI driver and the default StorageClass. */
+    readonly storage: pulumi.Resource[];
 
     constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("trading-platform:eks:EksPlatform", name, {}, withAliases(opts, "trading-platform:eks:Platform"));
@@ -197,6 +205,15 @@ export class EksPlatform extends pulumi.ComponentResource {
             );
         });
 
+        (args.viewerRoleArns ?? []).forEach((principalArn, i) => {
+            const entry = new aws.eks.AccessEntry(`${name}-viewer-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags: tags() }, parent);
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-viewer-${i}`,
+                { clusterName: cluster.name, principalArn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", accessScope: { type: "cluster" } },
+                { parent: this, dependsOn: [entry] },
+            );
+        });
+
         this.kubeconfig = pulumi
             .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
             .apply(([clusterName, endpoint, ca]) => kubeconfigFor(clusterName, endpoint, ca.data ?? "", args.region));
@@ -219,6 +236,26 @@ export class EksPlatform extends pulumi.ComponentResource {
             },
             { parent: this, provider: this.provider },
         );
+
+        // Persistent volumes: the EBS CSI driver (its controller's own IRSA role) and the default encrypted gp3 class.
+        const ebsCsiRole = new aws.iam.Role(
+            `${name}-ebs-csi`,
+            {
+                assumeRolePolicy: pulumi
+                    .all([oidc.arn, this.oidcIssuerUrl])
+                    .apply(([arn, issuer]) => serviceAccountTrustPolicy(arn, issuer, EBS_CSI_SERVICE_ACCOUNT.namespace, EBS_CSI_SERVICE_ACCOUNT.name)),
+                tags: tags(),
+            },
+            parent,
+        );
+        const ebsCsiPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: EBS_CSI_POLICY_ARN }, parent);
+        const ebsCsiDriver = new aws.eks.Addon(
+            `${name}-aws-ebs-csi-driver`,
+            { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: ebsCsiRole.arn, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", tags: tags() },
+            { parent: this, dependsOn: [nodeGroup, ebsCsiPolicy] },
+        );
+        const storageClass = new k8s.storage.v1.StorageClass(DEFAULT_STORAGE_CLASS, defaultStorageClassSpec(), { parent: this, provider: this.provider, dependsOn: [ebsCsiDriver] });
+        this.storage = [ebsCsiDriver, storageClass];
 
         this.vpcId = vpc.id;
         this.privateSubnetIds = privateSubnets.map(s => s.id);

@@ -14,6 +14,8 @@ export interface ReleaseEvidenceStoreArgs {
     writerRoleArns: string[];
     /** Roles that read evidence: the promote job. Read-only. */
     readerRoleArns: string[];
+    /** Promotion records: their prefix and the roles that write them (the promote job's). */
+    records?: { prefix: string; writerRoleArns: string[] };
     /** The AWS account that owns the bucket and its key. */
     accountId: pulumi.Input<string>;
     tags?: Record<string, string>;
@@ -30,12 +32,14 @@ export class ReleaseEvidenceStore extends pulumi.ComponentResource {
     public readonly keyArn: pulumi.Output<string>;
     /** `s3://<bucket>/<prefix>/`: the root the CI writes under and the promote job syncs from. */
     public readonly evidenceUri: pulumi.Output<string>;
+    /** `s3://<bucket>/<records prefix>/`: where the promote job keeps each promotion's record, when records are kept. */
+    public readonly recordsUri?: pulumi.Output<string>;
 
     constructor(name: string, args: ReleaseEvidenceStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("trading-platform:aws:ReleaseEvidenceStore", name, {}, opts);
         const parent = { parent: this };
         const tags = { ...args.tags, purpose: "release-evidence" };
-        const access = { writerRoleArns: args.writerRoleArns, readerRoleArns: args.readerRoleArns };
+        const access = { writerRoleArns: args.writerRoleArns, readerRoleArns: args.readerRoleArns, records: args.records };
 
         const key = new aws.kms.Key(
             `${name}-key`,
@@ -72,6 +76,7 @@ export class ReleaseEvidenceStore extends pulumi.ComponentResource {
         this.bucketArn = bucket.arn;
         this.keyArn = key.arn;
         this.evidenceUri = pulumi.interpolate`s3://${bucket.bucket}/${args.prefix}/`;
+        this.recordsUri = args.records && pulumi.interpolate`s3://${bucket.bucket}/${args.records.prefix}/`;
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn, evidenceUri: this.evidenceUri });
     }
 }

@@ -2,17 +2,24 @@ import * as github from "@pulumi/github";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { classicBranchOf, describeRuleset, ProtectedBranch, records, rulesetBranchesOf, RulesetProps, strings, text } from "../lib/github";
 import { showValue } from "../lib/report";
+import { infrastructureChecks } from "../platform/delivery";
 import { withMetadata } from "../lib/metadata";
 
 interface BranchStandardConfig {
     requiredChecks: string[];
     releaseChecks: string[];
     minimumApprovals: number;
+    infrastructureRepositories: string[];
 }
 
-/** The status checks a rule covering `branches` requires: every branch's, plus the release checks for release/*. */
-function checksFor(branches: Set<ProtectedBranch>, config: BranchStandardConfig): string[] {
-    return [...config.requiredChecks, ...(branches.has("release") ? config.releaseChecks : [])];
+/**
+ * The status checks a rule of `repository` covering `branches` requires: every branch's, plus the release
+ * checks for release/*. The infrastructure repository's are the jobs its own workflows run
+ * (platform/delivery.ts); any other repository's are the application CI's of the config.
+ */
+function checksFor(branches: Set<ProtectedBranch>, config: BranchStandardConfig, repository: unknown): string[] {
+    const checks = typeof repository === "string" && config.infrastructureRepositories.includes(repository) ? infrastructureChecks : { required: config.requiredChecks, release: config.releaseChecks };
+    return [...checks.required, ...(branches.has("release") ? checks.release : [])];
 }
 
 /** The pull-request requirements every rule covering main or release/* sets; `field` names each in the resource. */
@@ -54,7 +61,7 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: ["ci/lint", "ci/unit-tests", "ci/integration-tests", "ci/docker-build", "ci/upms-compliance", "ci/security-scan", "ci/upms-gate-validation"],
-                description: "Status checks every pull request into main or release/* passes.",
+                description: "Status checks every pull request into main or release/* of the application repository passes.",
             },
             releaseChecks: {
                 type: "array",
@@ -67,6 +74,12 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 minimum: 1,
                 default: 2,
                 description: "Approving reviews a pull request into main or release/* needs at least.",
+            },
+            infrastructureRepositories: {
+                type: "array",
+                items: { type: "string" },
+                default: ["trading-platform"],
+                description: "Repositories whose workflows deploy the stacks: their rulesets require the checks of those workflows (platform/delivery.ts), not requiredChecks.",
             },
         },
     },
@@ -105,7 +118,7 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 report(`allows the branch to be deleted (rules.deletion ${showValue(rules.deletion)}). Fix: set rules.deletion: true.`);
             }
             const contexts = records<{ context: unknown }>(rules.requiredStatusChecks?.requiredChecks).map(c => text(c.context)).filter(Boolean);
-            const checks = missingChecksProblem(contexts, checksFor(branches, config), "rules.requiredStatusChecks.requiredChecks");
+            const checks = missingChecksProblem(contexts, checksFor(branches, config, ruleset.repository), "rules.requiredStatusChecks.requiredChecks");
             if (checks) report(checks);
             const always = records<{ actorId: unknown; actorType: unknown; bypassMode: unknown }>(ruleset.bypassActors).filter(a => a.bypassMode === "always");
             if (always.length > 0) {
@@ -150,7 +163,7 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 }
             }
             const [statusChecks] = records<{ contexts: unknown }>(protection.requiredStatusChecks);
-            const checks = missingChecksProblem(strings(statusChecks?.contexts), checksFor(new Set([branch]), config), "requiredStatusChecks[0].contexts");
+            const checks = missingChecksProblem(strings(statusChecks?.contexts), checksFor(new Set([branch]), config, protection.repositoryId), "requiredStatusChecks[0].contexts");
             if (checks) report(checks);
         }),
     ],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_STORAGE_CLASS } from "../../components/eksPlatform";
 import { ConfigProblem } from "./errors";
 import { EnvironmentName } from "../../platform";
 import { httpsUrl } from "./primitives";
@@ -41,7 +42,14 @@ function gibibytes(quantity: string): number {
 
 export function addonsRules(key: string, _environment: EnvironmentName, addons: AddonsConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const { retentionSize, storageSize } = addons.prometheus;
+    const { retentionSize, storageSize, storageClass } = addons.prometheus;
+    if (storageClass !== DEFAULT_STORAGE_CLASS) {
+        problems.push({
+            key: `${key}.prometheus.storageClass`,
+            expected: `"${DEFAULT_STORAGE_CLASS}", the StorageClass the cluster declares (a claim for a class nobody declares stays Pending while Helm reports success)`,
+            found: JSON.stringify(storageClass),
+        });
+    }
     if (retentionSize) {
         const capGiB = Number(retentionSize.slice(0, -2)) * (retentionSize.endsWith("MB") ? 1 / 1024 : retentionSize.endsWith("TB") ? 1024 : 1);
         if (capGiB >= gibibytes(storageSize)) {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { addonsRules, addonsSchema } from "./addons";
+import { ciRules, ciSchema } from "./ci";
 import { dataRules, dataSchema } from "./data";
 import { deploymentsRules, deploymentsSchema } from "./deployments";
 import { dockerHostRules, dockerHostSchema } from "./dockerHost";
@@ -26,6 +27,8 @@ const sectionSchemas = {
     eks: eksSchema,
     deployments: deploymentsSchema,
     github: githubSchema,
+    /** The identities CI runs as in the stack's AWS account, and where its state lives. */
+    ci: ciSchema,
     /** Production only: the promotion gate's evidence store and limits. */
     releaseEvidence: releaseEvidenceSchema.optional(),
     data: dataSchema,
@@ -147,9 +150,23 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
-    if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github));
+    if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github, { buildsImages: Boolean(parsed.images?.build) }));
     if (!problems.some(p => p.key.startsWith(fullKey("releaseEvidence")))) {
         problems.push(...releaseEvidenceRules(fullKey("releaseEvidence"), stack, parsed.releaseEvidence));
+    }
+    if (parsed.ci) {
+        // Checked against the evidence store only once the store itself is valid: no follow-on problems.
+        const valid = (section: string) => !problems.some(p => p.key.startsWith(fullKey(section)));
+        const evidenceValid = valid("releaseEvidence");
+        const sections = {
+            eks: parsed.eks,
+            releaseEvidence: evidenceValid ? parsed.releaseEvidence : undefined,
+            dockerHost: valid("dockerHost") ? parsed.dockerHost : undefined,
+            eksKey: fullKey("eks"),
+            releaseEvidenceKey: fullKey("releaseEvidence"),
+            dockerHostKey: fullKey("dockerHost"),
+        };
+        problems.push(...ciRules(fullKey("ci"), raw.project, stack, parsed.ci, sections));
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));

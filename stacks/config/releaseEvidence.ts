@@ -25,6 +25,11 @@ export const releaseEvidenceSchema = z.strictObject({
             .string()
             .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/, { error: "a key prefix without leading or trailing '/', such as release-evidence" })
             .default("release-evidence"),
+        /** Where the promote job keeps each promotion's record (`<recordsPrefix>/<tag>/<run>/`), beside the evidence. */
+        recordsPrefix: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/, { error: "a key prefix without leading or trailing '/', such as promotion-records" })
+            .default("promotion-records"),
         /** Roles that publish evidence (the application's CI): the only ones that may write. */
         writerRoleArns: z.array(roleArn).min(1),
         /** Roles that read evidence (the promote job); they may not write. */
@@ -74,6 +79,10 @@ export function releaseEvidenceRules(key: string, environment: EnvironmentName, 
             problems.push({ key: `${key}.store.readerRoleArns.${i}`, expected: "a role that only reads evidence (not also a writer)", found: JSON.stringify(arn) });
         }
     });
+    const { prefix, recordsPrefix } = evidence.store;
+    if (`${recordsPrefix}/`.startsWith(`${prefix}/`) || `${prefix}/`.startsWith(`${recordsPrefix}/`)) {
+        problems.push({ key: `${key}.store.recordsPrefix`, expected: `a prefix apart from the evidence's ("${prefix}"): the CI writes evidence, the promote job records`, found: JSON.stringify(recordsPrefix) });
+    }
     const seen = new Set<string>();
     evidence.scan.allowList.forEach((entry, i) => {
         if (seen.has(entry.id)) problems.push({ key: `${key}.scan.allowList.${i}.id`, expected: "each vulnerability listed once", found: `${entry.id} again` });

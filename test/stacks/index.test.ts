@@ -18,6 +18,7 @@ function validateKubernetesObject(object: Record<string, unknown>): void {
 }
 
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+const CLUSTER_SCOPED = ["kubernetes:core/v1:Namespace", "kubernetes:storage.k8s.io/v1:StorageClass"];
 
 describe("the committed stacks", () => {
     const plans: Record<string, PlanDocument> = {};
@@ -39,6 +40,18 @@ describe("the committed stacks", () => {
     });
 
     for (const stack of ["staging", "production"]) {
+        it(`${stack}: Prometheus' volume has its driver and class first: the EBS CSI add-on, then the default gp3 StorageClass, then kube-prometheus-stack`, () => {
+            const resources = plans[stack].resources;
+            const driver = resources.find(r => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "aws-ebs-csi-driver");
+            const storageClass = resources.find(r => r.type === "kubernetes:storage.k8s.io/v1:StorageClass");
+            const prometheus = resources.find(r => r.type === HELM_RELEASE && r.inputs.chart === "kube-prometheus-stack");
+            assert.ok(driver && storageClass && prometheus);
+            assert.ok(storageClass.dependencies.includes(driver.urn));
+            assert.ok(prometheus.dependencies.includes(storageClass.urn) && prometheus.dependencies.includes(driver.urn));
+            const claim = (prometheus.inputs.values as { prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: string } } } } } }).prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
+            assert.equal(claim.storageClassName, (storageClass.inputs.metadata as { name: string }).name);
+        });
+
         it(`${stack}: the offline plan passes every mandatory policy`, () => {
             const { summary, policyResults } = plans[stack];
             assert.deepEqual(policyResults.errors, []);
@@ -65,7 +78,8 @@ describe("the committed stacks", () => {
                 // Add-ons run in their own namespaces (kube-system, vault, monitoring, logging).
                 if (r.type === HELM_RELEASE) continue;
                 const metadata = r.inputs.metadata as { name?: string; namespace?: string };
-                if (r.type !== "kubernetes:core/v1:Namespace") assert.equal(metadata.namespace, namespace, r.urn);
+                // Cluster-scoped kinds have no namespace.
+                if (!CLUSTER_SCOPED.includes(r.type)) assert.equal(metadata.namespace, namespace, r.urn);
             }
         });
 

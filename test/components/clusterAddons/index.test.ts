@@ -74,6 +74,8 @@ describe("component ClusterAddons", () => {
         const values = release(resources, "kube-prometheus-stack").values;
         assert.equal(values.kubeStateMetrics.enabled, true);
         assert.equal(values.kubelet.serviceMonitor.cAdvisor, true);
+        // The path kubelets serve (the chart's default /metrics/resource/v1alpha1 is gone since Kubernetes 1.20).
+        assert.deepEqual([values.kubelet.serviceMonitor.resource, values.kubelet.serviceMonitor.resourcePath], [true, "/metrics/resource"]);
         const spec = values.prometheus.prometheusSpec;
         assert.equal(spec.retention, "30d");
         assert.equal(spec.retentionSize, "180GB");
@@ -88,5 +90,21 @@ describe("component ClusterAddons", () => {
         assert.match(outputs, /Host loki\.platform\.internal\n\s+Port 443\n\s+Uri \/loki\/api\/v1\/push\n\s+tls On/);
         assert.match(outputs, /Labels job=fluent-bit, cluster=trading-prod, environment=production/);
         assert.match(logShippingValues("http://loki:3100/loki/api/v1/push", {}).config.outputs, /Port 3100\n\s+Uri \/loki\/api\/v1\/push\n\s+tls Off/);
+    });
+
+    it("installs Prometheus only after the storage its volume claim needs", async () => {
+        let storage: import("@pulumi/pulumi").Resource[] = [];
+        const withStorage = await declareIn("production", () => {
+            const { StorageClass } = require("@pulumi/kubernetes").storage.v1; // eslint-disable-line @typescript-eslint/no-require-imports
+            storage = [new StorageClass("gp3", { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com" })];
+            new ClusterAddons("addons", { ...args, storage });
+        });
+        const storageClass = withStorage.find(r => r.type === "kubernetes:storage.k8s.io/v1:StorageClass");
+        const prometheus = withStorage.find(r => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack");
+        assert.ok(storageClass && prometheus);
+        assert.ok(prometheus.dependencies.includes(storageClass.urn), prometheus.dependencies.join(", "));
+        const others = withStorage.filter(r => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart !== "kube-prometheus-stack");
+        assert.ok(others.every(r => !r.dependencies.includes(storageClass.urn)), "only Prometheus has a volume");
+        assert.equal(storage.length, 1);
     });
 });

@@ -101,6 +101,7 @@ describe("component EksPlatform", () => {
             "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
             "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+            "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
         ]);
     });
 
@@ -108,7 +109,7 @@ describe("component EksPlatform", () => {
         assert.deepEqual(one(resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").inputs.clientIdLists, ["sts.amazonaws.com"]);
         assert.equal(one(resources, "aws:eks/accessEntry:AccessEntry").inputs.principalArn, "arn:aws:iam::444455556666:role/trading-platform-deploy-production");
         assert.deepEqual(one(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").inputs.accessScope, { type: "cluster" });
-        assert.deepEqual(ofType(resources, "aws:eks/addon:Addon").map(a => a.inputs.addonName).sort(), ["coredns", "kube-proxy", "vpc-cni"]);
+        assert.deepEqual(ofType(resources, "aws:eks/addon:Addon").map(a => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
     });
 
     it("builds the Kubernetes provider from the cluster and creates the restricted namespace through it", () => {

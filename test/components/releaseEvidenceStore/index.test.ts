@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { bucketPolicyDocument, ReleaseEvidenceStore } from "../../../components/releaseEvidenceStore";
+import { bucketPolicyDocument, keyPolicyDocument, ReleaseEvidenceStore } from "../../../components/releaseEvidenceStore";
 import { isEngineRegistered, runProgram } from "../../../tools/runtime/program";
 
 const writer = "arn:aws:iam::111122223333:role/app-ci";
@@ -84,5 +84,24 @@ describe("component ReleaseEvidenceStore", () => {
         const { store } = await declare();
         const uri = await new Promise(resolve => store.evidenceUri.apply(resolve));
         assert.equal(uri, "s3://evidence-bucket-111122223333/release-evidence/");
+    });
+
+    it("keeps promotion records beside the evidence: only the promote role writes them, nobody deletes them, and neither side writes the other's", () => {
+        const promote = "arn:aws:iam::111122223333:role/deploy";
+        const records = { prefix: "promotion-records", writerRoleArns: [promote] };
+        const doc = JSON.stringify(bucketPolicyDocument({ bucketArn: "arn:aws:s3:::evidence-bucket", prefix: "release-evidence", writerRoleArns: [writer], readerRoleArns: [promote], records }));
+        const write = bySid(doc, "PromoteWritesRecords");
+        assert.deepEqual([write.Principal, write.Action, write.Resource], [{ AWS: [promote] }, ["s3:PutObject"], "arn:aws:s3:::evidence-bucket/promotion-records/*"]);
+        assert.deepEqual(bySid(doc, "OnlyCiWrites").Condition, { ArnNotLike: { "aws:PrincipalArn": [writer, promote] } });
+        assert.deepEqual(bySid(doc, "EvidenceOnlyFromCi").Condition, { ArnNotLike: { "aws:PrincipalArn": [writer] } });
+        assert.equal(bySid(doc, "EvidenceOnlyFromCi").Resource, "arn:aws:s3:::evidence-bucket/release-evidence/*");
+        assert.deepEqual(bySid(doc, "RecordsOnlyFromPromote").Condition, { ArnNotLike: { "aws:PrincipalArn": [promote] } });
+        const kept = bySid(doc, "RecordsAreKept");
+        assert.deepEqual([kept.Effect, kept.Principal, kept.Condition], ["Deny", "*", undefined]);
+        // SSE-KMS: writing a record needs a data key.
+        assert.deepEqual(bySid(JSON.stringify(keyPolicyDocument("111122223333", { writerRoleArns: [writer], readerRoleArns: [promote], records })), "PromoteEncryptsRecords").Action, ["kms:GenerateDataKey", "kms:Decrypt"]);
+        // Without records, none of it.
+        const plain = JSON.stringify(bucketPolicyDocument({ bucketArn: "arn:aws:s3:::b", prefix: "release-evidence", writerRoleArns: [writer], readerRoleArns: [reader] }));
+        assert.equal(statements(plain).some(s => /Record/.test(s.Sid)), false);
     });
 });

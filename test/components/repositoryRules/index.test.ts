@@ -19,8 +19,8 @@ describe("component RepositoryRules", () => {
                 new RepositoryRules("synaptic-trading", {
                     repository: "synaptic-trading",
                     requiredApprovals: 2,
-                    requiredChecks: ["ci/lint", "ci/unit-tests"],
-                    releaseChecks: ["ci/full-test-suite"],
+                    requiredChecks: [{ context: "ci/lint" }, { context: "Tests and offline plans", integrationId: 15368 }],
+                    releaseChecks: [{ context: "ci/full-test-suite" }],
                     releaseTags: { pattern: "v*", managersTeam: "release-managers" },
                 }),
         );
@@ -41,7 +41,8 @@ describe("component RepositoryRules", () => {
             requireLastPushApproval: true,
             requiredReviewThreadResolution: true,
         });
-        assert.deepEqual(main.rules.requiredStatusChecks.requiredChecks, [{ context: "ci/lint" }, { context: "ci/unit-tests" }]);
+        // A check pinned to an app keeps its integration id; one without stays unpinned.
+        assert.deepEqual(main.rules.requiredStatusChecks.requiredChecks, [{ context: "ci/lint" }, { context: "Tests and offline plans", integrationId: 15368 }]);
         assert.equal(main.rules.nonFastForward, true);
         assert.equal(main.rules.deletion, true);
         assert.deepEqual(main.bypassActors, []);
@@ -50,7 +51,7 @@ describe("component RepositoryRules", () => {
     it("adds the release checks for release/*", () => {
         const release = ruleset("release");
         assert.deepEqual(release.conditions.refName.includes, ["refs/heads/release/*"]);
-        assert.deepEqual(release.rules.requiredStatusChecks.requiredChecks.map((c: { context: string }) => c.context), ["ci/lint", "ci/unit-tests", "ci/full-test-suite"]);
+        assert.deepEqual(release.rules.requiredStatusChecks.requiredChecks.map((c: { context: string }) => c.context), ["ci/lint", "Tests and offline plans", "ci/full-test-suite"]);
     });
 
     it("lets only the release managers create, move or delete release tags", () => {
@@ -58,5 +59,10 @@ describe("component RepositoryRules", () => {
         assert.deepEqual([tags.target, tags.enforcement, tags.conditions.refName.includes], ["tag", "active", ["refs/tags/v*"]]);
         assert.deepEqual(tags.rules, { creation: true, update: true, deletion: true });
         assert.deepEqual(tags.bypassActors, [{ actorId: stableNumber("team:release-managers"), actorType: "Team", bypassMode: "always" }]);
+    });
+
+    it("declares no tag ruleset for a repository whose tags deploy nothing", async () => {
+        const app = await declare(() => new RepositoryRules("synaptic-trading", { repository: "synaptic-trading", requiredApprovals: 2, requiredChecks: [{ context: "ci/lint" }], releaseChecks: [] }));
+        assert.deepEqual(byType(app, "repositoryRuleset:RepositoryRuleset").map(r => r.inputs.name), ["main", "release"]);
     });
 });

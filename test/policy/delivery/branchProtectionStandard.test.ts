@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { branchProtectionStandard } from "../../../policy/delivery/branchProtectionStandard";
 import { branchProtection, GITHUB, RELEASE_CHECKS, REQUIRED_CHECKS, repositoryRules, repositoryRuleset, TEAMS, withProps } from "../../support/githubFixtures";
 import { evaluateOne, resourceOf, violationsOf } from "../../support/policyHarness";
+import { infrastructureChecks } from "../../../platform/delivery";
 
 const MAIN = 'Ruleset "main" of synaptic-trading (refs/heads/main)';
 const RELEASE = 'Ruleset "release" of synaptic-trading (refs/heads/release/*)';
@@ -153,5 +154,26 @@ describe("policy branch-protection-standard", () => {
         const moreChecks = await violationsOf(branchProtectionStandard, rules, { "branch-protection-standard": { requiredChecks: ["ci/lint", "ci/e2e"], releaseChecks: [] } });
         assert.equal(moreChecks.length, 2);
         assert.ok(moreChecks.every(m => / does not require the status check\(s\) ci\/e2e \(/.test(m)), moreChecks.join("\n"));
+    });
+
+    it("holds the infrastructure repository's rulesets to the checks its own workflows report, not the application's", async () => {
+        const infrastructure = (kind: "main" | "release", checks: string[]) =>
+            withProps(repositoryRuleset(kind), p => {
+                p.repository = "trading-platform";
+                p.rules.requiredStatusChecks.requiredChecks = checks.map(context => ({ context, integrationId: 15368 }));
+            });
+        const own = [...infrastructureChecks.required];
+        assert.deepEqual(await violationsOf(branchProtectionStandard, [infrastructure("main", own), infrastructure("release", [...own, ...infrastructureChecks.release])]), []);
+        // The application's checks are never reported in this repository: requiring them blocks every merge, and misses its own.
+        const [wrong, ...rest] = await violationsOf(branchProtectionStandard, [infrastructure("main", REQUIRED_CHECKS)]);
+        assert.equal(rest.length, 0);
+        assert.equal(
+            wrong,
+            `Ruleset "main" of trading-platform (refs/heads/main) does not require the status check(s) ${own.join(", ")} (rules.requiredStatusChecks.requiredChecks has ${REQUIRED_CHECKS.join(", ")}). Fix: add them to the required status checks.`,
+        );
+        // Which repositories deploy is policy config; any other keeps the application's checks.
+        const renamed = await violationsOf(branchProtectionStandard, [infrastructure("main", own)], { "branch-protection-standard": { infrastructureRepositories: ["infra"] } });
+        assert.equal(renamed.length, 1);
+        assert.match(renamed[0], /does not require the status check\(s\) ci\/lint, /);
     });
 });

@@ -50,4 +50,11 @@ describe("config releaseEvidence", () => {
             "- production: trading-platform:releaseEvidence.loadTest.httpP99Ms: expected a limit at least httpP95Ms (500); found 400",
         ]);
     });
+
+    it("keeps promotion records under a prefix apart from the evidence", () => {
+        const config = withSection(committedConfig("production"), "releaseEvidence", r => ({ ...r, store: { ...r.store, recordsPrefix: "release-evidence/records" } }));
+        assert.deepEqual(problemsOf("production", config), [
+            '- production: trading-platform:releaseEvidence.store.recordsPrefix: expected a prefix apart from the evidence\'s ("release-evidence"): the CI writes evidence, the promote job records; found "release-evidence/records"',
+        ]);
+    });
 });
