@@ -18,6 +18,34 @@ export interface CliIo {
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
+/**
+ * A process stream that a closed reader cannot crash: once the other end of a pipe is gone (`| head`),
+ * further output is dropped and the command carries on to its end and its own exit code (a promotion
+ * piped to `head` must not stop mid-step). The listener also catches writes made around it
+ * (console.log), which would otherwise raise an unhandled 'error' event with a stack trace.
+ */
+export function pipeSafe(stream: NodeJS.WriteStream): CliIo["stdout"] & { readonly closed: boolean } {
+    let closed = false;
+    stream.on("error", () => {
+        // EPIPE (reader gone), or the stream failed otherwise: either way nothing more can be shown on it.
+        closed = true;
+    });
+    return {
+        write: (text: string) => (closed || stream.destroyed ? false : stream.write(text)),
+        get closed() {
+            return closed;
+        },
+    };
+}
+
+/** Runs a command's `main` from its tools/<command>.ts entry with the process's arguments and pipe-safe streams. */
+export function runEntry(main: (argv: string[], io: CliIo) => Promise<number>): void {
+    const io: CliIo = { stdout: pipeSafe(process.stdout), stderr: pipeSafe(process.stderr) };
+    void main(process.argv.slice(2), io).then(code => {
+        process.exitCode = code;
+    });
+}
+
 /** Thrown by parseCli for `--help`: the CLI prints its usage on stdout and exits 0. */
 class HelpRequested extends Error {
     constructor() {
@@ -62,6 +90,26 @@ export function checkReportTarget(file: string | undefined, flag: string): void 
             if (!fs.statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is a file, not a directory`);
             break;
         }
+    }
+}
+
+/**
+ * Refuses reports that would overwrite each other or an input: `--json` and `--markdown` naming one
+ * file would leave only the last one written, and a report over an input destroys what was checked.
+ */
+export function checkDistinctTargets(reports: Record<string, string | undefined>, inputs: Record<string, string | undefined> = {}): void {
+    const seen = new Map<string, { flag: string; file: string }>();
+    for (const [flag, file] of Object.entries(reports)) {
+        if (file === undefined) continue;
+        const resolved = path.resolve(file);
+        const earlier = seen.get(resolved);
+        if (earlier) throw new UsageError(`${earlier.flag} and ${flag} both name ${file}; give each report its own file`);
+        seen.set(resolved, { flag, file });
+    }
+    for (const [what, file] of Object.entries(inputs)) {
+        if (file === undefined) continue;
+        const report = seen.get(path.resolve(file));
+        if (report) throw new UsageError(`${report.flag} ${report.file} would overwrite ${what}; write the report elsewhere`);
     }
 }
 

@@ -2,7 +2,7 @@ import { diffPlans } from "../../plan/diff";
 import { readPlanDocument } from "../../plan/document";
 import { planStack } from "../../plan/planStack";
 import { UsageError } from "../errors";
-import { checkReportTarget, CliIo, emitReports, parseCli, processIo, runCli } from "../run";
+import { checkDistinctTargets, checkReportTarget, CliIo, emitReports, parseCli, processIo, runCli } from "../run";
 
 export const usage = `Usage: npm run plan -- --stack <staging|production> [--json FILE] [--markdown FILE] [--policy-config FILE] [--stack-file FILE] [--diff BASE.json]
   --json, --markdown  write the plan / a pull-request report there (e.g. reports/plan.json; reports/ is gitignored)
@@ -23,6 +23,10 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         if (!values.stack) throw new UsageError("--stack is required");
         checkReportTarget(values.json, "--json");
         checkReportTarget(values.markdown, "--markdown");
+        checkDistinctTargets(
+            { "--json": values.json, "--markdown": values.markdown },
+            { "the --diff base": values.diff, "the --stack-file": values["stack-file"], "the --policy-config": values["policy-config"] },
+        );
         // Read the base first: a bad --diff is a usage error, found before the program runs.
         const base = values.diff ? readPlanDocument(values.diff) : undefined;
         const { document } = await planStack({ stack: values.stack, policyConfigFile: values["policy-config"], stackFile: values["stack-file"] });

@@ -6,7 +6,7 @@ import { resourcesFromManifests, resourcesFromPlan } from "../../plan/manifests"
 import { repoRoot } from "../../runtime/paths";
 import { readProject } from "../../runtime/stackFiles";
 import { UsageError } from "../errors";
-import { checkReportTarget, CliIo, emitReports, parseCli, processIo, runCli } from "../run";
+import { checkDistinctTargets, checkReportTarget, CliIo, emitReports, parseCli, processIo, runCli } from "../run";
 
 export const usage = [
     "Usage: npm run policy -- check FILE... [--stack NAME] [--json FILE] [--markdown FILE] [--policy-config FILE]",
@@ -29,6 +29,10 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         if (files.length === 0) throw new UsageError("check needs at least one file");
         checkReportTarget(values.json, "--json");
         checkReportTarget(values.markdown, "--markdown");
+        checkDistinctTargets(
+            { "--json": values.json, "--markdown": values.markdown },
+            { ...Object.fromEntries(files.map(f => [`the checked file ${f}`, f])), "the --policy-config": values["policy-config"] },
+        );
 
         const project = readProject(repoRoot).name;
         const planFiles = files.filter(f => f.endsWith(".json"));
@@ -36,6 +40,14 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         const planned = planFiles.map(resourcesFromPlan);
         const stack = values.stack ?? planned[0]?.document.stack;
         if (!stack) throw new UsageError("--stack is required when checking manifests");
+        // A plan is judged under its own stack's config: a production plan held to staging's would pass rules it breaks.
+        const other = planned.find(p => p.document.stack !== stack);
+        if (other) {
+            throw new UsageError(
+                `${planFiles[planned.indexOf(other)]} is a plan of stack "${other.document.stack}", not "${stack}"` +
+                    (values.stack ? "; leave out --stack (a plan is checked as its own stack) or check it with --stack " + other.document.stack : "; check each stack's plans in their own run"),
+            );
+        }
         const pack = loadPolicyPack();
         const policyConfig = loadPolicyConfig(stack, values["policy-config"]).config;
         // An unknown stack would be judged as neither staging nor production: no segregation rule would apply.
