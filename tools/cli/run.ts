@@ -152,7 +152,7 @@ export async function runCli(usage: string, io: CliIo, body: () => Promise<numbe
         }
         if (error.name === "UsageError") {
             io.stderr.write(`${error.message}\n${usageHint(usage)}\n`);
-        } else if (error.name === "ProgramError") {
+        } else if (error.name === "ProgramError" || error.name === "MarketCalendarError") {
             io.stderr.write(`${error.message}\n`);
         } else if (error.code && userFsErrors.has(error.code)) {
             io.stderr.write(`${error.path ?? "a file"}: ${error.message.replace(/^[A-Z]+: /, "")}\n`);
