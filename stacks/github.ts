@@ -3,13 +3,14 @@ import { DeliveryEnvironment } from "../components/deliveryEnvironment";
 import { tradingModeEnv } from "../platform/trading";
 import { RepositoryRules } from "../components/repositoryRules";
 import { StackConfig } from "./config";
+import { fromConfig } from "./configSource";
 
 /** The stack's GitHub environment and, for the production stack, the repository's rulesets. */
 export function declareGithub(config: StackConfig) {
     const settings = config.github;
     // The token comes from GITHUB_TOKEN in the environment, never from config.
-    const provider = new github.Provider("github", { owner: settings.owner });
-    const environment = new DeliveryEnvironment(
+    const provider = fromConfig("github.owner", new github.Provider("github", { owner: settings.owner }));
+    const environment = fromConfig("github.environment", new DeliveryEnvironment(
         settings.environment.name,
         {
             repository: settings.repository,
@@ -24,10 +25,10 @@ export function declareGithub(config: StackConfig) {
             variables: { ...settings.environment.variables, ...tradingModeEnv(config.trading) },
         },
         { providers: { github: provider } },
-    );
+    ));
     const rules =
         settings.branchProtection && settings.releaseTags
-            ? new RepositoryRules(settings.repository, { repository: settings.repository, ...settings.branchProtection, releaseTags: settings.releaseTags }, { providers: { github: provider } })
+            ? fromConfig("github.branchProtection", new RepositoryRules(settings.repository, { repository: settings.repository, ...settings.branchProtection, releaseTags: settings.releaseTags }, { providers: { github: provider } }))
             : undefined;
     return { environment, rules };
 }

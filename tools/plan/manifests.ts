@@ -1,8 +1,7 @@
-import * as path from "path";
 import { UsageError } from "../cli/errors";
 import { parseYamlStream, readInputFile } from "../cli/inputFiles";
 import { PlannedResource, plannedResource } from "../engine/resource";
-import { repoRoot } from "../runtime/paths";
+import { sourcePath } from "../runtime/paths";
 import { parsePath, SECRET_PLACEHOLDER, UNKNOWN, UNKNOWN_PLACEHOLDER } from "../runtime/propertyValues";
 import { PlanDocument, readPlanDocument } from "./document";
 
@@ -59,12 +58,6 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
         }
     }
     return resources;
-}
-
-/** A file as reports name it: relative to the repository when inside it (as code scanning wants), else absolute. */
-export function sourcePath(file: string): string {
-    const relative = path.relative(repoRoot, path.resolve(file));
-    return relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative.split(path.sep).join("/");
 }
 
 /**

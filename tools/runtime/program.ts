@@ -3,6 +3,7 @@ import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { decodeProperties } from "./propertyValues";
 import { offlineMocks } from "./offlineMocks";
 import { PlannedResource, plannedResource } from "../engine/resource";
+import { takeConfigTags } from "../../stacks/configSource";
 
 export interface ProgramRunOptions {
     project: string;
@@ -20,6 +21,8 @@ export interface ProgramRun {
     outputs: Record<string, { value: unknown; secret: boolean; known: boolean }>;
     /** What stopped the program, if anything (invalid config, a failing apply). */
     error?: Error;
+    /** By URN, the config key each tagged resource was declared from (stacks/configSource.ts); children are not listed. */
+    configTags: Record<string, { key: string; entries?: string[] }>;
 }
 
 interface RegisterRequest {
@@ -77,6 +80,8 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         return registerOutputs(req, cb);
     };
 
+    // Tags left by an earlier run in this process (one that failed half-way) are not this run's.
+    takeConfigTags();
     const failures: Error[] = [];
     const onRejection = (reason: unknown) => failures.push(asError(reason));
     process.on("unhandledRejection", onRejection);
@@ -95,6 +100,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         failures.push(asError(e));
     }
     const outputs = failures.length === 0 ? await resolveExports(exported) : {};
+    const configTags = failures.length === 0 ? await resolveConfigTags() : {};
     // Let rejections raised while settling reach the handler before it goes.
     await new Promise(resolve => setImmediate(resolve));
     process.off("unhandledRejection", onRejection);
@@ -105,7 +111,18 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         resources: [...registered, ...(failures.length === 0 ? engineRegistered(opts, registered, outputs, versions) : [])].sort((a, b) => a.urn.localeCompare(b.urn)),
         outputs,
         error: failures[0],
+        configTags,
     };
+}
+
+/** The config tags the program recorded, by the URN each resolved to. */
+async function resolveConfigTags(): Promise<ProgramRun["configTags"]> {
+    const result: ProgramRun["configTags"] = {};
+    for (const tag of takeConfigTags()) {
+        const urn = (await (tag.urn as unknown as { promise(): Promise<string> }).promise()) as string;
+        result[urn] = { key: tag.key, ...(tag.entries ? { entries: tag.entries } : {}) };
+    }
+    return result;
 }
 
 /** True for what the engine registers itself (the root stack, default providers), not the program. */
