@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
+import type { PolicyPackDefinition } from "../engine/policyEngine";
 import { PlanDocument } from "../plan/document";
+import type { SarifOptions } from "../plan/sarif";
 import { renderMarkdown, renderText } from "../plan/report";
 import { UsageError } from "./errors";
 
@@ -114,11 +116,22 @@ export function checkDistinctTargets(reports: Record<string, string | undefined>
 }
 
 /** Writes the requested report files, then prints the summary, and returns the exit code. */
-export function emitReports(io: CliIo, doc: PlanDocument, opts: { json?: string; markdown?: string; markdownExtra?: string[] }): number {
+export function emitReports(
+    io: CliIo,
+    doc: PlanDocument,
+    opts: { json?: string; markdown?: string; markdownExtra?: string[]; sarif?: { file: string; pack: PolicyPackDefinition; options: SarifOptions } },
+): number {
     checkReportTarget(opts.json, "--json");
     checkReportTarget(opts.markdown, "--markdown");
+    checkReportTarget(opts.sarif?.file, "--sarif");
     if (opts.json) writeFile(opts.json, JSON.stringify(doc, null, 2) + "\n");
     if (opts.markdown) writeFile(opts.markdown, renderMarkdown(doc, opts.markdownExtra));
+    if (opts.sarif) {
+        // Loaded only when asked for: a plan without --sarif pays nothing for it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { renderSarif } = require("../plan/sarif") as typeof import("../plan/sarif");
+        writeFile(opts.sarif.file, JSON.stringify(renderSarif(doc, opts.sarif.pack, opts.sarif.options), null, 2) + "\n");
+    }
     io.stdout.write(renderText(doc));
     return doc.summary.passed ? EXIT.passed : EXIT.violations;
 }
