@@ -173,6 +173,8 @@ export function parseYamlInput(text: string, file: string): YamlInput {
     let document: Document;
     let value: unknown;
     try {
+        // prettyErrors off: with it, the library builds each error's context with a regular expression that
+        // exhausts V8's memory (a fatal crash, not an exception) on a document nested a few thousand deep.
         document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
         const error = document.errors[0];
         if (error) {
