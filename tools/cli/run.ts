@@ -26,18 +26,13 @@ export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr
  * piped to `head` must not stop mid-step). The listener also catches writes made around it
  * (console.log), which would otherwise raise an unhandled 'error' event with a stack trace.
  */
-export function pipeSafe(stream: NodeJS.WriteStream): CliIo["stdout"] & { readonly closed: boolean } {
+export function pipeSafe(stream: NodeJS.WriteStream): CliIo["stdout"] {
     let closed = false;
     stream.on("error", () => {
         // EPIPE (reader gone), or the stream failed otherwise: either way nothing more can be shown on it.
         closed = true;
     });
-    return {
-        write: (text: string) => (closed || stream.destroyed ? false : stream.write(text)),
-        get closed() {
-            return closed;
-        },
-    };
+    return { write: (text: string) => (closed || stream.destroyed ? false : stream.write(text)) };
 }
 
 /** Runs a command's `main` from its tools/<command>.ts entry with the process's arguments and pipe-safe streams. */
