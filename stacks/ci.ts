@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { CiIdentities } from "../components/ciIdentities";
 import { StackConfig } from "./config";
 import { drillInstanceIdentifier } from "./config/data";
+import { fromConfig } from "./configSource";
 
 /**
  * The identities CI runs as in the stack's account (docs/ci-identities.md). Every name the policies use
@@ -11,7 +12,7 @@ import { drillInstanceIdentifier } from "./config/data";
 export function declareCiIdentities(config: StackConfig, awsProvider: aws.Provider): CiIdentities {
     const { ci, data, eks } = config;
     const evidence = config.releaseEvidence?.store;
-    return new CiIdentities(
+    return fromConfig("ci", new CiIdentities(
         "ci",
         {
             project: config.project,
@@ -34,5 +35,5 @@ export function declareCiIdentities(config: StackConfig, awsProvider: aws.Provid
             tags: { environment: config.stack },
         },
         { providers: { aws: awsProvider } },
-    );
+    ));
 }

@@ -6,6 +6,7 @@ import { SecureBucket } from "../components/secureBucket";
 import { environments } from "../platform";
 import { StackConfig } from "./config";
 import { drillInstanceIdentifier } from "./config/data";
+import { fromConfig } from "./configSource";
 
 /**
  * The stack's data services, from `data`, in the platform's VPC: PostgreSQL, Redis, the catalogs and
@@ -17,16 +18,16 @@ export function declareData(config: StackConfig, platform: EksPlatform, opts: pu
     const production = environments[config.stack].production;
     const network = { vpcId: platform.vpcId, subnetIds: platform.privateSubnetIds, clientSecurityGroupIds: [platform.clusterSecurityGroupId] };
 
-    const postgres = new RdsPostgres(data.postgres.identifier, { ...data.postgres, ...network, protected: production, tags }, opts);
-    const redis = new RedisCache(data.redis.replicationGroupId, { ...data.redis, ...network, authToken: config.secrets.redisAuthToken, tags }, opts);
+    const postgres = fromConfig("data.postgres", new RdsPostgres(data.postgres.identifier, { ...data.postgres, ...network, protected: production, tags }, opts));
+    const redis = fromConfig("data.redis", new RedisCache(data.redis.replicationGroupId, { ...data.redis, ...network, authToken: config.secrets.redisAuthToken, tags }, opts));
     const buckets = {
-        catalogs: new SecureBucket(data.buckets.catalogs.name, { bucketName: data.buckets.catalogs.name, purpose: "strategy and data catalogs", lifecycle: data.buckets.catalogs, tags }, opts),
-        backups: new SecureBucket(data.buckets.backups.name, { bucketName: data.buckets.backups.name, purpose: "TimescaleDB and catalog backups", lifecycle: data.buckets.backups, tags }, opts),
+        catalogs: fromConfig("data.buckets.catalogs", new SecureBucket(data.buckets.catalogs.name, { bucketName: data.buckets.catalogs.name, purpose: "strategy and data catalogs", lifecycle: data.buckets.catalogs, tags }, opts)),
+        backups: fromConfig("data.buckets.backups", new SecureBucket(data.buckets.backups.name, { bucketName: data.buckets.backups.name, purpose: "TimescaleDB and catalog backups", lifecycle: data.buckets.backups, tags }, opts)),
     };
 
     // Switch off and the next update deletes the drill's instance (and its security group and key).
     const drill = data.restoreDrill?.enabled
-        ? new RdsPostgres(
+        ? fromConfig("data.restoreDrill", new RdsPostgres(
               drillInstanceIdentifier(data.restoreDrill.sourceInstanceIdentifier),
               {
                   ...data.postgres,
@@ -38,7 +39,7 @@ export function declareData(config: StackConfig, platform: EksPlatform, opts: pu
                   tags: { ...tags, purpose: "restore-drill" },
               },
               { ...opts, dependsOn: [postgres] },
-          )
+          ))
         : undefined;
     return { postgres, redis, buckets, drill };
 }

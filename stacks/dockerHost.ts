@@ -1,6 +1,7 @@
 import { DockerHostNamespace, TIMESCALE_BACKUP_SERVICE, timescaleBackupEnv } from "../components/dockerHostNamespace";
 import { StackConfig } from "./config";
 import { sizeToMiB } from "./config/primitives";
+import { fromConfig } from "./configSource";
 
 /** The stack's namespace on the shared Docker host, from `dockerHost`, `registry` and `trading`. */
 export function declareDockerHost(config: StackConfig): DockerHostNamespace {
@@ -8,7 +9,8 @@ export function declareDockerHost(config: StackConfig): DockerHostNamespace {
     // The backup job writes to this stack's backups bucket: named once, in data.buckets.
     const backupEnv = (name: string) =>
         name === TIMESCALE_BACKUP_SERVICE ? timescaleBackupEnv({ bucket: config.data.buckets.backups.name, namespace: host.namespace, region: config.eks.region }) : {};
-    return new DockerHostNamespace(host.namespace, {
+    // Containers and images are named after their service, networks after theirs: traced to that entry.
+    return fromConfig("dockerHost", new DockerHostNamespace(host.namespace, {
         host: host.host,
         sshOpts: host.sshOpts,
         namespace: host.namespace,
@@ -23,5 +25,5 @@ export function declareDockerHost(config: StackConfig): DockerHostNamespace {
                 service ? [[name, { ...service, env: { ...service.env, ...backupEnv(name) }, memoryMiB: sizeToMiB(service.memory) }]] : [],
             ),
         ),
-    });
+    }), { entries: ["services", "networks"] });
 }

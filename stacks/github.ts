@@ -5,6 +5,7 @@ import { GITHUB_ACTIONS_APP_ID, infrastructureChecks } from "../platform/deliver
 import { tradingModeEnv } from "../platform/trading";
 import { StackConfig } from "./config";
 import { ciVariables } from "./config/ci";
+import { fromConfig } from "./configSource";
 
 /**
  * The infrastructure repository's GitHub environments this stack owns (the deploy environment and the
@@ -15,11 +16,11 @@ export function declareGithub(config: StackConfig) {
     const settings = config.github;
     const repository = settings.repositories.infrastructure;
     // The token comes from GITHUB_TOKEN in the environment, never from config (docs/ci-identities.md).
-    const provider = new github.Provider("github", { owner: settings.owner });
+    const provider = fromConfig("github.owner", new github.Provider("github", { owner: settings.owner }));
     const providers = { providers: { github: provider } };
     const ci = ciVariables(config.project, config.stack, config.ci, config.eks.region, { owner: settings.owner, application: settings.repositories.application }, config.releaseEvidence?.store);
 
-    const environment = new DeliveryEnvironment(
+    const environment = fromConfig("github.environment", new DeliveryEnvironment(
         settings.environment.name,
         {
             repository,
@@ -34,9 +35,9 @@ export function declareGithub(config: StackConfig) {
             variables: { ...settings.environment.variables, ...tradingModeEnv(config.trading), ...ci.deploy },
         },
         providers,
-    );
+    ));
     // The scheduled drift check runs reviewed code only (main), without a person to approve it at night.
-    const drift = new DeliveryEnvironment(
+    const drift = fromConfig("ci", new DeliveryEnvironment(
         ci.drift.environment,
         {
             repository,
@@ -51,17 +52,17 @@ export function declareGithub(config: StackConfig) {
             variables: ci.drift.variables,
         },
         providers,
-    );
+    ));
     // A pull request's preview runs in no environment (its token's subject is the pull request), so it reads repository variables.
     for (const [variableName, value] of Object.entries(ci.pullRequest ?? {})) {
-        new github.ActionsVariable(`pull-request-${variableName}`, { repository, variableName, value }, { provider });
+        fromConfig("ci", new github.ActionsVariable(`pull-request-${variableName}`, { repository, variableName, value }, { provider }));
     }
 
     const protection = settings.branchProtection;
     const rules =
         protection && settings.releaseTags
             ? [
-                  new RepositoryRules(
+                  fromConfig("github.branchProtection", new RepositoryRules(
                       repository,
                       {
                           repository,
@@ -72,10 +73,10 @@ export function declareGithub(config: StackConfig) {
                           releaseTags: settings.releaseTags,
                       },
                       providers,
-                  ),
+                  )),
                   ...(settings.repositories.application && protection.applicationChecks
                       ? [
-                            new RepositoryRules(
+                            fromConfig("github.branchProtection.applicationChecks", new RepositoryRules(
                                 settings.repositories.application,
                                 {
                                     repository: settings.repositories.application,
@@ -84,7 +85,7 @@ export function declareGithub(config: StackConfig) {
                                     releaseChecks: protection.applicationReleaseChecks.map(context => ({ context })),
                                 },
                                 providers,
-                            ),
+                            )),
                         ]
                       : []),
               ]

@@ -3,6 +3,7 @@ import { GhcrImage } from "../components/ghcrImage";
 import { StackConfig } from "./config";
 import { EksServiceName } from "./config/images";
 import { repositoryBase } from "./config/registry";
+import { fromConfig } from "./configSource";
 
 /** Staging builds and pushes each service image at the configured commit; production builds nothing. */
 export function declareImages(config: StackConfig): Partial<Record<EksServiceName, GhcrImage>> {
@@ -11,7 +12,7 @@ export function declareImages(config: StackConfig): Partial<Record<EksServiceNam
     const base = repositoryBase(config.registry);
     const images: Partial<Record<EksServiceName, GhcrImage>> = {};
     for (const component of build.components) {
-        images[component] = new GhcrImage(component, {
+        images[component] = fromConfig("images.build", new GhcrImage(component, {
             repository: `${base}/${component}`,
             component,
             sourceSha: build.sourceSha,
@@ -19,7 +20,7 @@ export function declareImages(config: StackConfig): Partial<Record<EksServiceNam
             context: `${build.contextRoot}/${component}`,
             platforms: config.images.platforms,
             registry: { server: config.registry.server, username: config.registry.username, password: config.secrets.ghcrPushToken },
-        });
+        }));
     }
     return images;
 }

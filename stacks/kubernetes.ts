@@ -8,25 +8,26 @@ import { tradingModeEnv } from "../platform/trading";
 import { StackConfig } from "./config";
 import { ciRoleArns } from "./config/ci";
 import { EksServiceName } from "./config/images";
+import { fromConfig } from "./configSource";
 
 /** The EKS platform and, through its provider, the stack's trading services. */
 export function declareKubernetes(config: StackConfig, images: Partial<Record<EksServiceName, GhcrImage>>) {
     const { eks, deployments } = config;
-    const awsProvider = new aws.Provider("aws", {
+    const awsProvider = fromConfig("eks.region", new aws.Provider("aws", {
         region: eks.region as aws.Region,
         defaultTags: { tags: { project: config.project, stack: config.stack, "managed-by": "pulumi" } },
-    });
+    }));
     // The drift check refreshes, and a pull request previews, with read access to the cluster.
     const ci = ciRoleArns(config.project, config.stack, config.ci);
-    const platform = new EksPlatform(
+    const platform = fromConfig("eks", new EksPlatform(
         eks.clusterName,
         { ...eks, clusterName: eks.clusterName, viewerRoleArns: [ci.drift, ...(ci.preview ? [ci.preview] : [])], tags: { environment: config.stack } },
         { providers: { aws: awsProvider } },
-    );
+    ));
     const inCluster = { provider: platform.provider };
 
     const { addons } = config;
-    const clusterAddons = new ClusterAddons(
+    const clusterAddons = fromConfig("addons", new ClusterAddons(
         "addons",
         {
             clusterName: platform.clusterName,
@@ -49,19 +50,19 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
             tags: { environment: config.stack },
         },
         { providers: { aws: awsProvider, kubernetes: platform.provider } },
-    );
+    ));
 
     // Pods pull private GHCR packages with the read-only token.
-    const pullSecret = new GhcrPullSecret(
+    const pullSecret = fromConfig("registry", new GhcrPullSecret(
         "ghcr-pull",
         { namespace: platform.namespace, server: config.registry.server, username: config.registry.username, token: config.secrets.ghcrToken },
         inCluster,
-    );
+    ));
 
     const services: Partial<Record<EksServiceName, BlueGreenService>> = {};
     for (const [name, service] of Object.entries(deployments.services) as [EksServiceName, NonNullable<(typeof deployments.services)[EksServiceName]>][]) {
         const built = images[name];
-        services[name] = new BlueGreenService(
+        services[name] = fromConfig(`deployments.services.${name}`, new BlueGreenService(
             name,
             {
                 service: name,
@@ -85,7 +86,7 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
             },
             // Ingress weights and NLBs need the controller; pods' secrets need the injector's webhook; the PodMonitor, the operator's CRDs.
             { providers: { kubernetes: platform.provider }, dependsOn: [...(built ? [built] : []), clusterAddons.loadBalancerController, clusterAddons.vaultInjector, clusterAddons.prometheus] },
-        );
+        ));
     }
     return { platform, services, awsProvider, addons: clusterAddons };
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { ReleaseEvidenceStore } from "../components/releaseEvidenceStore";
 import { StackConfig } from "./config";
 import { ciRoleArns } from "./config/ci";
+import { fromConfig } from "./configSource";
 
 /**
  * The release-evidence store, in the stack whose config declares it (production: the promotion gate
@@ -12,5 +13,5 @@ export function declareReleaseEvidence(config: StackConfig, awsProvider: aws.Pro
     if (!store) return undefined;
     // The promote job (the deploy role) keeps each promotion's record beside the evidence it was judged on.
     const records = { prefix: store.recordsPrefix, writerRoleArns: [ciRoleArns(config.project, config.stack, config.ci).deploy] };
-    return new ReleaseEvidenceStore("release-evidence", { ...store, records, tags: { environment: config.stack } }, { providers: { aws: awsProvider } });
+    return fromConfig("releaseEvidence.store", new ReleaseEvidenceStore("release-evidence", { ...store, records, tags: { environment: config.stack } }, { providers: { aws: awsProvider } }));
 }

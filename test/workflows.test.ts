@@ -60,7 +60,7 @@ describe("workflows", () => {
     it("pins every action to a commit, with the version beside it", () => {
         for (const file of fs.readdirSync(workflowDir)) {
             for (const line of read(file).split("\n").filter(l => /^\s*(- )?uses: /.test(l))) {
-                assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
+                assert.match(line, /uses: [\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
             }
         }
     });
@@ -98,7 +98,52 @@ describe("workflows", () => {
             const comment = job.steps.find(s => s.uses?.startsWith("actions/github-script@"));
             assert.match(String(comment?.with?.script), /updateComment/, "edits its earlier comment");
             assert.equal(comment?.if, "github.event.pull_request.head.repo.full_name == github.repository && github.event.pull_request.user.login != 'dependabot[bot]'");
-            assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
+            assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write", "security-events": "write" });
+        });
+
+        it("writes each stack's policy results as SARIF and uploads them to code scanning, not from forks", () => {
+            const job = pr.jobs["test-and-plan"];
+            const runs = job.steps.map(s => s.run ?? "").join("\n");
+            assert.match(runs, /npm run --silent plan -- --stack "\$stack" .* --sarif "reports\/sarif\/\$stack\.sarif"/);
+            const upload = job.steps.find(s => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+            assert.equal(upload?.with?.sarif_file, "reports/sarif");
+            assert.equal(upload?.with?.category, undefined, "a category input would give both stacks' runs one category");
+            assert.match(upload?.if ?? "", /^github\.event\.pull_request\.head\.repo\.full_name == github\.repository && github\.event\.pull_request\.user\.login != 'dependabot\[bot\]' && hashFiles\('reports\/sarif\/\*\.sarif'\) != ''$/);
+        });
+
+        describe("the plan comment", () => {
+            const script = String(pr.jobs["test-and-plan"].steps.find(s => s.uses?.startsWith("actions/github-script@"))?.with?.script);
+            /** Runs the workflow's own script with these reports, against a fake GitHub; returns the body it posts. */
+            async function comment(reports: Record<string, string>): Promise<string> {
+                let posted = "";
+                const fakeFs = { readFileSync: (file: string) => reports[file] };
+                const github = {
+                    paginate: async () => [],
+                    rest: { issues: { listComments: {}, createComment: async (c: { body: string }) => (posted = c.body), updateComment: async () => undefined } },
+                };
+                const context = { serverUrl: "https://github.com", runId: 7, repo: { owner: "synaptic-platform", repo: "trading-platform-infra" }, payload: { pull_request: { number: 12 } } };
+                const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+                await new AsyncFunction("require", "github", "context", script)((name: string) => (name === "fs" ? fakeFs : assert.fail(name)), github, context);
+                return posted;
+            }
+
+            it("posts both reports whole when they fit", async () => {
+                const body = await comment({ "reports/staging.md": "## staging\nok\n", "reports/production.md": "## production\nok\n" });
+                assert.equal(body, "<!-- trading-platform-plans -->\n\n## staging\nok\n\n\n## production\nok\n");
+            });
+
+            it("stays under GitHub's 65,536-character limit, cutting at a line and pointing to the full report", async () => {
+                const row = (i: number) => `| \`no-plaintext-credentials\` | mandatory | critical | \`urn:pulumi:production::trading-platform::x::r${i}\` | ✅ a message |\n`;
+                const huge = "## production\n" + Array.from({ length: 3000 }, (_, i) => row(i)).join("");
+                assert.ok(huge.length > 200_000);
+                const body = await comment({ "reports/staging.md": "## staging\nok\n", "reports/production.md": huge });
+                assert.ok(body.length < 65_536, `${body.length} characters`);
+                assert.ok(body.includes("## staging\nok\n"), "the short report was cut too");
+                assert.match(body, /\|\n\n\*\*Cut to fit a comment\.\*\* The full report is in the \[job summary\]\(https:\/\/github\.com\/synaptic-platform\/trading-platform-infra\/actions\/runs\/7\) and the `offline-plans` artifact\.\n$/);
+                const both = await comment({ "reports/staging.md": huge.replace("production", "staging"), "reports/production.md": huge });
+                assert.ok(both.length < 65_536, `${both.length} characters`);
+                assert.equal(both.match(/Cut to fit a comment/g)?.length, 2);
+            });
         });
 
         it("previews staging only, with the policy pack, where cloud credentials exist (not forks, not Dependabot); never production", () => {

@@ -2,7 +2,6 @@
 // Runs the stack's program offline, evaluates the policy pack, prints the summary. Exit 0 passed,
 // 1 mandatory violations or policy errors, 2 bad config or usage.
 import { main } from "./cli/commands/plan";
+import { runEntry } from "./cli/run";
 
-void main(process.argv.slice(2)).then(code => {
-    process.exitCode = code;
-});
+runEntry(main);

@@ -2,7 +2,6 @@
 // Holds Kubernetes YAML manifests, or a plan written by `plan --json`, to the same policy pack.
 // Exit 0 passed, 1 mandatory violations or policy errors, 2 usage.
 import { main } from "./cli/commands/policy";
+import { runEntry } from "./cli/run";
 
-void main(process.argv.slice(2)).then(code => {
-    process.exitCode = code;
-});
+runEntry(main);

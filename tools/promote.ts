@@ -2,7 +2,6 @@
 //                    [--rehearse --from ISO-TIME [--prometheus URL] [--stack-file FILE]] [--rollback]
 // Exit 0 promoted, 1 rolled back, 2 bad input, 3 held. See tools/cli/commands/promote.ts and docs/runbook.md.
 import { main } from "./cli/commands/promote";
+import { runEntry } from "./cli/run";
 
-void main(process.argv.slice(2)).then(code => {
-    process.exitCode = code;
-});
+runEntry(main);

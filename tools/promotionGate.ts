@@ -12,7 +12,6 @@
 // with --evidence, every image production would run and does not already run must have passing evidence.
 // The evidence limits and store come from the releaseEvidence section of Pulumi.production.yaml.
 import { main } from "./cli/commands/promotionGate";
+import { runEntry } from "./cli/run";
 
-void main(process.argv.slice(2)).then(code => {
-    process.exitCode = code;
-});
+runEntry(main);

@@ -1,5 +1,6 @@
 import { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
 import { addDays, clockToMinutes, localTime } from "../lib/marketCalendar";
+import { nyseEarlyCloseOn, nyseHolidayOn } from "../lib/nyseCalendar";
 import { reportAtLevel } from "../lib/report";
 import { environmentOf, EnvironmentStacks, environmentStacksSchema } from "../lib/stacks";
 import { withMetadata } from "../lib/metadata";
@@ -11,9 +12,9 @@ export interface DeploymentWindowConfig extends EnvironmentStacks {
     windowEnd: string;
     /** Local periods never to deploy in, whatever the window says (around the open and the close). */
     blackouts: { start: string; end: string; reason: string }[];
-    /** Market holidays (YYYY-MM-DD): no deploy all day. */
-    holidays: { date: string; name: string }[];
-    /** Early closes (YYYY-MM-DD, HH:MM): the close blackout moves with them. */
+    /** Days the exchange closes outside its rules (a national day of mourning): no deploy all day. */
+    specialClosures: { date: string; name: string }[];
+    /** Early closes beyond the exchange's customary ones, or another time on one of those (YYYY-MM-DD, HH:MM). */
     earlyCloses: { date: string; close: string }[];
     /** Minutes kept clear on each side of an early close. */
     closeBufferMinutes: number;
@@ -46,43 +47,21 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
                 { start: "15:30", end: "16:30", reason: "market close" },
             ],
         },
-        holidays: {
+        specialClosures: {
             type: "array",
-            description: "Market holidays (YYYY-MM-DD): no production change all day.",
-            items: { type: "object", required: ["date", "name"], properties: { date, name: { type: "string" } } },
-            // NYSE holidays; extend the list in policy config each year.
-            default: [
-                { date: "2026-01-01", name: "New Year's Day" },
-                { date: "2026-01-19", name: "Martin Luther King Jr. Day" },
-                { date: "2026-02-16", name: "Washington's Birthday" },
-                { date: "2026-04-03", name: "Good Friday" },
-                { date: "2026-05-25", name: "Memorial Day" },
-                { date: "2026-06-19", name: "Juneteenth" },
-                { date: "2026-07-03", name: "Independence Day (observed)" },
-                { date: "2026-09-07", name: "Labor Day" },
-                { date: "2026-11-26", name: "Thanksgiving Day" },
-                { date: "2026-12-25", name: "Christmas Day" },
-                { date: "2027-01-01", name: "New Year's Day" },
-                { date: "2027-01-18", name: "Martin Luther King Jr. Day" },
-                { date: "2027-02-15", name: "Washington's Birthday" },
-                { date: "2027-03-26", name: "Good Friday" },
-                { date: "2027-05-31", name: "Memorial Day" },
-                { date: "2027-06-18", name: "Juneteenth (observed)" },
-                { date: "2027-07-05", name: "Independence Day (observed)" },
-                { date: "2027-09-06", name: "Labor Day" },
-                { date: "2027-11-25", name: "Thanksgiving Day" },
-                { date: "2027-12-24", name: "Christmas Day (observed)" },
-            ],
+            description:
+                "Days the exchange closes outside its holiday rules (YYYY-MM-DD, e.g. a national day of mourning): no production change all day. " +
+                "The NYSE's holidays themselves are computed from its rules (policy/lib/nyseCalendar.ts), never listed.",
+            items: { type: "object", required: ["date", "name"], properties: { date, name: { type: "string" } }, additionalProperties: false },
+            default: [{ date: "2025-01-09", name: "National Day of Mourning for President Jimmy Carter" }],
         },
         earlyCloses: {
             type: "array",
-            description: "Early closes (YYYY-MM-DD, HH:MM): closeBufferMinutes are kept clear on each side of them.",
-            items: { type: "object", required: ["date", "close"], properties: { date, close: clock } },
-            default: [
-                { date: "2026-11-27", close: "13:00" },
-                { date: "2026-12-24", close: "13:00" },
-                { date: "2027-11-26", close: "13:00" },
-            ],
+            description:
+                "Early closes beyond the exchange's customary ones (YYYY-MM-DD, HH:MM), or another time on one of those; closeBufferMinutes are kept clear on each side. " +
+                "The customary 13:00 closes (Independence Day eve, the day after Thanksgiving, Christmas Eve) are computed.",
+            items: { type: "object", required: ["date", "close"], properties: { date, close: clock }, additionalProperties: false },
+            default: [],
         },
         closeBufferMinutes: { type: "integer", minimum: 0, default: 30, description: "Minutes kept clear on each side of an early close." },
         emergencyOverride: {
@@ -99,10 +78,23 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
     },
 };
 
-/** Why `instant` is outside the window, or undefined when a production change may go ahead. */
+/** The exchange's closure on `date` (a holiday by its rules, or a special closure from config), if any. */
+function closureOn(date: string, config: DeploymentWindowConfig): { name: string } | undefined {
+    return config.specialClosures.find(c => c.date === date) ?? nyseHolidayOn(date);
+}
+
+/** The early close on `date`: config's time when it names the day, else the exchange's customary one. */
+function earlyCloseOn(date: string, config: DeploymentWindowConfig): { close: string } | undefined {
+    return config.earlyCloses.find(e => e.date === date) ?? nyseEarlyCloseOn(date);
+}
+
+/**
+ * Why `instant` is outside the window, or undefined when a production change may go ahead. Throws
+ * MarketCalendarError for a date the exchange's calendar cannot judge: never a pass.
+ */
 export function windowProblem(instant: Date, config: DeploymentWindowConfig): string | undefined {
     const now = localTime(instant, config.timeZone);
-    const holiday = config.holidays.find(h => h.date === now.date);
+    const holiday = closureOn(now.date, config);
     if (holiday) return `${now.date} is a market holiday (${holiday.name})`;
     if (!config.allowedDays.includes(now.weekday)) return `${now.weekday} is not a deployment day (${config.allowedDays.join(", ")})`;
     if (now.minutes < clockToMinutes(config.windowStart) || now.minutes >= clockToMinutes(config.windowEnd)) {
@@ -110,7 +102,7 @@ export function windowProblem(instant: Date, config: DeploymentWindowConfig): st
     }
     const blackout = config.blackouts.find(b => now.minutes >= clockToMinutes(b.start) && now.minutes < clockToMinutes(b.end));
     if (blackout) return `${now.clock} falls in the ${blackout.reason} blackout (${blackout.start}–${blackout.end})`;
-    const early = config.earlyCloses.find(e => e.date === now.date);
+    const early = earlyCloseOn(now.date, config);
     if (early && Math.abs(now.minutes - clockToMinutes(early.close)) < config.closeBufferMinutes) {
         return `${now.clock} is within ${config.closeBufferMinutes} minutes of today's early close at ${early.close}`;
     }
@@ -122,7 +114,7 @@ export function nextWindow(instant: Date, config: DeploymentWindowConfig): strin
     const now = localTime(instant, config.timeZone);
     for (let days = 0; days <= 31; days++) {
         const day = days === 0 ? { date: now.date, weekday: now.weekday } : addDays(now.date, days);
-        if (!config.allowedDays.includes(day.weekday) || config.holidays.some(h => h.date === day.date)) continue;
+        if (!config.allowedDays.includes(day.weekday) || closureOn(day.date, config)) continue;
         if (days === 0 && now.minutes >= clockToMinutes(config.windowStart)) continue;
         return `${day.weekday} ${day.date} ${config.windowStart} ${config.timeZone}`;
     }

@@ -65,7 +65,13 @@ export function drillInstanceIdentifier(sourceInstanceIdentifier: string): strin
     return `${sourceInstanceIdentifier}-drill`;
 }
 
-export function dataRules(key: string, environment: EnvironmentName, data: DataConfig): ConfigProblem[] {
+/**
+ * The cross-key rules of `data`. `now` judges the restore drill's point in time: RDS restores only
+ * between the source's earliest restorable time (its backup retention back) and its latest (about
+ * five minutes ago), so a time in the future or past the retention fails at apply, after the rest of
+ * the update went through.
+ */
+export function dataRules(key: string, environment: EnvironmentName, data: DataConfig, now: Date): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const pg = data.postgres;
     if (pg.maxAllocatedStorageGiB < pg.allocatedStorageGiB) {
@@ -102,10 +108,34 @@ export function dataRules(key: string, environment: EnvironmentName, data: DataC
         }
         if (drill.restoreTime !== undefined && !isRestoreTime(drill.restoreTime)) {
             problems.push({ key: `${key}.restoreDrill.restoreTime`, expected: 'a UTC time such as "2026-11-20T03:00:00Z", or no key for the latest restorable time', found: JSON.stringify(drill.restoreTime) });
+        } else if (drill.restoreTime !== undefined && drill.enabled) {
+            problems.push(...restoreTimeProblems(`${key}.restoreDrill.restoreTime`, drill.restoreTime, drill.sourceInstanceIdentifier === pg.identifier ? pg.backupRetentionDays : undefined, now));
         }
         if (drillInstanceIdentifier(drill.sourceInstanceIdentifier) === pg.identifier) {
             problems.push({ key: `${key}.restoreDrill.sourceInstanceIdentifier`, expected: "a source whose drill copy does not collide with postgres.identifier", found: JSON.stringify(drill.sourceInstanceIdentifier) });
         }
     }
     return problems;
+}
+
+/** The most days of automated backups RDS keeps: the furthest back any instance can be restored. */
+const RDS_MAX_RETENTION_DAYS = 35;
+
+/**
+ * Why the drill cannot restore to `restoreTime` now: later than now, or earlier than the source's
+ * retention reaches (this stack's `postgres.backupRetentionDays` when it is the source, else RDS's
+ * maximum of 35 days, the most any source can keep).
+ */
+function restoreTimeProblems(key: string, restoreTime: string, retentionDays: number | undefined, now: Date): ConfigProblem[] {
+    const at = Date.parse(restoreTime);
+    if (at > now.getTime()) {
+        return [{ key, expected: `a time in the past (now is ${now.toISOString().slice(0, 19)}Z), or no key for the latest restorable time`, found: JSON.stringify(restoreTime) }];
+    }
+    const days = retentionDays ?? RDS_MAX_RETENTION_DAYS;
+    const earliest = now.getTime() - days * 24 * 60 * 60 * 1000;
+    if (at < earliest) {
+        const source = retentionDays === undefined ? `RDS keeps backups at most ${days} days` : `the source keeps ${days} days of backups (postgres.backupRetentionDays)`;
+        return [{ key, expected: `a time within the source's retention, after ${new Date(earliest).toISOString().slice(0, 19)}Z (${source})`, found: JSON.stringify(restoreTime) }];
+    }
+    return [];
 }

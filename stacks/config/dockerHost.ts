@@ -1,3 +1,4 @@
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { TIMESCALE_BACKUP_SERVICE, timescaleBackupProblems } from "../../components/dockerHostNamespace";
 import { ConfigProblem } from "./errors";
@@ -151,6 +152,45 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
                 found: `ports ${service.ports.map(p => p.external).join(", ")} with only internal networks`,
             });
         }
+    }
+    problems.push(...overlappingSubnets(key, host), ...portsPublishedTwice(key, host));
+    return problems;
+}
+
+/** Two networks of one namespace whose subnets overlap: Docker refuses the second ("Pool overlaps"). */
+function overlappingSubnets(key: string, host: DockerHostConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const declared = Object.entries(host.networks).flatMap(([name, network]) => (network.subnet ? [{ name, subnet: network.subnet, range: ipaddr.IPv4.parseCIDR(network.subnet) }] : []));
+    declared.forEach((b, j) => {
+        const a = declared.slice(0, j).find(a => b.range[0].match(a.range) || a.range[0].match(b.range));
+        if (a) {
+            problems.push({
+                key: `${key}.networks.${b.name}.subnet`,
+                expected: `a subnet that overlaps no other network of the namespace (${a.name} has ${a.subnet})`,
+                found: JSON.stringify(b.subnet),
+            });
+        }
+    });
+    return problems;
+}
+
+/** A host port published twice on one address (or once on 0.0.0.0 and again anywhere): Docker fails the second container. */
+function portsPublishedTwice(key: string, host: DockerHostConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const published: { where: string; hostIp: string; external: number }[] = [];
+    for (const [name, service] of Object.entries(host.services)) {
+        service?.ports.forEach((port, index) => {
+            const where = `${key}.services.${name}.ports.${index}`;
+            const clash = published.find(p => p.external === port.external && (p.hostIp === port.hostIp || p.hostIp === "0.0.0.0" || port.hostIp === "0.0.0.0"));
+            if (clash) {
+                problems.push({
+                    key: `${where}.external`,
+                    expected: `a host port no other published port takes on ${port.hostIp} (${clash.where} publishes ${clash.hostIp}:${clash.external})`,
+                    found: String(port.external),
+                });
+            }
+            published.push({ where, hostIp: port.hostIp, external: port.external });
+        });
     }
     return problems;
 }

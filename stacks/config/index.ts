@@ -75,10 +75,13 @@ export interface RawStackConfig {
     values: Record<string, string>;
     /** Full keys whose values are secrets. */
     secretKeys: ReadonlySet<string>;
+    /** The time rules that depend on it are judged at (the restore drill's point in time); the clock when absent. */
+    now?: Date;
 }
 
 /**
- * Validates a stack's raw config. Pure: it reads no runtime state, so tests call it directly.
+ * Validates a stack's raw config. Pure but for the clock (`raw.now` pins it): it reads no runtime
+ * state, so tests call it directly.
  * Collects every problem before throwing, so one run shows them all.
  */
 export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
@@ -168,10 +171,13 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
         };
         problems.push(...ciRules(fullKey("ci"), raw.project, stack, parsed.ci, sections));
     }
-    if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
+    if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data, raw.now ?? new Date()));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
     problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion));
-    if (parsed.deployments) {
+    // Which services this stack builds comes from images: with that section invalid, the deployment
+    // rules would blame every service for a missing image, errors that the images fix makes vanish.
+    const imagesKnown = parsed.images !== undefined || raw.values[fullKey("images")] === undefined;
+    if (parsed.deployments && imagesKnown) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
     }

@@ -72,14 +72,16 @@ describe("stack data services", () => {
 
     describe("the restore drill", () => {
         it("switched on in staging: plans a point-in-time restore of the named source in its own security group, and passes the pack", async () => {
+            // Two days back, at 03:00 UTC: inside the source's 7 days of backups whenever the test runs.
+            const restoreTime = `${new Date(Date.now() - 2 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10)}T03:00:00Z`;
             const plan = await planStack({
                 stack: "staging",
-                stackFile: stagingFileWithDrill({ enabled: true, sourceInstanceIdentifier: "trading-staging-pg", restoreTime: "2026-11-20T03:00:00Z" }),
+                stackFile: stagingFileWithDrill({ enabled: true, sourceInstanceIdentifier: "trading-staging-pg", restoreTime }),
             });
             const instances = plan.resources.filter(r => r.type === RDS);
             assert.deepEqual(instances.map(r => r.inputs.identifier).sort(), ["trading-staging-pg", "trading-staging-pg-drill"]);
             const drill = instances.find(r => r.inputs.identifier === "trading-staging-pg-drill")!;
-            assert.deepEqual(drill.inputs.restoreToPointInTime, { sourceDbInstanceIdentifier: "trading-staging-pg", restoreTime: "2026-11-20T03:00:00Z" });
+            assert.deepEqual(drill.inputs.restoreToPointInTime, { sourceDbInstanceIdentifier: "trading-staging-pg", restoreTime });
             assert.equal(drill.inputs.publiclyAccessible, false);
             assert.equal(drill.inputs.deletionProtection, false);
             const ownGroup = plan.resources.find(r => r.type === SG && r.urn.endsWith("::trading-staging-pg-drill-sg"));

@@ -11,7 +11,9 @@ export interface CliResult {
     stderr: string;
 }
 
-type Tool = "plan" | "policy" | "promotionGate" | "promote";
+/** Every command: tools/<tool>.ts calls tools/cli/commands/<tool>.ts. */
+export const tools = ["plan", "policy", "promotionGate", "promote", "docs", "syncPlatform", "bench"] as const;
+export type Tool = (typeof tools)[number];
 
 let queue: Promise<unknown> = Promise.resolve();
 

@@ -30,10 +30,10 @@ export function withSection(
     return { values, secretKeys: [...config.secretKeys] };
 }
 
-/** The problem lines of the error validating `config` for `stack` raises. */
-export function problemsOf(stack: string, config: ReturnType<typeof committedConfig>): string[] {
+/** The problem lines of the error validating `config` for `stack` raises (at `now`, the clock when absent). */
+export function problemsOf(stack: string, config: ReturnType<typeof committedConfig>, now?: Date): string[] {
     try {
-        validateStackConfig(rawConfig(stack, config));
+        validateStackConfig({ ...rawConfig(stack, config), now });
     } catch (e) {
         assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
         return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());

@@ -5,7 +5,9 @@ import { Severity } from "@pulumi/policy";
 import { severities } from "../../policy/lib/metadata";
 import { policies } from "../../policy/pack";
 import { PlanDocument, PLAN_SCHEMA_VERSION } from "../../tools/plan/document";
+import { aliasBomb } from "../support/badInput";
 import { runTool, tempDir } from "../support/cli";
+import { committedPlan } from "../support/committedPlans";
 
 const hardened = "test/tools/fixtures/manifests/hardened.yaml";
 const check = (...args: string[]) => runTool("policy", ["check", ...args]);
@@ -77,6 +79,28 @@ describe("policy check: bad input", () => {
         const lower = path.join(dir, "lower.yaml");
         fs.writeFileSync(lower, "apiVersion: apps/v1\nkind: deployment\nmetadata: { name: api }\nspec: {}\n");
         assertUsage(await check(lower, "--stack", "staging"), /document 1 has kind "deployment", which is not a valid Kubernetes kind/);
+    });
+
+    it("refuses an alias bomb in a manifest in well under a second of parsing, naming the file and the document", async () => {
+        const bomb = path.join(dir, "bomb.yaml");
+        fs.writeFileSync(bomb, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations:\n${aliasBomb().replace(/^/gm, "    ")}`);
+        assertUsage(await check(bomb, "--stack", "staging"), /bomb\.yaml: document 1 expands to more than 1,000,000 characters once its aliases are resolved \(an alias bomb\?\)\n/);
+    });
+
+    it("refuses a plan checked as another stack: a production plan is never judged by staging's config", async () => {
+        const { document } = await committedPlan("production");
+        const plan = path.join(dir, "production.json");
+        fs.writeFileSync(plan, JSON.stringify(document));
+        assertUsage(await check(plan, "--stack", "staging"), new RegExp(`^${plan} is a plan of stack "production", not "staging"; leave out --stack`));
+    });
+
+    it("refuses --json and --markdown naming one file, and a report over a checked file", async () => {
+        const out = path.join(dir, "report.out");
+        assertUsage(await check(hardened, "--stack", "staging", "--json", out, "--markdown", out), /^--json and --markdown both name .*report\.out; give each report its own file\n/);
+        const copy = path.join(dir, "hardened.yaml");
+        fs.copyFileSync(hardened, copy);
+        assertUsage(await check(copy, "--stack", "staging", "--json", copy), /^--json .*hardened\.yaml would overwrite the checked file/);
+        assert.equal(fs.readFileSync(copy, "utf8"), fs.readFileSync(hardened, "utf8"));
     });
 
     it("refuses a policy config naming a policy the pack lacks", async () => {

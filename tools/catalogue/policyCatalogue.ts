@@ -21,7 +21,7 @@ function typeOf(schema: Schema): string {
 function defaultOf(schema: Schema): string {
     if (schema.default === undefined) return "unset";
     const json = JSON.stringify(schema.default);
-    // Long defaults (holiday calendars) would swamp the table: count them; the schema holds the list.
+    // Long defaults would swamp the table: count them; the schema holds the list.
     if (json.length > 90 && Array.isArray(schema.default)) return `${schema.default.length} entries (listed in the policy's schema)`;
     return `\`${json}\``;
 }

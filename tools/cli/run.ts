@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
+import type { PolicyPackDefinition } from "../engine/policyEngine";
 import { PlanDocument } from "../plan/document";
+import type { SarifOptions } from "../plan/sarif";
 import { renderMarkdown, renderText } from "../plan/report";
 import { UsageError } from "./errors";
 
@@ -17,6 +19,29 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+/**
+ * A process stream that a closed reader cannot crash: once the other end of a pipe is gone (`| head`),
+ * further output is dropped and the command carries on to its end and its own exit code (a promotion
+ * piped to `head` must not stop mid-step). The listener also catches writes made around it
+ * (console.log), which would otherwise raise an unhandled 'error' event with a stack trace.
+ */
+export function pipeSafe(stream: NodeJS.WriteStream): CliIo["stdout"] {
+    let closed = false;
+    stream.on("error", () => {
+        // EPIPE (reader gone), or the stream failed otherwise: either way nothing more can be shown on it.
+        closed = true;
+    });
+    return { write: (text: string) => (closed || stream.destroyed ? false : stream.write(text)) };
+}
+
+/** Runs a command's `main` from its tools/<command>.ts entry with the process's arguments and pipe-safe streams. */
+export function runEntry(main: (argv: string[], io: CliIo) => Promise<number>): void {
+    const io: CliIo = { stdout: pipeSafe(process.stdout), stderr: pipeSafe(process.stderr) };
+    void main(process.argv.slice(2), io).then(code => {
+        process.exitCode = code;
+    });
+}
 
 /** Thrown by parseCli for `--help`: the CLI prints its usage on stdout and exits 0. */
 class HelpRequested extends Error {
@@ -65,12 +90,43 @@ export function checkReportTarget(file: string | undefined, flag: string): void 
     }
 }
 
+/**
+ * Refuses reports that would overwrite each other or an input: `--json` and `--markdown` naming one
+ * file would leave only the last one written, and a report over an input destroys what was checked.
+ */
+export function checkDistinctTargets(reports: Record<string, string | undefined>, inputs: Record<string, string | undefined> = {}): void {
+    const seen = new Map<string, { flag: string; file: string }>();
+    for (const [flag, file] of Object.entries(reports)) {
+        if (file === undefined) continue;
+        const resolved = path.resolve(file);
+        const earlier = seen.get(resolved);
+        if (earlier) throw new UsageError(`${earlier.flag} and ${flag} both name ${file}; give each report its own file`);
+        seen.set(resolved, { flag, file });
+    }
+    for (const [what, file] of Object.entries(inputs)) {
+        if (file === undefined) continue;
+        const report = seen.get(path.resolve(file));
+        if (report) throw new UsageError(`${report.flag} ${report.file} would overwrite ${what}; write the report elsewhere`);
+    }
+}
+
 /** Writes the requested report files, then prints the summary, and returns the exit code. */
-export function emitReports(io: CliIo, doc: PlanDocument, opts: { json?: string; markdown?: string; markdownExtra?: string[] }): number {
+export function emitReports(
+    io: CliIo,
+    doc: PlanDocument,
+    opts: { json?: string; markdown?: string; markdownExtra?: string[]; sarif?: { file: string; pack: PolicyPackDefinition; options: SarifOptions } },
+): number {
     checkReportTarget(opts.json, "--json");
     checkReportTarget(opts.markdown, "--markdown");
+    checkReportTarget(opts.sarif?.file, "--sarif");
     if (opts.json) writeFile(opts.json, JSON.stringify(doc, null, 2) + "\n");
     if (opts.markdown) writeFile(opts.markdown, renderMarkdown(doc, opts.markdownExtra));
+    if (opts.sarif) {
+        // Loaded only when asked for: a plan without --sarif pays nothing for it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { renderSarif } = require("../plan/sarif") as typeof import("../plan/sarif");
+        writeFile(opts.sarif.file, JSON.stringify(renderSarif(doc, opts.sarif.pack, opts.sarif.options), null, 2) + "\n");
+    }
     io.stdout.write(renderText(doc));
     return doc.summary.passed ? EXIT.passed : EXIT.violations;
 }
@@ -104,7 +160,7 @@ export async function runCli(usage: string, io: CliIo, body: () => Promise<numbe
         }
         if (error.name === "UsageError") {
             io.stderr.write(`${error.message}\n${usageHint(usage)}\n`);
-        } else if (error.name === "ProgramError") {
+        } else if (error.name === "ProgramError" || error.name === "MarketCalendarError") {
             io.stderr.write(`${error.message}\n`);
         } else if (error.code && userFsErrors.has(error.code)) {
             io.stderr.write(`${error.path ?? "a file"}: ${error.message.replace(/^[A-Z]+: /, "")}\n`);

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { packEnforcementLevel, packName, policies } from "../../policy/pack";
 import { UsageError } from "../cli/errors";
+import { readJsonInput } from "../cli/inputFiles";
 import { repoRoot } from "../runtime/paths";
 import { PolicyConfigFile, PolicyPackDefinition } from "./policyEngine";
 
@@ -20,9 +21,9 @@ export function loadPolicyConfig(stack: string, file?: string): { config: Policy
         if (file) throw new UsageError(`Policy config file ${file} does not exist`);
         return { config: {} };
     }
-    try {
-        return { config: JSON.parse(fs.readFileSync(candidate, "utf8")) as PolicyConfigFile, file: candidate };
-    } catch (e) {
-        throw new UsageError(`Policy config file ${candidate} is not valid JSON: ${(e as Error).message}`);
+    const config = readJsonInput(candidate, "Policy config file", "a policy config (JSON)");
+    if (config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new UsageError(`Policy config file ${candidate} is not a policy config: expected a JSON object of policy names; found ${Array.isArray(config) ? "an array" : JSON.stringify(config)}`);
     }
+    return { config: config as PolicyConfigFile, file: candidate };
 }

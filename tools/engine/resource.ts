@@ -2,6 +2,19 @@
 // and plan files are read into it (tools/plan/manifests.ts), the engine evaluates it, and the plan document
 // writes a redacted Pick of it (PlanResource in tools/plan/document.ts).
 
+/**
+ * Where a resource was declared, for reports that point at a line: a manifest's document, or the line
+ * of the stack file's config key the resource was declared from (stacks/configSource.ts).
+ */
+export interface ResourceOrigin {
+    /** Relative to the repository when inside it (posix separators), else absolute. */
+    file: string;
+    /** 1-based. */
+    line: number;
+    /** The full config key, e.g. `trading-platform:deployments.services.api`; absent for a manifest. */
+    configKey?: string;
+}
+
 /** A resource as the engine would see it registered: parent, provider, dependencies, options and its properties. */
 export interface PlannedResource {
     urn: string;
@@ -22,6 +35,8 @@ export interface PlannedResource {
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     options: { protect: boolean; ignoreChanges: string[]; deleteBeforeReplace?: boolean; additionalSecretOutputs: string[] };
+    /** Where it was declared, when known (never seen by a policy). */
+    origin?: ResourceOrigin;
 }
 
 /**

@@ -158,14 +158,22 @@ export function judgeTrivy(file: EvidenceFile, digest: string, policy: EvidenceP
     return { refusals, warnings };
 }
 
-/** A statistic of a k6 metric in either summary form; undefined when the summary lacks it. */
-function statistic(summary: K6Summary, metric: string, stat: string): number | undefined {
+/**
+ * A statistic of a k6 metric in either summary form; undefined when the summary lacks it. A figure k6
+ * cannot write (a negative time, a rate outside 0..1) is a malformed summary, never a pass.
+ */
+function statistic(file: EvidenceFile, summary: K6Summary, metric: string, stat: string): number | undefined {
     const entry = summary.metrics[metric] as Record<string, unknown> | undefined;
     if (!entry) return undefined;
     const values = (entry.values ?? entry) as Record<string, unknown>;
     // summary-export writes a rate metric's rate as "value"; handleSummary as values.rate.
     const raw = stat === "rate" ? (values.rate ?? values.value) : values[stat];
-    return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
+    if (typeof raw !== "number" || !Number.isFinite(raw)) return undefined;
+    if (raw < 0 || (stat === "rate" && raw > 1)) {
+        const expected = stat === "rate" ? "a rate between 0 and 1" : "a time of 0 ms or more";
+        throw new MalformedEvidenceError(`${file.path} is not a k6 end-of-test summary k6 could write: at metrics.${metric} ${stat}, expected ${expected}; found ${raw}`);
+    }
+    return raw;
 }
 
 const trendStatsHint = 'run k6 with --summary-trend-stats "avg,min,med,max,p(90),p(95),p(99)" (or options.summaryTrendStats) so the summary holds p(99)';
@@ -182,7 +190,7 @@ export function judgeK6(file: EvidenceFile, policy: EvidencePolicy, now: Date): 
     // The run's own threshold flags are not read: the gate's limits are config's, and --summary-export
     // writes those flags inverted (true means the threshold failed).
     const below = (metric: string, stat: string, limit: number, unit: string, missing: string) => {
-        const value = statistic(summary, metric, stat);
+        const value = statistic(file, summary, metric, stat);
         const rule = `${metric} ${stat} < ${limit}${unit}`;
         if (value === undefined) refuse(rule, missing);
         else if (!(value < limit)) refuse(rule, `${stat}=${unit === "" ? value : value.toFixed(2)}${unit}`);

@@ -5,12 +5,13 @@ import * as path from "path";
 import { formatProblems, problemsFromZod } from "../../stacks/config/errors";
 import { ReleaseEvidenceConfig, releaseEvidenceSchema } from "../../stacks/config/releaseEvidence";
 import { UsageError } from "../cli/errors";
+import { readInputFile } from "../cli/inputFiles";
 import { readProject, readStackConfig } from "../runtime/stackFiles";
 import { DigestVerdict, digestsToJudge, EvidenceFile, EvidencePolicy, evidenceFiles, judgeDigest } from "./evidence";
 
 function readEvidenceFile(file: string): EvidenceFile {
     if (!fs.existsSync(file)) return { path: file };
-    return { path: file, text: fs.readFileSync(file, "utf8"), mtimeMs: fs.statSync(file).mtimeMs };
+    return { path: file, text: readInputFile(file, "Evidence file"), mtimeMs: fs.statSync(file).mtimeMs };
 }
 
 /** Judges the evidence of every digest among `images`; a usage error when `dir` is not a directory. */

@@ -1,3 +1,4 @@
+import { boundsProblem } from "../cli/inputFiles";
 import { PlanDiff, PlanDocument, PlanResource, PropertyChange } from "./document";
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -7,7 +8,8 @@ function embeddedJson(value: unknown): object | undefined {
     if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return undefined;
     try {
         const parsed = JSON.parse(value) as unknown;
-        return parsed !== null && typeof parsed === "object" ? parsed : undefined;
+        // JSON held in a string escapes the file's own bounds: nested past them, it is compared as the string it is.
+        return parsed !== null && typeof parsed === "object" && !boundsProblem(parsed, value.length) ? parsed : undefined;
     } catch {
         return undefined;
     }

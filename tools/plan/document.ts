@@ -1,6 +1,6 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { UsageError } from "../cli/errors";
-import { readInputFile } from "../cli/inputFiles";
+import { readJsonInput } from "../cli/inputFiles";
 import { EvaluationResult, PolicyError, PolicyPackDefinition, PolicyRemediation, PolicyViolation } from "../engine/policyEngine";
 import { PlannedResource } from "../engine/resource";
 import { REDACTED_CREDENTIAL } from "../../policy/lib/credentials";
@@ -10,7 +10,7 @@ import { redactPaths, redactProperties, SECRET_PLACEHOLDER } from "../runtime/pr
 export const PLAN_SCHEMA_VERSION = 2;
 
 /** A PlannedResource as the plan JSON writes it: its `inputs` show every secret path as "[secret]" and every unknown as "[unknown]". */
-export type PlanResource = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "inputs" | "secretPaths" | "outputSecretPaths" | "unknownPaths" | "dependencies"> & {
+export type PlanResource = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "inputs" | "secretPaths" | "outputSecretPaths" | "unknownPaths" | "dependencies" | "origin"> & {
     /** Values a credential policy flagged as plaintext credentials, shown as "[redacted credential]" like secrets. */
     redactedPaths: string[];
 };
@@ -77,13 +77,7 @@ export interface PlanInputs {
 
 /** A plan written by `plan --json`, as it was written; a usage error for anything else. */
 export function readPlanDocument(file: string): PlanDocument {
-    let document: PlanDocument;
-    try {
-        document = JSON.parse(readInputFile(file, "Plan file")) as PlanDocument;
-    } catch (e) {
-        if ((e as Error).name === "UsageError") throw e;
-        throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
-    }
+    const document = readJsonInput(file, "Plan file", "a plan JSON file") as PlanDocument;
     if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
         throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
     }
@@ -98,6 +92,7 @@ export function readPlanDocument(file: string): PlanDocument {
             : !isStringArray(r.unknownPaths) ? "has no unknownPaths array"
             : !isStringArray(r.redactedPaths) ? "has no redactedPaths array (a plan must say what it redacted)"
             : r.dependencies !== undefined && !isStringArray(r.dependencies) ? "has dependencies that are not a list of URNs"
+            : r.origin !== undefined && !isOrigin(r.origin) ? "has an origin that is not {file, line[, configKey]}"
             : undefined;
         if (problem) throw new UsageError(`${file} is not a valid plan: resources[${i}] ${problem}`);
     });
@@ -105,6 +100,10 @@ export function readPlanDocument(file: string): PlanDocument {
 }
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(v => typeof v === "string");
+const isOrigin = (value: unknown): boolean => {
+    const o = value as { file?: unknown; line?: unknown; configKey?: unknown } | null;
+    return o !== null && typeof o === "object" && typeof o.file === "string" && o.file !== "" && Number.isInteger(o.line) && (o.line as number) >= 1 && (o.configKey === undefined || typeof o.configKey === "string");
+};
 const describeJson = (value: unknown) => (value === undefined ? "nothing" : value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`);
 
 export function buildPlanDocument(input: PlanInputs): PlanDocument {
@@ -146,6 +145,7 @@ export function buildPlanDocument(input: PlanInputs): PlanDocument {
             ...(r.custom ? {} : { outputSecretPaths: r.outputSecretPaths ?? [] }),
             unknownPaths: r.unknownPaths,
             dependencies: r.dependencies,
+            ...(r.origin ? { origin: r.origin } : {}),
         })),
         outputs: Object.fromEntries(
             Object.entries(input.outputs).map(([k, o]) => [k, o.secret ? SECRET_PLACEHOLDER : o.known ? o.value : "[unknown]"]),

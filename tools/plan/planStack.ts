@@ -1,12 +1,13 @@
 import { ProgramError } from "../cli/errors";
 import { loadPolicyConfig, loadPolicyPack } from "../engine/pack";
-import { evaluatePolicies, EvaluationResult } from "../engine/policyEngine";
+import { evaluatePolicies, EvaluationResult, PolicyPackDefinition } from "../engine/policyEngine";
 import { PlannedResource } from "../engine/resource";
 import { repoRoot } from "../runtime/paths";
 import { runProgram } from "../runtime/program";
 import { secretStrings } from "../runtime/propertyValues";
-import { readProject, readStackConfig } from "../runtime/stackFiles";
+import { readProject, readStackConfig, StackFileConfig } from "../runtime/stackFiles";
 import { buildPlanDocument, PlanDocument } from "./document";
+import { setConfigOrigins } from "./origins";
 
 export interface PlanOptions {
     stack: string;
@@ -23,6 +24,8 @@ export interface PlanResult {
     /** The registered resources with their real inputs, secrets included: for in-process checks, never for output. */
     resources: PlannedResource[];
     evaluation: EvaluationResult;
+    /** The pack it was evaluated against (its policies are SARIF's rules). */
+    pack: PolicyPackDefinition;
     /** Every secret string this run saw, for callers that must prove none leaked. */
     secretValues: string[];
 }
@@ -30,7 +33,7 @@ export interface PlanResult {
 /** Runs the stack's program offline, evaluates the policy pack on what it declares, and builds the plan. */
 export async function planStack(options: PlanOptions): Promise<PlanResult> {
     const project = readProject(options.projectDir ?? repoRoot);
-    const stackConfig = options.config ?? readStackConfig(project, options.stack, options.stackFile);
+    const stackConfig: StackFileConfig = options.config ?? readStackConfig(project, options.stack, options.stackFile);
     const { config: policyConfig } = loadPolicyConfig(options.stack, options.policyConfigFile);
     const pack = loadPolicyPack();
 
@@ -48,6 +51,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         throw new ProgramError(scrub(run.error.message), run.error);
     }
 
+    if (stackConfig.source) setConfigOrigins(run.resources, run.configTags, stackConfig.source, project.name);
     const evaluation = await evaluatePolicies(pack, run.resources, policyConfig);
     const document = buildPlanDocument({
         project: project.name,
@@ -59,5 +63,5 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
         evaluation,
         secretValues,
     });
-    return { document, resources: run.resources, evaluation, secretValues };
+    return { document, resources: run.resources, evaluation, pack, secretValues };
 }

@@ -3,6 +3,7 @@ import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { decodeProperties } from "./propertyValues";
 import { offlineMocks } from "./offlineMocks";
 import { PlannedResource, plannedResource } from "../engine/resource";
+import { takeConfigTags } from "../../stacks/configSource";
 
 export interface ProgramRunOptions {
     project: string;
@@ -20,6 +21,8 @@ export interface ProgramRun {
     outputs: Record<string, { value: unknown; secret: boolean; known: boolean }>;
     /** What stopped the program, if anything (invalid config, a failing apply). */
     error?: Error;
+    /** By URN, the config key each tagged resource was declared from (stacks/configSource.ts); children are not listed. */
+    configTags: Record<string, { key: string; entries?: string[] }>;
 }
 
 interface RegisterRequest {
@@ -77,27 +80,43 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         return registerOutputs(req, cb);
     };
 
+    // Tags left by an earlier run in this process (one that failed half-way) are not this run's.
+    takeConfigTags();
     const failures: Error[] = [];
     const onRejection = (reason: unknown) => failures.push(asError(reason));
     process.on("unhandledRejection", onRejection);
+    // The SDK captures a stack trace for every promise it makes (runtime/debuggable.js) and every
+    // resource it constructs (its source position): about a sixth of a plan's CPU, for leak reports
+    // and positions the offline run never shows. TRADING_PLATFORM_DEBUG=1 keeps them.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.TRADING_PLATFORM_DEBUG) Error.stackTraceLimit = 0;
     let exported: Record<string, unknown> = {};
+    let outputs: ProgramRun["outputs"] = {};
+    let configTags: ProgramRun["configTags"] = {};
     try {
-        if (typeof opts.program === "function") {
-            exported = opts.program() ?? {};
-        } else {
-            // Only the entry has side effects (it declares the resources); the modules it imports export
-            // functions and classes. Dropping the entry from the cache makes a second run declare afresh.
-            delete require.cache[opts.program.entry];
-            exported = require(opts.program.entry) as Record<string, unknown>;
+        try {
+            if (typeof opts.program === "function") {
+                exported = opts.program() ?? {};
+            } else {
+                // Only the entry has side effects (it declares the resources); the modules it imports export
+                // functions and classes. Dropping the entry from the cache makes a second run declare afresh.
+                delete require.cache[opts.program.entry];
+                exported = require(opts.program.entry) as Record<string, unknown>;
+            }
+            await waitForRPCs();
+        } catch (e) {
+            failures.push(asError(e));
         }
-        await waitForRPCs();
-    } catch (e) {
-        failures.push(asError(e));
+        if (failures.length === 0) {
+            outputs = await resolveExports(exported);
+            configTags = await resolveConfigTags();
+        }
+        // Let rejections raised while settling reach the handler before it goes.
+        await new Promise(resolve => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        Error.stackTraceLimit = stackTraceLimit;
     }
-    const outputs = failures.length === 0 ? await resolveExports(exported) : {};
-    // Let rejections raised while settling reach the handler before it goes.
-    await new Promise(resolve => setImmediate(resolve));
-    process.off("unhandledRejection", onRejection);
 
     const registered = [...resources.values()];
     return {
@@ -105,7 +124,18 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         resources: [...registered, ...(failures.length === 0 ? engineRegistered(opts, registered, outputs, versions) : [])].sort((a, b) => a.urn.localeCompare(b.urn)),
         outputs,
         error: failures[0],
+        configTags,
     };
+}
+
+/** The config tags the program recorded, by the URN each resolved to. */
+async function resolveConfigTags(): Promise<ProgramRun["configTags"]> {
+    const result: ProgramRun["configTags"] = {};
+    for (const tag of takeConfigTags()) {
+        const urn = (await (tag.urn as unknown as { promise(): Promise<string> }).promise()) as string;
+        result[urn] = { key: tag.key, ...(tag.entries ? { entries: tag.entries } : {}) };
+    }
+    return result;
 }
 
 /** True for what the engine registers itself (the root stack, default providers), not the program. */

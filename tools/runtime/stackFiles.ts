@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import { UsageError } from "../cli/errors";
+import { parseYamlInput, readInputFile, readJsonInput, YamlInput } from "../cli/inputFiles";
 
 export interface ProjectInfo {
     dir: string;
@@ -14,6 +14,8 @@ export interface StackFileConfig {
     /** By full key, as the CLI passes config to a program: strings, objects as JSON. */
     values: Record<string, string>;
     secretKeys: string[];
+    /** The file it was read from and its parsed document, for reports that point at a key's line. */
+    source?: { file: string; yaml: YamlInput };
 }
 
 /** The largest stack file the offline plan reads (docs/config.md). */
@@ -24,12 +26,12 @@ export function readProject(dir: string): ProjectInfo {
     if (!fs.existsSync(projectFile)) {
         throw new UsageError(`No Pulumi.yaml in ${dir}`);
     }
-    const project = parseYaml(fs.readFileSync(projectFile, "utf8")) as { name?: string; main?: string };
-    if (!project?.name) {
+    const project = parseYamlInput(readInputFile(projectFile, "Project file"), projectFile).value as { name?: unknown; main?: unknown } | null;
+    if (typeof project?.name !== "string" || project.name === "") {
         throw new UsageError(`${projectFile} has no project name`);
     }
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { main?: string };
-    const programDir = path.resolve(dir, project.main ?? ".");
+    const pkg = readJsonInput(path.join(dir, "package.json"), "Package file", "a package.json") as { main?: string };
+    const programDir = path.resolve(dir, typeof project.main === "string" ? project.main : ".");
     const entry = require.resolve(path.resolve(programDir, pkg.main ?? "index.ts"));
     return { dir, name: project.name, entry };
 }
@@ -53,22 +55,28 @@ export function readStackConfig(project: ProjectInfo, stack: string, stackFile?:
     }
     // Planning costs milliseconds and hundreds of KB per declared resource in Pulumi's runtime, so a
     // huge stack file (thousands of generated networks) runs for minutes and gigabytes: refuse it up front.
-    const size = fs.statSync(file).size;
-    if (size > MAX_STACK_FILE_BYTES) {
-        throw new UsageError(
-            `Stack file ${file} is ${Math.ceil(size / 1024)} KiB; a stack file may be at most ${MAX_STACK_FILE_BYTES / 1024} KiB ` +
-                "(the committed ones are under 10 KiB). Split generated config out of the stack file.",
-        );
+    const text = readInputFile(file, "Stack file", MAX_STACK_FILE_BYTES);
+    const what = `Stack file ${file}`;
+    const yaml = parseYamlInput(text, file);
+    const document = yaml.value as { config?: unknown } | null;
+    if (document === null || document === undefined) throw new UsageError(`${what} is empty; expected a Pulumi stack file with a config: map (see docs/config.md)`);
+    if (document === null || typeof document !== "object" || Array.isArray(document)) {
+        throw new UsageError(`${what} is not a Pulumi stack file: expected a map with a config: key; found ${describeYaml(document)}`);
     }
-    let document: { config?: Record<string, unknown> };
-    try {
-        document = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as typeof document;
-    } catch (e) {
-        throw new UsageError(`${file} is not valid YAML: ${(e as Error).message}`);
+    if (!("config" in document) || document.config === null || document.config === undefined) {
+        const keys = Object.keys(document);
+        throw new UsageError(`${what} has no config: map; expected the stack's config under config: (see docs/config.md)${keys.length ? `; found only ${keys.join(", ")}` : ""}`);
+    }
+    if (typeof document.config !== "object" || Array.isArray(document.config)) {
+        throw new UsageError(`${what}: config: must be a map of keys to values; found ${describeYaml(document.config)}`);
+    }
+    const namespace = `${project.name}:`;
+    if (!Object.keys(document.config).some(key => key.startsWith(namespace) || !key.includes(":"))) {
+        throw new UsageError(`${what} sets no ${project.name} key under config:; expected the stack's sections (trading, registry, dockerHost, ...: see docs/config.md)`);
     }
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [rawKey, rawValue] of Object.entries(document.config ?? {})) {
+    for (const [rawKey, rawValue] of Object.entries(document.config as Record<string, unknown>)) {
         const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
         let secret = false;
         const opaque = (value: unknown): unknown => {
@@ -86,8 +94,11 @@ export function readStackConfig(project: ProjectInfo, stack: string, stackFile?:
         values[key] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
         if (secret) secretKeys.push(key);
     }
-    return { values, secretKeys };
+    return { values, secretKeys, source: { file, yaml } };
 }
+
+const describeYaml = (value: unknown) =>
+    value === null || value === undefined ? "nothing" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
 
 function isSecure(value: unknown): boolean {
     return (

@@ -62,9 +62,40 @@ describe("policy production-deployment-window", () => {
         assert.match(message, /The next window opens Tue 2026-12-01 10:00 America\/New_York\. Fix: /);
     });
 
-    it("keeps clear of an early close", async () => {
+    it("computes holidays past any typed list: the exchange's rules judge 2028 and beyond", async () => {
+        await refused("2028-07-04T15:00:00Z", /2028-07-04 is a market holiday \(Independence Day\)/); // Tue 11:00 EDT
+        await refused("2029-11-22T16:00:00Z", /2029-11-22 is a market holiday \(Thanksgiving Day\)/); // Thu, the fourth of five
+        await refused("2030-12-25T16:00:00Z", /2030-12-25 is a market holiday \(Christmas Day\)/); // Wed
+        await allowed("2028-07-05T15:00:00Z"); // Wed after
+        // A holiday's weekday before the window opens: the next window skips it too.
+        const [violation] = await at("2030-12-24T20:00:00Z");
+        assert.match(violation.detail, /The next window opens Thu 2030-12-26 10:00/);
+    });
+
+    it("closes on a special closure from config, and on the default national day of mourning", async () => {
+        await refused("2025-01-09T16:00:00Z", /2025-01-09 is a market holiday \(National Day of Mourning for President Jimmy Carter\)/);
+        const closures = { specialClosures: [{ date: "2029-03-14", name: "National Day of Mourning" }] };
+        const [closed] = await at("2029-03-14T15:00:00Z", closures); // Wed
+        assert.match(closed.detail, /2029-03-14 is a market holiday \(National Day of Mourning\)/);
+        assert.deepEqual(await at("2029-03-14T15:00:00Z"), []);
+    });
+
+    it("keeps clear of an early close: the exchange's customary ones computed, others from config", async () => {
         await refused("2026-12-24T17:45:00Z", /12:45 is within 30 minutes of today's early close at 13:00/); // Thu, Christmas Eve
         await allowed("2026-12-24T16:00:00Z"); // 11:00 EST the same day
+        await refused("2030-12-24T17:45:00Z", /12:45 is within 30 minutes of today's early close at 13:00/); // Tue, Christmas Eve 2030
+        const [early] = await at("2026-11-18T17:10:00Z", { earlyCloses: [{ date: "2026-11-18", close: "12:00" }] }); // Wed 12:10 EST
+        assert.match(early.detail, /12:10 is within 30 minutes of today's early close at 12:00/);
+        // Config moves a customary close: Christmas Eve 2026 at 12:00 instead of 13:00.
+        assert.deepEqual(await at("2026-12-24T18:15:00Z", { earlyCloses: [{ date: "2026-12-24", close: "12:00" }] }), []);
+    });
+
+    it("a date the calendar cannot judge is a policy error, never a pass", async () => {
+        const policy = makeProductionDeploymentWindow(() => new Date("2100-06-15T15:00:00Z")); // a Tuesday, 11:00 EDT
+        const result = await evaluateOne(policy, [network("production")], { "production-deployment-window": promote["production-deployment-window"] });
+        assert.deepEqual(result.violations, []);
+        assert.equal(result.errors.length, 1);
+        assert.match(result.errors[0].message, /the NYSE calendar cannot judge 2100: its rules are computed for 2022–2099 only\. Fix: /);
     });
 
     it("keeps clear of the open and the close when the window is widened", async () => {

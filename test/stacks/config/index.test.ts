@@ -161,6 +161,13 @@ describe("stack config", () => {
             assert.ok(problems.includes("- production: trading-platform:images.build: expected no build section: production deploys digests staging already ran; found a build section"), problems.join("\n"));
         });
 
+        it("a typo in images.build.sourceSha is one problem, with no follow-on errors about the services' images", () => {
+            const typo = withSection(committedConfig("staging"), "images", images => ({ ...images, build: { ...images.build, sourceSha: "12345zz" } }));
+            assert.deepEqual(problemsOf("staging", typo), [
+                '- staging: trading-platform:images.build.sourceSha: expected a git commit SHA (7 to 40 lowercase hex digits); found "12345zz"',
+            ]);
+        });
+
         it("explains an unquoted Kubernetes version, an open API endpoint and an impossible node group", () => {
             const config = withSection(committedConfig("production"), "eks", eks => ({
                 ...eks,

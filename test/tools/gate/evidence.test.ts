@@ -180,6 +180,17 @@ describe("release evidence", () => {
                 ]);
             });
 
+            it("stops on figures k6 cannot write, a negative time or a rate outside 0..1, naming the file and the metric", () => {
+                assert.throws(() => refusalsOf(summary(s => (values(s, "http_req_duration")["p(95)"] = -5))), {
+                    name: "UsageError",
+                    message: `evidence/${hex}/k6-summary.json is not a k6 end-of-test summary k6 could write: at metrics.http_req_duration p(95), expected a time of 0 ms or more; found -5`,
+                });
+                const rate = form === "handleSummary" ? "rate" : "value";
+                assert.throws(() => refusalsOf(summary(s => (values(s, "http_req_failed")[rate] = -0.5))), /at metrics\.http_req_failed rate, expected a rate between 0 and 1; found -0\.5$/);
+                assert.throws(() => refusalsOf(summary(s => (values(s, "http_req_failed")[rate] = 3))), /expected a rate between 0 and 1; found 3$/);
+                assert.throws(() => refusalsOf(summary(s => (values(s, "order_execution_duration")["p(95)"] = -0.01))), /order_execution_duration p\(95\), expected a time of 0 ms or more/);
+            });
+
             it("refuses a stale summary by its publication time", () => {
                 const published = scannedAt - 20 * dayMs;
                 assert.deepEqual(refusalsOf(summary(undefined, published)), [`the load test is at most 14 days old: a summary published ${new Date(published).toISOString()} (22.0 days old)`]);

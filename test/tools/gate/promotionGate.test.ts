@@ -36,6 +36,15 @@ describe("promotion gate", () => {
         assert.equal(usage.code, 2);
     });
 
+    it("refuses a history with an entry that is not an update (null) with one line, not an internal error", async () => {
+        const file = path.join(tempDir(), "history.json");
+        fs.writeFileSync(file, JSON.stringify([null, update(sha)]));
+        const result = await runTool("promotionGate", ["--history", file, "--sha", sha]);
+        assert.equal(result.code, 2);
+        assert.equal(result.stderr.split("\n")[0], `${file}: entry 0 of the stack history is null; expected an update object ({kind, result, version, environment}, as pulumi stack history --json writes)`);
+        assert.doesNotMatch(result.stderr, /Internal error|\n\s+at /);
+    });
+
     describe("images", () => {
         const image = (name: string, digit: string) => `ghcr.io/synaptic-platform/synaptictrading/${name}@sha256:${digit.repeat(64)}`;
         const active = image("api", "1");

@@ -77,4 +77,18 @@ describe("plan diff", () => {
         assert.equal(wrongStack.code, 2);
         assert.match(wrongStack.stderr, /--diff compares plans of one stack: .* is a plan of "staging", not "production"/);
     });
+
+    it("refuses a diff base nested past the input bound with one line, before planning; JSON nested in a string is compared whole", async () => {
+        const dir = tempDir();
+        const deep = path.join(dir, "deep.json");
+        const nested = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
+        fs.writeFileSync(deep, `{"schemaVersion":2,"kind":"trading-platform/plan","project":"trading-platform","stack":"production","resources":[{"inputs":${nested}}]}`);
+        const result = await runTool("plan", ["--stack", "production", "--diff", deep]);
+        assert.equal(result.code, 2);
+        assert.equal(result.stderr, `${deep} is not a plan JSON file: it is nested deeper than 100 levels\nRun \`npm run plan -- --help\` for usage.\n`);
+        // A string holding JSON nested past the bound is one leaf, not a stack overflow.
+        const text = "[".repeat(5000) + "]".repeat(5000);
+        const diff = diffPlans(plan([resource("a", { note: text })]), plan([resource("a", { note: text.slice(1, -1) })]));
+        assert.deepEqual(diff.changed[0].properties.map(p => p.path), ["note"]);
+    });
 });

@@ -7,6 +7,7 @@ import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } fro
 import { readPlanDocument } from "../../plan/document";
 import { repoRoot } from "../../runtime/paths";
 import { UsageError } from "../errors";
+import { readJsonInput } from "../inputFiles";
 import { checkReportTarget, CliIo, EXIT, parseCli, processIo, runCli } from "../run";
 
 export const usage =
@@ -16,12 +17,8 @@ export const usage =
     "  --staging-outputs / --production-outputs: pulumi stack output --stack <stack> --json;\n" +
     "  --evidence: <DIR>/<64 hex>/trivy.json and k6-summary.json per digest (docs/runbook.md, Release evidence)";
 
-function readJson(file: string, what: string): unknown {
-    try {
-        return JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new UsageError(`${file} is not ${what}: ${(e as Error).message}`);
-    }
+function readJson(file: string, flag: string, what: string): unknown {
+    return readJsonInput(file, flag, what);
 }
 
 /** The deployedImages of stack outputs read from `file`; a usage error when they are not there. */
@@ -57,7 +54,7 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         if (values.summary && !values.evidence) throw new UsageError("--summary writes the evidence verdicts: it needs --evidence");
 
         const productionFile = values["production-outputs"];
-        const production = productionFile ? imagesIn(productionFile, readJson(productionFile, "stack outputs JSON")) : [];
+        const production = productionFile ? imagesIn(productionFile, readJson(productionFile, "--production-outputs", "stack outputs JSON")) : [];
         const candidate = values.plan ? imagesIn(values.plan, readPlanDocument(values.plan).outputs) : [];
         // Images production already runs were judged when they were promoted: only new digests need evidence.
         const running = new Set(production.map(digestOf));
@@ -71,8 +68,16 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
 
         let refused = false;
         if (values.history && values.sha) {
-            const history = readJson(values.history, "stack history JSON");
+            const history = readJson(values.history, "--history", "stack history JSON");
             if (!Array.isArray(history)) throw new UsageError(`${values.history} is not a JSON array of updates`);
+            history.forEach((update: unknown, index) => {
+                if (update === null || typeof update !== "object" || Array.isArray(update)) {
+                    throw new UsageError(
+                        `${values.history}: entry ${index} of the stack history is ${update === null ? "null" : Array.isArray(update) ? "an array" : `a ${typeof update}`}; ` +
+                            "expected an update object ({kind, result, version, environment}, as pulumi stack history --json writes)",
+                    );
+                }
+            });
             const problem = stagingGateProblem(history as StackUpdate[], values.sha);
             if (problem) {
                 io.stderr.write(`Promotion refused: ${problem}. Fix: let the staging deploy of this commit finish (push to main), then re-run this job.\n`);
@@ -83,7 +88,7 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
 
         if (values.plan && values["staging-outputs"]) {
             const stagingFile = values["staging-outputs"];
-            const staging = imagesIn(stagingFile, readJson(stagingFile, "stack outputs JSON"));
+            const staging = imagesIn(stagingFile, readJson(stagingFile, "--staging-outputs", "stack outputs JSON"));
             const unproven = unprovenImages(candidate, staging, production);
             if (unproven.length > 0) {
                 io.stderr.write(
