@@ -107,6 +107,17 @@ export function describeContainer(ref: ContainerRef): string {
     return `${label} "${ref.name}" (${ref.path})`;
 }
 
+/**
+ * The namespace an object lands in: its own, else the namespace its Pulumi provider applies (the
+ * Kubernetes provider's `namespace`), else `default`, as the provider and kubectl do.
+ */
+export function namespaceOf(own: string | undefined, providerProps: Record<string, unknown> | undefined): { namespace: string; from: "object" | "provider" | "default" } {
+    if (own) return { namespace: own, from: "object" };
+    const fromProvider = providerProps?.namespace;
+    if (typeof fromProvider === "string" && fromProvider !== "") return { namespace: fromProvider, from: "provider" };
+    return { namespace: "default", from: "default" };
+}
+
 export type WorkloadCheck = (workload: Workload, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
 
 /**

@@ -118,6 +118,38 @@ describe("policy check: what the pack judges", () => {
         assert.match(key[0].detail, /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/);
     });
 
+    it("maps RBAC, NetworkPolicy and custom kinds to the engine's types, and catches host access, RBAC, exposure and the missing default deny", async () => {
+        const { code, document } = await checkWithReports("test/tools/fixtures/hostAccessAndRbac.yaml");
+        assert.equal(code, 1);
+        assert.deepEqual(document.resources.map(r => r.type), [
+            "kubernetes:argoproj.io/v1alpha1:Rollout",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            "kubernetes:core/v1:Service",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        ]);
+        const fired = new Set(document.policyResults.violations.map(v => v.policyName));
+        for (const policy of [
+            "kubernetes-host-namespaces",
+            "kubernetes-host-path-volumes",
+            "kubernetes-host-ports",
+            "kubernetes-proc-mount-sysctls",
+            "kubernetes-root-group",
+            "kubernetes-probes",
+            "kubernetes-zero-downtime-rollout",
+            "kubernetes-service-account-token",
+            "kubernetes-no-default-namespace",
+            "kubernetes-rbac-bindings",
+            "kubernetes-rbac-least-privilege",
+            "kubernetes-exposed-services",
+            "kubernetes-network-policy-coverage",
+        ]) {
+            assert.ok(fired.has(policy), `${policy} did not fire`);
+        }
+        const socket = document.policyResults.violations.find(v => v.policyName === "kubernetes-host-path-volumes")!;
+        assert.match(socket.detail, /the container runtime's socket/);
+    });
+
     it("shows each violation's severity beside its level in the JSON, the text and the markdown, the most severe first", async () => {
         const { stdout, document, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
         const registered = new Map(policies.map(p => [p.name, p.severity]));

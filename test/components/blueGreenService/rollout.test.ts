@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { BlueGreenState, planColours, rolloutProblems } from "../../../components/blueGreenService/rollout";
 import { evaluatePolicies } from "../../../tools/engine/policyEngine";
-import { API_BLUE, API_GREEN, blueGreen, declare, named, serviceArgs } from "../../support/blueGreen";
+import { API_BLUE, API_GREEN, blueGreen, declare, declareWithNetwork, named, serviceArgs } from "../../support/blueGreen";
 import { loadPolicyPack } from "../../../tools/engine/pack";
 
 const state = (overrides: Partial<BlueGreenState> = {}): BlueGreenState => ({
@@ -51,7 +51,7 @@ describe("blue-green rollout rules", () => {
             { label: "rollback from 25 to 0: one config change", step: 0, expect: { blue: [100, 5], green: [0, 5] } },
         ];
         for (const { label, step, finalize, expect } of walk) {
-            const resources = await declare(serviceArgs(blueGreen({ step, finalize: finalize ?? false })));
+            const resources = await declareWithNetwork(serviceArgs(blueGreen({ step, finalize: finalize ?? false })));
             for (const colour of ["blue", "green"] as const) {
                 const deployment = named(resources, "Deployment", `api-${colour}`);
                 const [weight, replicas] = expect[colour];
