@@ -1,17 +1,18 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { credentialShapeOf, isCredentialName, parseDockerEnv } from "../lib/credentials";
+import { credentialShapeOf, isCredentialName, isLiteral, parseDockerEnv } from "../lib/credentials";
 import { flagCredentialValue } from "../lib/flagged";
 import { forEachWorkload } from "../lib/kubernetes";
-import { commandLineSettings, decodeBase64, mapSettings, Setting, workloadSettings } from "../lib/settings";
+import { commandLineSettings, decodeBase64, formatPath, mapSettings, Setting, workloadSettings } from "../lib/settings";
 import { withMetadata } from "../lib/metadata";
 
 /** Why a (name, value) pair is a plaintext credential, or undefined. Never quotes the value. */
 export function plaintextCredentialReason(name: string, value: string, named = true): string | undefined {
     const shape = credentialShapeOf(value);
     if (shape) return `holds a value shaped like ${shape}`;
-    if (named && value !== "" && isCredentialName(name)) return "is named like a credential and carries a literal value";
+    // A reference (`${DB_PASSWORD}`), a mask or a documented sample key is not a credential, whatever its name.
+    if (named && isCredentialName(name) && isLiteral(value)) return "is named like a credential and carries a literal value";
     return undefined;
 }
 
@@ -20,9 +21,12 @@ function reportSettings(settings: Setting[], args: ResourceValidationArgs, repor
     const reported = new Set<string>();
     for (const setting of settings) {
         const reason = plaintextCredentialReason(setting.name, setting.value, setting.named);
-        // One violation per place: a command-line word can match as a whole and as NAME=value inside.
-        if (!reason || reported.has(setting.where)) continue;
-        reported.add(setting.where);
+        // One violation per place: a command-line word can match as a whole and as NAME=value inside,
+        // a mounted file as a whole and line by line.
+        if (!reason) continue;
+        const place = formatPath(setting.path);
+        if (reported.has(place)) continue;
+        reported.add(place);
         flagCredentialValue(args.urn, setting.path);
         reportViolation(`${who}: ${setting.where} ${reason}. Fix: ${fix}`);
     }
@@ -62,7 +66,7 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
         validateResourceOfType(k8s.core.v1.ConfigMap, (configMap, args, reportViolation) => {
             // A ConfigMap reaches processes through envFrom, configMapKeyRef and volumes: it is plain config.
             reportSettings(
-                mapSettings(configMap.data, ["data"], "data key"),
+                mapSettings(configMap.data, ["data"], "data key", { embedded: true }),
                 args,
                 reportViolation,
                 `ConfigMap "${args.name}"`,
@@ -73,8 +77,8 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
             // Policies cannot see whether a value was a Pulumi secret, so a Secret is judged by the
             // shape and name of what it holds; base64 in `data` is an encoding, not encryption.
             const settings = [
-                ...mapSettings(secret.stringData, ["stringData"], "stringData key"),
-                ...mapSettings(secret.data, ["data"], "data key (base64-decoded)", { decode: decodeBase64 }),
+                ...mapSettings(secret.stringData, ["stringData"], "stringData key", { embedded: true }),
+                ...mapSettings(secret.data, ["data"], "data key (base64-decoded)", { decode: decodeBase64, embedded: true }),
             ];
             reportSettings(
                 settings,

@@ -195,7 +195,7 @@ describe("policy check: what the pack judges", () => {
         const container = (api.inputs as any).spec.template.spec.containers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.deepEqual(container.args, ["--api-key=[redacted credential]", "--broker", "api.alpaca.markets"]);
         for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) {
-            for (const value of ["hunter2", "AKIAIOSFODNN7EXAMPLE", "QUtJQUlPU0ZPRE5ON0VYQU1QTEU", "wJalrXUtnFEMI", "ghp_a1a1"]) {
+            for (const value of ["hunter2", "AKIAZ7QH4LMN2RXWT5UV", "QUtJQVo3UUg0TE1OMlJYV1Q1VVY", "q3Vt8NbX2LkP9sRw", "ghp_Xk3mP9"]) {
                 assert.ok(!text.includes(value), `a report carries ${value}`);
             }
         }
