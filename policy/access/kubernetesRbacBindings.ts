@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { records, text } from "../lib/github";
 import { withMetadata } from "../lib/metadata";
+import { forTypes } from "../lib/validation";
 
 /** Roles that grant everything: binding one gives its subjects the cluster, or the namespace, whole. */
 export const SUPERUSER_ROLES = ["cluster-admin"] as const;
@@ -17,9 +18,8 @@ export const kubernetesRbacBindings: ResourceValidationPolicy = {
     description: "No RoleBinding or ClusterRoleBinding grants cluster-admin, or grants anything to everybody (anonymous, unauthenticated, all authenticated) or to system:masters.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["access-control", "kubernetes"] }),
-    validateResource: (args, reportViolation) => {
-        // Any version of the RBAC group (v1beta1 manifests still appear in charts): judged by kind.
-        if (!/^kubernetes:rbac\.authorization\.k8s\.io\/[^:]+:(Cluster)?RoleBinding$/.test(args.type)) return;
+    // Any version of the RBAC group (v1beta1 manifests still appear in charts): judged by kind.
+    validateResource: forTypes(type => /^kubernetes:rbac\.authorization\.k8s\.io\/[^:]+:(Cluster)?RoleBinding$/.test(type), (args, reportViolation) => {
         const kind = args.type.slice(args.type.lastIndexOf(":") + 1);
         const roleRef = (args.props.roleRef ?? {}) as { kind?: unknown; name?: unknown };
         const role = text(roleRef.name);
@@ -38,5 +38,5 @@ export const kubernetesRbacBindings: ResourceValidationPolicy = {
                 reportViolation(`${kind} "${args.name}": grants "${role}" to ${text(subject.kind) || "subject"} "${name}", ${reason}. Fix: bind named service accounts, users or groups only.`);
             }
         }
-    },
+    }),
 };

@@ -1,6 +1,9 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { records, strings } from "../lib/github";
 import { withMetadata } from "../lib/metadata";
+import { forTypes } from "../lib/validation";
+
+const roleType = /^kubernetes:rbac\.authorization\.k8s\.io\/[^:]+:(ClusterRole|Role)$/;
 
 type Rule = { apiGroups?: unknown; resources?: unknown; verbs?: unknown; resourceNames?: unknown; nonResourceURLs?: unknown };
 
@@ -37,10 +40,8 @@ export const kubernetesRbacRules: ResourceValidationPolicy = {
     description: "No Role or ClusterRole grants wildcard verbs or resources, privilege-escalating verbs (escalate, bind, impersonate), pods/exec or pods/attach, or (a ClusterRole) reading secrets in every namespace.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["access-control", "kubernetes"] }),
-    validateResource: (args, reportViolation) => {
-        const match = /^kubernetes:rbac\.authorization\.k8s\.io\/[^:]+:(ClusterRole|Role)$/.exec(args.type);
-        if (!match) return;
-        const kind = match[1];
+    validateResource: forTypes(type => roleType.test(type), (args, reportViolation) => {
+        const kind = roleType.exec(args.type)![1];
         records<Rule>(args.props.rules).forEach((rule, i) => {
             const problems = ruleProblems(rule, kind === "ClusterRole");
             if (problems.length === 0) return;
@@ -50,5 +51,6 @@ export const kubernetesRbacRules: ResourceValidationPolicy = {
                     "read secrets through Vault or a namespaced Role with resourceNames, and debug with ephemeral containers granted for the incident only.",
             );
         });
-    },
+    }),
 };
+

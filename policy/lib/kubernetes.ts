@@ -1,4 +1,5 @@
 import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { forTypes, kubernetesTypes } from "./validation";
 
 // Loose shapes of what a policy reads from a pod spec. Every field is optional: policies must tolerate
 // manifests that omit anything, and say what is missing rather than throw.
@@ -128,11 +129,10 @@ export type WorkloadCheck = (workload: Workload, args: ResourceValidationArgs, r
  */
 export function forEachWorkload(check: WorkloadCheck): ResourceValidation[] {
     return [
-        (args, report) => {
-            if (!args.type.startsWith("kubernetes:")) return;
+        forTypes(kubernetesTypes, (args, report) => {
             const workload = workloadOf(args.type, args.props);
             if (workload) check(workload, args, report);
-        },
+        }),
     ];
 }
 

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { strings, text } from "../lib/github";
 import { withMetadata } from "../lib/metadata";
+import { forTypes } from "../lib/validation";
 
 // The AWS Load Balancer Controller's Service annotations and class (its documented interface), and the
 // in-tree cloud provider's older annotation: what decides whether a LoadBalancer Service faces the internet.
@@ -37,8 +38,7 @@ export const kubernetesExposedServices: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: (args, reportViolation) => {
-        if (!/^kubernetes:core\/v1:Service$/.test(args.type)) return;
+    validateResource: forTypes(type => type === "kubernetes:core/v1:Service", (args, reportViolation) => {
         const spec = (args.props.spec ?? {}) as Record<string, unknown>;
         const metadata = (args.props.metadata ?? {}) as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> };
         const who = `Service "${args.name}"`;
@@ -60,5 +60,5 @@ export const kubernetesExposedServices: ResourceValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };

@@ -245,8 +245,9 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
     };
-    // Data with no unknown value is copied once, frozen, and shared by every policy that reads it (the
-    // engine deserializes a fresh copy for each call). A policy that writes to shared data throws (the
+    // Data with no unknown value is frozen (in place when it is plain data, which the evaluation owns;
+    // else as a copy) and shared by every policy that reads it (the engine deserializes a fresh copy
+    // for each call). A policy that writes to shared data throws (the
     // pack's modules are strict mode), and any call that throws is run again, alone, on its own fresh
     // copies, with what the failed attempt reported discarded: so no policy ever sees another's
     // changes, a policy that mutates its input still runs as under the engine, and a genuine error is
@@ -263,7 +264,7 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
     /** `data` copied and frozen (once per object), or undefined when it holds an unknown and needs the checking proxy. */
     const frozenIfKnown = (data: Record<string, unknown>): Record<string, unknown> | undefined => {
         let copy = frozenData.get(data);
-        if (copy === undefined) frozenData.set(data, (copy = frozenKnownCopy(data) ?? null));
+        if (copy === undefined) frozenData.set(data, (copy = frozenInPlace(data) ?? frozenKnownCopy(data) ?? null));
         return copy ?? undefined;
     };
     const frozenConfigs = new Map<string, Record<string, unknown>>();
@@ -358,7 +359,9 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
                 continue;
             }
             for (const { validate, type: validationType } of validations) {
-                if (validationType && validationType !== type) plan.skipped++;
+                // A validation that says which types it judges (policy/lib/validation.ts) returns at once for the others.
+                const appliesTo = (validate as { appliesTo?: (resourceType: string) => boolean }).appliesTo;
+                if ((validationType && validationType !== type) || (typeof appliesTo === "function" && !appliesTo(type))) plan.skipped++;
                 else plan.calls.push({ policy, level, validate, getConfig, getFrozenConfig, report: reporterOf(policy, level) });
             }
         }
@@ -399,6 +402,7 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         const frozenProps = frozenIfKnown(props);
         const shareable = frozenProps !== undefined && !(provider && frozenIfKnown(provider.inputs) === undefined);
         let frozenOpts: ResourceValidationArgs["opts"] | undefined;
+        let sharedParts: SharedArgParts | undefined;
         const ownArgs = (call: Call) => resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), call.getConfig, providerOf(resource.provider));
         const sharedArgs = (call: Call) =>
             resourceArgs(
@@ -407,6 +411,7 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
                 (frozenOpts ??= frozenCopy(optionsOf(resource))),
                 call.getFrozenConfig,
                 provider && frozenProviderOf(provider, "inputs"),
+                (sharedParts ??= sharedArgParts(resource, frozenProps!)),
             );
 
         currentUrn = resource.urn;
@@ -501,6 +506,39 @@ function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] 
     };
 }
 
+/** A Map no one can change: the stack tags every call on frozen data shares (a write throws, and the call runs again alone). */
+class FrozenMap<K, V> extends Map<K, V> {
+    private sealed = false;
+    constructor() {
+        super();
+        this.sealed = true;
+    }
+    override set(key: K, value: V): this {
+        if (this.sealed) throw new TypeError("Cannot change the shared stackTags");
+        return super.set(key, value);
+    }
+    override delete(): boolean {
+        throw new TypeError("Cannot change the shared stackTags");
+    }
+    override clear(): void {
+        throw new TypeError("Cannot change the shared stackTags");
+    }
+}
+
+/** The parts of a call's args that depend on the resource alone, made once for all the calls on its shared data. */
+interface SharedArgParts {
+    stackTags: Map<string, string>;
+    isType: ResourceValidationArgs["isType"];
+    asType: ResourceValidationArgs["asType"];
+}
+function sharedArgParts(resource: EvaluatedResource, props: Record<string, unknown>, frozen = true): SharedArgParts {
+    return {
+        stackTags: frozen ? new FrozenMap<string, string>() : new Map<string, string>(),
+        isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
+        asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
+    };
+}
+
 /** What `validateResource` and `remediateResource` receive, field for field as the analyzer builds it. */
 function resourceArgs(
     resource: EvaluatedResource,
@@ -508,6 +546,7 @@ function resourceArgs(
     opts: ResourceValidationArgs["opts"],
     getConfig: () => Record<string, unknown>,
     provider: ResourceValidationArgs["provider"],
+    shared: SharedArgParts = sharedArgParts(resource, props, false),
 ): ResourceValidationArgs {
     const args: ResourceValidationArgs = {
         type: resource.type,
@@ -515,9 +554,9 @@ function resourceArgs(
         urn: resource.urn,
         name: resource.name,
         opts,
-        stackTags: new Map<string, string>(),
-        isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
-        asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
+        stackTags: shared.stackTags,
+        isType: shared.isType,
+        asType: shared.asType,
         getConfig: getConfig as ResourceValidationArgs["getConfig"],
         notApplicable: throwNotApplicable,
     };
@@ -607,6 +646,34 @@ function frozenCopy<T>(value: T): T {
     for (const key of Object.keys(value)) copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
     return Object.freeze(copy) as T;
 }
+/**
+ * `value` itself, frozen throughout, when it is plain data (objects, arrays, scalars) with no unknown
+ * value; else undefined, with nothing frozen. The evaluation owns the resources it is given: freezing
+ * them in place costs no copy, and no policy can change what the next one reads.
+ */
+function frozenInPlace(value: Record<string, unknown>): Record<string, unknown> | undefined {
+    const plainAndKnown = (v: unknown): boolean => {
+        if (typeof v === "string") return !unknownMarkers.has(v);
+        if (v === null || typeof v !== "object" || Object.isFrozen(v)) return true;
+        if (Array.isArray(v)) {
+            for (let i = 0; i < v.length; i++) if (!plainAndKnown(v[i])) return false;
+            return true;
+        }
+        if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+        for (const key in v) if (!plainAndKnown((v as Record<string, unknown>)[key])) return false;
+        return true;
+    };
+    if (!plainAndKnown(value)) return undefined;
+    const freeze = (v: unknown): void => {
+        if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
+        Object.freeze(v);
+        if (Array.isArray(v)) for (let i = 0; i < v.length; i++) freeze(v[i]);
+        else for (const key in v) freeze((v as Record<string, unknown>)[key]);
+    };
+    freeze(value);
+    return value;
+}
+
 /** As frozenCopy, or undefined as soon as it meets an unknown value: one pass instead of a check and a copy. */
 function frozenKnownCopy(value: Record<string, unknown>): Record<string, unknown> | undefined {
     let unknown = false;
