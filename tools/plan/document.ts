@@ -1,6 +1,7 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { UsageError } from "../cli/errors";
 import { readInputFile } from "../cli/inputFiles";
+import { parseJsonText } from "../runtime/jsonText";
 import { EvaluationResult, PolicyError, PolicyPackDefinition, PolicyRemediation, PolicyViolation } from "../engine/policyEngine";
 import { PlannedResource } from "../engine/resource";
 import { REDACTED_CREDENTIAL } from "../../policy/lib/credentials";
@@ -77,13 +78,7 @@ export interface PlanInputs {
 
 /** A plan written by `plan --json`, as it was written; a usage error for anything else. */
 export function readPlanDocument(file: string): PlanDocument {
-    let document: PlanDocument;
-    try {
-        document = JSON.parse(readInputFile(file, "Plan file")) as PlanDocument;
-    } catch (e) {
-        if ((e as Error).name === "UsageError") throw e;
-        throw new UsageError(`${file} is not a plan JSON file: ${(e as Error).message}`);
-    }
+    const document = parseJsonText<PlanDocument>(readInputFile(file, "Plan file"), problem => new UsageError(`${file} is not a plan JSON file: ${problem}`));
     if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
         throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
     }

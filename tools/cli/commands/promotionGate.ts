@@ -5,6 +5,7 @@ import { evidenceSources, judgeEvidenceDir, readReleaseEvidenceConfig } from "..
 import { renderEvidenceMarkdown, renderEvidenceText } from "../../gate/evidenceSummary";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../../gate/promotionGate";
 import { readPlanDocument } from "../../plan/document";
+import { parseJsonText } from "../../runtime/jsonText";
 import { repoRoot } from "../../runtime/paths";
 import { UsageError } from "../errors";
 import { checkReportTarget, CliIo, EXIT, parseCli, processIo, runCli } from "../run";
@@ -17,11 +18,8 @@ export const usage =
     "  --evidence: <DIR>/<64 hex>/trivy.json and k6-summary.json per digest (docs/runbook.md, Release evidence)";
 
 function readJson(file: string, what: string): unknown {
-    try {
-        return JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new UsageError(`${file} is not ${what}: ${(e as Error).message}`);
-    }
+    // The file's content is never quoted back: a malformed outputs file may hold a credential.
+    return parseJsonText(fs.readFileSync(file, "utf8"), problem => new UsageError(`${file} is not ${what}: ${problem}`));
 }
 
 /** The deployedImages of stack outputs read from `file`; a usage error when they are not there. */
