@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, validateResourceOfType } from "@pulumi/policy";
 import { credentialShapeOf, isCredentialName, isLiteral, parseDockerEnv } from "../lib/credentials";
 import { flagCredentialValue } from "../lib/flagged";
-import { forEachWorkload } from "../lib/kubernetes";
+import { forEachWorkload, workloadOf } from "../lib/kubernetes";
+import { forTypes, kubernetesTypes } from "../lib/validation";
 import { commandLineSettings, decodeBase64, formatPath, mapSettings, Setting, workloadSettings } from "../lib/settings";
 import { withMetadata } from "../lib/metadata";
 
@@ -62,6 +63,14 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
         }),
         ...forEachWorkload((workload, args, reportViolation) => {
             reportSettings(workloadSettings(workload, args.props), args, reportViolation, `${workload.kind} "${args.name}"`, kubernetesFix);
+        }),
+        // Every other Kubernetes object's annotations (a Service's, an Ingress's, a ConfigMap's): anyone
+        // who can read the object reads them, and a report would publish them.
+        forTypes(kubernetesTypes, (args, reportViolation) => {
+            if (workloadOf(args.type, args.props)) return; // judged above, with its pod template
+            const annotations = ((args.props.metadata ?? {}) as { annotations?: unknown }).annotations;
+            const kind = args.type.slice(args.type.lastIndexOf(":") + 1);
+            reportSettings(mapSettings(annotations, ["metadata", "annotations"], "annotation", { embedded: true }), args, reportViolation, `${kind} "${args.name}"`, kubernetesFix);
         }),
         validateResourceOfType(k8s.core.v1.ConfigMap, (configMap, args, reportViolation) => {
             // A ConfigMap reaches processes through envFrom, configMapKeyRef and volumes: it is plain config.

@@ -150,6 +150,18 @@ describe("policy check: what the pack judges", () => {
         assert.match(socket.detail, /the container runtime's socket/);
     });
 
+    it("finds a credential in any object's annotations and redacts it in the JSON, the markdown and the text", async () => {
+        const { code, stdout, document, json, markdownText } = await checkWithReports("test/tools/fixtures/annotatedObjects.yaml");
+        assert.equal(code, 1);
+        const flagged = document.policyResults.violations.filter(v => v.policyName === "no-plaintext-credentials").map(v => v.urn?.split("::").pop());
+        assert.deepEqual(flagged, ["trading-staging/api", "trading-staging/api", "trading-staging/settings"]);
+        assert.deepEqual(
+            document.resources.map(r => r.redactedPaths),
+            [['metadata.annotations["example.com/upstream"]'], ['metadata.annotations["example.com/settings"]'], ['metadata.annotations["example.com/owner-token"]']],
+        );
+        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) assert.ok(!text.includes("Sentinel-Pw-7Q2x9K"), "a report carries the sentinel");
+    });
+
     it("shows each violation's severity beside its level in the JSON, the text and the markdown, the most severe first", async () => {
         const { stdout, document, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
         const registered = new Map(policies.map(p => [p.name, p.severity]));
