@@ -165,6 +165,16 @@ export function mentionsPaper(name: string): boolean {
 
 /** Host of a URL-looking value, lower-cased; undefined when the value is not a URL. */
 export function hostOf(value: string): string | undefined {
+    if (hosts.has(value)) return hosts.get(value);
+    const host = parseHost(value);
+    // Settings repeat across a stack's resources (BROKER_ENDPOINT, LOG_LEVEL): each is parsed once.
+    if (hosts.size >= 10_000) hosts.clear();
+    hosts.set(value, host);
+    return host;
+}
+const hosts = new Map<string, string | undefined>();
+
+function parseHost(value: string): string | undefined {
     // canParse first: a throwing `new URL` per plain setting costs a stack trace each time.
     // A bare host (`api.alpaca.markets`, `api.alpaca.markets:443/v2`) reaches a client just as well as a URL.
     const candidate = URL.canParse(value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : bareHost.test(value) ? `https://${value}` : undefined;

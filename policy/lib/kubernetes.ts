@@ -83,8 +83,15 @@ export interface ContainerRef {
     path: string;
 }
 
-/** Every container of a pod spec: regular, init and ephemeral. */
-export function containersOf(workload: Workload): ContainerRef[] {
+/** Every container of a pod spec: regular, init and ephemeral (listed once per workload, for every policy to read). */
+export function containersOf(workload: Workload): readonly ContainerRef[] {
+    let refs = containerLists.get(workload);
+    if (!refs) containerLists.set(workload, (refs = Object.isFrozen(workload) ? Object.freeze(listContainers(workload)) : listContainers(workload)));
+    return refs;
+}
+const containerLists = new WeakMap<Workload, readonly ContainerRef[]>();
+
+function listContainers(workload: Workload): ContainerRef[] {
     const refs: ContainerRef[] = [];
     for (const kind of ["containers", "initContainers", "ephemeralContainers"] as const) {
         const list = workload.podSpec?.[kind];
@@ -99,7 +106,7 @@ export function containersOf(workload: Workload): ContainerRef[] {
             });
         });
     }
-    return refs;
+    return refs.map(ref => Object.freeze(ref));
 }
 
 /** "init container "vault-agent-init"" — how messages name a container. */

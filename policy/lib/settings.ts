@@ -108,8 +108,21 @@ export function embeddedSettings(text: string, path: PropertyPath, where: string
     return out;
 }
 
-/** Every plain value a workload hands its processes: container env, args and command, and its annotations. */
-export function workloadSettings(workload: Workload, props: Record<string, unknown>): Setting[] {
+/**
+ * Every plain value a workload hands its processes: container env, args and command, and its
+ * annotations. Listed once per workload (the engine shares one workload among the policies), frozen.
+ */
+export function workloadSettings(workload: Workload, props: Record<string, unknown>): readonly Setting[] {
+    let settings = settingLists.get(workload);
+    if (!settings) {
+        settings = listWorkloadSettings(workload, props);
+        if (Object.isFrozen(workload)) settingLists.set(workload, Object.freeze(settings.map(s => Object.freeze(s))));
+    }
+    return settings;
+}
+const settingLists = new WeakMap<Workload, readonly Setting[]>();
+
+function listWorkloadSettings(workload: Workload, props: Record<string, unknown>): Setting[] {
     const settings: Setting[] = [];
     const podSpecPath = workload.podSpecPath.split(".");
     for (const ref of containersOf(workload)) {

@@ -43,7 +43,7 @@ export const kubernetesNetworkPolicyCoverage: StackValidationPolicy = {
         const denied = new Map<string, Set<string>>();
         for (const r of args.resources) {
             if (!r.type.startsWith("kubernetes:")) continue;
-            if (NETWORK_POLICY.test(r.type)) {
+            if (r.type.endsWith(":NetworkPolicy") && NETWORK_POLICY.test(r.type)) {
                 const { namespace } = namespaceOf(ownNamespace(r), providerProps(r));
                 const set = denied.get(namespace) ?? new Set<string>();
                 for (const direction of defaultDenies(r.props)) set.add(direction);
@@ -52,7 +52,9 @@ export const kubernetesNetworkPolicyCoverage: StackValidationPolicy = {
             }
             if (!workloadOf(r.type, r.props)) continue;
             const { namespace } = namespaceOf(ownNamespace(r), providerProps(r));
-            workloads.set(namespace, [...(workloads.get(namespace) ?? []), r]);
+            const running = workloads.get(namespace);
+            if (running) running.push(r);
+            else workloads.set(namespace, [r]);
         }
         for (const [namespace, running] of [...workloads].sort(([a], [b]) => a.localeCompare(b))) {
             const have = denied.get(namespace) ?? new Set<string>();

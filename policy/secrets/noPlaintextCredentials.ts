@@ -18,7 +18,7 @@ export function plaintextCredentialReason(name: string, value: string, named = t
 }
 
 /** Reports each setting that is a plaintext credential and flags its path so reports redact it. */
-function reportSettings(settings: Setting[], args: ResourceValidationArgs, reportViolation: ReportViolation, who: string, fix: string): void {
+function reportSettings(settings: readonly Setting[], args: ResourceValidationArgs, reportViolation: ReportViolation, who: string, fix: string): void {
     const reported = new Set<string>();
     for (const setting of settings) {
         const reason = plaintextCredentialReason(setting.name, setting.value, setting.named);

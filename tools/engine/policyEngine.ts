@@ -565,56 +565,69 @@ function resourceArgs(
 }
 
 /**
- * Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects.
- * Each policy gets its own views, and its own copy of a resource's props made when it first reads them
- * (as the engine deserializes one per policy), unless `frozen` is given: then the views, their options
- * and the props (`frozen.outputOf`) are frozen, for every policy to share.
+ * A resource as `validateStack` sees it: outputs as props (read when first asked for), parent,
+ * provider and dependencies linked as views. A class, so a stack of thousands of resources costs one
+ * small object each, with the methods shared.
  */
-function stackView(
-    resources: EvaluatedResource[],
-    resourceByUrn: ReadonlyMap<string, EvaluatedResource>,
-    frozen?: { outputOf: (resource: EvaluatedResource) => Record<string, unknown>; providerOf: (provider: EvaluatedResource) => unknown },
-): PolicyResource[] {
-    const byUrn = new Map<string, PolicyResource>();
+class StackResourceView {
+    parent?: StackResourceView;
+    provider?: unknown;
+    dependencies: StackResourceView[] = [];
+    propertyDependencies: Record<string, StackResourceView[]> = {};
+    readonly type: string;
+    readonly urn: string;
+    readonly name: string;
+    #props: Record<string, unknown> | undefined;
+    #opts: ResourceValidationArgs["opts"] | undefined;
+    readonly #source: EvaluatedResource;
+    readonly #frozen: StackViewSharing | undefined;
+
+    constructor(source: EvaluatedResource, frozen: StackViewSharing | undefined) {
+        this.type = source.type;
+        this.urn = source.urn;
+        this.name = source.name;
+        this.#source = source;
+        this.#frozen = frozen;
+    }
+    get props(): Record<string, unknown> {
+        return (this.#props ??= this.#frozen ? this.#frozen.outputOf(this.#source) : unknownCheckingProxy(freshCopy(this.#source.outputs)));
+    }
+    get opts(): ResourceValidationArgs["opts"] {
+        return (this.#opts ??= this.#frozen ? frozenCopy(optionsOf(this.#source)) : optionsOf(this.#source));
+    }
+    // A policy's own views take an assigned `opts`, as deserialized objects would; shared ones refuse it.
+    set opts(value: ResourceValidationArgs["opts"]) {
+        if (this.#frozen) throw new TypeError("Cannot assign opts of a shared resource view");
+        this.#opts = value;
+    }
+    isType(cls: unknown): boolean {
+        return getPulumiType(cls) === this.type;
+    }
+    asType(cls: unknown): Record<string, unknown> | undefined {
+        return this.isType(cls) ? this.props : undefined;
+    }
+}
+
+interface StackViewSharing {
+    outputOf: (resource: EvaluatedResource) => Record<string, unknown>;
+    providerOf: (provider: EvaluatedResource) => unknown;
+}
+
+/**
+ * Resources as `validateStack` sees them. Each policy gets its own views, and its own copy of a
+ * resource's props made when it first reads them (as the engine deserializes one per policy), unless
+ * `frozen` is given: then the views, their options and the props (`frozen.outputOf`) are frozen, for
+ * every policy to share.
+ */
+function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<string, EvaluatedResource>, frozen?: StackViewSharing): PolicyResource[] {
+    const byUrn = new Map<string, StackResourceView>();
     const views = resources.map(r => {
-        let props: Record<string, unknown> | undefined;
-        const propsOf = () => {
-            if (props) return props;
-            return (props = frozen ? frozen.outputOf(r) : unknownCheckingProxy(freshCopy(r.outputs)));
-        };
-        let opts: ResourceValidationArgs["opts"] | undefined;
-        const isType = (cls: unknown) => getPulumiType(cls) === r.type;
-        const view = {
-            type: r.type,
-            get props() {
-                return propsOf();
-            },
-            urn: r.urn,
-            name: r.name,
-            get opts() {
-                return (opts ??= frozen ? frozenCopy(optionsOf(r)) : optionsOf(r));
-            },
-            dependencies: [] as PolicyResource[],
-            propertyDependencies: {} as Record<string, PolicyResource[]>,
-            isType,
-            asType: (cls: unknown) => (isType(cls) ? propsOf() : undefined),
-        } as unknown as PolicyResource;
-        // A policy's own views take an assigned `opts`, as deserialized objects would.
-        if (!frozen) {
-            Object.defineProperty(view, "opts", {
-                get: () => (opts ??= optionsOf(r)),
-                set: value => {
-                    opts = value;
-                },
-                enumerable: true,
-                configurable: true,
-            });
-        }
+        const view = new StackResourceView(r, frozen);
         byUrn.set(r.urn, view);
         return view;
     });
     resources.forEach((r, i) => {
-        const view = views[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+        const view = views[i];
         if (r.parent && byUrn.has(r.parent)) view.parent = byUrn.get(r.parent);
         const provider = r.provider ? resourceByUrn.get(r.provider) : undefined;
         if (provider) {
@@ -622,9 +635,9 @@ function stackView(
                 ? frozen.providerOf(provider)
                 : { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
         }
-        view.dependencies = (r.dependencies ?? []).map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
+        if (r.dependencies?.length) view.dependencies = r.dependencies.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
-            view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
+            view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
         }
         if (frozen) {
             Object.freeze(view.dependencies);
@@ -634,7 +647,7 @@ function stackView(
         }
     });
     if (frozen) Object.freeze(views);
-    return views;
+    return views as unknown as PolicyResource[];
 }
 
 /** A deep copy of `value`, frozen throughout: data every policy may read and none may change. */
@@ -648,30 +661,34 @@ function frozenCopy<T>(value: T): T {
 }
 /**
  * `value` itself, frozen throughout, when it is plain data (objects, arrays, scalars) with no unknown
- * value; else undefined, with nothing frozen. The evaluation owns the resources it is given: freezing
- * them in place costs no copy, and no policy can change what the next one reads.
+ * value; else undefined. The evaluation owns the resources it is given: freezing them in place costs
+ * no copy, and no policy can change what the next one reads.
  */
 function frozenInPlace(value: Record<string, unknown>): Record<string, unknown> | undefined {
-    const plainAndKnown = (v: unknown): boolean => {
-        if (typeof v === "string") return !unknownMarkers.has(v);
-        if (v === null || typeof v !== "object" || Object.isFrozen(v)) return true;
-        if (Array.isArray(v)) {
-            for (let i = 0; i < v.length; i++) if (!plainAndKnown(v[i])) return false;
-            return true;
-        }
-        if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-        for (const key in v) if (!plainAndKnown((v as Record<string, unknown>)[key])) return false;
-        return true;
-    };
-    if (!plainAndKnown(value)) return undefined;
+    // One pass that freezes as it goes and stops at the first unknown or non-plain value; data it
+    // stopped in is used through copies, so what it froze is only never written again.
+    let fit = true;
     const freeze = (v: unknown): void => {
+        if (!fit) return;
+        if (typeof v === "string") {
+            if (unknownMarkers.has(v)) fit = false;
+            return;
+        }
         if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
+        if (Array.isArray(v)) {
+            Object.freeze(v);
+            for (let i = 0; i < v.length; i++) freeze(v[i]);
+            return;
+        }
+        if (Object.getPrototypeOf(v) !== Object.prototype) {
+            fit = false;
+            return;
+        }
         Object.freeze(v);
-        if (Array.isArray(v)) for (let i = 0; i < v.length; i++) freeze(v[i]);
-        else for (const key in v) freeze((v as Record<string, unknown>)[key]);
+        for (const key in v) freeze((v as Record<string, unknown>)[key]);
     };
     freeze(value);
-    return value;
+    return fit ? value : undefined;
 }
 
 /** As frozenCopy, or undefined as soon as it meets an unknown value: one pass instead of a check and a copy. */

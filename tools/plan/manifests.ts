@@ -1,4 +1,5 @@
-import { loadAll, YAMLException } from "js-yaml";
+import * as jsYaml from "js-yaml";
+import { CORE_SCHEMA, loadAll, YAMLException } from "js-yaml";
 import { UsageError } from "../cli/errors";
 import { readInputFile } from "../cli/inputFiles";
 import { PlannedResource, plannedResource } from "../engine/resource";
@@ -60,6 +61,13 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
 }
 
 /**
+ * YAML 1.2's core schema and merge keys (`<<`), as Kubernetes' YAML reader takes manifests: a date-like
+ * scalar stays a string (js-yaml's default schema would make it a Date, and try every scalar as one).
+ */
+// (js-yaml exports its built-in types as `types`; its typings leave the object out.)
+const manifestSchema = CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
+
+/**
  * The documents of a YAML stream. js-yaml rather than yaml: measured on 10,000 Deployments it parses
  * about ten times faster, as it builds plain values without a document tree. Both read YAML 1.2's core
  * schema, and both refuse duplicate keys.
@@ -67,7 +75,7 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
 function parseDocuments(file: string, text: string): (Record<string, unknown> | null | undefined)[] {
     const documents: (Record<string, unknown> | null | undefined)[] = [];
     try {
-        loadAll(text, body => documents.push(body as Record<string, unknown> | null | undefined), { filename: file });
+        loadAll(text, body => documents.push(body as Record<string, unknown> | null | undefined), { filename: file, schema: manifestSchema });
     } catch (e) {
         if (!(e instanceof YAMLException)) throw e;
         // js-yaml parses the whole stream before handing out documents: place the broken one by the
