@@ -65,7 +65,7 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
  * scalar stays a string (js-yaml's default schema would make it a Date, and try every scalar as one).
  */
 // (js-yaml exports its built-in types as `types`; its typings leave the object out.)
-const manifestSchema = CORE_SCHEMA.extend([(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge]);
+const manifestSchema = CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge] });
 
 /**
  * The documents of a YAML stream. js-yaml rather than yaml: measured on 10,000 Deployments it parses
