@@ -65,7 +65,7 @@ function coldProcesses(): void {
 
     console.log("\nPolicy evaluation of generated hardened resources, whole pack, one process per size after a warm-up (target 10,000 under 0.4 s CPU, linear):");
     for (const count of [10_000, 20_000, 40_000]) {
-        const run = medianOf(runs, () => measureNode(["-r", transpile, "tools/bench/evaluate.ts", String(count)]));
+        const run = medianOf(runs, () => measureNode(["--expose-gc", "-r", transpile, "tools/bench/evaluate.ts", String(count)]));
         const result = JSON.parse(run.stdout) as { cpu: number; wall: number; validations: number; violations: number };
         console.log(
             `  ${String(count).padStart(6)} resources ${result.cpu.toFixed(3)} s CPU ${result.wall.toFixed(3)} s wall ` +

@@ -156,41 +156,36 @@ export function workloadOf(type: string, props: Record<string, unknown>): Worklo
     return workload ?? undefined;
 }
 
-type Template = { metadata?: unknown; spec?: unknown } | undefined;
-
 /** The pod a Kubernetes resource of any kind carries, found by shape: a pod template, a job template, or containers in spec. */
 export function workloadByShape(type: string, props: Record<string, unknown>): Workload | undefined {
     const kind = type.slice(type.lastIndexOf(":") + 1);
     const spec = asRecord(props.spec) ?? {};
-    const namespace = asRecord(props.metadata)?.namespace;
-    const base = { kind, namespace: typeof namespace === "string" && namespace !== "" ? namespace : undefined };
-    const hasPod = (template: Record<string, unknown> | undefined) => Array.isArray(asRecord(template?.spec)?.containers);
-    const fromTemplate = (template: Template, path: string, underJob: boolean, replicas?: number): Workload => {
-        const podSpec = template?.spec as PodSpecShape | undefined;
-        const own = (podSpec as { restartPolicy?: unknown } | undefined)?.restartPolicy;
-        return {
-            ...base,
-            podSpecPath: `${path}.spec`,
-            podSpec,
-            podMetadata: template?.metadata as PodTemplateMetadataShape | undefined,
-            replicas,
-            restartPolicy: typeof own === "string" ? own : underJob ? "OnFailure" : "Always",
-        };
-    };
+    const ownNamespace = asRecord(props.metadata)?.namespace;
+    const namespace = typeof ownNamespace === "string" && ownNamespace !== "" ? ownNamespace : undefined;
     const replicas = typeof spec.replicas === "number" ? spec.replicas : undefined;
     const template = asRecord(spec.template);
-    if (hasPod(template)) return fromTemplate(template as Template, "spec.template", kind === "Job", replicas);
+    if (hasPod(template)) return fromTemplate(kind, namespace, template, "spec.template.spec", kind === "Job", replicas);
     const jobTemplate = asRecord(asRecord(asRecord(spec.jobTemplate)?.spec)?.template);
-    if (hasPod(jobTemplate)) return fromTemplate(jobTemplate as Template, "spec.jobTemplate.spec.template", true);
+    if (hasPod(jobTemplate)) return fromTemplate(kind, namespace, jobTemplate, "spec.jobTemplate.spec.template.spec", true, undefined);
     if (Array.isArray(spec.containers)) {
         const own = spec.restartPolicy;
-        return { ...base, podSpecPath: "spec", podSpec: spec as PodSpecShape, podMetadata: props.metadata as PodTemplateMetadataShape, replicas, restartPolicy: typeof own === "string" ? own : "Always" };
+        const restartPolicy = typeof own === "string" ? own : "Always";
+        return { kind, namespace, podSpecPath: "spec", podSpec: spec as PodSpecShape, podMetadata: props.metadata as PodTemplateMetadataShape, replicas, restartPolicy };
     }
     // A built-in workload kind with no pod in it (a half-written manifest) is still judged, so a rule
     // on the workload itself (replicas, strategy) reports it rather than skipping it.
     const path = builtInWorkloadKinds[kind];
     if (path === undefined) return undefined;
-    return { ...base, podSpecPath: path, podSpec: undefined, podMetadata: undefined, replicas, restartPolicy: kind === "Job" || kind === "CronJob" ? "OnFailure" : "Always" };
+    return { kind, namespace, podSpecPath: path, podSpec: undefined, podMetadata: undefined, replicas, restartPolicy: kind === "Job" || kind === "CronJob" ? "OnFailure" : "Always" };
+}
+
+const hasPod = (template: Record<string, unknown> | undefined): template is Record<string, unknown> => template !== undefined && Array.isArray(asRecord(template.spec)?.containers);
+
+function fromTemplate(kind: string, namespace: string | undefined, template: Record<string, unknown>, podSpecPath: string, underJob: boolean, replicas: number | undefined): Workload {
+    const podSpec = template.spec as PodSpecShape;
+    const own = podSpec.restartPolicy;
+    const restartPolicy = typeof own === "string" ? own : underJob ? "OnFailure" : "Always";
+    return { kind, namespace, podSpecPath, podSpec, podMetadata: template.metadata as PodTemplateMetadataShape | undefined, replicas, restartPolicy };
 }
 
 /** The built-in kinds that carry a pod, and where their pod spec sits. */

@@ -332,6 +332,7 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
     };
     // One reporter per call of the plan, reporting against the resource being evaluated.
     let currentUrn = "";
+    let currentCall: Call | undefined;
     const reporterOf = (policy: Policy, level: ReportedLevel): ReportViolation => {
         return reporterFor(policy, level, violations, () => currentUrn);
     };
@@ -401,18 +402,22 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         // Copied and frozen once per source object: a stack policy reading outputs that are the inputs reuses it.
         const frozenProps = frozenIfKnown(props);
         const shareable = frozenProps !== undefined && !(provider && frozenIfKnown(provider.inputs) === undefined);
-        let frozenOpts: ResourceValidationArgs["opts"] | undefined;
-        let sharedParts: SharedArgParts | undefined;
         const ownArgs = (call: Call) => resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), call.getConfig, providerOf(resource.provider));
-        const sharedArgs = (call: Call) =>
-            resourceArgs(
-                resource,
-                frozenProps!,
-                (frozenOpts ??= frozenCopy(optionsOf(resource))),
-                call.getFrozenConfig,
-                provider && frozenProviderOf(provider, "inputs"),
-                (sharedParts ??= sharedArgParts(resource, frozenProps!)),
-            );
+        // One frozen args object for every call on the shared data: its getConfig answers for the call running.
+        let frozenArgs: ResourceValidationArgs | undefined;
+        const sharedArgs = (call: Call) => {
+            currentCall = call;
+            return (frozenArgs ??= Object.freeze(
+                resourceArgs(
+                    resource,
+                    frozenProps!,
+                    frozenCopy(optionsOf(resource)),
+                    () => currentCall!.getFrozenConfig(),
+                    provider && frozenProviderOf(provider, "inputs"),
+                    sharedArgParts(resource, frozenProps!),
+                ),
+            ));
+        };
 
         currentUrn = resource.urn;
         for (const call of calls) {
