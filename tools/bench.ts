@@ -5,7 +5,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { BlueGreenService } from "../components/blueGreenService";
+import { BlueGreenService, BlueGreenServiceArgs } from "../components/blueGreenService";
+import { NamespaceNetworkPolicies } from "../components/namespaceNetworkPolicies";
+import { PROMETHEUS_PODS } from "../components/clusterAddons";
+import { CLUSTER_DNS } from "../components/eksPlatform";
+import { zoneSubnets } from "../platform/cidr";
 import { deploymentStream } from "./bench/manifests";
 import { measureNode, medianOf, ProcessCost } from "./bench/measure";
 import { runProgram } from "./runtime/program";
@@ -15,13 +19,14 @@ import { planStack } from "./plan/planStack";
 
 const ms = (start: number) => performance.now() - start;
 
-/** A program of `count` blue-green services at a canary step: how plan cost grows with services. */
+/** A program of `count` blue-green services at a canary step, with their namespace's network policies: how plan cost grows with services. */
 function manyServices(count: number) {
     return () => {
+        const declarations: BlueGreenServiceArgs[] = [];
         for (let i = 0; i < count; i++) {
             const service = `svc-${i}`;
             const image = (digit: string) => `ghcr.io/synaptic-platform/synaptictrading/${service}@sha256:${digit.repeat(64)}`;
-            new BlueGreenService(service, {
+            declarations.push({
                 service,
                 namespace: "trading-prod",
                 environment: "production",
@@ -36,6 +41,10 @@ function manyServices(count: number) {
                 rollout: { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: image("1"), green: image("2") }, step: 25, finalize: false } },
             });
         }
+        const subnets = zoneSubnets("10.50.0.0/16", 3);
+        const cluster = { publicSubnetCidrs: subnets.public, privateSubnetCidrs: subnets.private, dns: CLUSTER_DNS, metricsScraper: PROMETHEUS_PODS, vaultAddress: "https://vault.platform.internal:8200" };
+        const network = new NamespaceNetworkPolicies("trading-network", { namespace: "trading-prod", services: declarations, cluster });
+        for (const args of declarations) new BlueGreenService(args.service, args, { dependsOn: [network] });
     };
 }
 
