@@ -49,34 +49,24 @@ export const CLUSTER_NETWORK: ClusterNetwork = {
 };
 
 /** The service with its namespace's network policies, as a stack declares it: what the whole pack judges. */
-export async function declareWithNetwork(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
-    const run = await runProgram({
-        project: "trading-platform",
-        stack,
-        config: {},
-        secretKeys: [],
-        program: () => {
-            const network = new NamespaceNetworkPolicies("network", { namespace: args.namespace, services: [args], cluster: CLUSTER_NETWORK });
-            new BlueGreenService(args.service, args, { dependsOn: [network] });
-        },
+export function declareWithNetwork(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
+    return declared(stack, () => {
+        const network = new NamespaceNetworkPolicies("network", { namespace: args.namespace, services: [args], cluster: CLUSTER_NETWORK });
+        new BlueGreenService(args.service, args, { dependsOn: [network] });
     });
-    if (run.error) throw run.error;
-    return run.resources.filter(r => !isEngineRegistered(r));
 }
 
 /** What the component declares for `args`, as the engine would record it. */
-export async function declare(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
-    const run = await runProgram({
-        project: "trading-platform",
-        stack,
-        config: {},
-        secretKeys: [],
-        program: () => {
-            new BlueGreenService(args.service, args);
-        },
+export function declare(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
+    return declared(stack, () => {
+        new BlueGreenService(args.service, args);
     });
+}
+
+/** What `program` declares under the mock runtime: not the root stack or default providers the engine adds. */
+async function declared(stack: string, program: () => void): Promise<PlannedResource[]> {
+    const run = await runProgram({ project: "trading-platform", stack, config: {}, secretKeys: [], program });
     if (run.error) throw run.error;
-    // What the component declares: not the root stack or default providers the engine adds.
     return run.resources.filter(r => !isEngineRegistered(r));
 }
 
