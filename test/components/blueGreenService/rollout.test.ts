@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { BlueGreenState, planColours, rolloutProblems } from "../../../components/blueGreenService/rollout";
 import { evaluatePolicies } from "../../../tools/engine/policyEngine";
-import { API_BLUE, API_GREEN, blueGreen, declare, declareWithNetwork, named, serviceArgs } from "../../support/blueGreen";
+import { API_BLUE, API_GREEN, blueGreen, declareWithNetwork, named, serviceArgs } from "../../support/blueGreen";
 import { loadPolicyPack } from "../../../tools/engine/pack";
 
 const state = (overrides: Partial<BlueGreenState> = {}): BlueGreenState => ({
