@@ -1,10 +1,19 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
+import { kubernetesNoDefaultNamespace } from "./access/kubernetesNoDefaultNamespace";
+import { kubernetesRbacBindings } from "./access/kubernetesRbacBindings";
+import { kubernetesRbacRules } from "./access/kubernetesRbacRules";
+import { kubernetesServiceAccountToken } from "./access/kubernetesServiceAccountToken";
 import { dockerContainerReadOnly } from "./containers/dockerContainerReadOnly";
 import { kubernetesDropAllCapabilities } from "./containers/kubernetesDropAllCapabilities";
+import { kubernetesHostNamespaces } from "./containers/kubernetesHostNamespaces";
+import { kubernetesHostPathVolumes } from "./containers/kubernetesHostPathVolumes";
+import { kubernetesHostPorts } from "./containers/kubernetesHostPorts";
+import { kubernetesKernelSettings } from "./containers/kubernetesKernelSettings";
 import { kubernetesNoPrivilegeEscalation } from "./containers/kubernetesNoPrivilegeEscalation";
 import { kubernetesProbes } from "./containers/kubernetesProbes";
 import { kubernetesReadOnlyRootFilesystem } from "./containers/kubernetesReadOnlyRootFilesystem";
 import { kubernetesResourceRequestsLimits } from "./containers/kubernetesResourceRequestsLimits";
+import { kubernetesRootGroup } from "./containers/kubernetesRootGroup";
 import { kubernetesRunAsNonRoot } from "./containers/kubernetesRunAsNonRoot";
 import { kubernetesSeccompRuntimeDefault } from "./containers/kubernetesSeccompRuntimeDefault";
 import { kubernetesZeroDowntimeRollout } from "./containers/kubernetesZeroDowntimeRollout";
@@ -21,8 +30,12 @@ import { branchProtectionStandard } from "./delivery/branchProtectionStandard";
 import { productionDeploymentGates } from "./delivery/productionDeploymentGates";
 import { productionDeploymentWindow } from "./delivery/productionDeploymentWindow";
 import { releaseTagProtection } from "./delivery/releaseTagProtection";
+import { githubOidcRoleTrust } from "./identity/githubOidcRoleTrust";
 import { imageProvenance } from "./images/imageProvenance";
+import { kubernetesExposedServices } from "./network/kubernetesExposedServices";
+import { kubernetesNetworkPolicyCoverage } from "./network/kubernetesNetworkPolicyCoverage";
 import { dockerHostTradingSegregation } from "./secrets/dockerHostTradingSegregation";
+import { githubProductionCredentialIsolation } from "./secrets/githubProductionCredentialIsolation";
 import { githubSecretSegregation } from "./secrets/githubSecretSegregation";
 import { githubStagingPaperVariables } from "./secrets/githubStagingPaperVariables";
 import { kubernetesTradingSegregation } from "./secrets/kubernetesTradingSegregation";
@@ -43,6 +56,12 @@ export const policies: Policies = [
     kubernetesNoPrivilegeEscalation,
     kubernetesDropAllCapabilities,
     kubernetesSeccompRuntimeDefault,
+    // Pod Security baseline: nothing of the node's reaches a pod
+    kubernetesHostNamespaces,
+    kubernetesHostPathVolumes,
+    kubernetesHostPorts,
+    kubernetesKernelSettings,
+    kubernetesRootGroup,
     kubernetesResourceRequestsLimits,
     kubernetesProbes,
     kubernetesZoneSpread,
@@ -53,6 +72,16 @@ export const policies: Policies = [
     kubernetesTradingSegregation,
     githubSecretSegregation,
     githubStagingPaperVariables,
+    githubProductionCredentialIsolation,
+    // Access: RBAC, service-account tokens, namespaces, CI identities
+    kubernetesRbacBindings,
+    kubernetesRbacRules,
+    kubernetesServiceAccountToken,
+    kubernetesNoDefaultNamespace,
+    githubOidcRoleTrust,
+    // Network: what a workload accepts and opens
+    kubernetesExposedServices,
+    kubernetesNetworkPolicyCoverage,
     // Images
     imageProvenance,
     // Delivery: traffic, GitHub gates, deployment windows

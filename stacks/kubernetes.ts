@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
-import { BlueGreenService } from "../components/blueGreenService";
-import { ClusterAddons } from "../components/clusterAddons";
-import { EksPlatform } from "../components/eksPlatform";
+import { BlueGreenService, BlueGreenServiceArgs } from "../components/blueGreenService";
+import { ClusterAddons, PROMETHEUS_PODS } from "../components/clusterAddons";
+import { CLUSTER_DNS, EksPlatform } from "../components/eksPlatform";
 import { GhcrImage } from "../components/ghcrImage";
 import { GhcrPullSecret } from "../components/ghcrPullSecret";
+import { NamespaceNetworkPolicies } from "../components/namespaceNetworkPolicies";
+import { zoneSubnets } from "../platform/cidr";
 import { tradingModeEnv } from "../platform/trading";
 import { StackConfig } from "./config";
 import { ciRoleArns } from "./config/ci";
@@ -59,33 +61,61 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
         inCluster,
     ));
 
+    // Each service's declaration, read both by its BlueGreenService and by the namespace's network policies.
+    const declarations = (Object.entries(deployments.services) as [EksServiceName, NonNullable<(typeof deployments.services)[EksServiceName]>][]).map(
+        ([name, service]): BlueGreenServiceArgs => ({
+            service: name,
+            namespace: platform.namespace,
+            environment: config.stack,
+            port: service.port,
+            replicas: service.replicas,
+            minReady: service.minReady,
+            resources: service.resources,
+            probes: service.probes,
+            env: { ...service.env, ...tradingModeEnv(config.trading) },
+            vault: { role: `${eks.namespace}-${name}`, secrets: service.vaultSecrets },
+            imagePullSecret: pullSecret.secretName,
+            ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
+            nlb: service.nlb,
+            rollout:
+                service.strategy === "blueGreen" && service.blueGreen
+                    ? { strategy: "blueGreen", state: service.blueGreen }
+                    : // Config validation guarantees one of the two for a rolling service.
+                      { strategy: "rolling", image: images[name]?.ciReference ?? (service.image as string) },
+        }),
+    );
+
+    // Zero trust in the namespace, in place before any pod of the services starts.
+    const subnets = zoneSubnets(eks.vpcCidr, eks.availabilityZones.length);
+    // Each service's allow policy (allow-<service>) traces to its own entry under deployments.services.
+    const networkPolicies = fromConfig("deployments", new NamespaceNetworkPolicies(
+        "trading-network",
+        {
+            namespace: platform.namespace,
+            services: declarations,
+            cluster: {
+                publicSubnetCidrs: subnets.public,
+                privateSubnetCidrs: subnets.private,
+                dns: CLUSTER_DNS,
+                metricsScraper: PROMETHEUS_PODS,
+                vaultAddress: addons.vaultInjector.externalVaultAddr,
+            },
+        },
+        { providers: { kubernetes: platform.provider } },
+    ), { entries: ["services"] });
+
     const services: Partial<Record<EksServiceName, BlueGreenService>> = {};
-    for (const [name, service] of Object.entries(deployments.services) as [EksServiceName, NonNullable<(typeof deployments.services)[EksServiceName]>][]) {
+    for (const args of declarations) {
+        const name = args.service as EksServiceName;
         const built = images[name];
         services[name] = fromConfig(`deployments.services.${name}`, new BlueGreenService(
             name,
-            {
-                service: name,
-                namespace: platform.namespace,
-                environment: config.stack,
-                port: service.port,
-                replicas: service.replicas,
-                minReady: service.minReady,
-                resources: service.resources,
-                probes: service.probes,
-                env: { ...service.env, ...tradingModeEnv(config.trading) },
-                vault: { role: `${eks.namespace}-${name}`, secrets: service.vaultSecrets },
-                imagePullSecret: pullSecret.secretName,
-                ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
-                nlb: service.nlb,
-                rollout:
-                    service.strategy === "blueGreen" && service.blueGreen
-                        ? { strategy: "blueGreen", state: service.blueGreen }
-                        : // Config validation guarantees one of the two for a rolling service.
-                          { strategy: "rolling", image: built?.ciReference ?? (service.image as string) },
-            },
+            args,
             // Ingress weights and NLBs need the controller; pods' secrets need the injector's webhook; the PodMonitor, the operator's CRDs.
-            { providers: { kubernetes: platform.provider }, dependsOn: [...(built ? [built] : []), clusterAddons.loadBalancerController, clusterAddons.vaultInjector, clusterAddons.prometheus] },
+            {
+                providers: { kubernetes: platform.provider },
+                dependsOn: [...(built ? [built] : []), clusterAddons.loadBalancerController, clusterAddons.vaultInjector, clusterAddons.prometheus, networkPolicies],
+            },
         ));
     }
     return { platform, services, awsProvider, addons: clusterAddons };

@@ -2,16 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { albActionAnnotationKey, albActionName, colourObjectName, rolloutAnnotations } from "../../platform/rollout";
 import { FIX_APP_PROTOCOL, FIX_SESSION_ENV, NlbExposure, nlbAnnotations } from "./fixGateway";
+import { serviceSelector } from "./labels";
 import { podMonitorSpec } from "./metrics";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
+import { vaultAnnotations as vaultPodAnnotations, vaultSecretsDir, vaultTokenVolume } from "./vault";
 
 export { rolloutAnnotations } from "../../platform/rollout";
 export * from "./fixGateway";
+export * from "./labels";
 export * from "./metrics";
 export * from "./rollout";
-
-/** Where the Vault agent renders secrets inside the pod. */
-export const vaultSecretsDir = "/vault/secrets";
+export * from "./vault";
 
 export interface BlueGreenServiceArgs {
     /** Service name, e.g. `api`; names every object it declares. */
@@ -71,22 +72,17 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const svc = args.service;
         const objectName = (v: Variant) => (v.colour ? colourObjectName(svc, v.colour) : svc);
         const selectorOf = (v: Variant): Record<string, string> => ({
-            "app.kubernetes.io/name": svc,
+            ...serviceSelector(svc),
             ...(v.colour ? { [rolloutAnnotations.colour]: v.colour } : {}),
         });
 
-        const serviceAccount = new k8s.core.v1.ServiceAccount(svc, { metadata: { name: svc, namespace: args.namespace } }, parent);
+        // The services never call the Kubernetes API: no pod of theirs mounts a token (the Vault agent gets its own, projected).
+        const serviceAccount = new k8s.core.v1.ServiceAccount(svc, { metadata: { name: svc, namespace: args.namespace }, automountServiceAccountToken: false }, parent);
+        const vaultAnnotations = vaultPodAnnotations(args.vault.role, args.vault.secrets);
+        const injected = Object.keys(vaultAnnotations).length > 0;
 
         const deployments = variants.map(v => {
             const labels = { ...selectorOf(v), "app.kubernetes.io/part-of": "trading-platform", "trading-platform/environment": args.environment };
-            const vaultAnnotations: Record<string, string> =
-                Object.keys(args.vault.secrets).length === 0
-                    ? {}
-                    : {
-                          "vault.hashicorp.com/agent-inject": "true",
-                          "vault.hashicorp.com/role": args.vault.role,
-                          ...Object.fromEntries(Object.entries(args.vault.secrets).map(([file, path]) => [`vault.hashicorp.com/agent-inject-secret-${file}`, path])),
-                      };
             const sessionEnv = args.nlb ? { [FIX_SESSION_ENV]: String(v.weight === 100) } : {};
             const env = [
                 ...Object.entries({ ...args.env, ...sessionEnv }).map(([envName, value]) => ({ name: envName, value })),
@@ -117,6 +113,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                             metadata: { labels, annotations: vaultAnnotations },
                             spec: {
                                 serviceAccountName: serviceAccount.metadata.name,
+                                automountServiceAccountToken: false,
                                 imagePullSecrets: args.imagePullSecret ? [{ name: args.imagePullSecret }] : undefined,
                                 securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
                                 terminationGracePeriodSeconds: 45,
@@ -141,7 +138,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                     },
                                 ],
-                                volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }],
+                                volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }, ...(injected ? [vaultTokenVolume()] : [])],
                                 topologySpreadConstraints: [
                                     { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selectorOf(v) } },
                                     { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorOf(v) } },
@@ -189,7 +186,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             new k8s.core.v1.Service(
                 `${svc}-nlb`,
                 {
-                    metadata: { name: `${svc}-nlb`, namespace: args.namespace, labels: { "app.kubernetes.io/name": svc }, annotations: nlbAnnotations(args.nlb) },
+                    metadata: { name: `${svc}-nlb`, namespace: args.namespace, labels: serviceSelector(svc), annotations: nlbAnnotations(args.nlb) },
                     spec: {
                         type: "LoadBalancer",
                         loadBalancerClass: "service.k8s.aws/nlb",

@@ -3,6 +3,7 @@
 // (stacks/config/promotion.ts) can tell the candidate from the active colour.
 
 import { rolloutAnnotations } from "../../platform/rollout";
+import { SERVICE_LABEL, serviceSelector } from "./labels";
 
 /** The labels every scraped series of a trading service carries, besides Prometheus' own `namespace` and `pod`. */
 export const METRIC_LABELS = { service: "service", colour: "colour" } as const;
@@ -22,14 +23,14 @@ export const podLabelMeta = (label: string) => `__meta_kubernetes_pod_label_${la
 /** The PodMonitor spec for one service: its pods' `http` port, relabelled with the service and the colour. */
 export function podMonitorSpec(service: string) {
     return {
-        selector: { matchLabels: { "app.kubernetes.io/name": service } },
+        selector: { matchLabels: serviceSelector(service) },
         podMetricsEndpoints: [
             {
                 port: "http",
                 path: METRICS_PATH,
                 interval: `${SCRAPE_INTERVAL_SECONDS}s`,
                 relabelings: [
-                    { sourceLabels: [podLabelMeta("app.kubernetes.io/name")], targetLabel: METRIC_LABELS.service },
+                    { sourceLabels: [podLabelMeta(SERVICE_LABEL)], targetLabel: METRIC_LABELS.service },
                     { sourceLabels: [podLabelMeta(rolloutAnnotations.colour)], targetLabel: METRIC_LABELS.colour },
                 ],
             },

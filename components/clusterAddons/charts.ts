@@ -10,6 +10,9 @@ export const addonCharts = {
 } as const;
 export type AddonName = keyof typeof addonCharts;
 
+/** The pods of the Prometheus kube-prometheus-stack runs (the operator labels them so): what scrapes the services. */
+export const PROMETHEUS_PODS = { namespace: addonCharts.prometheus.namespace, podLabels: { "app.kubernetes.io/name": "prometheus" } } as const;
+
 /** The Service the Prometheus operator creates for every Prometheus: where promotion queries metrics. */
 export const PROMETHEUS_IN_CLUSTER_URL = `http://prometheus-operated.${addonCharts.prometheus.namespace}:9090`;
 

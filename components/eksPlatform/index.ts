@@ -40,6 +40,19 @@ export interface EksPlatformArgs {
 }
 
 const awsPolicy = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+
+/**
+ * Configuration of the EKS add-ons the platform installs, as `aws eks create-addon --configuration-values`
+ * takes it. The VPC CNI enforces NetworkPolicy (its eBPF node agent, VPC CNI 1.14+); the node's own IP
+ * stays allowed, so kubelet probes pass. Not the "strict" enforcing mode: it would cut off every pod no
+ * policy selects yet, the add-ons' namespaces included.
+ */
+export const addonConfiguration: Readonly<Record<string, Record<string, unknown> | undefined>> = {
+    "vpc-cni": { enableNetworkPolicy: "true" },
+};
+
+/** The cluster's DNS, as the CoreDNS add-on runs it: the egress every pod needs before any other. */
+export const CLUSTER_DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
 const assumeRoleBy = (service: string) =>
     JSON.stringify({
         Version: "2012-10-17",
@@ -187,7 +200,14 @@ export class EksPlatform extends pulumi.ComponentResource {
         for (const addon of ["vpc-cni", "kube-proxy", "coredns"]) {
             new aws.eks.Addon(
                 `${name}-${addon}`,
-                { clusterName: cluster.name, addonName: addon, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", tags: tags() },
+                {
+                    clusterName: cluster.name,
+                    addonName: addon,
+                    resolveConflictsOnCreate: "OVERWRITE",
+                    resolveConflictsOnUpdate: "PRESERVE",
+                    configurationValues: addonConfiguration[addon] && JSON.stringify(addonConfiguration[addon]),
+                    tags: tags(),
+                },
                 { parent: this, dependsOn: addon === "coredns" ? [nodeGroup] : [] },
             );
         }

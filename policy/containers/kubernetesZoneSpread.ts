@@ -5,8 +5,6 @@ import { showValue } from "../lib/report";
 import { withMetadata } from "../lib/metadata";
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
-/** Kinds with a replica count; a DaemonSet runs one pod per node, a Job or CronJob to completion. */
-const REPLICATED = ["Deployment", "StatefulSet", "ReplicaSet"];
 
 export const kubernetesZoneSpread: ResourceValidationPolicy = {
     name: "kubernetes-zone-spread",
@@ -14,8 +12,10 @@ export const kubernetesZoneSpread: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "medium", topics: ["availability", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
-        // One pod cannot spread: a workload with replicas unset or 1 is not judged.
-        if (!REPLICATED.includes(workload.kind) || typeof workload.replicas !== "number" || workload.replicas <= 1) return;
+        // Judged by shape: whatever carries a pod template and more than one replica (a Deployment, a
+        // StatefulSet, an Argo Rollout, a DeploymentConfig). One pod cannot spread; a DaemonSet runs one
+        // per node and a job's pods run to completion, and neither has replicas.
+        if (typeof workload.replicas !== "number" || workload.replicas <= 1) return;
         const constraints = listOf(workload.podSpec?.topologySpreadConstraints) as { topologyKey?: unknown; maxSkew?: unknown }[];
         const spreads = constraints.some(c => c?.topologyKey === ZONE_KEY && typeof c.maxSkew === "number" && c.maxSkew <= 1);
         if (!spreads) {

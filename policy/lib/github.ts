@@ -1,6 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { flagsAt, tradingFlags } from "../platform";
-import { credentialShapeOf, isCredentialName } from "./credentials";
+import { credentialShapeOf, isCredentialName, isLiteral } from "./credentials";
 import { EnvironmentClass } from "./stacks";
 
 // Shared by the GitHub delivery-gate policies (environments, their secrets and variables, rulesets).
@@ -94,13 +94,15 @@ export function looksLikeLiveAlpacaKey(secretName: string, value: string): boole
 export function plaintextCredentialProblem(name: string, value: string): string | undefined {
     const shape = credentialShapeOf(value);
     if (shape) return `holds a value shaped like ${shape} in plain text`;
-    if (value !== "" && isCredentialName(name)) return "is named like a credential and carries a plaintext value";
+    if (isCredentialName(name) && isLiteral(value)) return "is named like a credential and carries a plaintext value";
     return undefined;
 }
 
 /** The resources of a stack of one Pulumi resource class. */
 export function resourcesOfType(resources: PolicyResource[], resourceClass: unknown): PolicyResource[] {
-    return resources.filter(r => r.isType(resourceClass as never));
+    // The class's type token, read once: isType would read it again for every resource of the stack.
+    const type = (resourceClass as { __pulumiType?: string }).__pulumiType;
+    return type ? resources.filter(r => r.type === type) : resources.filter(r => r.isType(resourceClass as never));
 }
 
 /** The fields of a RepositoryRuleset the policies read; any of them may be missing. */

@@ -1,5 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
-import { ReportViolation, ResourceValidation, ResourceValidationArgs, validateResourceOfType } from "@pulumi/policy";
+import { ReportViolation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { forTypes, kubernetesTypes } from "./validation";
 
 // Loose shapes of what a policy reads from a pod spec. Every field is optional: policies must tolerate
 // manifests that omit anything, and say what is missing rather than throw.
@@ -7,6 +7,14 @@ export interface SecurityContextShape {
     readOnlyRootFilesystem?: boolean;
     runAsNonRoot?: boolean;
     runAsUser?: number;
+    runAsGroup?: number;
+    /** Pod level only. */
+    fsGroup?: number;
+    supplementalGroups?: number[];
+    sysctls?: { name?: string; value?: string }[];
+    /** Container level only. */
+    procMount?: string;
+    windowsOptions?: { hostProcess?: boolean };
     allowPrivilegeEscalation?: boolean;
     privileged?: boolean;
     capabilities?: { add?: string[]; drop?: string[] };
@@ -26,13 +34,21 @@ export interface ContainerShape {
     readinessProbe?: unknown;
     livenessProbe?: unknown;
     volumeMounts?: { name?: string; mountPath?: string; readOnly?: boolean }[];
+    ports?: { name?: string; containerPort?: number; hostPort?: number; hostIP?: string; protocol?: string }[];
 }
 export interface PodSpecShape {
     containers?: ContainerShape[];
     initContainers?: ContainerShape[];
     ephemeralContainers?: ContainerShape[];
     securityContext?: SecurityContextShape;
-    volumes?: { name?: string; emptyDir?: unknown; secret?: { secretName?: string } }[];
+    volumes?: { name?: string; emptyDir?: unknown; secret?: { secretName?: string }; hostPath?: { path?: string; type?: string } }[];
+    hostNetwork?: boolean;
+    hostPID?: boolean;
+    hostIPC?: boolean;
+    hostUsers?: boolean;
+    restartPolicy?: string;
+    serviceAccountName?: string;
+    automountServiceAccountToken?: boolean;
     topologySpreadConstraints?: { topologyKey?: string; maxSkew?: number; whenUnsatisfiable?: string }[];
 }
 export interface PodTemplateMetadataShape {
@@ -49,8 +65,14 @@ export interface Workload {
     podMetadata: PodTemplateMetadataShape | undefined;
     /** Desired replicas, where the kind has them. */
     replicas?: number;
+    /**
+     * The pod's restartPolicy as Kubernetes applies it: its own, else `Always` (the default of a Pod and
+     * of every pod template), except under a job, whose pods must name `OnFailure` or `Never`.
+     */
+    restartPolicy: string;
+    /** The object's metadata.namespace; undefined when it sets none. */
+    namespace?: string;
 }
-
 export type ContainerKind = "containers" | "initContainers" | "ephemeralContainers";
 export interface ContainerRef {
     kind: ContainerKind;
@@ -61,8 +83,15 @@ export interface ContainerRef {
     path: string;
 }
 
-/** Every container of a pod spec: regular, init and ephemeral. */
-export function containersOf(workload: Workload): ContainerRef[] {
+/** Every container of a pod spec: regular, init and ephemeral (listed once per workload, for every policy to read). */
+export function containersOf(workload: Workload): readonly ContainerRef[] {
+    let refs = containerLists.get(workload);
+    if (!refs) containerLists.set(workload, (refs = Object.isFrozen(workload) ? Object.freeze(listContainers(workload)) : listContainers(workload)));
+    return refs;
+}
+const containerLists = new WeakMap<Workload, readonly ContainerRef[]>();
+
+function listContainers(workload: Workload): ContainerRef[] {
     const refs: ContainerRef[] = [];
     for (const kind of ["containers", "initContainers", "ephemeralContainers"] as const) {
         const list = workload.podSpec?.[kind];
@@ -77,7 +106,7 @@ export function containersOf(workload: Workload): ContainerRef[] {
             });
         });
     }
-    return refs;
+    return refs.map(ref => Object.freeze(ref));
 }
 
 /** "init container "vault-agent-init"" — how messages name a container. */
@@ -86,81 +115,90 @@ export function describeContainer(ref: ContainerRef): string {
     return `${label} "${ref.name}" (${ref.path})`;
 }
 
+/**
+ * The namespace an object lands in: its own, else the namespace its Pulumi provider applies (the
+ * Kubernetes provider's `namespace`), else `default`, as the provider and kubectl do.
+ */
+export function namespaceOf(own: string | undefined, providerProps: Record<string, unknown> | undefined): { namespace: string; from: "object" | "provider" | "default" } {
+    if (own) return { namespace: own, from: "object" };
+    const fromProvider = providerProps?.namespace;
+    if (typeof fromProvider === "string" && fromProvider !== "") return { namespace: fromProvider, from: "provider" };
+    return { namespace: "default", from: "default" };
+}
+
 export type WorkloadCheck = (workload: Workload, args: ResourceValidationArgs, reportViolation: ReportViolation) => void;
 
-type Template = { metadata?: unknown; spec?: unknown } | undefined;
-const fromTemplate = (kind: string, template: Template, path: string, replicas?: number): Workload => ({
-    kind,
-    podSpecPath: `${path}.spec`,
-    podSpec: template?.spec as PodSpecShape | undefined,
-    podMetadata: template?.metadata as PodTemplateMetadataShape | undefined,
-    replicas,
-});
-
 /**
- * One typed validation per workload kind (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
- * CronJob), then one for any other Kubernetes kind that carries a pod. As an array, each is called
- * separately by the engine; the typed ones are "not applicable" to other types.
+ * One validation for every Kubernetes object that carries a pod, found by its shape whatever its kind
+ * or apiVersion: a Pod, a Deployment, a CronJob, an `extensions/v1beta1` Deployment, an Argo Rollout,
+ * an OpenShift DeploymentConfig, a custom kind with a pod template. As an array, so policies can
+ * spread it beside typed validations of their own.
  */
 export function forEachWorkload(check: WorkloadCheck): ResourceValidation[] {
     return [
-        validateResourceOfType(k8s.core.v1.Pod, (pod, args, report) =>
-            check({ kind: "Pod", podSpecPath: "spec", podSpec: pod.spec as PodSpecShape, podMetadata: pod.metadata as PodTemplateMetadataShape }, args, report),
-        ),
-        validateResourceOfType(k8s.apps.v1.Deployment, (d, args, report) =>
-            check(fromTemplate("Deployment", d.spec?.template, "spec.template", d.spec?.replicas), args, report),
-        ),
-        validateResourceOfType(k8s.apps.v1.StatefulSet, (s, args, report) =>
-            check(fromTemplate("StatefulSet", s.spec?.template, "spec.template", s.spec?.replicas), args, report),
-        ),
-        validateResourceOfType(k8s.apps.v1.DaemonSet, (d, args, report) =>
-            check(fromTemplate("DaemonSet", d.spec?.template, "spec.template"), args, report),
-        ),
-        validateResourceOfType(k8s.apps.v1.ReplicaSet, (r, args, report) =>
-            check(fromTemplate("ReplicaSet", r.spec?.template, "spec.template", r.spec?.replicas), args, report),
-        ),
-        validateResourceOfType(k8s.batch.v1.Job, (j, args, report) => check(fromTemplate("Job", j.spec?.template, "spec.template"), args, report)),
-        validateResourceOfType(k8s.batch.v1.CronJob, (c, args, report) =>
-            check(fromTemplate("CronJob", c.spec?.jobTemplate?.spec?.template, "spec.jobTemplate.spec.template"), args, report),
-        ),
-        // Every other Kubernetes kind that carries a pod: older API versions (extensions/v1beta1,
-        // apps/v1beta2 Deployments), custom resources with a pod template (an Argo Rollout) and kinds
-        // with containers of their own. Judged by shape, so no workload escapes by its apiVersion.
-        (args, report) => {
-            if (!args.type.startsWith("kubernetes:") || (workloadTypes as readonly string[]).includes(args.type)) return;
-            const workload = workloadByShape(args.type, args.props);
+        forTypes(kubernetesTypes, (args, report) => {
+            const workload = workloadOf(args.type, args.props);
             if (workload) check(workload, args, report);
-        },
+        }),
     ];
+}
+
+// The engine hands every policy the same frozen props of a resource, so its pod is found once.
+const workloads = new WeakMap<object, Workload | null>();
+
+/** The pod a Kubernetes object of any kind carries (a pod template, a job template, or containers in spec), or undefined. */
+export function workloadOf(type: string, props: Record<string, unknown>): Workload | undefined {
+    let workload = workloads.get(props);
+    if (workload === undefined) {
+        const found = workloadByShape(type, props);
+        workloads.set(props, (workload = found ? Object.freeze(found) : null));
+    }
+    return workload ?? undefined;
 }
 
 /** The pod a Kubernetes resource of any kind carries, found by shape: a pod template, a job template, or containers in spec. */
 export function workloadByShape(type: string, props: Record<string, unknown>): Workload | undefined {
     const kind = type.slice(type.lastIndexOf(":") + 1);
-    const spec = asRecord(props.spec);
-    if (!spec) return undefined;
-    const hasPod = (template: Record<string, unknown> | undefined) => Array.isArray(asRecord(template?.spec)?.containers);
+    const spec = asRecord(props.spec) ?? {};
+    const ownNamespace = asRecord(props.metadata)?.namespace;
+    const namespace = typeof ownNamespace === "string" && ownNamespace !== "" ? ownNamespace : undefined;
     const replicas = typeof spec.replicas === "number" ? spec.replicas : undefined;
     const template = asRecord(spec.template);
-    if (hasPod(template)) return fromTemplate(kind, template as Template, "spec.template", replicas);
+    if (hasPod(template)) return fromTemplate(kind, namespace, template, "spec.template.spec", kind === "Job", replicas);
     const jobTemplate = asRecord(asRecord(asRecord(spec.jobTemplate)?.spec)?.template);
-    if (hasPod(jobTemplate)) return fromTemplate(kind, jobTemplate as Template, "spec.jobTemplate.spec.template");
+    if (hasPod(jobTemplate)) return fromTemplate(kind, namespace, jobTemplate, "spec.jobTemplate.spec.template.spec", true, undefined);
     if (Array.isArray(spec.containers)) {
-        return { kind, podSpecPath: "spec", podSpec: spec as PodSpecShape, podMetadata: props.metadata as PodTemplateMetadataShape, replicas };
+        const own = spec.restartPolicy;
+        const restartPolicy = typeof own === "string" ? own : "Always";
+        return { kind, namespace, podSpecPath: "spec", podSpec: spec as PodSpecShape, podMetadata: props.metadata as PodTemplateMetadataShape, replicas, restartPolicy };
     }
-    return undefined;
+    // A built-in workload kind with no pod in it (a half-written manifest) is still judged, so a rule
+    // on the workload itself (replicas, strategy) reports it rather than skipping it.
+    const path = builtInWorkloadKinds[kind];
+    if (path === undefined) return undefined;
+    return { kind, namespace, podSpecPath: path, podSpec: undefined, podMetadata: undefined, replicas, restartPolicy: kind === "Job" || kind === "CronJob" ? "OnFailure" : "Always" };
 }
+
+const hasPod = (template: Record<string, unknown> | undefined): template is Record<string, unknown> => template !== undefined && Array.isArray(asRecord(template.spec)?.containers);
+
+function fromTemplate(kind: string, namespace: string | undefined, template: Record<string, unknown>, podSpecPath: string, underJob: boolean, replicas: number | undefined): Workload {
+    const podSpec = template.spec as PodSpecShape;
+    const own = podSpec.restartPolicy;
+    const restartPolicy = typeof own === "string" ? own : underJob ? "OnFailure" : "Always";
+    return { kind, namespace, podSpecPath, podSpec, podMetadata: template.metadata as PodTemplateMetadataShape | undefined, replicas, restartPolicy };
+}
+
+/** The built-in kinds that carry a pod, and where their pod spec sits. */
+const builtInWorkloadKinds: Record<string, string> = {
+    Pod: "spec",
+    Deployment: "spec.template.spec",
+    StatefulSet: "spec.template.spec",
+    DaemonSet: "spec.template.spec",
+    ReplicaSet: "spec.template.spec",
+    ReplicationController: "spec.template.spec",
+    Job: "spec.template.spec",
+    CronJob: "spec.jobTemplate.spec.template.spec",
+};
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
     value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-
-/** The Pulumi types `forEachWorkload` covers, for tools that map manifests to types. */
-export const workloadTypes = [
-    "kubernetes:core/v1:Pod",
-    "kubernetes:apps/v1:Deployment",
-    "kubernetes:apps/v1:StatefulSet",
-    "kubernetes:apps/v1:DaemonSet",
-    "kubernetes:apps/v1:ReplicaSet",
-    "kubernetes:batch/v1:Job",
-    "kubernetes:batch/v1:CronJob",
-] as const;

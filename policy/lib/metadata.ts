@@ -29,8 +29,10 @@ export const topics = [
     "change-management",
     /** Data is encrypted at rest with our keys, and in transit. */
     "encryption",
-    /** Databases, caches and buckets are reachable only from the platform, never the internet. */
+    /** Databases, caches, buckets and workloads are reachable only from what needs them, never the internet. */
     "network-exposure",
+    /** Who and what may act: RBAC, service-account tokens, namespaces, CI identities and their trust. */
+    "access-control",
     /** Data can be restored after a deletion or a bad write. */
     "backup",
     "kubernetes",

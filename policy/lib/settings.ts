@@ -61,16 +61,68 @@ export function commandLineSettings(words: unknown, base: PropertyPath, label: s
     return out;
 }
 
-/** The settings of a string map (annotations, labels, ConfigMap data). */
-export function mapSettings(map: unknown, base: PropertyPath, label: string, options: { decode?: (value: string) => string } = {}): Setting[] {
+/**
+ * The settings of a string map (annotations, labels, ConfigMap data): each entry, and with `embedded`
+ * the settings written inside each value (an env file, a properties, YAML or JSON file), since a
+ * process reads `REDIS_PASSWORD=…` from a mounted file as it would from its environment.
+ */
+export function mapSettings(map: unknown, base: PropertyPath, label: string, options: { decode?: (value: string) => string; embedded?: boolean } = {}): Setting[] {
     if (map === null || typeof map !== "object" || Array.isArray(map)) return [];
-    return Object.entries(map as Record<string, unknown>)
-        .filter((entry): entry is [string, string] => typeof entry[1] === "string")
-        .map(([key, value]) => ({ name: key, value: options.decode ? options.decode(value) : value, where: `${label} ${key}`, path: [...base, key], named: true }));
+    const out: Setting[] = [];
+    for (const [key, raw] of Object.entries(map as Record<string, unknown>)) {
+        if (typeof raw !== "string") continue;
+        const value = options.decode ? options.decode(raw) : raw;
+        const where = `${label} ${key}`;
+        out.push({ name: key, value, where, path: [...base, key], named: true });
+        if (options.embedded) out.push(...embeddedSettings(value, [...base, key], where));
+    }
+    return out;
 }
 
-/** Every plain value a workload hands its processes: container env, args and command, and its annotations. */
-export function workloadSettings(workload: Workload, props: Record<string, unknown>): Setting[] {
+/** `NAME=value` and `export NAME=value` (env files, shell), `name = value` (properties, INI, TOML). */
+const assignmentLine = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]{0,127})\s*=\s*(.*?)\s*$/;
+/** `name: value` (YAML, one scalar), read only in a value of several lines. */
+const yamlLine = /^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.-]{0,127})\s*:\s+([^\s#|>&*!{[][^#]*?)\s*$/;
+/** `"name": "value"` (JSON). */
+const jsonLine = /^\s*"([^"]{1,128})"\s*:\s*"((?:[^"\\]|\\.)*)"\s*,?\s*$/;
+
+/** A value as the file's reader gets it: surrounding quotes removed, an env file's trailing comment dropped. */
+function unquote(value: string): string {
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    if (quoted) return quoted[2];
+    return value.replace(/\s+#.*$/, "");
+}
+
+/** The settings written inside one value (a mounted file's lines), each named, at the value's own path. */
+export function embeddedSettings(text: string, path: PropertyPath, where: string): Setting[] {
+    // Most values are one plain word: nothing is assigned in them.
+    if (!text.includes("=") && !text.includes(":")) return [];
+    const lines = text.split(/\r?\n/);
+    const several = lines.length > 1;
+    const out: Setting[] = [];
+    lines.forEach((line, i) => {
+        const match = assignmentLine.exec(line) ?? jsonLine.exec(line) ?? (several ? yamlLine.exec(line) : null);
+        if (!match) return;
+        out.push({ name: match[1], value: unquote(match[2]), where: `${where}, line ${i + 1} (${match[1]})`, path, named: true });
+    });
+    return out;
+}
+
+/**
+ * Every plain value a workload hands its processes: container env, args and command, and its
+ * annotations. Listed once per workload (the engine shares one workload among the policies), frozen.
+ */
+export function workloadSettings(workload: Workload, props: Record<string, unknown>): readonly Setting[] {
+    let settings = settingLists.get(workload);
+    if (!settings) {
+        settings = listWorkloadSettings(workload, props);
+        if (Object.isFrozen(workload)) settingLists.set(workload, Object.freeze(settings.map(s => Object.freeze(s))));
+    }
+    return settings;
+}
+const settingLists = new WeakMap<Workload, readonly Setting[]>();
+
+function listWorkloadSettings(workload: Workload, props: Record<string, unknown>): Setting[] {
     const settings: Setting[] = [];
     const podSpecPath = workload.podSpecPath.split(".");
     for (const ref of containersOf(workload)) {
@@ -84,13 +136,14 @@ export function workloadSettings(workload: Workload, props: Record<string, unkno
         settings.push(...commandLineSettings(container.command, [...base, "command"], `${who} command`));
     }
     const metadata = (props.metadata ?? {}) as { annotations?: unknown };
-    const annotations = mapSettings(metadata.annotations, ["metadata", "annotations"], "annotation");
+    const annotations = mapSettings(metadata.annotations, ["metadata", "annotations"], "annotation", { embedded: true });
     if (workload.podMetadata && workload.podSpecPath !== "spec") {
         const templatePath = podSpecPath.slice(0, -1);
-        annotations.push(...mapSettings(workload.podMetadata.annotations, [...templatePath, "metadata", "annotations"], "pod template annotation"));
+        annotations.push(...mapSettings(workload.podMetadata.annotations, [...templatePath, "metadata", "annotations"], "pod template annotation", { embedded: true }));
     }
     // Vault agent annotations name secrets by path (agent-inject-secret-<file>): references, not values.
-    for (const a of annotations) if (a.name.startsWith(vaultAnnotationPrefix)) a.named = false;
+    // (and so do the lines inside them: an agent template names fields, not values).
+    for (const a of annotations) if (String(a.path[a.path.length - 1]).startsWith(vaultAnnotationPrefix)) a.named = false;
     return [...settings, ...annotations];
 }
 

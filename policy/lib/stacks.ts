@@ -2,9 +2,15 @@ import { productionStacks, stagingStacks } from "../platform";
 
 /** The stack a URN belongs to: `urn:pulumi:<stack>::<project>::...`. Every URN the engine sends names it. */
 export function stackOfUrn(urn: string): string {
+    // Every policy asks about the resource being evaluated: the last answer is the next one's too.
+    if (urn === lastUrn) return lastStack;
     const match = /^urn:pulumi:([^:]+)::/.exec(urn);
-    return match ? match[1] : "";
+    lastUrn = urn;
+    lastStack = match ? match[1] : "";
+    return lastStack;
 }
+let lastUrn = "";
+let lastStack = "";
 
 /** The environment classes the segregation rules speak of. */
 export type EnvironmentClass = "staging" | "production" | "other";

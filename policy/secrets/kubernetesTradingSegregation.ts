@@ -47,7 +47,7 @@ export const kubernetesTradingSegregation: ResourceValidationPolicy = {
             const config = args.getConfig<SegregationConfig>();
             const environment = environmentOf(args.urn, config);
             if (environment === "other") return;
-            for (const problem of segregationProblems(environment, mapSettings(configMap.data, ["data"], "data key").map(asPair), [], config)) {
+            for (const problem of segregationProblems(environment, mapSettings(configMap.data, ["data"], "data key", { embedded: true }).map(asPair), [], config)) {
                 reportViolation(`ConfigMap "${args.name}" ${problem}`);
             }
         }),

@@ -1,28 +1,33 @@
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation, validateResourceOfType } from "@pulumi/policy";
-import { credentialShapeOf, isCredentialName, parseDockerEnv } from "../lib/credentials";
+import { credentialShapeOf, isCredentialName, isLiteral, parseDockerEnv } from "../lib/credentials";
 import { flagCredentialValue } from "../lib/flagged";
-import { forEachWorkload } from "../lib/kubernetes";
-import { commandLineSettings, decodeBase64, mapSettings, Setting, workloadSettings } from "../lib/settings";
+import { forEachWorkload, workloadOf } from "../lib/kubernetes";
+import { forTypes, kubernetesTypes } from "../lib/validation";
+import { commandLineSettings, decodeBase64, formatPath, mapSettings, Setting, workloadSettings } from "../lib/settings";
 import { withMetadata } from "../lib/metadata";
 
 /** Why a (name, value) pair is a plaintext credential, or undefined. Never quotes the value. */
 export function plaintextCredentialReason(name: string, value: string, named = true): string | undefined {
     const shape = credentialShapeOf(value);
     if (shape) return `holds a value shaped like ${shape}`;
-    if (named && value !== "" && isCredentialName(name)) return "is named like a credential and carries a literal value";
+    // A reference (`${DB_PASSWORD}`), a mask or a documented sample key is not a credential, whatever its name.
+    if (named && isCredentialName(name) && isLiteral(value)) return "is named like a credential and carries a literal value";
     return undefined;
 }
 
 /** Reports each setting that is a plaintext credential and flags its path so reports redact it. */
-function reportSettings(settings: Setting[], args: ResourceValidationArgs, reportViolation: ReportViolation, who: string, fix: string): void {
+function reportSettings(settings: readonly Setting[], args: ResourceValidationArgs, reportViolation: ReportViolation, who: string, fix: string): void {
     const reported = new Set<string>();
     for (const setting of settings) {
         const reason = plaintextCredentialReason(setting.name, setting.value, setting.named);
-        // One violation per place: a command-line word can match as a whole and as NAME=value inside.
-        if (!reason || reported.has(setting.where)) continue;
-        reported.add(setting.where);
+        // One violation per place: a command-line word can match as a whole and as NAME=value inside,
+        // a mounted file as a whole and line by line.
+        if (!reason) continue;
+        const place = formatPath(setting.path);
+        if (reported.has(place)) continue;
+        reported.add(place);
         flagCredentialValue(args.urn, setting.path);
         reportViolation(`${who}: ${setting.where} ${reason}. Fix: ${fix}`);
     }
@@ -59,10 +64,18 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
         ...forEachWorkload((workload, args, reportViolation) => {
             reportSettings(workloadSettings(workload, args.props), args, reportViolation, `${workload.kind} "${args.name}"`, kubernetesFix);
         }),
+        // Every other Kubernetes object's annotations (a Service's, an Ingress's, a ConfigMap's): anyone
+        // who can read the object reads them, and a report would publish them.
+        forTypes(kubernetesTypes, (args, reportViolation) => {
+            if (workloadOf(args.type, args.props)) return; // judged above, with its pod template
+            const annotations = ((args.props.metadata ?? {}) as { annotations?: unknown }).annotations;
+            const kind = args.type.slice(args.type.lastIndexOf(":") + 1);
+            reportSettings(mapSettings(annotations, ["metadata", "annotations"], "annotation", { embedded: true }), args, reportViolation, `${kind} "${args.name}"`, kubernetesFix);
+        }),
         validateResourceOfType(k8s.core.v1.ConfigMap, (configMap, args, reportViolation) => {
             // A ConfigMap reaches processes through envFrom, configMapKeyRef and volumes: it is plain config.
             reportSettings(
-                mapSettings(configMap.data, ["data"], "data key"),
+                mapSettings(configMap.data, ["data"], "data key", { embedded: true }),
                 args,
                 reportViolation,
                 `ConfigMap "${args.name}"`,
@@ -73,8 +86,8 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
             // Policies cannot see whether a value was a Pulumi secret, so a Secret is judged by the
             // shape and name of what it holds; base64 in `data` is an encoding, not encryption.
             const settings = [
-                ...mapSettings(secret.stringData, ["stringData"], "stringData key"),
-                ...mapSettings(secret.data, ["data"], "data key (base64-decoded)", { decode: decodeBase64 }),
+                ...mapSettings(secret.stringData, ["stringData"], "stringData key", { embedded: true }),
+                ...mapSettings(secret.data, ["data"], "data key (base64-decoded)", { decode: decodeBase64, embedded: true }),
             ];
             reportSettings(
                 settings,

@@ -35,16 +35,53 @@ export function formatProblems(stack: string, problems: ConfigProblem[]): string
     return [header, ...lines].join("\n");
 }
 
-/** Renders a value found in config for an error message, short enough to read on one line. */
+/** `scheme://user:password@`: the password part of a URL's userinfo. */
+const urlPassword = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@"]*:)[^\s/@"]+@/gi;
+
+/** Whether `text` holds a URL with a password in it. */
+export function hasUrlPassword(text: string): boolean {
+    urlPassword.lastIndex = 0;
+    return urlPassword.test(text);
+}
+
+/** `text` with every URL password replaced: what an error may quote of a value. */
+export function withoutUrlPasswords(text: string): string {
+    return text.replace(urlPassword, "$1[redacted]@");
+}
+
+/** Renders a value found in config for an error message, short enough to read on one line; a URL's password never shows. */
 export function describeFound(value: unknown): string {
     if (value === undefined) {
         return "nothing (the key is not set)";
     }
     if (typeof value === "string") {
-        return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+        const text = withoutUrlPasswords(value);
+        return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
     }
-    const text = JSON.stringify(value);
+    const text = withoutUrlPasswords(JSON.stringify(value));
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * A credential in plain config: every string of a section holding a URL with a password (the Loki
+ * URL, the Vault address, the Docker host and its ssh options, Prometheus and the notification
+ * channels alike) is a problem at its key. Plain config is committed and printed; credentials are
+ * set with `pulumi config set --secret` or reach the process from its environment.
+ */
+export function plainCredentialProblems(key: string, value: unknown, path: PropertyKey[] = []): ConfigProblem[] {
+    if (typeof value === "string") {
+        if (!hasUrlPassword(value)) return [];
+        return [
+            {
+                key: joinPath(key, path),
+                expected: "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
+                found: "a URL with a password in it (not shown)",
+            },
+        ];
+    }
+    if (Array.isArray(value)) return value.flatMap((item, i) => plainCredentialProblems(key, item, [...path, i]));
+    if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => plainCredentialProblems(key, v, [...path, k]));
+    return [];
 }
 
 export function joinPath(key: string, path: PropertyKey[]): string {

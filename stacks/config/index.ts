@@ -8,7 +8,7 @@ import { dockerHostRules, dockerHostSchema } from "./dockerHost";
 import { eksRules, eksSchema } from "./eks";
 import { githubRules, githubSchema } from "./github";
 import { environmentNames, EnvironmentName, isEnvironmentName } from "../../platform";
-import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
+import { ConfigProblem, describeFound, plainCredentialProblems, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
 import { promotionRules, promotionSchema } from "./promotion";
 import { registrySchema, repositoryBase } from "./registry";
@@ -103,6 +103,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
             continue;
         }
         const value = text === undefined ? undefined : parseJson(text);
+        problems.push(...plainCredentialProblems(key, value));
         const result = schema.safeParse(value, { reportInput: true });
         if (result.success) {
             (parsed as Record<string, unknown>)[section] = result.data;

@@ -5,6 +5,9 @@ import { PlannedResource } from "../../tools/engine/resource";
 import { PlanDocument } from "../../tools/plan/document";
 import { UNKNOWN } from "../../tools/runtime/propertyValues";
 import { committedPlan } from "../support/committedPlans";
+import { rawConfig } from "../support/stackConfig";
+import { validateStackConfig } from "../../stacks/config";
+import { loadPolicyConfig } from "../../tools/engine/pack";
 
 /** kubernetes-models validates an object against the official OpenAPI schema of its kind. */
 function validateKubernetesObject(object: Record<string, unknown>): void {
@@ -101,6 +104,23 @@ describe("the committed stacks", () => {
             }
         });
     }
+
+    it("the pack's config names production's AWS account and this repository as the stack files do (the pack keeps its own copy)", () => {
+        const config = (stack: "staging" | "production") => validateStackConfig(rawConfig(stack));
+        const accountOf = (arn: string) => /^arn:aws:[a-z]+:[a-z0-9-]*:(\d{12}):/.exec(arn)![1];
+        const production = config("production");
+        const accounts = new Set([...production.eks.adminRoleArns, production.deployments.ingress.certificateArn].map(accountOf));
+        assert.deepEqual([...accounts], [production.ci.accountId]);
+        // The OIDC trust names this (infrastructure) repository, whose workflows assume the roles.
+        const repository = `${production.github.owner}/${production.github.repositories.infrastructure}`;
+        for (const stack of ["staging", "production"] as const) {
+            const { config: pack } = loadPolicyConfig(stack);
+            assert.deepEqual((pack["github-production-credential-isolation"] as { productionAwsAccounts: string[] }).productionAwsAccounts, [...accounts]);
+            assert.deepEqual((pack["github-oidc-role-trust"] as { allowedRepositories: string[] }).allowedRepositories, [repository]);
+            assert.equal(`${config(stack).github.owner}/${config(stack).github.repositories.infrastructure}`, repository);
+        }
+        assert.ok(![...config("staging").eks.adminRoleArns].map(accountOf).some(a => accounts.has(a)), "staging runs in production's account");
+    });
 
     it("the schema check catches an invalid object", () => {
         assert.throws(() => validateKubernetesObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { selector: {}, template: { spec: { containers: [{ image: "x" }] } } } }), /containers\/0 must have required property name/);

@@ -1,4 +1,8 @@
 import { BlueGreenService, BlueGreenServiceArgs } from "../../components/blueGreenService";
+import { PROMETHEUS_PODS } from "../../components/clusterAddons";
+import { CLUSTER_DNS } from "../../components/eksPlatform";
+import { ClusterNetwork, NamespaceNetworkPolicies } from "../../components/namespaceNetworkPolicies";
+import { zoneSubnets } from "../../platform/cidr";
 import { BlueGreenState } from "../../components/blueGreenService/rollout";
 import { isEngineRegistered, runProgram } from "../../tools/runtime/program";
 import { PlannedResource } from "../../tools/engine/resource";
@@ -35,19 +39,34 @@ export function blueGreen(state: Partial<Omit<BlueGreenState, "replicas" | "minR
     return { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: API_BLUE, green: API_GREEN }, weight: 0, finalize: false, ...state } };
 }
 
-/** What the component declares for `args`, as the engine would record it. */
-export async function declare(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
-    const run = await runProgram({
-        project: "trading-platform",
-        stack,
-        config: {},
-        secretKeys: [],
-        program: () => {
-            new BlueGreenService(args.service, args);
-        },
+/** A cluster's network facts as production's stack derives them (10.50.0.0/16, three zones). */
+export const CLUSTER_NETWORK: ClusterNetwork = {
+    publicSubnetCidrs: zoneSubnets("10.50.0.0/16", 3).public,
+    privateSubnetCidrs: zoneSubnets("10.50.0.0/16", 3).private,
+    dns: CLUSTER_DNS,
+    metricsScraper: PROMETHEUS_PODS,
+    vaultAddress: "https://vault.platform.internal:8200",
+};
+
+/** The service with its namespace's network policies, as a stack declares it: what the whole pack judges. */
+export function declareWithNetwork(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
+    return declared(stack, () => {
+        const network = new NamespaceNetworkPolicies("network", { namespace: args.namespace, services: [args], cluster: CLUSTER_NETWORK });
+        new BlueGreenService(args.service, args, { dependsOn: [network] });
     });
+}
+
+/** What the component declares for `args`, as the engine would record it. */
+export function declare(args: BlueGreenServiceArgs, stack = "production"): Promise<PlannedResource[]> {
+    return declared(stack, () => {
+        new BlueGreenService(args.service, args);
+    });
+}
+
+/** What `program` declares under the mock runtime: not the root stack or default providers the engine adds. */
+async function declared(stack: string, program: () => void): Promise<PlannedResource[]> {
+    const run = await runProgram({ project: "trading-platform", stack, config: {}, secretKeys: [], program });
     if (run.error) throw run.error;
-    // What the component declares: not the root stack or default providers the engine adds.
     return run.resources.filter(r => !isEngineRegistered(r));
 }
 

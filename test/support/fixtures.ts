@@ -68,7 +68,16 @@ const workloadKinds: Record<string, { apiVersion: string; wrap: (podSpec: Record
     Job: { apiVersion: "batch/v1", wrap: spec => ({ spec: { template: { spec: { restartPolicy: "Never", ...spec } } } }) },
     CronJob: { apiVersion: "batch/v1", wrap: spec => ({ spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", ...spec } } } } } }) },
 };
+/** The built-in workload kinds. */
 export const WORKLOAD_KINDS = Object.keys(workloadKinds);
+
+// Kinds no policy names, which carry a pod template all the same: they are judged by shape.
+Object.assign(workloadKinds, {
+    Rollout: { apiVersion: "argoproj.io/v1alpha1", wrap: spec => ({ spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
+    DeploymentConfig: { apiVersion: "apps.openshift.io/v1", wrap: spec => ({ spec: { replicas: 3, selector: { app: "api" }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
+} satisfies typeof workloadKinds);
+/** An Argo Rollout and an OpenShift DeploymentConfig: `workload(kind)` builds them too. */
+export const SHAPED_KINDS = ["Rollout", "DeploymentConfig"];
 
 /** A Kubernetes workload of `kind` wrapping `podSpec`, typed and named as Pulumi registers it. */
 export function workload(kind: string, podSpec: Record<string, unknown> = hardenedPodSpec(), stack = "staging", name = "api"): EvaluatedResource {

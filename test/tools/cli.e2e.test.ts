@@ -109,6 +109,9 @@ describe("plan and policy check, end to end", () => {
             "kubernetes-seccomp-runtime-default",
             "kubernetes-resource-requests-limits",
             "no-plaintext-credentials",
+            "kubernetes-service-account-token",
+            // A stack policy: the namespace has workloads and no default deny; it names the workload.
+            "kubernetes-network-policy-coverage",
         ]);
         // A Job runs to completion: probes and zone spread do not apply to it.
         assert.ok(!doc.policyResults.violations.some(v => v.policyName === "kubernetes-probes" || v.policyName === "kubernetes-zone-spread"));

@@ -142,6 +142,50 @@ describe("policy check: what the pack judges", () => {
         assert.match(key[0].detail, /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/);
     });
 
+    it("maps RBAC, NetworkPolicy and custom kinds to the engine's types, and catches host access, RBAC, exposure and the missing default deny", async () => {
+        const { code, document } = await checkWithReports("test/tools/fixtures/hostAccessAndRbac.yaml");
+        assert.equal(code, 1);
+        assert.deepEqual(document.resources.map(r => r.type), [
+            "kubernetes:argoproj.io/v1alpha1:Rollout",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            "kubernetes:core/v1:Service",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        ]);
+        const fired = new Set(document.policyResults.violations.map(v => v.policyName));
+        for (const policy of [
+            "kubernetes-host-namespaces",
+            "kubernetes-host-path-volumes",
+            "kubernetes-host-ports",
+            "kubernetes-proc-mount-sysctls",
+            "kubernetes-root-group",
+            "kubernetes-probes",
+            "kubernetes-zero-downtime-rollout",
+            "kubernetes-service-account-token",
+            "kubernetes-no-default-namespace",
+            "kubernetes-rbac-bindings",
+            "kubernetes-rbac-least-privilege",
+            "kubernetes-exposed-services",
+            "kubernetes-network-policy-coverage",
+        ]) {
+            assert.ok(fired.has(policy), `${policy} did not fire`);
+        }
+        const socket = document.policyResults.violations.find(v => v.policyName === "kubernetes-host-path-volumes")!;
+        assert.match(socket.detail, /the container runtime's socket/);
+    });
+
+    it("finds a credential in any object's annotations and redacts it in the JSON, the markdown and the text", async () => {
+        const { code, stdout, document, json, markdownText } = await checkWithReports("test/tools/fixtures/annotatedObjects.yaml");
+        assert.equal(code, 1);
+        const flagged = document.policyResults.violations.filter(v => v.policyName === "no-plaintext-credentials").map(v => v.urn?.split("::").pop());
+        assert.deepEqual(flagged, ["trading-staging/api", "trading-staging/api", "trading-staging/settings"]);
+        assert.deepEqual(
+            document.resources.map(r => r.redactedPaths),
+            [['metadata.annotations["example.com/upstream"]'], ['metadata.annotations["example.com/settings"]'], ['metadata.annotations["example.com/owner-token"]']],
+        );
+        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) assert.ok(!text.includes("Sentinel-Pw-7Q2x9K"), "a report carries the sentinel");
+    });
+
     it("shows each violation's severity beside its level in the JSON, the text and the markdown, the most severe first", async () => {
         const { stdout, document, markdownText } = await checkWithReports("test/tools/fixtures/credentialsEverywhere.yaml");
         const registered = new Map(policies.map(p => [p.name, p.severity]));
@@ -187,7 +231,7 @@ describe("policy check: what the pack judges", () => {
         const container = (api.inputs as any).spec.template.spec.containers[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.deepEqual(container.args, ["--api-key=[redacted credential]", "--broker", "api.alpaca.markets"]);
         for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) {
-            for (const value of ["hunter2", "AKIAIOSFODNN7EXAMPLE", "QUtJQUlPU0ZPRE5ON0VYQU1QTEU", "wJalrXUtnFEMI", "ghp_a1a1"]) {
+            for (const value of ["hunter2", "AKIAZ7QH4LMN2RXWT5UV", "QUtJQVo3UUg0TE1OMlJYV1Q1VVY", "q3Vt8NbX2LkP9sRw", "ghp_Xk3mP9"]) {
                 assert.ok(!text.includes(value), `a report carries ${value}`);
             }
         }

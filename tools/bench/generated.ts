@@ -1,12 +1,23 @@
 // Generated resources for the benchmark: what the components declare, at any count.
 import { PlannedResource, plannedResource } from "../engine/resource";
 
-/** `count` resources of three kinds (a Docker container, a hardened Deployment, a network), all passing the pack. */
+/**
+ * `count` resources of three kinds (a Docker container, a hardened Deployment, a network), all passing
+ * the pack; the first is the namespace's default-deny NetworkPolicy the Deployments run under.
+ */
 export function generatedResources(count: number, stack: string): PlannedResource[] {
     const base = (type: string, name: string, inputs: Record<string, unknown>) =>
         plannedResource(`urn:pulumi:${stack}::trading-platform::${type}::${name}`, type, name, inputs);
-    const resources: PlannedResource[] = [];
-    for (let i = 0; i < count; i++) {
+    const namespace = `trading-${stack}`;
+    const resources: PlannedResource[] = [
+        base("kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny", {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "default-deny", namespace },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        }),
+    ];
+    for (let i = 1; i < count; i++) {
         const name = `svc-${i}`;
         switch (i % 3) {
             case 0:
@@ -32,12 +43,13 @@ export function generatedResources(count: number, stack: string): PlannedResourc
                     base("kubernetes:apps/v1:Deployment", name, {
                         apiVersion: "apps/v1",
                         kind: "Deployment",
-                        metadata: { name },
+                        metadata: { name, namespace },
                         spec: {
                             replicas: 3,
                             strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
                             template: {
                                 spec: {
+                                    automountServiceAccountToken: false,
                                     securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
                                     topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
                                     initContainers: [container("init")],

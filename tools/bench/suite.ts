@@ -5,7 +5,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { BlueGreenService } from "../../components/blueGreenService";
+import { BlueGreenService, BlueGreenServiceArgs } from "../../components/blueGreenService";
+import { PROMETHEUS_PODS } from "../../components/clusterAddons";
+import { CLUSTER_DNS } from "../../components/eksPlatform";
+import { NamespaceNetworkPolicies } from "../../components/namespaceNetworkPolicies";
+import { zoneSubnets } from "../../platform/cidr";
 import { deploymentStream } from "./manifests";
 import { measureNode, medianOf, ProcessCost } from "./measure";
 import { runProgram } from "../runtime/program";
@@ -15,13 +19,14 @@ import { planStack } from "../plan/planStack";
 
 const ms = (start: number) => performance.now() - start;
 
-/** A program of `count` blue-green services at a canary step: how plan cost grows with services. */
+/** A program of `count` blue-green services at a canary weight, with their namespace's network policies: how plan cost grows with services. */
 function manyServices(count: number) {
     return () => {
+        const declarations: BlueGreenServiceArgs[] = [];
         for (let i = 0; i < count; i++) {
             const service = `svc-${i}`;
             const image = (digit: string) => `ghcr.io/synaptic-platform/synaptictrading/${service}@sha256:${digit.repeat(64)}`;
-            new BlueGreenService(service, {
+            declarations.push({
                 service,
                 namespace: "trading-prod",
                 environment: "production",
@@ -36,6 +41,10 @@ function manyServices(count: number) {
                 rollout: { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: image("1"), green: image("2") }, weight: 25, finalize: false } },
             });
         }
+        const subnets = zoneSubnets("10.50.0.0/16", 3);
+        const cluster = { publicSubnetCidrs: subnets.public, privateSubnetCidrs: subnets.private, dns: CLUSTER_DNS, metricsScraper: PROMETHEUS_PODS, vaultAddress: "https://vault.platform.internal:8200" };
+        const network = new NamespaceNetworkPolicies("trading-network", { namespace: "trading-prod", services: declarations, cluster });
+        for (const args of declarations) new BlueGreenService(args.service, args, { dependsOn: [network] });
     };
 }
 
@@ -65,7 +74,7 @@ function coldProcesses(log: (line: string) => void): void {
 
     log("\nPolicy evaluation of generated hardened resources, whole pack, one process per size after a warm-up (target 10,000 under 0.4 s CPU, linear):");
     for (const count of [10_000, 20_000, 40_000]) {
-        const run = medianOf(runs, () => measureNode(["-r", transpile, "tools/bench/evaluate.ts", String(count)]));
+        const run = medianOf(runs, () => measureNode(["--expose-gc", "-r", transpile, "tools/bench/evaluate.ts", String(count)]));
         const result = JSON.parse(run.stdout) as { cpu: number; wall: number; validations: number; violations: number };
         log(
             `  ${String(count).padStart(6)} resources ${result.cpu.toFixed(3)} s CPU ${result.wall.toFixed(3)} s wall ` +

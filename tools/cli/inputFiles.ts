@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { LoadOptions } from "js-yaml";
 import { Document, LineCounter, parseDocument } from "yaml";
+import { parseJsonText } from "../runtime/jsonText";
 import { UsageError } from "./errors";
 
 // The one reader of every file a command is given (stack files, manifests, plans, JSON inputs): a
@@ -141,12 +142,8 @@ export function boundsProblem(value: unknown, textLength: number): string | unde
 
 /** JSON from a file, bounded like every input; `what` names the expected content ("a plan JSON file"). */
 export function parseJsonInput(text: string, file: string, what: string): unknown {
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch (e) {
-        throw new UsageError(`${file} is not ${what}: ${(e as Error).message}`);
-    }
+    // Never the parser's message: it quotes the text around the fault, which may be a credential.
+    const value = parseJsonText(text, problem => new UsageError(`${file} is not ${what}: ${problem}`));
     const problem = boundsProblem(value, text.length);
     if (problem) throw new UsageError(`${file} is not ${what}: it ${problem}`);
     return value;
@@ -215,8 +212,13 @@ export function parseYamlStream(text: string, file: string): StreamDocuments {
     const documents: unknown[] = [];
     const lines: number[] = [];
     let depth = 0;
+    // YAML 1.2's core schema and merge keys (`<<`), as Kubernetes' YAML reader takes manifests: a
+    // date-like scalar stays a string (js-yaml's default schema would make it a Date). js-yaml exports
+    // its built-in types as `types`; its typings leave the object out.
+    const schema = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: import("js-yaml").Type } }).types.merge] });
     const options: LoadOptions & { maxDepth: number; listener: (event: "open" | "close", state: { line: number }) => void } = {
         filename: file,
+        schema,
         maxDepth: INPUT_LIMITS.maxDepth,
         // A document's root node opens at depth 0; js-yaml's line is 0-based.
         listener: (event, state) => {

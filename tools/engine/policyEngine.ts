@@ -4,6 +4,7 @@ import {
     Policy,
     PolicyResource,
     ReportViolation,
+    ResourceValidation,
     ResourceValidationPolicy,
     StackValidationPolicy,
     ResourceValidationArgs,
@@ -244,29 +245,40 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         const provider = urn ? byUrn.get(urn) : undefined;
         return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
     };
-    // Data with no unknown value is copied once and shared by the policies that read it; after each
-    // call the copy is compared with its source and dropped if a policy changed it, so no policy ever
-    // sees another's changes (the engine deserializes a copy per policy). Comparing allocates nothing,
-    // where a copy per call was most of the evaluation's time.
-    const sharedProviders = new Map<string, NonNullable<ResourceValidationArgs["provider"]>>();
-    const sharedProviderOf = (provider: EvaluatedResource, props: "inputs" | "outputs") => {
+    // Data with no unknown value is frozen (in place when it is plain data, which the evaluation owns;
+    // else as a copy) and shared by every policy that reads it (the engine deserializes a fresh copy
+    // for each call). A policy that writes to shared data throws (the
+    // pack's modules are strict mode), and any call that throws is run again, alone, on its own fresh
+    // copies, with what the failed attempt reported discarded: so no policy ever sees another's
+    // changes, a policy that mutates its input still runs as under the engine, and a genuine error is
+    // reported from the run that matches the engine's. Sharing frozen copies costs one copy per
+    // resource instead of one per call, and nothing after each call.
+    const frozenProviders = new Map<string, NonNullable<ResourceValidationArgs["provider"]>>();
+    const frozenProviderOf = (provider: EvaluatedResource, props: "inputs" | "outputs") => {
         const key = `${props} ${provider.urn}`;
-        let view = sharedProviders.get(key);
-        if (!view) sharedProviders.set(key, (view = { type: provider.type, name: provider.name, urn: provider.urn, props: freshCopy(provider[props]) }));
+        let view = frozenProviders.get(key);
+        if (!view) frozenProviders.set(key, (view = Object.freeze({ type: provider.type, name: provider.name, urn: provider.urn, props: frozenIfKnown(provider[props]) ?? frozenCopy(provider[props]) })));
         return view;
     };
-    const checkSharedProviders = () => {
-        for (const [key, view] of sharedProviders) {
-            const provider = byUrn.get(view.urn);
-            const source = key.startsWith("inputs ") ? provider?.inputs : provider?.outputs;
-            if (!provider || view.type !== provider.type || view.name !== provider.name || !sameData(view.props, source)) sharedProviders.delete(key);
-        }
+    const frozenData = new WeakMap<object, Record<string, unknown> | null>();
+    /** `data` copied and frozen (once per object), or undefined when it holds an unknown and needs the checking proxy. */
+    const frozenIfKnown = (data: Record<string, unknown>): Record<string, unknown> | undefined => {
+        let copy = frozenData.get(data);
+        if (copy === undefined) frozenData.set(data, (copy = frozenInPlace(data) ?? frozenKnownCopy(data) ?? null));
+        return copy ?? undefined;
+    };
+    const frozenConfigs = new Map<string, Record<string, unknown>>();
+    const frozenConfigFor = (name: string) => () => {
+        let copy = frozenConfigs.get(name);
+        if (!copy) frozenConfigs.set(name, (copy = frozenCopy(config[name]?.properties ?? {})));
+        return copy;
     };
 
     // The engine copies the policy's severity onto each diagnostic (the object form may set its own);
     // a policy with none leaves the field out, so such a violation's JSON is as before.
     const severityOf = (severity: Severity | undefined) => (severity ? { severity } : {});
-    const reporterFor = (policy: Policy, level: ReportedLevel, sink: PolicyViolation[], defaultUrn?: string): ReportViolation => (message, urn) => {
+    const reporterFor = (policy: Policy, level: ReportedLevel, sink: PolicyViolation[], defaultUrnOf?: () => string): ReportViolation => (message, urn) => {
+        const defaultUrn = defaultUrnOf?.();
         if (typeof message === "object" && message !== null) {
             // The object form sets its own message, level and URN, and is not prefixed with the description.
             const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string; severity?: Severity };
@@ -293,7 +305,7 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
 
     const resourcePolicies = pack.policies.filter((p): p is ResourceValidationPolicy => isResourcePolicy(p));
     const stackPolicies = pack.policies.filter((p): p is StackValidationPolicy => isStackPolicy(p));
-    // What each resource policy runs at and on which types, decided once rather than per resource.
+    // What each resource policy runs at, decided once rather than per resource.
     const validating = resourcePolicies.flatMap(policy => {
         let level = levelOf(policy, pack, config);
         if (level === "disabled" || !policy.validateResource) return [];
@@ -306,9 +318,57 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
                 policyType: Array.isArray(policy.validateResource) ? undefined : getPulumiType(policy.validateResource),
                 validations: validations.map(validate => ({ validate, type: getPulumiType(validate) })),
                 getConfig: getConfigFor(policy.name),
+                getFrozenConfig: frozenConfigFor(policy.name),
             },
         ];
     });
+    type Call = {
+        policy: ResourceValidationPolicy;
+        level: ReportedLevel;
+        validate: ResourceValidation;
+        getConfig: () => Record<string, unknown>;
+        getFrozenConfig: () => Record<string, unknown>;
+        report: ReportViolation;
+    };
+    // One reporter per call of the plan, reporting against the resource being evaluated.
+    let currentUrn = "";
+    let currentCall: Call | undefined;
+    const reporterOf = (policy: Policy, level: ReportedLevel): ReportViolation => {
+        return reporterFor(policy, level, violations, () => currentUrn);
+    };
+    /** What a call threw, undefined when it returned; a promise only for an asynchronous validation. */
+    const settle = (call: Call, args: ResourceValidationArgs): unknown => {
+        try {
+            // Most validations are synchronous: awaiting only a promise saves a microtask turn per call.
+            const pending = call.validate(args, call.report) as unknown;
+            if (pending instanceof Promise) return pending.then(() => undefined, (e: unknown) => e ?? new Error(String(e)));
+            return undefined;
+        } catch (e) {
+            return e ?? new Error(String(e));
+        }
+    };
+    // Which calls a resource of each type gets, in pack order: a typed validation (validateResourceOfType)
+    // would only find the type is not its own, so it is counted as not applicable without a call.
+    const callsByType = new Map<string, { calls: Call[]; skipped: number }>();
+    const callsFor = (type: string) => {
+        let plan = callsByType.get(type);
+        if (plan) return plan;
+        plan = { calls: [], skipped: 0 };
+        for (const { policy, level, policyType, validations, getConfig, getFrozenConfig } of validating) {
+            if (policyType && policyType !== type) {
+                plan.skipped++;
+                continue;
+            }
+            for (const { validate, type: validationType } of validations) {
+                // A validation that says which types it judges (policy/lib/validation.ts) returns at once for the others.
+                const appliesTo = (validate as { appliesTo?: (resourceType: string) => boolean }).appliesTo;
+                if ((validationType && validationType !== type) || (typeof appliesTo === "function" && !appliesTo(type))) plan.skipped++;
+                else plan.calls.push({ policy, level, validate, getConfig, getFrozenConfig, report: reporterOf(policy, level) });
+            }
+        }
+        callsByType.set(type, plan);
+        return plan;
+    };
     const remediating = resourcePolicies.filter(policy => levelOf(policy, pack, config) === "remediate" && policy.remediateResource);
 
     for (const resource of resources) {
@@ -336,51 +396,58 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         }
 
         const provider = resource.provider ? byUrn.get(resource.provider) : undefined;
-        const shareable = !containsUnknown(props) && !(provider && containsUnknown(provider.inputs));
-        let shared: Record<string, unknown> | undefined;
-        let sharedOpts: ResourceValidationArgs["opts"] | undefined;
-        const expectedOpts = shareable ? optionsOf(resource) : undefined;
-        const argsFor = (getConfig: () => Record<string, unknown>): ResourceValidationArgs =>
-            shareable
-                ? resourceArgs(resource, (shared ??= freshCopy(props)), (sharedOpts ??= optionsOf(resource)), getConfig, provider && sharedProviderOf(provider, "inputs"))
-                : resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), getConfig, providerOf(resource.provider));
+        const { calls, skipped } = callsFor(resource.type);
+        counts.notApplicable += skipped;
+        if (calls.length === 0) continue;
+        // Copied and frozen once per source object: a stack policy reading outputs that are the inputs reuses it.
+        const frozenProps = frozenIfKnown(props);
+        const shareable = frozenProps !== undefined && !(provider && frozenIfKnown(provider.inputs) === undefined);
+        const ownArgs = (call: Call) => resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), call.getConfig, providerOf(resource.provider));
+        // One frozen args object for every call on the shared data: its getConfig answers for the call running.
+        let frozenArgs: ResourceValidationArgs | undefined;
+        const sharedArgs = (call: Call) => {
+            currentCall = call;
+            return (frozenArgs ??= Object.freeze(
+                resourceArgs(
+                    resource,
+                    frozenProps!,
+                    frozenCopy(optionsOf(resource)),
+                    () => currentCall!.getFrozenConfig(),
+                    provider && frozenProviderOf(provider, "inputs"),
+                    sharedArgParts(resource, frozenProps!),
+                ),
+            ));
+        };
 
-        for (const { policy, level, policyType, validations, getConfig } of validating) {
-            if (policyType && policyType !== resource.type) {
-                counts.notApplicable++;
-                continue;
+        currentUrn = resource.urn;
+        for (const call of calls) {
+            counts.validationsRun++;
+            const mark = violations.length;
+            let thrown = settle(call, shareable ? sharedArgs(call) : ownArgs(call));
+            if (thrown instanceof Promise) thrown = await thrown;
+            if (thrown !== undefined && shareable && !(thrown instanceof NotApplicableError)) {
+                // A write to shared data, or a genuine error: run the call again as the engine would.
+                violations.length = mark;
+                thrown = settle(call, ownArgs(call));
+                if (thrown instanceof Promise) thrown = await thrown;
             }
-            const report = reporterFor(policy, level, violations, resource.urn);
-            for (const { validate, type } of validations) {
-                // A typed function would only call notApplicable for another type: skip the call, same outcome.
-                if (type && type !== resource.type) {
-                    counts.notApplicable++;
-                    continue;
-                }
-                try {
-                    counts.validationsRun++;
-                    // Most validations are synchronous: awaiting only a promise saves a microtask turn per call.
-                    const pending = validate(argsFor(getConfig), report) as unknown;
-                    if (pending instanceof Promise) await pending;
-                } catch (e) {
-                    if (e instanceof NotApplicableError) {
-                        counts.notApplicable++;
-                    } else if (e instanceof UnknownValueError) {
-                        previewNote(policy, e, resource.urn);
-                    } else {
-                        errors.push({ policyName: policy.name, urn: resource.urn, message: `Error validating resource: ${(e as Error).message}` });
-                    }
-                }
-                if (shared && !sameData(shared, props)) shared = undefined;
-                if (sharedOpts && !sameData(sharedOpts, expectedOpts)) sharedOpts = undefined;
-                if (provider && shareable) checkSharedProviders();
+            if (thrown === undefined) continue;
+            if (thrown instanceof NotApplicableError) {
+                counts.notApplicable++;
+            } else if (thrown instanceof UnknownValueError) {
+                previewNote(call.policy, thrown, resource.urn);
+            } else {
+                errors.push({ policyName: call.policy.name, urn: resource.urn, message: `Error validating resource: ${(thrown as Error).message}` });
             }
         }
     }
 
     if (stackPolicies.length > 0) {
-        // Outputs copied for one stack policy serve the next unless a policy changed them (checked after each).
-        const sharedOutputs = resources.some(r => containsUnknown(r.outputs)) ? undefined : new Map<EvaluatedResource, Record<string, unknown>>();
+        // Without an unknown anywhere, every stack policy reads one set of frozen views (outputs copied
+        // and frozen when first read); a policy that throws runs again on views of its own.
+        const frozenViews = resources.some(r => frozenIfKnown(r.outputs) === undefined)
+            ? undefined
+            : stackView(resources, byUrn, { outputOf: r => frozenIfKnown(r.outputs)!, providerOf: p => frozenProviderOf(p, "outputs") });
         for (const policy of stackPolicies) {
             let level = levelOf(policy, pack, config);
             if (level === "disabled") continue;
@@ -390,23 +457,28 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
                 counts.notApplicable++;
                 continue;
             }
-            try {
-                counts.validationsRun++;
-                await policy.validateStack(
-                    {
-                        resources: stackView(resources, byUrn, sharedOutputs && { outputs: sharedOutputs, providerOf: p => sharedProviderOf(p, "outputs") }),
-                        getConfig: getConfigFor(policy.name),
-                        notApplicable: throwNotApplicable,
-                    } as Parameters<StackValidationPolicy["validateStack"]>[0],
-                    reporterFor(policy, level as ReportedLevel, violations),
-                );
-            } catch (e) {
-                if (e instanceof NotApplicableError) counts.notApplicable++;
-                else if (e instanceof UnknownValueError) previewNote(policy, e);
-                else errors.push({ policyName: policy.name, message: `Error validating stack: ${(e as Error).message}` });
+            counts.validationsRun++;
+            const mark = violations.length;
+            const run = async (views: PolicyResource[], getConfig: () => Record<string, unknown>): Promise<unknown> => {
+                try {
+                    await policy.validateStack(
+                        { resources: views, getConfig, notApplicable: throwNotApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
+                        reporterFor(policy, level as ReportedLevel, violations),
+                    );
+                    return undefined;
+                } catch (e) {
+                    return e;
+                }
+            };
+            let thrown = frozenViews ? await run(frozenViews, frozenConfigFor(policy.name)) : await run(stackView(resources, byUrn), getConfigFor(policy.name));
+            if (thrown !== undefined && frozenViews && !(thrown instanceof NotApplicableError)) {
+                violations.length = mark;
+                thrown = await run(stackView(resources, byUrn), getConfigFor(policy.name));
             }
-            for (const [resource, copy] of sharedOutputs ?? []) if (!sameData(copy, resource.outputs)) sharedOutputs?.delete(resource);
-            if (sharedOutputs) checkSharedProviders();
+            if (thrown === undefined) continue;
+            if (thrown instanceof NotApplicableError) counts.notApplicable++;
+            else if (thrown instanceof UnknownValueError) previewNote(policy, thrown);
+            else errors.push({ policyName: policy.name, message: `Error validating stack: ${(thrown as Error).message}` });
         }
     }
 
@@ -427,30 +499,6 @@ function containsUnknown(value: unknown): boolean {
     return false;
 }
 
-/** Whether a shared copy still equals its source: plain data compared by value, anything else by identity. */
-function sameData(copy: unknown, source: unknown): boolean {
-    if (copy === source) return true;
-    if (copy === null || source === null || typeof copy !== "object" || typeof source !== "object") return false;
-    if (Array.isArray(copy)) {
-        if (!Array.isArray(source) || copy.length !== source.length) return false;
-        for (let i = 0; i < copy.length; i++) if (!sameData(copy[i], source[i])) return false;
-        return true;
-    }
-    if (Array.isArray(source) || Object.getPrototypeOf(copy) !== Object.prototype) return false;
-    // for...in over plain objects: no key arrays allocated, as this runs after every policy call.
-    let count = 0;
-    for (const key in copy) {
-        count++;
-        if (!sameData((copy as Record<string, unknown>)[key], (source as Record<string, unknown>)[key])) return false;
-        if ((source as Record<string, unknown>)[key] === undefined && !(key in source)) return false;
-    }
-    for (const key in source) {
-        void key;
-        if (--count < 0) return false;
-    }
-    return count === 0;
-}
-
 function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] {
     return {
         protect: resource.options?.protect ?? false,
@@ -463,6 +511,39 @@ function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] 
     };
 }
 
+/** A Map no one can change: the stack tags every call on frozen data shares (a write throws, and the call runs again alone). */
+class FrozenMap<K, V> extends Map<K, V> {
+    private sealed = false;
+    constructor() {
+        super();
+        this.sealed = true;
+    }
+    override set(key: K, value: V): this {
+        if (this.sealed) throw new TypeError("Cannot change the shared stackTags");
+        return super.set(key, value);
+    }
+    override delete(): boolean {
+        throw new TypeError("Cannot change the shared stackTags");
+    }
+    override clear(): void {
+        throw new TypeError("Cannot change the shared stackTags");
+    }
+}
+
+/** The parts of a call's args that depend on the resource alone, made once for all the calls on its shared data. */
+interface SharedArgParts {
+    stackTags: Map<string, string>;
+    isType: ResourceValidationArgs["isType"];
+    asType: ResourceValidationArgs["asType"];
+}
+function sharedArgParts(resource: EvaluatedResource, props: Record<string, unknown>, frozen = true): SharedArgParts {
+    return {
+        stackTags: frozen ? new FrozenMap<string, string>() : new Map<string, string>(),
+        isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
+        asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
+    };
+}
+
 /** What `validateResource` and `remediateResource` receive, field for field as the analyzer builds it. */
 function resourceArgs(
     resource: EvaluatedResource,
@@ -470,6 +551,7 @@ function resourceArgs(
     opts: ResourceValidationArgs["opts"],
     getConfig: () => Record<string, unknown>,
     provider: ResourceValidationArgs["provider"],
+    shared: SharedArgParts = sharedArgParts(resource, props, false),
 ): ResourceValidationArgs {
     const args: ResourceValidationArgs = {
         type: resource.type,
@@ -477,9 +559,9 @@ function resourceArgs(
         urn: resource.urn,
         name: resource.name,
         opts,
-        stackTags: new Map<string, string>(),
-        isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
-        asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
+        stackTags: shared.stackTags,
+        isType: shared.isType,
+        asType: shared.asType,
         getConfig: getConfig as ResourceValidationArgs["getConfig"],
         notApplicable: throwNotApplicable,
     };
@@ -488,63 +570,156 @@ function resourceArgs(
 }
 
 /**
- * Resources as `validateStack` sees them: outputs as props, parents and dependencies linked as objects.
- * Each policy gets its own views, and its own copy of a resource's props made when it first reads them
- * (as the engine deserializes one per policy), unless `shared` supplies copies the caller checks after the call.
+ * A resource as `validateStack` sees it: outputs as props (read when first asked for), parent,
+ * provider and dependencies linked as views. A class, so a stack of thousands of resources costs one
+ * small object each, with the methods shared.
  */
-function stackView(
-    resources: EvaluatedResource[],
-    resourceByUrn: ReadonlyMap<string, EvaluatedResource>,
-    shared?: { outputs: Map<EvaluatedResource, Record<string, unknown>>; providerOf: (provider: EvaluatedResource) => unknown },
-): PolicyResource[] {
-    const byUrn = new Map<string, PolicyResource>();
+class StackResourceView {
+    parent?: StackResourceView;
+    provider?: unknown;
+    dependencies: StackResourceView[] = [];
+    propertyDependencies: Record<string, StackResourceView[]> = {};
+    readonly type: string;
+    readonly urn: string;
+    readonly name: string;
+    #props: Record<string, unknown> | undefined;
+    #opts: ResourceValidationArgs["opts"] | undefined;
+    readonly #source: EvaluatedResource;
+    readonly #frozen: StackViewSharing | undefined;
+
+    constructor(source: EvaluatedResource, frozen: StackViewSharing | undefined) {
+        this.type = source.type;
+        this.urn = source.urn;
+        this.name = source.name;
+        this.#source = source;
+        this.#frozen = frozen;
+    }
+    get props(): Record<string, unknown> {
+        return (this.#props ??= this.#frozen ? this.#frozen.outputOf(this.#source) : unknownCheckingProxy(freshCopy(this.#source.outputs)));
+    }
+    get opts(): ResourceValidationArgs["opts"] {
+        return (this.#opts ??= this.#frozen ? frozenCopy(optionsOf(this.#source)) : optionsOf(this.#source));
+    }
+    // A policy's own views take an assigned `opts`, as deserialized objects would; shared ones refuse it.
+    set opts(value: ResourceValidationArgs["opts"]) {
+        if (this.#frozen) throw new TypeError("Cannot assign opts of a shared resource view");
+        this.#opts = value;
+    }
+    isType(cls: unknown): boolean {
+        return getPulumiType(cls) === this.type;
+    }
+    asType(cls: unknown): Record<string, unknown> | undefined {
+        return this.isType(cls) ? this.props : undefined;
+    }
+}
+
+interface StackViewSharing {
+    outputOf: (resource: EvaluatedResource) => Record<string, unknown>;
+    providerOf: (provider: EvaluatedResource) => unknown;
+}
+
+/**
+ * Resources as `validateStack` sees them. Each policy gets its own views, and its own copy of a
+ * resource's props made when it first reads them (as the engine deserializes one per policy), unless
+ * `frozen` is given: then the views, their options and the props (`frozen.outputOf`) are frozen, for
+ * every policy to share.
+ */
+function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<string, EvaluatedResource>, frozen?: StackViewSharing): PolicyResource[] {
+    const byUrn = new Map<string, StackResourceView>();
     const views = resources.map(r => {
-        let props: Record<string, unknown> | undefined;
-        const propsOf = () => {
-            if (props) return props;
-            if (!shared) return (props = unknownCheckingProxy(freshCopy(r.outputs)));
-            props = shared.outputs.get(r);
-            if (!props) shared.outputs.set(r, (props = freshCopy(r.outputs)));
-            return props;
-        };
-        let opts: ResourceValidationArgs["opts"] | undefined;
-        const isType = (cls: unknown) => getPulumiType(cls) === r.type;
-        const view = {
-            type: r.type,
-            get props() {
-                return propsOf();
-            },
-            urn: r.urn,
-            name: r.name,
-            get opts() {
-                return (opts ??= optionsOf(r));
-            },
-            set opts(value) {
-                opts = value;
-            },
-            dependencies: [] as PolicyResource[],
-            propertyDependencies: {} as Record<string, PolicyResource[]>,
-            isType,
-            asType: (cls: unknown) => (isType(cls) ? propsOf() : undefined),
-        } as unknown as PolicyResource;
+        const view = new StackResourceView(r, frozen);
         byUrn.set(r.urn, view);
         return view;
     });
     resources.forEach((r, i) => {
-        const view = views[i] as { parent?: PolicyResource; provider?: unknown; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
+        const view = views[i];
         if (r.parent && byUrn.has(r.parent)) view.parent = byUrn.get(r.parent);
         const provider = r.provider ? resourceByUrn.get(r.provider) : undefined;
         if (provider) {
-            view.provider = shared
-                ? shared.providerOf(provider)
+            view.provider = frozen
+                ? frozen.providerOf(provider)
                 : { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
         }
-        view.dependencies = (r.dependencies ?? []).map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
+        if (r.dependencies?.length) view.dependencies = r.dependencies.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
-            view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is PolicyResource => Boolean(d));
+            view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
+        }
+        if (frozen) {
+            Object.freeze(view.dependencies);
+            for (const deps of Object.values(view.propertyDependencies)) Object.freeze(deps);
+            Object.freeze(view.propertyDependencies);
+            Object.freeze(view);
         }
     });
-    return views;
+    if (frozen) Object.freeze(views);
+    return views as unknown as PolicyResource[];
+}
+
+/** A deep copy of `value`, frozen throughout: data every policy may read and none may change. */
+function frozenCopy<T>(value: T): T {
+    if (value === null || typeof value !== "object") return value;
+    if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+    if (Object.getPrototypeOf(value) !== Object.prototype) return deepFreeze(structuredClone(value));
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = frozenCopy((value as Record<string, unknown>)[key]);
+    return Object.freeze(copy) as T;
+}
+/**
+ * `value` itself, frozen throughout, when it is plain data (objects, arrays, scalars) with no unknown
+ * value; else undefined. The evaluation owns the resources it is given: freezing them in place costs
+ * no copy, and no policy can change what the next one reads.
+ */
+function frozenInPlace(value: Record<string, unknown>): Record<string, unknown> | undefined {
+    // One pass that freezes as it goes and stops at the first unknown or non-plain value; data it
+    // stopped in is used through copies, so what it froze is only never written again.
+    let fit = true;
+    const freeze = (v: unknown): void => {
+        if (!fit) return;
+        if (typeof v === "string") {
+            if (unknownMarkers.has(v)) fit = false;
+            return;
+        }
+        if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
+        if (Array.isArray(v)) {
+            Object.freeze(v);
+            for (let i = 0; i < v.length; i++) freeze(v[i]);
+            return;
+        }
+        if (Object.getPrototypeOf(v) !== Object.prototype) {
+            fit = false;
+            return;
+        }
+        Object.freeze(v);
+        for (const key in v) freeze((v as Record<string, unknown>)[key]);
+    };
+    freeze(value);
+    return fit ? value : undefined;
+}
+
+/** As frozenCopy, or undefined as soon as it meets an unknown value: one pass instead of a check and a copy. */
+function frozenKnownCopy(value: Record<string, unknown>): Record<string, unknown> | undefined {
+    let unknown = false;
+    const copy = (v: unknown): unknown => {
+        if (typeof v === "string") {
+            if (unknownMarkers.has(v)) unknown = true;
+            return v;
+        }
+        if (v === null || typeof v !== "object" || unknown) return v;
+        if (Array.isArray(v)) return Object.freeze(v.map(copy));
+        if (Object.getPrototypeOf(v) !== Object.prototype) return containsUnknown(v) ? ((unknown = true), v) : deepFreeze(structuredClone(v));
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(v)) out[key] = copy((v as Record<string, unknown>)[key]);
+        return Object.freeze(out);
+    };
+    const result = copy(value) as Record<string, unknown>;
+    return unknown ? undefined : result;
+}
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    }
+    return value;
 }
 
 /**

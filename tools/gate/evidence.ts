@@ -1,6 +1,7 @@
 // Release evidence: judges, per image digest, the Trivy scan and the staging k6 summary the
 // application's CI published. Pure: the caller reads the files and supplies the clock.
 import { z } from "zod";
+import { parseJsonText } from "../runtime/jsonText";
 import { ReleaseEvidenceConfig, trivySeverities, TrivySeverity } from "../../stacks/config/releaseEvidence";
 
 /** The two files every digest's evidence directory holds, `<dir>/<64 hex>/<file>`. */
@@ -73,12 +74,7 @@ const k6Summary = z.looseObject({ metrics: z.record(z.string(), k6Metric) });
 type K6Summary = z.infer<typeof k6Summary>;
 
 function parse<T>(file: EvidenceFile, schema: z.ZodType<T>, what: string): T {
-    let json: unknown;
-    try {
-        json = JSON.parse(file.text as string);
-    } catch (e) {
-        throw new MalformedEvidenceError(`${file.path} is not ${what}: not JSON (${(e as Error).message})`);
-    }
+    const json = parseJsonText(file.text as string, problem => new MalformedEvidenceError(`${file.path} is not ${what}: ${problem}`));
     const result = schema.safeParse(json);
     if (!result.success) {
         const issue = result.error.issues[0];

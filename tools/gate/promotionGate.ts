@@ -1,3 +1,5 @@
+import { describeJsonShape } from "../runtime/jsonText";
+
 /** One entry of `pulumi stack history --json` (newest first), the fields the gate reads. */
 export interface StackUpdate {
     kind?: string;
@@ -37,12 +39,14 @@ export function unprovenImages(candidate: string[], stagingRuns: string[], produ
  */
 export function deployedImagesOf(outputs: unknown, source: string): string[] {
     if (outputs === null || typeof outputs !== "object" || Array.isArray(outputs)) {
-        throw new Error(`${source}: expected stack outputs (a JSON object); found ${JSON.stringify(outputs)}`);
+        throw new Error(`${source}: expected stack outputs (a JSON object); found ${describeJsonShape(outputs)}`);
     }
     const images = (outputs as Record<string, unknown>).deployedImages;
     if (images === undefined && Object.keys(outputs).length === 0) return [];
     if (!Array.isArray(images) || !images.every(i => typeof i === "string")) {
-        throw new Error(`${source}: expected deployedImages, a list of image references; found ${JSON.stringify(images) ?? "no deployedImages"}`);
+        // Described, never quoted: another output of the file may sit where the list should be.
+        const found = images === undefined ? "no deployedImages" : Array.isArray(images) ? `a list with ${images.filter(i => typeof i !== "string").length} item(s) that are not strings` : describeJsonShape(images);
+        throw new Error(`${source}: expected deployedImages, a list of image references; found ${found}`);
     }
     return images;
 }

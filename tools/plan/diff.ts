@@ -1,5 +1,6 @@
 import { boundsProblem } from "../cli/inputFiles";
 import { PlanDiff, PlanDocument, PlanResource, PropertyChange } from "./document";
+import { parsePath, SECRET_PLACEHOLDER } from "../runtime/propertyValues";
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -39,13 +40,30 @@ function leaves(value: unknown, path = "", out = new Map<string, unknown>()): Ma
     return out;
 }
 
+/** A path as comparable words: `data["app.key"]`, `data.app.key` and `data.app.key#x` all start `data app key`. */
+const words = (path: string) => parsePath(path.split("#")[0]).flatMap(part => (typeof part === "number" ? [String(part)] : part.split(".")));
+
+/**
+ * Whether a value at `path` must not show: it is at or under a path either plan marks secret or
+ * redacted. A base plan made before a value became a secret (or before a policy flagged it) holds the
+ * plain value; the diff must not publish it through the back door.
+ */
+function hiddenBy(hidden: string[][]): (path: string) => boolean {
+    return path => {
+        const at = words(path);
+        return hidden.some(h => h.length <= at.length && h.every((word, i) => word === at[i]));
+    };
+}
+
 function propertyChanges(before: PlanResource, after: PlanResource): PropertyChange[] {
     const a = leaves(before.inputs);
     const b = leaves(after.inputs);
+    const hidden = hiddenBy([...before.secretPaths, ...(before.redactedPaths ?? []), ...after.secretPaths, ...(after.redactedPaths ?? [])].map(words));
+    const shown = (path: string, value: unknown) => (value !== undefined && hidden(path) ? SECRET_PLACEHOLDER : value);
     const changes: PropertyChange[] = [];
     for (const path of new Set([...a.keys(), ...b.keys()])) {
         if (JSON.stringify(a.get(path)) !== JSON.stringify(b.get(path))) {
-            changes.push({ path, before: a.get(path), after: b.get(path) });
+            changes.push({ path, before: shown(path, a.get(path)), after: shown(path, b.get(path)) });
         }
     }
     return changes.sort((x, y) => x.path.localeCompare(y.path));
@@ -53,8 +71,8 @@ function propertyChanges(before: PlanResource, after: PlanResource): PropertyCha
 
 /**
  * What a plan changes against an earlier one (typically the base branch's): resources added,
- * removed, and changed with their changed properties. Both plans are already redacted, so a secret
- * can only ever appear as "[secret]".
+ * removed, and changed with their changed properties. Both plans are already redacted, and a value at
+ * a path either of them marks secret or redacted shows as "[secret]" on both sides.
  */
 export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
     const before = new Map(base.resources.map(r => [r.urn, r]));

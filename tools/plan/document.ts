@@ -139,7 +139,7 @@ export function buildPlanDocument(input: PlanInputs): PlanDocument {
             custom: r.custom,
             ...(r.parent ? { parent: r.parent } : {}),
             ...(r.provider ? { provider: r.provider } : {}),
-            inputs: redactPaths(redactProperties(r.inputs, r.secretPaths), input.evaluation.flaggedPaths[r.urn] ?? [], REDACTED_CREDENTIAL),
+            inputs: reportedInputs(r, input.evaluation.flaggedPaths[r.urn] ?? []),
             secretPaths: r.secretPaths,
             redactedPaths: input.evaluation.flaggedPaths[r.urn] ?? [],
             ...(r.custom ? {} : { outputSecretPaths: r.outputSecretPaths ?? [] }),
@@ -157,6 +157,17 @@ export function buildPlanDocument(input: PlanInputs): PlanDocument {
             warnings: input.evaluation.warnings,
         },
     };
+}
+
+/**
+ * A resource's inputs as the plan shows them: every secret path "[secret]", every unknown "[unknown]",
+ * every flagged credential "[redacted credential]". Inputs with none of them are shown as they are
+ * (the evaluation froze them, so nothing changes them afterwards): a copy per resource was most of a
+ * large check's report time.
+ */
+function reportedInputs(r: PlannedResource, flagged: string[]): Record<string, unknown> {
+    if (r.secretPaths.length === 0 && r.unknownPaths.length === 0 && flagged.length === 0 && Object.isFrozen(r.inputs)) return r.inputs;
+    return redactPaths(redactProperties(r.inputs, r.secretPaths), flagged, REDACTED_CREDENTIAL);
 }
 
 /**

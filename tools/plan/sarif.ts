@@ -50,7 +50,12 @@ export function policyHelp(catalogue: string): Map<string, string> {
 }
 
 /** Markdown as plain text: SARIF's `help.text` is shown where markdown is not. */
-const plain = (markdown: string) => markdown.replace(/\*\*([^*]+)\*\*/g, "$1").replace(/`([^`]+)`/g, "$1").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1");
+const plain = (markdown: string) =>
+    // Code spans keep their text verbatim (a literal `****` is not bold): only the prose between them loses its markup.
+    markdown
+        .split(/(`[^`]+`)/)
+        .map(part => (part.startsWith("`") && part.endsWith("`") && part.length > 1 ? part.slice(1, -1) : part.replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")))
+        .join("");
 
 function rule(policy: Policy, pack: PolicyPackDefinition, help: string | undefined): ReportingDescriptor {
     const description = policy.description;

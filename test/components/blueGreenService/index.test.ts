@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { rolloutAnnotations } from "../../../components/blueGreenService";
+import { rolloutAnnotations, VAULT_TOKEN_VOLUME, vaultAnnotations, vaultTemplate } from "../../../components/blueGreenService";
 import { albActionAnnotationKey, albActionName, ALB_ACTION_ANNOTATION_PREFIX } from "../../../platform/rollout";
 import { API_BLUE, API_GREEN, blueGreen, declare, named, ofKind, serviceArgs } from "../../support/blueGreen";
 
@@ -96,18 +96,41 @@ describe("component BlueGreenService", () => {
             assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
             assert.equal(pod.securityContext.runAsNonRoot, true);
             assert.deepEqual(container.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
-            assert.deepEqual(pod.volumes, [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }]);
+            assert.deepEqual(pod.volumes[0], { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } });
             assert.deepEqual(container.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } });
             assert.equal(pod.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
             assert.equal(pod.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
             assert.deepEqual(pod.imagePullSecrets, [{ name: "ghcr-pull" }]);
         });
 
-        it("injects secrets through the Vault agent and never as literal values", () => {
+        it("mounts no service-account token in any pod: the Vault agent alone logs in, with a projected token no app container mounts", () => {
+            assert.equal(named(resources, "ServiceAccount", "api").automountServiceAccountToken, false);
+            for (const colour of ["blue", "green"]) {
+                const template = named(resources, "Deployment", `api-${colour}`).spec.template;
+                assert.equal(template.spec.automountServiceAccountToken, false);
+                assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-service-account-token-volume-name"], VAULT_TOKEN_VOLUME);
+                assert.deepEqual(template.spec.volumes.find((v: { name: string }) => v.name === VAULT_TOKEN_VOLUME), {
+                    name: VAULT_TOKEN_VOLUME,
+                    projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3600 } }] },
+                });
+                for (const container of template.spec.containers) {
+                    assert.ok(!(container.volumeMounts ?? []).some((m: { name: string }) => m.name === VAULT_TOKEN_VOLUME), `${container.name} mounts the agent's token`);
+                }
+            }
+        });
+
+        it("injects secrets through the Vault agent, one template per file rendering the bare value, and never as literal values", () => {
             const template = named(resources, "Deployment", "api-blue").spec.template;
             assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-inject"], "true");
             assert.equal(template.metadata.annotations["vault.hashicorp.com/role"], "trading-prod-api");
             assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-inject-secret-alpaca"], "secret/data/trading/production/alpaca-live");
+            assert.equal(
+                template.metadata.annotations["vault.hashicorp.com/agent-inject-template-alpaca"],
+                '{{- with secret "secret/data/trading/production/alpaca-live" -}}{{ .Data.data.value }}{{- end -}}',
+            );
+            const secrets = Object.keys(template.metadata.annotations).filter(k => k.startsWith("vault.hashicorp.com/agent-inject-secret-"));
+            const templates = Object.keys(template.metadata.annotations).filter(k => k.startsWith("vault.hashicorp.com/agent-inject-template-"));
+            assert.deepEqual(templates.map(k => k.split("-").pop()), secrets.map(k => k.split("-").pop()));
             const env = template.spec.containers[0].env as { name: string; value: string }[];
             assert.deepEqual(env.find(e => e.name === "ALPACA_FILE"), { name: "ALPACA_FILE", value: "/vault/secrets/alpaca" });
             assert.ok(env.every(e => !/SECRET|TOKEN|PASSWORD/.test(e.name)), JSON.stringify(env));
@@ -202,5 +225,10 @@ describe("component BlueGreenService: a FIX service behind an NLB", () => {
         assert.equal(named(resources, "Service", "fix-gateway-nlb").spec.selector["trading-platform/colour"], "green");
         assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-blue")), "false");
         assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-green")), "true");
+    });
+    it("renders a KV version 2 secret from .Data.data and a version 1 secret from .Data, and injects nothing without secrets", () => {
+        assert.equal(vaultTemplate("secret/data/trading/staging/redis"), '{{- with secret "secret/data/trading/staging/redis" -}}{{ .Data.data.value }}{{- end -}}');
+        assert.equal(vaultTemplate("kv/trading/redis"), '{{- with secret "kv/trading/redis" -}}{{ .Data.value }}{{- end -}}');
+        assert.deepEqual(vaultAnnotations("trading-prod-worker", {}), {});
     });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { BlueGreenState, planColours, rolloutProblems } from "../../../components/blueGreenService/rollout";
 import { evaluatePolicies } from "../../../tools/engine/policyEngine";
-import { API_BLUE, API_GREEN, blueGreen, declare, named, serviceArgs } from "../../support/blueGreen";
+import { API_BLUE, API_GREEN, blueGreen, declareWithNetwork, named, serviceArgs } from "../../support/blueGreen";
 import { loadPolicyPack } from "../../../tools/engine/pack";
 import { albActionAnnotationKey } from "../../../platform/rollout";
 
@@ -52,7 +52,7 @@ describe("blue-green rollout rules", () => {
             { label: "rollback from 25 to 0: one config change", weight: 0, expect: { blue: [100, 5], green: [0, 5] } },
         ];
         for (const { label, weight, finalize, expect } of walk) {
-            const resources = await declare(serviceArgs(blueGreen({ weight, finalize: finalize ?? false })));
+            const resources = await declareWithNetwork(serviceArgs(blueGreen({ weight, finalize: finalize ?? false })));
             for (const colour of ["blue", "green"] as const) {
                 const deployment = named(resources, "Deployment", `api-${colour}`);
                 const [weight, replicas] = expect[colour];

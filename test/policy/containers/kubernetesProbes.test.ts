@@ -1,11 +1,13 @@
 import { strict as assert } from "assert";
 import { kubernetesProbes } from "../../../policy/containers/kubernetesProbes";
 import { containerWithout } from "../../support/hardeningFixtures";
-import { hardenedContainer, hardenedPodSpec, workload } from "../../support/fixtures";
+import { hardenedContainer, hardenedPodSpec, SHAPED_KINDS, workload } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
-const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
-const RUN_TO_COMPLETION = ["Pod", "Job", "CronJob"];
+const LONG_RUNNING = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", ...SHAPED_KINDS];
+const FIX_READY = "Fix: set readinessProbe on the container (e.g. httpGet on its health endpoints).";
+const FIX_BOTH = "Fix: set readinessProbe and livenessProbe on the container (e.g. httpGet on its health endpoints).";
+const byDefault = '(its pod runs with restartPolicy "Always", the default)';
 
 describe("policy kubernetes-probes", () => {
     for (const kind of LONG_RUNNING) {
@@ -13,8 +15,7 @@ describe("policy kubernetes-probes", () => {
             assert.deepEqual(await violationsOf(kubernetesProbes, [workload(kind)]), []);
             const unready = hardenedPodSpec({ containers: [containerWithout("api", "readinessProbe")] });
             assert.deepEqual(await violationsOf(kubernetesProbes, [workload(kind, unready)]), [
-                `${kind} "api": container "api" (spec.template.spec.containers[0]) has no readinessProbe. ` +
-                    "Fix: set readinessProbe on the container (e.g. httpGet on its health endpoints).",
+                `${kind} "api": container "api" (spec.template.spec.containers[0]) has no readinessProbe ${byDefault}. ${FIX_READY}`,
             ]);
         });
     }
@@ -22,15 +23,23 @@ describe("policy kubernetes-probes", () => {
     it("fails a container without a liveness probe, or without both in one message", async () => {
         const spec = hardenedPodSpec({ containers: [containerWithout("api", "livenessProbe"), containerWithout("proxy", "readinessProbe", "livenessProbe")] });
         assert.deepEqual(await violationsOf(kubernetesProbes, [workload("Deployment", spec)]), [
-            'Deployment "api": container "api" (spec.template.spec.containers[0]) has no livenessProbe. ' +
+            `Deployment "api": container "api" (spec.template.spec.containers[0]) has no livenessProbe ${byDefault}. ` +
                 "Fix: set livenessProbe on the container (e.g. httpGet on its health endpoints).",
-            'Deployment "api": container "proxy" (spec.template.spec.containers[1]) has no readinessProbe, livenessProbe. ' +
-                "Fix: set readinessProbe and livenessProbe on the container (e.g. httpGet on its health endpoints).",
+            `Deployment "api": container "proxy" (spec.template.spec.containers[1]) has no readinessProbe, livenessProbe ${byDefault}. ${FIX_BOTH}`,
         ]);
     });
 
-    for (const kind of RUN_TO_COMPLETION) {
-        it(`does not judge a ${kind}, which may run to completion`, async () => {
+    it("judges a bare Pod by its restartPolicy: Always (or unset, the default) serves until replaced, OnFailure and Never run to completion", async () => {
+        const unprobed = (restartPolicy?: string) => hardenedPodSpec({ containers: [containerWithout("api", "readinessProbe", "livenessProbe")], restartPolicy });
+        assert.deepEqual(await violationsOf(kubernetesProbes, [workload("Pod", unprobed()), workload("Pod", unprobed("Always"))]), [
+            `Pod "api": container "api" (spec.containers[0]) has no readinessProbe, livenessProbe ${byDefault}. ${FIX_BOTH}`,
+            `Pod "api": container "api" (spec.containers[0]) has no readinessProbe, livenessProbe (its pod runs with restartPolicy "Always"). ${FIX_BOTH}`,
+        ]);
+        assert.deepEqual(await violationsOf(kubernetesProbes, [workload("Pod", unprobed("OnFailure")), workload("Pod", unprobed("Never"))]), []);
+    });
+
+    for (const kind of ["Job", "CronJob"]) {
+        it(`does not judge a ${kind}'s pods, which run to completion`, async () => {
             const unprobed = hardenedPodSpec({ containers: [containerWithout("api", "readinessProbe", "livenessProbe")] });
             assert.deepEqual(await violationsOf(kubernetesProbes, [workload(kind, unprobed)]), []);
         });
@@ -43,16 +52,14 @@ describe("policy kubernetes-probes", () => {
             ephemeralContainers: [containerWithout("debugger", "readinessProbe", "livenessProbe")],
         });
         assert.deepEqual(await violationsOf(kubernetesProbes, [workload("StatefulSet", spec)]), [
-            'StatefulSet "api": container "sidecar" (spec.template.spec.containers[1]) has no readinessProbe. ' +
-                "Fix: set readinessProbe on the container (e.g. httpGet on its health endpoints).",
+            `StatefulSet "api": container "sidecar" (spec.template.spec.containers[1]) has no readinessProbe ${byDefault}. ${FIX_READY}`,
         ]);
     });
 
     it("reports a bare container (no probes, nothing else) instead of throwing", async () => {
         const spec = hardenedPodSpec({ containers: [{ name: "bare", image: "x" }] });
         assert.deepEqual(await violationsOf(kubernetesProbes, [workload("DaemonSet", spec)]), [
-            'DaemonSet "api": container "bare" (spec.template.spec.containers[0]) has no readinessProbe, livenessProbe. ' +
-                "Fix: set readinessProbe and livenessProbe on the container (e.g. httpGet on its health endpoints).",
+            `DaemonSet "api": container "bare" (spec.template.spec.containers[0]) has no readinessProbe, livenessProbe ${byDefault}. ${FIX_BOTH}`,
         ]);
     });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { kubernetesZeroDowntimeRollout } from "../../../policy/containers/kubernetesZeroDowntimeRollout";
-import { rollingDeployment } from "../../support/hardeningFixtures";
-import { workload, WORKLOAD_KINDS } from "../../support/fixtures";
+import { rollingDeployment, withWorkloadSpec } from "../../support/hardeningFixtures";
+import { SHAPED_KINDS, workload, WORKLOAD_KINDS } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
 const FIX = 'Fix: set spec.strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } (maxSurge may be a percentage such as "25%").';
@@ -62,10 +62,30 @@ describe("policy kubernetes-zero-downtime-rollout", () => {
         ]);
     });
 
-    it("judges Deployments only", async () => {
-        const others = WORKLOAD_KINDS.filter(kind => kind !== "Deployment").map(kind => workload(kind));
-        assert.equal(others.length, 6);
+    it("does not judge kinds that roll through updateStrategy or run to completion, nor a pod-carrying kind with no strategy", async () => {
+        const others = [...WORKLOAD_KINDS.filter(kind => kind !== "Deployment"), ...SHAPED_KINDS].map(kind => workload(kind));
+        assert.equal(others.length, 8);
         assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, others), []);
+    });
+
+    it("judges an Argo Rollout by its strategy's shape: blueGreen passes, canary needs maxUnavailable 0", async () => {
+        const rollout = (strategy: unknown) => withWorkloadSpec(workload("Rollout"), { strategy });
+        const FIX_ROLLOUT = "Fix: use strategy.blueGreen, or strategy.canary with maxUnavailable: 0 and maxSurge: 1.";
+        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [rollout({ blueGreen: { activeService: "api" } }), rollout({ canary: { maxUnavailable: 0, maxSurge: 1 } })]), []);
+        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [rollout({ canary: { steps: [{ setWeight: 5 }] } }), rollout({ canary: { maxUnavailable: 1 } })]), [
+            `Rollout "api": has spec.strategy.canary.maxUnavailable unset (Argo Rollouts defaults it to 25%). ${FIX_ROLLOUT}`,
+            `Rollout "api": has spec.strategy.canary.maxUnavailable 1. ${FIX_ROLLOUT}`,
+        ]);
+    });
+
+    it("judges an OpenShift DeploymentConfig by its Rolling parameters, and fails its Recreate", async () => {
+        const config = (strategy: unknown) => withWorkloadSpec(workload("DeploymentConfig"), { strategy });
+        const FIX_DC = 'Fix: set spec.strategy: { type: "Rolling", rollingParams: { maxUnavailable: 0, maxSurge: 1 } }.';
+        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [config({ type: "Rolling", rollingParams: { maxUnavailable: 0, maxSurge: "25%" } })]), []);
+        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [config({ type: "Rolling" }), config({ type: "Recreate" })]), [
+            `DeploymentConfig "api": has spec.strategy.rollingParams.maxUnavailable unset (OpenShift defaults it to 25%). ${FIX_DC}`,
+            `DeploymentConfig "api": has spec.strategy.type "Recreate" (every old pod stops before a new one starts). ${FIX_DC}`,
+        ]);
     });
 
     it("reports a Deployment with no spec at all instead of throwing", async () => {

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { kubernetesZoneSpread } from "../../../policy/containers/kubernetesZoneSpread";
 import { withWorkloadSpec } from "../../support/hardeningFixtures";
-import { hardenedPodSpec, workload } from "../../support/fixtures";
+import { hardenedPodSpec, SHAPED_KINDS, workload } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
-const REPLICATED = ["Deployment", "StatefulSet", "ReplicaSet"];
+const REPLICATED = ["Deployment", "StatefulSet", "ReplicaSet", ...SHAPED_KINDS];
 const ZONE = "topology.kubernetes.io/zone";
 const FIX =
     `Fix: add { topologyKey: "${ZONE}", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule", labelSelector: <the pod's labels> } ` +

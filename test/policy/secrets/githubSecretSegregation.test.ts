@@ -34,7 +34,7 @@ describe("policy github-secret-segregation", () => {
     });
 
     it("tells an AWS access key id in an AWS-named staging secret from a live Alpaca key id", async () => {
-        const aws = "AKIAIOSFODNN7EXAMPLE";
+        const aws = "AKIAZ7QH4LMN2RXWT5UV";
         assert.deepEqual(await violationsOf(githubSecretSegregation, [environmentSecret("staging", "AWS_ACCESS_KEY_ID", { value: aws })]), []);
         const [message, ...rest] = await violationsOf(githubSecretSegregation, [environmentSecret("staging", "BROKER_KEY", { value: aws })]);
         assert.equal(rest.length, 0);
@@ -83,7 +83,7 @@ describe("policy github-secret-segregation", () => {
     });
 
     it("fails an environment variable whose value has a credential's shape, without quoting it", async () => {
-        const token = "ghp_" + "a1".repeat(18);
+        const token = "ghp_" + "Xk3mP9qL2vR7tY5wZ8nB4cD6fG1hJ0sA2eU4";
         const messages = await violationsOf(githubSecretSegregation, [environmentVariable("production", "UPSTREAM", { value: token })]);
         assert.equal(messages.length, 1);
         assert.match(messages[0], /^GitHub environment "production" of synaptic-trading: variable UPSTREAM holds a value shaped like a GitHub token in plain text\. Fix: store it as an environment secret/);
@@ -91,7 +91,7 @@ describe("policy github-secret-segregation", () => {
     });
 
     it("fails a repository-level Actions variable holding a credential, without quoting it", async () => {
-        const aws = "AKIAIOSFODNN7EXAMPLE";
+        const aws = "AKIAZ7QH4LMN2RXWT5UV";
         const [shape, ...rest] = await violationsOf(githubSecretSegregation, [actionsVariable("AWS_ACCESS_KEY_ID", { value: aws })]);
         assert.equal(rest.length, 0);
         assert.match(shape, /^Repository-level Actions variable AWS_ACCESS_KEY_ID of synaptic-trading holds a value shaped like an AWS access key id in plain text\. Fix: store it as an environment secret \(github\.ActionsEnvironmentSecret\) of the environment that needs it and delete the variable\.$/);

@@ -313,3 +313,29 @@ describe("stack config", () => {
         assert.equal(sizeToMiB("1536k"), 2);
     });
 });
+
+describe("stack config: a password inside a URL in plain config", () => {
+    const sentinel = "Sentinel-Pw-7Q2x9K";
+    const cases: { stack: "staging" | "production"; section: string; key: string; edit: (section: any) => unknown }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+        { stack: "staging", section: "dockerHost", key: "dockerHost.loki.url", edit: s => ({ ...s, loki: { ...s.loki, url: `https://loki:${sentinel}@loki.platform.internal/loki/api/v1/push` } }) },
+        { stack: "staging", section: "dockerHost", key: "dockerHost.host", edit: s => ({ ...s, host: `ssh://deploy:${sentinel}@bom-shared-docker-01` }) },
+        { stack: "staging", section: "dockerHost", key: "dockerHost.sshOpts.1", edit: s => ({ ...s, sshOpts: ["-o", `ProxyJump=ssh://jump:${sentinel}@bastion.internal`] }) },
+        { stack: "staging", section: "addons", key: "addons.vaultInjector.externalVaultAddr", edit: s => ({ ...s, vaultInjector: { ...s.vaultInjector, externalVaultAddr: `https://agent:${sentinel}@vault.platform.internal:8200` } }) },
+        { stack: "production", section: "promotion", key: "promotion.prometheusUrl", edit: s => ({ ...s, prometheusUrl: `http://reader:${sentinel}@prometheus-operated.monitoring:9090` }) },
+        {
+            stack: "production",
+            section: "promotion",
+            key: "promotion.notifications.grafana.url",
+            edit: s => ({ ...s, notifications: { ...s.notifications, grafana: { url: `https://admin:${sentinel}@grafana.platform.internal` } } }),
+        },
+    ];
+    for (const { stack, section, key, edit } of cases) {
+        it(`${key}: a config error naming the key, which never echoes the password`, () => {
+            const problems = problemsOf(stack, withSection(committedConfig(stack), section, edit));
+            assert.ok(problems.some(p => p.startsWith(`- ${stack}: trading-platform:${key}: expected a URL without a password`)), problems.join("\n"));
+            for (const problem of problems) assert.ok(!problem.includes(sentinel), `echoed: ${problem}`);
+            // The program registers nothing either.
+            assert.throws(() => validateStackConfig(rawConfig(stack, withSection(committedConfig(stack), section, edit))), (e: Error) => StackConfigError.isInstance(e) && !e.message.includes(sentinel));
+        });
+    }
+});

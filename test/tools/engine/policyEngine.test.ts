@@ -223,29 +223,51 @@ describe("in-process policy evaluator", () => {
     });
 
     describe("isolation", () => {
+        // What a policy saw is observed through what it reports: a policy that writes to its input is
+        // run again on a copy of its own, and only that run's reports count, as under the engine.
         it("gives each policy its own copy of a resource: what one policy changes, the next does not see", async () => {
-            const seen: unknown[] = [];
             const vandal = (name: string): ResourceValidationPolicy => ({
                 name,
                 description: "Mutates what it is given.",
-                validateResource: args => {
-                    seen.push(args.props.name);
+                validateResource: (args, report) => {
+                    report(`saw ${String(args.props.name)}`);
                     args.props.name = `changed by ${name}`;
+                    report(`wrote ${String(args.props.name)}`);
                 },
             });
             const stackVandal = (name: string): StackValidationPolicy => ({
                 name,
                 description: "Mutates what it is given.",
-                validateStack: args => {
+                validateStack: (args, report) => {
                     const props = args.resources[0].props;
-                    seen.push(props.name);
+                    report(`saw ${String(props.name)}`);
                     props.name = `changed by ${name}`;
+                    report(`wrote ${String(props.name)}`);
                 },
             });
             const original = structuredClone(network.inputs);
-            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [network]);
-            assert.deepEqual(seen, ["backend", "backend", "backend", "backend"]);
+            const result = await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [network]);
+            assert.deepEqual(
+                result.violations.map(v => `${v.policyName}: ${v.detail}`),
+                ["first", "second", "third", "fourth"].flatMap(name => [`${name}: saw backend`, `${name}: wrote changed by ${name}`]),
+            );
+            assert.deepEqual(result.errors, []);
             assert.deepEqual(network.inputs, original);
+        });
+
+        it("reports a policy that throws once: its error, and what it reported before throwing, not twice", async () => {
+            const broken: ResourceValidationPolicy = {
+                name: "broken",
+                description: "Throws.",
+                validateResource: (_args, report) => {
+                    report("half-way");
+                    throw new Error("boom");
+                },
+            };
+            const result = await evaluatePolicies(pack([broken]), [network]);
+            assert.deepEqual(result.violations.map(v => v.detail), ["half-way"]);
+            assert.deepEqual(result.errors.map(e => e.message), ["Error validating resource: boom"]);
+            assert.equal(result.counts.validationsRun, 1);
         });
     });
 
@@ -288,26 +310,25 @@ describe("in-process policy evaluator", () => {
         it("gives each policy its own copy of a resource's provider too", async () => {
             const provider = resourceOf("staging", "pulumi:providers:docker", "host", { host: "ssh://deploy@host" });
             const container = { ...dockerContainer("staging"), provider: provider.urn };
-            const seen: unknown[] = [];
             const vandal = (name: string): ResourceValidationPolicy => ({
                 name,
                 description: "Mutates its provider.",
-                validateResource: validateResourceOfType(docker.Container, (_, args) => {
-                    seen.push(args.provider?.props.host);
+                validateResource: validateResourceOfType(docker.Container, (_, args, report) => {
+                    report(`saw ${String(args.provider?.props.host)}`);
                     if (args.provider) args.provider.props.host = `changed by ${name}`;
                 }),
             });
             const stackVandal = (name: string): StackValidationPolicy => ({
                 name,
                 description: "Mutates its provider.",
-                validateStack: args => {
+                validateStack: (args, report) => {
                     const props = args.resources.find(r => r.provider)?.provider?.props;
-                    seen.push(props?.host);
+                    report(`saw ${String(props?.host)}`);
                     if (props) props.host = `changed by ${name}`;
                 },
             });
-            await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [provider, container]);
-            assert.deepEqual(seen, Array(4).fill("ssh://deploy@host"));
+            const result = await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [provider, container]);
+            assert.deepEqual(result.violations.map(v => v.detail), Array(4).fill("saw ssh://deploy@host"));
             assert.equal(provider.inputs.host, "ssh://deploy@host");
         });
     });

@@ -68,6 +68,30 @@ describe("promotion gate", () => {
             assert.throws(() => deployedImagesOf([active], "outputs.json"), /outputs\.json: expected stack outputs \(a JSON object\)/);
         });
 
+        it("never echoes what a malformed outputs file holds: a sentinel password appears in no output", async () => {
+            const sentinel = "Sentinel-Pw-7Q2x9K";
+            const dir = tempDir();
+            const history = path.join(dir, "history.json");
+            fs.writeFileSync(history, JSON.stringify([update(sha)]));
+            const plan = path.join(dir, "plan.json");
+            fs.writeFileSync(plan, JSON.stringify((await committedPlan("production")).document));
+            const files = {
+                truncated: `{"dbPassword": "${sentinel}", "deployedImages": [`,
+                bare: `{"dbPassword": ${sentinel}}`,
+                wrongShape: JSON.stringify({ deployedImages: { password: sentinel } }),
+                wrongItems: JSON.stringify({ deployedImages: [{ password: sentinel }] }),
+                notObject: JSON.stringify(`postgres://u:${sentinel}@db`),
+            };
+            for (const [name, text] of Object.entries(files)) {
+                const outputs = path.join(dir, `${name}.json`);
+                fs.writeFileSync(outputs, text);
+                const result = await runTool("promotionGate", ["--history", history, "--sha", sha, "--plan", plan, "--staging-outputs", outputs]);
+                assert.equal(result.code, 2, `${name}: ${result.stderr}`);
+                assert.match(result.stderr, new RegExp(`${name}\\.json`), name);
+                assert.ok(!(result.stdout + result.stderr).includes(sentinel), `${name}: the output echoes the file's content`);
+            }
+        });
+
         it("gates the committed production plan: its images are the config's digests, refused until staging runs the new ones", async () => {
             const { document } = await committedPlan("production");
             const planned = document.outputs.deployedImages as string[];

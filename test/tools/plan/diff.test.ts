@@ -4,6 +4,7 @@ import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { diffPlans } from "../../../tools/plan/diff";
 import { PlanDocument, PlanResource } from "../../../tools/plan/document";
+import { filler } from "../../../policy/lib/credentialFamilies";
 import { runTool, tempDir } from "../../support/cli";
 import { repoRoot } from "../../support/stackConfig";
 import { albActionAnnotationKey } from "../../../platform/rollout";
@@ -90,5 +91,61 @@ describe("plan diff", () => {
         const text = "[".repeat(5000) + "]".repeat(5000);
         const diff = diffPlans(plan([resource("a", { note: text })]), plan([resource("a", { note: text.slice(1, -1) })]));
         assert.deepEqual(diff.changed[0].properties.map(p => p.path), ["note"]);
+    });
+});
+
+describe("plan diff: a value either plan hides never shows", () => {
+    const sentinel = "Sentinel-Pw-7Q2x9K";
+
+    it("hides a base plan's plain value at a path the new plan marks secret or redacted, down to its leaves", () => {
+        const base = plan([resource("db", { env: [{ name: "DB_PASSWORD", value: sentinel }], config: { url: `postgres://u:${sentinel}@db` }, data: { "app.env": `PASS=${sentinel}` } })]);
+        const head = plan([
+            {
+                ...resource("db", { env: [{ name: "DB_PASSWORD", value: "[secret]" }], config: "[secret]", data: { "app.env": "[redacted credential]" } }, ["env[0].value", "config"]),
+                redactedPaths: ['data["app.env"]'],
+            },
+        ]);
+        const diff = diffPlans(base, head);
+        assert.ok(!JSON.stringify(diff).includes(sentinel), JSON.stringify(diff));
+        assert.deepEqual(diff.changed[0].properties.map(p => [p.path, p.before, p.after]), [
+            ["config", undefined, "[secret]"],
+            ["config.url", "[secret]", undefined],
+            ['data["app.env"]', "[secret]", "[secret]"],
+            ["env[0].value", "[secret]", "[secret]"],
+        ]);
+    });
+
+    it("hides the new plan's value at a path the base plan marked secret", () => {
+        const diff = diffPlans(plan([resource("db", { token: "[secret]" }, ["token"])]), plan([resource("db", { token: sentinel })]));
+        assert.deepEqual(diff.changed[0].properties, [{ path: "token", before: "[secret]", after: "[secret]" }]);
+    });
+
+    it("keeps the sentinel out of plan --diff's stdout, JSON and markdown when a value becomes secret", async () => {
+        const dir = tempDir();
+        const stackFile = path.join(dir, "Pulumi.production.yaml");
+        const committed = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8"));
+        // The base plan: a proposed change put a credential in a plain setting (the plan flags and redacts it)...
+        const leaked = structuredClone(committed);
+        const token = `hvs.${sentinel}${filler("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 80, "diff")}`;
+        leaked.config["trading-platform:deployments"].services.worker.env.QUEUE_SETTING = token;
+        const baseFile = path.join(dir, "base.json");
+        fs.writeFileSync(stackFile, toYaml(leaked));
+        const first = await runTool("plan", ["--stack", "production", "--stack-file", stackFile, "--json", baseFile]);
+        assert.equal(first.code, 1, first.stderr);
+        // ...and, written by an older tool, held it in plain text: the diff must not publish it either way.
+        const base = JSON.parse(fs.readFileSync(baseFile, "utf8")) as PlanDocument;
+        for (const r of base.resources) {
+            const text = JSON.stringify(r.inputs).replace(/\[redacted credential\]/g, token);
+            r.inputs = JSON.parse(text);
+            r.redactedPaths = [];
+        }
+        fs.writeFileSync(baseFile, JSON.stringify(base));
+        const json = path.join(dir, "head.json");
+        const markdown = path.join(dir, "head.md");
+        const head = await runTool("plan", ["--stack", "production", "--stack-file", stackFile, "--diff", baseFile, "--json", json, "--markdown", markdown]);
+        for (const text of [head.stdout, head.stderr, fs.readFileSync(json, "utf8"), fs.readFileSync(markdown, "utf8")]) {
+            assert.ok(!text.includes(sentinel), "an output carries the sentinel");
+        }
+        assert.match(head.stdout, /Changes against the base plan/);
     });
 });

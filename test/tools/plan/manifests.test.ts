@@ -33,4 +33,20 @@ describe("manifest reading", () => {
         const file = write(`---\n${configMap("a")}  name: b\n`);
         assert.throws(() => resourcesFromManifests([file], "p", "staging"), /document 1 is not valid YAML: duplicated mapping key at line 6, column 3/);
     });
+
+    it("reads YAML 1.2's core schema with merge keys, as Kubernetes does: a date stays a string", () => {
+        const file = write(`${configMap("a")}data:
+  since: 2026-11-23
+  opens: "09:30"
+  base: &base { LOG_LEVEL: info }
+  merged:
+    <<: *base
+    WORKERS: "4"
+`);
+        const [resource] = resourcesFromManifests([file], "p", "staging");
+        const data = resource.inputs.data as Record<string, unknown>;
+        assert.equal(data.since, "2026-11-23");
+        assert.equal(data.opens, "09:30");
+        assert.deepEqual(data.merged, { LOG_LEVEL: "info", WORKERS: "4" });
+    });
 });

@@ -93,8 +93,12 @@ describe("SARIF", () => {
             assert.equal(rule?.properties?.["security-severity"], securitySeverity[policy.severity!]);
             assert.ok((rule?.properties?.tags as string[]).includes("security"), "code scanning reads security-severity only with the security tag");
             assert.match(rule?.help?.markdown ?? "", /\bFix\b/, `${policy.name} has no fix in its help`);
-            assert.doesNotMatch(rule?.help?.text ?? "", /\*\*/);
+            // No bold markup left around prose (a literal `****` inside a code span stays, as in no-plaintext-credentials' masks).
+            assert.doesNotMatch(rule?.help?.text ?? "", /\*\*[A-Za-z][^*\n]*\*\*/);
         }
+        const credentials = rules.find(r => r.id === "no-plaintext-credentials");
+        assert.match(credentials?.help?.text ?? "", /masks\s+\(\*\*\*\*, xxxx\)/);
+        assert.match(credentials?.help?.text ?? "", /- Limits: /);
         const window = rules.find(r => r.id === "production-deployment-window");
         assert.equal(window?.defaultConfiguration?.level, "warning");
         // Run at mandatory by the config: an override of the rule's default for this run.

@@ -5,6 +5,7 @@ import { evidenceSources, judgeEvidenceDir, readReleaseEvidenceConfig } from "..
 import { renderEvidenceMarkdown, renderEvidenceText } from "../../gate/evidenceSummary";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../../gate/promotionGate";
 import { readPlanDocument } from "../../plan/document";
+import { parseJsonText } from "../../runtime/jsonText";
 import { repoRoot } from "../../runtime/paths";
 import { UsageError } from "../errors";
 import { readJsonInput } from "../inputFiles";

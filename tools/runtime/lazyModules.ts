@@ -1,0 +1,36 @@
+// The Pulumi SDK loads its Automation API and npm's package tree reader (@npmcli/arborist, for
+// serializing closures) whenever it is required: most of the SDK's load time, for commands that
+// neither start a Pulumi program nor serialize a function. Required first by the entries of those
+// commands (plan, policy check), this puts stand-ins in the module cache that load the real modules
+// on first use: `pulumi.automation` still works, only later.
+import * as path from "path";
+
+const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [path.join(__dirname, "..", "..")] }));
+
+/** Puts a stand-in for `file` in the module cache that loads the real module on first use. */
+function deferModule(file: string): void {
+    if (require.cache[file]) return;
+    let loaded: Record<string | symbol, unknown> | undefined;
+    const load = () => {
+        if (!loaded) {
+            delete require.cache[file];
+            loaded = require(file) as Record<string | symbol, unknown>;
+        }
+        return loaded;
+    };
+    const standIn = new Proxy({} as Record<string | symbol, unknown>, {
+        // An ES-module marker, so the SDK's `__importStar` takes the stand-in as it is instead of copying its keys.
+        get: (_, key) => (key === "__esModule" ? true : load()[key]),
+        has: (_, key) => key === "__esModule" || key in load(),
+        ownKeys: () => Reflect.ownKeys(load()),
+        getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load(), key),
+    });
+    const module = new (require("module") as new (id: string) => NodeJS.Module)(file);
+    module.filename = file;
+    module.loaded = true;
+    module.exports = standIn;
+    require.cache[file] = module;
+}
+
+deferModule(require.resolve("./automation", { paths: [sdk] }));
+deferModule(require.resolve("@npmcli/arborist", { paths: [sdk] }));
