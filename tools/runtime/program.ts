@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as debuggable from "@pulumi/pulumi/runtime/debuggable";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { decodeProperties } from "./propertyValues";
 import { offlineMocks } from "./offlineMocks";
@@ -46,6 +47,7 @@ type Callback = (err: Error | null, response?: { getUrn(): string }) => void;
  * secret. One run at a time: the Pulumi runtime is process-global.
  */
 export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
+    withoutPromiseStacks();
     await pulumi.runtime.setMocks(offlineMocks, opts.project, opts.stack, true);
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
 
@@ -106,6 +108,29 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
         outputs,
         error: failures[0],
     };
+}
+
+/**
+ * The SDK stamps every promise it creates with a stack trace, kept only for the leak report it prints
+ * when a real program exits with promises pending; an offline run never prints it, and formatting those
+ * traces was 60 % of a plan's CPU (a warm production plan: 0.7–1.1 s with them, 0.26–0.41 s without).
+ * The SDK's modules call `debuggablePromise` through its exports object, so replacing the export reaches
+ * them; errors keep their stacks.
+ */
+function withoutPromiseStacks(): void {
+    const exports = debuggable as unknown as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown>; __offlineNoStacks?: boolean };
+    if (exports.__offlineNoStacks) return;
+    const original = exports.debuggablePromise;
+    exports.debuggablePromise = (p, ctx) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    exports.__offlineNoStacks = true;
 }
 
 /** True for what the engine registers itself (the root stack, default providers), not the program. */
