@@ -10,6 +10,7 @@ import { environmentNames, EnvironmentName, isEnvironmentName } from "../../plat
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
 import { promotionRules, promotionSchema } from "./promotion";
+import { SCRAPE_INTERVAL } from "../../components/blueGreenService/metrics";
 import { registrySchema, repositoryBase } from "./registry";
 import { releaseEvidenceRules, releaseEvidenceSchema } from "./releaseEvidence";
 import { tradingRules, tradingSchema } from "./trading";
@@ -153,7 +154,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
-    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion));
+    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion, { scrapeInterval: parsed.deployments?.scrapeInterval ?? SCRAPE_INTERVAL }));
     if (parsed.deployments) {
         const registryBase = parsed.registry ? repositoryBase(parsed.registry) : undefined;
         problems.push(...deploymentsRules(fullKey("deployments"), stack, parsed.deployments, { images: parsed.images, registryBase }));
