@@ -4,6 +4,7 @@
 // (added, removed or changed, by URN), so a rollback touches the traffic objects and never waits on
 // the Docker host, GitHub or a Helm chart.
 import { createHash } from "crypto";
+import * as fs from "fs";
 import { PlanResult, planStack } from "../plan/planStack";
 import { PlannedResource } from "../engine/resource";
 import { isEngineRegistered, runProgram } from "../runtime/program";
@@ -22,10 +23,21 @@ export const describePositions = (positions: Positions): string =>
         .map(([service, p]) => `${service} ${p.weight} %${p.finalize ? " finalized" : ""}`)
         .join(", ");
 
-/** A JSON value with its objects' keys sorted: two configs that say the same thing give the same text. */
-function canonical(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
+/**
+ * A JSON value with its objects' keys sorted, and a blue-green `finalize: false` (the schema's default)
+ * dropped: two configs that say the same thing give the same text, whether `config set-all` wrote the
+ * default or not.
+ */
+function canonical(value: unknown, key = ""): unknown {
+    if (Array.isArray(value)) return value.map(v => canonical(v));
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([k, v]) => !(key === "blueGreen" && k === "finalize" && v === false))
+                .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+                .map(([k, v]) => [k, canonical(v, k)]),
+        );
+    }
     return value;
 }
 const configKey = (o: { project: string; stack: string; config: Record<string, string>; secretKeys: string[] }) =>
@@ -63,9 +75,25 @@ export function cachedProgramRun(options: Parameters<typeof runProgram>[0]): Ret
     return run;
 }
 
-/** The offline plan of a stack config under a policy config, its program run shared per config. */
+/** The offline plan of a stack config under a policy config, its program run shared per config (the pack evaluated afresh: a policy may read the clock). */
 export function planConfig(stack: string, config: StackFileConfig, policyConfigFile: string): Promise<PlanResult> {
     return planStack({ stack, config, policyConfigFile, runProgram: cachedProgramRun });
+}
+
+// A promotion's own plans run under the rollback policy config, where the one policy that reads the
+// clock (the deployment window) is advisory: a position's verdict does not change during a run, so
+// each plan is made once per process.
+const plans = new Map<string, Promise<PlanResult>>();
+function cachedPlan(stack: string, project: string, config: StackFileConfig, policyConfigFile: string): Promise<PlanResult> {
+    const policy = fs.existsSync(policyConfigFile) ? fs.readFileSync(policyConfigFile, "utf8") : "";
+    const key = `${configKey({ project, stack, config: config.values, secretKeys: config.secretKeys })}:${createHash("sha256").update(`${policyConfigFile}\n${policy}`).digest("hex")}`;
+    let plan = plans.get(key);
+    if (!plan) {
+        plan = planConfig(stack, config, policyConfigFile);
+        plans.set(key, plan);
+        plan.catch(() => plans.delete(key));
+    }
+    return plan;
 }
 
 /** The stack config with each service of `positions` at its weight and finalize (everything else as given). */
@@ -117,7 +145,7 @@ export function serviceUrns(resources: PlannedResource[], services: string[]): s
 }
 
 export interface PositionPlanner {
-    /** The offline plan with the services at `positions` (the rest as the stack file says), under the planner's policy config. */
+    /** The offline plan with the services at `positions` (the rest as the stack file says), under the planner's policy config (made once per process). */
     plan(positions: Positions, policyConfigFile?: string): Promise<PlanResult>;
     /** Why the position cannot be deployed, or undefined. */
     problem(positions: Positions): Promise<string | undefined>;
@@ -129,7 +157,7 @@ export interface PositionPlanner {
 
 export function positionPlanner(options: { stack: string; project: string; config: StackFileConfig; policyConfigFile: string }): PositionPlanner {
     const plan = (positions: Positions, policyConfigFile = options.policyConfigFile) =>
-        planConfig(options.stack, configAt(options.config, options.project, positions), policyConfigFile);
+        cachedPlan(options.stack, options.project, configAt(options.config, options.project, positions), policyConfigFile);
     const problem = async (positions: Positions) => {
         try {
             return planProblem(await plan(positions));
