@@ -10,7 +10,7 @@ import { environmentNames, EnvironmentName, isEnvironmentName } from "../../plat
 import { ConfigProblem, describeFound, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
 import { promotionRules, promotionSchema } from "./promotion";
-import { SCRAPE_INTERVAL } from "../../components/blueGreenService/metrics";
+import { SCRAPE_INTERVAL } from "../../components/blueGreenService";
 import { registrySchema, repositoryBase } from "./registry";
 import { releaseEvidenceRules, releaseEvidenceSchema } from "./releaseEvidence";
 import { tradingRules, tradingSchema } from "./trading";
