@@ -11,7 +11,7 @@ export interface CliResult {
     stderr: string;
 }
 
-type Tool = "plan" | "policy" | "promotionGate" | "promote";
+type Tool = "plan" | "policy" | "promotionGate" | "promote" | "recordPositions";
 
 let queue: Promise<unknown> = Promise.resolve();
 
