@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { albActionAnnotationKey, albActionName, colourObjectName, otherColour, rolloutAnnotations } from "../../platform/rollout";
 import { FIX_APP_PROTOCOL, FIX_SESSION_ENV, NlbExposure, nlbAnnotations } from "./fixGateway";
 import { podMonitorSpec, SCRAPE_INTERVAL } from "./metrics";
+import { containerSecurityContext, podSecurityContext } from "./podSecurity";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
 import { SmokeTest, smokeJobArgs } from "./smoke";
 
@@ -129,7 +130,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                             spec: {
                                 serviceAccountName: serviceAccount.metadata.name,
                                 imagePullSecrets: args.imagePullSecret ? [{ name: args.imagePullSecret }] : undefined,
-                                securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                                securityContext: podSecurityContext,
                                 terminationGracePeriodSeconds: 45,
                                 containers: [
                                     {
@@ -142,13 +143,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                         livenessProbe: { httpGet: { path: args.probes.livenessPath, port: "http" }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
                                         // Keep serving while the ALB deregisters the pod, so no request is cut.
                                         lifecycle: { preStop: { sleep: { seconds: 15 } } },
-                                        securityContext: {
-                                            readOnlyRootFilesystem: true,
-                                            runAsNonRoot: true,
-                                            allowPrivilegeEscalation: false,
-                                            capabilities: { drop: ["ALL"] },
-                                            seccompProfile: { type: "RuntimeDefault" },
-                                        },
+                                        securityContext: containerSecurityContext,
                                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                     },
                                 ],

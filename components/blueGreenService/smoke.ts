@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { colourObjectName } from "../../platform/rollout";
+import { containerSecurityContext, podSecurityContext } from "./podSecurity";
 
 /** What the stack's config says of a service's smoke test, with the environment the Job passes it. */
 export interface SmokeTest {
@@ -89,7 +90,7 @@ export function smokeJobArgs(inputs: SmokeJobInputs): k8s.batch.v1.JobArgs {
                     // The checks call the service over HTTP; they need no Kubernetes API.
                     automountServiceAccountToken: false,
                     imagePullSecrets: inputs.imagePullSecret ? [{ name: inputs.imagePullSecret }] : undefined,
-                    securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                    securityContext: podSecurityContext,
                     containers: [
                         {
                             name: "smoke",
@@ -97,13 +98,7 @@ export function smokeJobArgs(inputs: SmokeJobInputs): k8s.batch.v1.JobArgs {
                             args: smoke.args,
                             env,
                             resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
-                            securityContext: {
-                                readOnlyRootFilesystem: true,
-                                runAsNonRoot: true,
-                                allowPrivilegeEscalation: false,
-                                capabilities: { drop: ["ALL"] },
-                                seccompProfile: { type: "RuntimeDefault" },
-                            },
+                            securityContext: containerSecurityContext,
                             volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                         },
                     ],
