@@ -198,6 +198,32 @@ describe("npm run promote, live, end to end: the workflow's command, a stand-in 
         assert.equal(args[3], prometheus.url, "the port-forward's address is this test's Prometheus");
     });
 
+    it("starts on the committed stack file: fix-gateway left out, every position pre-flown, and a candidate at 5 % withdrawn when Prometheus cannot watch it", async () => {
+        // The committed Pulumi.production.yaml, byte for byte, deployed as it is (api at 5 %, websocket
+        // staged); the workflow's port-forward reaches no Prometheus. Whatever the hour (the committed
+        // window decides), the run cannot watch the candidate that carries traffic, so it withdraws it.
+        const dir = tempDir();
+        const workDir = fs.realpathSync(fs.mkdtempSync(path.join(dir, "repo-")));
+        fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
+        fs.copyFileSync(path.join(repoRoot, "Pulumi.production.yaml"), path.join(workDir, "Pulumi.production.yaml"));
+        const engine = new FakeEngine("production", "trading-prod", {}, async () => undefined);
+        engines.set(workDir, engine);
+        await engine.deploy(readStackConfig(project, "production", path.join(workDir, "Pulumi.production.yaml")), promotionPolicyConfigs.rollback);
+        const env: Record<string, string> = { RUNNER_TEMP: path.join(dir, "runner"), GITHUB_STEP_SUMMARY: path.join(dir, "summary.md") };
+        const args = workflowCommand().map(a => a.replace(/\$(\w+)/g, (_m, name: string) => env[name]).replace("http://127.0.0.1:9090", "http://127.0.0.1:9"));
+        let stdout = "";
+        const io: CliIo = { stdout: { write: t => (stdout += t) }, stderr: { write: t => (stdout += t) } };
+        const code = await main(args, io, {}, { workDir, pulumiCommand });
+        assert.equal(code, 3, stdout);
+        assert.match(stdout, /^fix-gateway: left out: its candidate colour blue has no image in Pulumi\.production\.yaml \(nothing to promote\)$/m);
+        assert.match(stdout, /^Promoting production \(api at 5 %, websocket at 0 %\): steps 5 % for 5m, 25 % for 10m, 50 % for 15m, 100 % for 10m/m);
+        assert.match(stdout, /^Pre-flight: 8 positions planned offline with the pack/m);
+        assert.match(stdout, /^WITHDRAWN: (the deployment window is closed|Prometheus does not answer)/m);
+        const positions = engine.outputs.promotionState as Record<string, { weight: number }>;
+        assert.deepEqual([positions.api.weight, positions.websocket.weight], [0, 0]);
+        assert.ok(engine.ups.every(u => u.policyConfig === promotionPolicyConfigs.rollback), "only the withdrawal ran, at any hour");
+    });
+
     it("a healthy release: websocket catches up with api, the traffic verified at every step, both promoted and finalized, and the stack file says so", async () => {
         const r = await ran("healthy");
         assert.equal(r.code, 0, output(r));
