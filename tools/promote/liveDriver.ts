@@ -160,6 +160,8 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             }
             const positions = await positionsOfStack(outputs);
             deployed = positionsOf(Object.entries(positions).map(([service, p]) => ({ service, ...p })));
+            // From the first read on, whatever the exit, the stack file says what is deployed.
+            recordDeployed();
             return { namespace: await namespaceOf(outputs), services: selectServices(stackName, positions, services) };
         },
 

@@ -170,6 +170,19 @@ describe("tools/promote/liveDriver: targeted pulumi up through the Automation AP
         assert.deepStrictEqual((await d.read(["fix-gateway"])).services.map(s => s.service), ["fix-gateway"]);
     });
 
+    it("from the first read, the stack file says what the stack reports, whatever the run does next", async () => {
+        scripted.outputs = deployedOutputs(25, 5);
+        await (await driver()).read([]);
+        assert.deepStrictEqual([filePositions().api.blueGreen.weight, filePositions().websocket.blueGreen.weight], [25, 5]);
+        const committed = fs.readFileSync(path.join(repoRoot, "Pulumi.production.yaml"), "utf8").split("\n");
+        const written = fs.readFileSync(path.join(workDir, "Pulumi.production.yaml"), "utf8").split("\n");
+        assert.deepStrictEqual(
+            written.flatMap((l, i) => (l === committed[i] ? [] : [`${committed[i]} -> ${l}`])),
+            ["          weight: 5 ->           weight: 25", "          weight: 0 ->           weight: 5"],
+            "only the position keys change",
+        );
+    });
+
     it("reads the output of a stack last updated before step was renamed weight, saying so in one line", async () => {
         const current = deployedOutputs().promotionState;
         scripted.outputs = { ...deployedOutputs(), promotionState: Object.fromEntries(Object.entries(current).map(([service, { weight, ...rest }]) => [service, { ...rest, step: weight }])) };
