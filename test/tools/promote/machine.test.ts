@@ -131,7 +131,7 @@ describe("promotion walk (scripted metrics)", () => {
         const down = new Date(start.getTime() + 7 * 60_000);
         const { result, driver, clock } = await run(
             { namespace: "n", services: [http("api")] },
-            { override: (promql, time) => (time >= down ? { samples: [], failure: "unreachable", error: "Prometheus unreachable at http://p:9090: connect ECONNREFUSED" } : undefined) },
+            { override: (_promql, time) => (time >= down ? { samples: [], failure: "unreachable", error: "Prometheus unreachable at http://p:9090: connect ECONNREFUSED" } : undefined) },
         );
         assert.equal(result.outcome, "withdrawn");
         assert.deepEqual(driver.walked.slice(-2), ["advance api=25", "withdraw api=0"]);
