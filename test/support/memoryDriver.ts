@@ -14,7 +14,7 @@ export class MemoryDriver implements StackDriver {
 
     constructor(
         public state: StackState,
-        private readonly options: { clock?: Clock; refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | undefined } = {},
+        private readonly options: { clock?: Clock; refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | { summary: string; refusedBy: string } | undefined } = {},
     ) {}
 
     async read(services: string[]): Promise<StackState> {
@@ -25,7 +25,10 @@ export class MemoryDriver implements StackDriver {
     async apply(updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
         this.applied.push({ updates, purpose, message, at: this.options.clock?.now().toISOString() });
         const refusal = this.options.refuse?.(updates, purpose);
-        if (refusal) return { ok: false, summary: refusal, targets: updates.map(u => u.service), durationMs: 0, smoke: [] };
+        if (refusal) {
+            const { summary, refusedBy } = typeof refusal === "string" ? { summary: refusal, refusedBy: undefined } : refusal;
+            return { ok: false, summary, refusedBy, targets: updates.map(u => u.service), durationMs: 0, smoke: [] };
+        }
         this.state = {
             ...this.state,
             services: this.state.services.map(s => {

@@ -226,7 +226,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 attempted = to;
                 recordDeployed();
                 const reason = failureFromEvents(events) ?? cliErrorLine(err.text || commandStderr(e));
-                return { ok: false, summary: `pulumi up failed: ${reason}`, targets, durationMs: Date.now() - started, smoke: smokeFromEvents(events) };
+                return { ok: false, summary: `pulumi up failed: ${reason}`, targets, durationMs: Date.now() - started, smoke: smokeFromEvents(events), refusedBy: refusingPolicy(events) };
             } finally {
                 out.flush();
                 err.flush();
@@ -260,8 +260,13 @@ const oneLine = (text: string, max = 400) => {
  * URN, message), else the error diagnostics of the resource whose operation failed, else the first
  * error diagnostic. Undefined when the engine reported nothing (the CLI failed before it ran).
  */
+const mandatoryViolation = (events: EngineEvent[]) => events.map(e => e.policyEvent).find(p => p && String(p.enforcementLevel) !== "advisory" && String(p.enforcementLevel) !== "warning");
+
+/** The policy whose mandatory violation failed the update, if one did. */
+export const refusingPolicy = (events: EngineEvent[]): string | undefined => mandatoryViolation(events)?.policyName;
+
 export function failureFromEvents(events: EngineEvent[]): string | undefined {
-    const violation = events.map(e => e.policyEvent).find(p => p && String(p.enforcementLevel) !== "advisory" && String(p.enforcementLevel) !== "warning");
+    const violation = mandatoryViolation(events);
     if (violation) {
         return `policy violation: ${violation.policyName} [${violation.enforcementLevel}] (${violation.policyPackName} ${violation.policyPackVersion}) on ${violation.resourceUrn ? shortUrn(violation.resourceUrn) : "the stack"}: ${oneLine(violation.message)}`;
     }

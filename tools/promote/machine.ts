@@ -23,7 +23,7 @@ import {
 } from "./judge";
 import { renderQuery } from "./prometheus";
 import { Clock, MetricsSource, Notifier, PositionUpdate, PromotionEventKind, RecordEntry, ServicePosition, StackDriver, StackState, UpdatePurpose, UpdateResult } from "./types";
-import { WindowCheck } from "./window";
+import { WindowCheck, WINDOW_POLICY } from "./window";
 
 /** How a run ended. `withdrawn`: it could not advance and took every candidate to 0 %; `held`: it could not, and left them (onHold: keep, or nothing carried traffic). */
 export type Outcome = "promoted" | "rolledBack" | "withdrawn" | "held" | "failed";
@@ -321,6 +321,7 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             });
         }
         options.log(`STAGE ${staged.map(s => s.service).join(", ")}: ${result.summary}${result.smoke.length ? `; smoke: ${result.smoke.map(o => `${o.job} ${o.result}`).join(", ")}` : ""}`);
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during the stage update: ${result.summary}`);
         if (!result.ok) return rollback(`the stage update failed before any traffic moved: ${result.summary}`);
     }
 
@@ -339,6 +340,8 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             const down = await prometheusProblem();
             if (down) return cannotAdvance(`${down}; the next step (${step.weight} %) waits for it`);
             const result = await apply(move.updates, "advance", `promote ${move.updates.map(u => `${u.service} to ${u.weight} %`).join(", ")}`);
+            // The window closing under an update is no fault of the candidate; a stack policy fails the update after its steps ran, so it is withdrawn.
+            if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during the update to ${step.weight} %: ${result.summary}`);
             if (!result.ok) return rollback(`the update to ${step.weight} % failed: ${result.summary}`);
             for (const s of services) {
                 const moved = move.updates.some(u => u.service === s.service);
@@ -361,6 +364,7 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         const closed = options.window(clock.now());
         if (closed) return cannotAdvance(`promoted to 100 %, but the deployment window closed (${closed}); finalize waits for it`);
         const result = await apply(move.updates, "finalize", `finalize ${move.updates.map(u => u.service).join(", ")}: old colour to one replica`);
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during finalize: ${result.summary}`);
         if (!result.ok) return rollback(`finalize failed: ${result.summary}`);
         recordAll("finalized", `old colour scaled to one replica (${result.summary})`, updateFacts(result));
         options.log(`FINALIZED ${names.join(", ")}: ${result.summary}`);

@@ -40,6 +40,8 @@ export interface UpdateResult {
     /** How long the update took (the engine's own duration where it reports one). */
     durationMs: number;
     smoke: SmokeOutcome[];
+    /** The policy whose mandatory violation refused a failed update, when one did. */
+    refusedBy?: string;
 }
 
 /** Applies positions to the stack: one real, targeted update (live) or one offline plan with the whole pack (rehearsal). */

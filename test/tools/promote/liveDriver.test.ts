@@ -288,6 +288,7 @@ describe("tools/promote/liveDriver: targeted pulumi up through the Automation AP
             "pulumi up failed: policy violation: production-deployment-window [mandatory] (trading-platform 0.1.0) on pulumi:pulumi:Stack::trading-platform-production: Production updates run inside the deployment window. Mon is not a deployment day (Tue, Wed, Thu)",
         );
         assert.strictEqual(result.ok, false);
+        assert.strictEqual(result.refusedBy, "production-deployment-window");
         // config set-all wrote 25 before the up; the up failed, so the file says 5 again.
         assert.strictEqual(filePositions().api.blueGreen.weight, 5);
     });

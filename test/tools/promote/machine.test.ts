@@ -31,7 +31,7 @@ interface RunOptions {
     loadBalancer?: (service: string, applied: number) => number;
     window?: (at: Date) => string | undefined;
     notifier?: Notifier;
-    refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | undefined;
+    refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | { summary: string; refusedBy: string } | undefined;
 }
 
 async function run(state: StackState, options: RunOptions = {}) {
@@ -179,6 +179,17 @@ describe("promotion walk (scripted metrics)", () => {
         assert.equal(smoke.result.outcome, "rolledBack");
         assert.deepEqual(smoke.driver.walked, ["stage websocket=0", "rollback api=0"]);
         assert.match(smoke.result.reason, /stage update failed before any traffic moved: kubernetes:batch\/v1:Job::websocket-smoke: Job failed/);
+    });
+
+    it("withdraws, rather than rolls back, when the window closes under an update (the window policy refuses it after its steps ran)", async () => {
+        const { result, driver, exit } = await run(
+            { namespace: "n", services: [http("api")] },
+            { refuse: (u, p) => (p === "advance" && u[0].weight === 25 ? { summary: "policy violation: production-deployment-window [mandatory]", refusedBy: "production-deployment-window" } : undefined) },
+        );
+        assert.equal(result.outcome, "withdrawn");
+        assert.equal(exit, 3);
+        assert.deepEqual(driver.walked.slice(-2), ["advance api=25", "withdraw api=0"]);
+        assert.match(result.reason, /^the deployment window closed during the update to 25 %/);
     });
 
     it("exits 4 and pages at once, saying what to run, when a rollback's own update fails", async () => {
