@@ -37,6 +37,7 @@ export function deployedImageReferences(config: StackConfig, images: Partial<Rec
         if (built) references.push(built.pinnedReference);
         else if (service.image) references.push(service.image);
         for (const image of Object.values(service.blueGreen?.images ?? {})) if (image) references.push(image);
+        if (service.smoke) references.push(service.smoke.image);
     }
     return pulumi.all(references).apply(all => [...new Set(all)].sort());
 }

@@ -77,6 +77,9 @@ export function declareKubernetes(config: StackConfig, images: Partial<Record<Ek
             imagePullSecret: pullSecret.secretName,
             ingress: service.ingress && { ...service.ingress, ...deployments.ingress },
             nlb: service.nlb,
+            scrapeInterval: deployments.scrapeInterval,
+            // The checks compare what the service reports with the stack's trading flags.
+            smoke: service.smoke && { ...service.smoke, env: tradingModeEnv(config.trading) },
             rollout:
                 service.strategy === "blueGreen" && service.blueGreen
                     ? { strategy: "blueGreen", state: service.blueGreen }

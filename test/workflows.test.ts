@@ -14,6 +14,7 @@ const workflowDir = path.join(repoRoot, ".github", "workflows");
 const read = (name: string) => fs.readFileSync(path.join(workflowDir, name), "utf8");
 
 interface Step {
+    id?: string;
     name?: string;
     uses?: string;
     run?: string;
@@ -30,6 +31,7 @@ interface Job {
     concurrency?: { group: string; "cancel-in-progress": boolean };
     "timeout-minutes"?: number;
     strategy?: { matrix: Record<string, string[]> };
+    outputs?: Record<string, string>;
     steps: Step[];
 }
 interface Workflow {
@@ -171,8 +173,26 @@ describe("workflows", () => {
             assert.equal(job.if, "github.ref == 'refs/heads/main'");
             assert.equal(job.environment, "staging");
             assert.equal(job.concurrency?.["cancel-in-progress"], false);
-            const [up] = pulumiSteps(job);
+            const up = job.steps.find(s => s.id === "up") as Step;
             assert.deepEqual([up.with?.command, up.with?.["stack-name"], up.with?.policyPacks, up.with?.policyPackConfigs], ["up", "staging", "policy", "policy/config/staging.json"]);
+        });
+
+        it("brings back what staging ran before when its rollout or smoke test fails, and says so in the job summary", () => {
+            const job = promote.jobs.staging;
+            const ids = job.steps.map(s => s.id ?? s.name ?? s.uses);
+            const before = job.steps.find(s => s.id === "before") as Step;
+            assert.ok(ids.indexOf("before") < ids.indexOf("up"), "the commit staging runs is read before the update");
+            assert.match(before.run ?? "", /pulumi stack history --stack staging --json/);
+            assert.match(before.run ?? "", /select\(\.result == "succeeded"\)\]\[0\]\.environment\["git\.head"\]/);
+            const previous = job.steps.find(s => s.id === "previous") as Step;
+            assert.equal(previous.if, "failure() && steps.up.outcome == 'failure' && steps.before.outputs.sha != '' && steps.before.outputs.sha != github.sha");
+            assert.equal(previous.with?.ref, "${{ steps.before.outputs.sha }}");
+            const restore = job.steps.find(s => s.id === "restore") as Step;
+            assert.deepEqual([restore.with?.command, restore.with?.["stack-name"], restore.with?.["work-dir"], restore.with?.policyPackConfigs], ["up", "staging", "previous", "policy/config/staging.json"]);
+            const say = job.steps[job.steps.length - 1];
+            assert.equal(say.if, "failure() && steps.up.outcome == 'failure'");
+            assert.match(say.run ?? "", /GITHUB_STEP_SUMMARY/);
+            assert.match(say.run ?? "", /Staging was brought back to \$BEFORE/);
         });
 
         it("brings production up on a v* tag, only once staging runs the commit and its images, inside the window, with the pack enforced", () => {
@@ -211,10 +231,10 @@ describe("workflows", () => {
             assert.equal(promoteConfig["production-deployment-window"].enforcementLevel, "mandatory");
         });
 
-        it("grants each job least privilege: the deploys read the code and get an OIDC token for AWS; only the record job writes, and gets no cloud token", () => {
+        it("grants each job least privilege: the deploys read the code and get an OIDC token for AWS; no job's own token writes, and the record job gets no cloud token", () => {
             assert.deepEqual(promote.permissions, { contents: "read" });
             for (const [name, job] of Object.entries(promote.jobs)) {
-                const expected = name === "record" ? { actions: "read", contents: "write", "pull-requests": "write" } : { contents: "read", "id-token": "write" };
+                const expected = name === "record" ? { actions: "read", contents: "read" } : { contents: "read", "id-token": "write" };
                 assert.deepEqual(job.permissions, expected, name);
                 assert.ok(job["timeout-minutes"], "every job has a timeout");
             }
@@ -243,17 +263,39 @@ describe("workflows", () => {
             assert.match(verdict.run ?? "", /exit 1\s*$/);
         });
 
-        it("opens a pull request recording the final positions, whatever the promotion's outcome", () => {
+        it("records what production runs: only the position keys, on one branch per tag, through a GitHub App's token so main's required checks run", () => {
             const job = promote.jobs.record as Job & { needs?: string };
             assert.equal(job.needs, "production");
             assert.equal(job.if, "always() && needs.production.outputs.promote-exit != ''");
-            const script = job.steps.map(s => s.run ?? "").join("\n");
+            // The production job keeps the stack's own promotionState output, and the release's stack file.
+            const keep = promote.jobs.production.steps.find(s => s.name === "Keep the record and the deployed positions") as Step;
+            assert.match(keep.run ?? "", /pulumi stack output promotionState --stack production --json > "\$RUNNER_TEMP\/promotion\/positions\.json"/);
+            const upload = promote.jobs.production.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"));
+            assert.equal(upload?.if, "always() && steps.promote.outputs.exit != ''");
+            assert.equal(upload?.with?.name, "promotion-record");
+            const script = job.steps.map(s => s.run ?? "").join("\n").replace(/\\\n\s*/g, "");
             assert.match(script, /gh run download "\$GITHUB_RUN_ID" .* --name promotion-record/);
-            assert.match(script, /cp "\$RUNNER_TEMP\/promotion\/Pulumi\.production\.yaml" Pulumi\.production\.yaml/);
-            assert.match(script, /gh pr create --base main/);
-            const keep = promote.jobs.production.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"));
-            assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
-            assert.equal(keep?.with?.name, "promotion-record");
+            // Only the positions, applied to main's file; never a copy of the tag's file.
+            assert.match(script, /npm run --silent record-positions -- --positions "\$RUNNER_TEMP\/promotion\/positions\.json" --release "\$RUNNER_TEMP\/promotion\/release\.yaml" --stack-file Pulumi\.production\.yaml/);
+            assert.ok(!/cp "\$RUNNER_TEMP\/promotion\/[^"]*" Pulumi\.production\.yaml/.test(script), "main's file is edited, not replaced");
+            // The App's installation token, least privilege, pinned by commit.
+            const app = job.steps.find(s => s.uses?.startsWith("actions/create-github-app-token@")) as Step;
+            assert.match(fs.readFileSync(path.join(repoRoot, ".github", "workflows", "promote.yml"), "utf8"), new RegExp(`uses: ${(app.uses ?? "").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # v3\\.\\d+\\.\\d+\\n`));
+            assert.match(app.uses ?? "", /^actions\/create-github-app-token@[0-9a-f]{40}$/);
+            assert.deepEqual(app.with, {
+                "client-id": "${{ vars.RECORD_APP_CLIENT_ID }}",
+                "private-key": "${{ secrets.RECORD_APP_PRIVATE_KEY }}",
+                "permission-contents": "write",
+                "permission-pull-requests": "write",
+            });
+            const open = job.steps.find(s => s.name === "Open or update the pull request") as Step;
+            assert.equal(open.env?.GH_TOKEN, "${{ steps.app.outputs.token }}");
+            // A re-run updates the same branch and pull request.
+            assert.match(open.run ?? "", /branch="promotion-record\/\$GITHUB_REF_NAME"/);
+            assert.match(open.run ?? "", /git push --force .* "HEAD:refs\/heads\/\$branch"/);
+            assert.match(open.run ?? "", /gh pr edit "\$open"/);
+            assert.match(open.run ?? "", /gh pr create --repo "\$GITHUB_REPOSITORY" --base main --head "\$branch"/);
+            assert.ok(job.steps.every(s => !JSON.stringify(s).includes("github.token") || s.name === "Apply the deployed positions to main's stack file"), "the job's own token only downloads the artifact");
         });
     });
 
@@ -343,7 +385,10 @@ describe("workflows", () => {
             for (const line of gate.split("\n").filter(l => /--stack staging/.test(l))) assert.match(line, /^\s*PULUMI_BACKEND_URL="\$STAGING_PULUMI_BACKEND_URL" pulumi stack/, line);
             const keep = job.steps.find(s => s.name === "Keep the record beside the release's evidence");
             assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
-            assert.match(keep?.run ?? "", /aws s3 cp --recursive .*"\$\{RECORDS_URI\}\$\{GITHUB_REF_NAME\}\/\$\{GITHUB_RUN_ID\}-\$\{GITHUB_RUN_ATTEMPT\}\/"/);
+            assert.match(keep?.run ?? "", /^kept="\$\{RECORDS_URI\}\$\{GITHUB_REF_NAME\}\/\$\{GITHUB_RUN_ID\}-\$\{GITHUB_RUN_ATTEMPT\}\/"$/m);
+            assert.match(keep?.run ?? "", /^aws s3 cp --recursive .*"\$kept"$/m);
+            // The record pull request links where the record lasts.
+            assert.equal(job.outputs?.["record-uri"], "${{ steps.kept.outputs.uri }}");
         });
     });
 

@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { albActionAnnotationKey, albActionName, colourObjectName, rolloutAnnotations } from "../../platform/rollout";
+import { albActionAnnotationKey, albActionName, colourObjectName, otherColour, rolloutAnnotations } from "../../platform/rollout";
 import { FIX_APP_PROTOCOL, FIX_SESSION_ENV, NlbExposure, nlbAnnotations } from "./fixGateway";
 import { serviceSelector } from "./labels";
-import { podMonitorSpec } from "./metrics";
+import { podMonitorSpec, SCRAPE_INTERVAL } from "./metrics";
+import { containerSecurityContext, podSecurityContext } from "./podSecurity";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
+import { SmokeTest, smokeJobArgs } from "./smoke";
 import { vaultAnnotations as vaultPodAnnotations, vaultSecretsDir, vaultTokenVolume } from "./vault";
 
 export { rolloutAnnotations } from "../../platform/rollout";
@@ -12,6 +14,7 @@ export * from "./fixGateway";
 export * from "./labels";
 export * from "./metrics";
 export * from "./rollout";
+export * from "./smoke";
 export * from "./vault";
 
 export interface BlueGreenServiceArgs {
@@ -39,6 +42,13 @@ export interface BlueGreenServiceArgs {
      * runs its session (FIX_SESSION_ENABLED=true); the other runs with it disabled.
      */
     nlb?: NlbExposure;
+    /** How often Prometheus scrapes the pods (the PodMonitor's interval). */
+    scrapeInterval?: string;
+    /**
+     * A Job the update awaits against the new version: the candidate colour (blue-green, before any
+     * traffic moves: the load balancer objects wait for it) or the rolled Deployment (rolling).
+     */
+    smoke?: SmokeTest;
     /** `rolling`: one Deployment updated in place. `blueGreen`: two colours, the candidate at a weight. */
     rollout: { strategy: "rolling"; image: pulumi.Input<string> } | { strategy: "blueGreen"; state: Omit<BlueGreenState, "replicas" | "minReady"> };
 }
@@ -61,6 +71,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
     /** Traffic per colour (`{rolling: 100}` for a rolling service). */
     readonly weights: Record<string, number>;
     readonly deploymentNames: pulumi.Output<string>[];
+    /** The smoke test's Job, when the service has one and a version to test. */
+    readonly smokeJobName: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("trading-platform:k8s:BlueGreenService", name, {}, opts);
@@ -115,7 +127,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                 serviceAccountName: serviceAccount.metadata.name,
                                 automountServiceAccountToken: false,
                                 imagePullSecrets: args.imagePullSecret ? [{ name: args.imagePullSecret }] : undefined,
-                                securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                                securityContext: podSecurityContext,
                                 terminationGracePeriodSeconds: 45,
                                 containers: [
                                     {
@@ -128,13 +140,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                         livenessProbe: { httpGet: { path: args.probes.livenessPath, port: "http" }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
                                         // Keep serving while the ALB deregisters the pod, so no request is cut.
                                         lifecycle: { preStop: { sleep: { seconds: 15 } } },
-                                        securityContext: {
-                                            readOnlyRootFilesystem: true,
-                                            runAsNonRoot: true,
-                                            allowPrivilegeEscalation: false,
-                                            capabilities: { drop: ["ALL"] },
-                                            seccompProfile: { type: "RuntimeDefault" },
-                                        },
+                                        securityContext: containerSecurityContext,
                                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                     },
                                 ],
@@ -179,6 +185,31 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 ),
         );
 
+        // The smoke test runs against the new version: the candidate colour of a blue-green service (it
+        // starts at full size at weight 0), the only Deployment of a rolling one.
+        const rollout = args.rollout;
+        const tested = rollout.strategy === "blueGreen" ? variants.find(v => v.colour === otherColour(rollout.state.activeColour)) : variants[0];
+        const smoke =
+            args.smoke && tested
+                ? new k8s.batch.v1.Job(
+                      `${svc}-smoke`,
+                      smokeJobArgs({
+                          service: svc,
+                          namespace: args.namespace,
+                          environment: args.environment,
+                          colour: tested.colour,
+                          testedImage: tested.image,
+                          targetUrl: `http://${objectName(tested)}:${args.port}`,
+                          imagePullSecret: args.imagePullSecret,
+                          smoke: args.smoke,
+                      }),
+                      // After the version it tests is up and reachable (the provider awaits the Deployment's rollout).
+                      { parent: this, dependsOn: [deployments[variants.indexOf(tested)], services[variants.indexOf(tested)]] },
+                  )
+                : undefined;
+        // Blue-green: the load balancer objects move traffic only once the smoke test passed.
+        const beforeTraffic = args.rollout.strategy === "blueGreen" && smoke ? [smoke] : [];
+
         if (args.nlb) {
             // One NLB for the service: the cutover moves its selector to the colour with all the
             // traffic, in the same update that enables that colour's session.
@@ -194,12 +225,12 @@ export class BlueGreenService extends pulumi.ComponentResource {
                         ports: [{ name: "fix", port: args.nlb.port, targetPort: "fix", protocol: "TCP", appProtocol: FIX_APP_PROTOCOL }],
                     },
                 },
-                { parent: this, dependsOn: deployments },
+                { parent: this, dependsOn: [...deployments, ...beforeTraffic] },
             );
         }
 
         if (args.ingress) {
-                        const weighted = args.rollout.strategy === "blueGreen";
+            const weighted = args.rollout.strategy === "blueGreen";
             const forward = {
                 type: "forward",
                 forwardConfig: {
@@ -245,19 +276,20 @@ export class BlueGreenService extends pulumi.ComponentResource {
                         ],
                     },
                 },
-                { parent: this, dependsOn: services },
+                { parent: this, dependsOn: [...services, ...beforeTraffic] },
             );
         }
 
         // The promotion reads the candidate's health from these series (docs/config.md#promotion).
         new k8s.apiextensions.CustomResource(
             `${svc}-metrics`,
-            { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: svc, namespace: args.namespace }, spec: podMonitorSpec(svc) },
+            { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: svc, namespace: args.namespace }, spec: podMonitorSpec(svc, args.scrapeInterval ?? SCRAPE_INTERVAL) },
             parent,
         );
 
         this.weights = Object.fromEntries(variants.map(v => [v.colour ?? "rolling", v.weight]));
         this.deploymentNames = deployments.map(d => d.metadata.name);
-        this.registerOutputs({ weights: this.weights, deploymentNames: this.deploymentNames });
+        this.smokeJobName = smoke?.metadata.name;
+        this.registerOutputs({ weights: this.weights, deploymentNames: this.deploymentNames, smokeJobName: this.smokeJobName });
     }
 }

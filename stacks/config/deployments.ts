@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { rolloutProblems } from "../../components/blueGreenService";
+import { rolloutProblems, SCRAPE_INTERVAL } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
 import { BlueGreenPosition, COLOURS, EnvironmentName, FIX_CUTOVER_WEIGHTS, fixCutoverProblem, PROTOCOLS, tradingVariableNames } from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
-import { cpuQuantity, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
+import { cpuQuantity, duration, durationMs, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
 
 /**
  * A blue-green position (BlueGreenPosition, platform/rollout.ts) as a schema: the deployments config
@@ -37,6 +37,19 @@ function refuseRenamedStep(value: unknown, ctx: z.RefinementCtx): unknown {
     }
     return value;
 }
+
+/**
+ * A smoke test of the service's new version: a Kubernetes Job the update awaits (BlueGreenService), run
+ * against the candidate colour before any traffic moves (production) and after each rollout (staging).
+ */
+const smokeSchema = z.strictObject({
+    /** The test runner's image; digests in production, and one staging runs (the promotion gate checks both). */
+    image: imageReference,
+    /** The checks, as the runner's arguments (e.g. ["--expect-trading-mode"]: the Job passes the stack's trading flags). */
+    args: z.array(z.string().min(1)).default([]),
+    /** How long the Job may run before it counts as failed (its activeDeadlineSeconds and the update's wait). */
+    timeout: duration.default("5m"),
+});
 
 const httpPath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "an HTTP path such as /healthz" });
 const resourcePair = z.strictObject({ cpu: cpuQuantity, memory: memoryQuantity });
@@ -80,6 +93,7 @@ const serviceSchema = z.strictObject({
         .default({}),
     /** Rolling services that are not built by this stack name their image (a digest in production). */
     image: imageReference.optional(),
+    smoke: smokeSchema.optional(),
     blueGreen: z
         .preprocess(
             refuseRenamedStep,
@@ -103,6 +117,8 @@ export const deploymentsSchema = z.strictObject({
         sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
     }),
     services: z.partialRecord(z.enum(eksServiceNames), serviceSchema),
+    /** How often Prometheus scrapes the services' /metrics (each PodMonitor's interval); the promotion's ranges span at least four. */
+    scrapeInterval: duration.default(SCRAPE_INTERVAL),
 });
 export type DeploymentsConfig = z.infer<typeof deploymentsSchema>;
 
@@ -122,6 +138,9 @@ export function deploymentsRules(
             problems.push({ key: path, expected: "an image pinned by digest (…@sha256:…): production deploys only what staging ran", found: JSON.stringify(image) });
         }
     };
+    if (durationMs(deployments.scrapeInterval) < 100 || durationMs(deployments.scrapeInterval) > 5 * 60_000) {
+        problems.push({ key: `${key}.scrapeInterval`, expected: "100ms to 5m", found: JSON.stringify(deployments.scrapeInterval) });
+    }
     for (const [name, service] of Object.entries(deployments.services)) {
         if (!service) continue;
         const at = `${key}.services.${name}`;
@@ -138,6 +157,18 @@ export function deploymentsRules(
             if (tradingVariableNames.includes(envKey)) {
                 problems.push({ key: `${at}.env.${envKey}`, expected: `no ${envKey}: the deployment sets it from trading-platform:trading`, found: JSON.stringify(service.env[envKey]) });
             }
+        }
+        if (service.smoke) {
+            checkImage(`${at}.smoke.image`, service.smoke.image);
+            if (durationMs(service.smoke.timeout) < 10_000 || durationMs(service.smoke.timeout) > 30 * 60_000) {
+                problems.push({ key: `${at}.smoke.timeout`, expected: "10s to 30m: the update waits for the smoke test", found: JSON.stringify(service.smoke.timeout) });
+            }
+        } else if (environment === "production" && service.strategy === "blueGreen") {
+            problems.push({
+                key: `${at}.smoke`,
+                expected: "a smoke test ({image, args, timeout}): production tests each candidate before any traffic moves to it",
+                found: "nothing",
+            });
         }
         if (service.protocol === "fix") {
             if (service.ingress) {

@@ -11,6 +11,7 @@ import { environmentNames, EnvironmentName, isEnvironmentName } from "../../plat
 import { ConfigProblem, describeFound, plainCredentialProblems, problemsFromZod, StackConfigError } from "./errors";
 import { imagesRules, imagesSchema } from "./images";
 import { promotionRules, promotionSchema } from "./promotion";
+import { SCRAPE_INTERVAL } from "../../components/blueGreenService";
 import { registrySchema, repositoryBase } from "./registry";
 import { releaseEvidenceRules, releaseEvidenceSchema } from "./releaseEvidence";
 import { tradingRules, tradingSchema } from "./trading";
@@ -174,7 +175,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data, raw.now ?? new Date()));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
-    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion));
+    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion, { scrapeInterval: parsed.deployments?.scrapeInterval ?? SCRAPE_INTERVAL }));
     // Which services this stack builds comes from images: with that section invalid, the deployment
     // rules would blame every service for a missing image, errors that the images fix makes vanish.
     const imagesKnown = parsed.images !== undefined || raw.values[fullKey("images")] === undefined;

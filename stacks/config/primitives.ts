@@ -20,6 +20,15 @@ export const duration = z
     .string({ error: 'a duration such as "30s" or "2m"' })
     .regex(/^[1-9][0-9]*(ms|s|m|h)$/, { error: 'a duration such as "30s" or "2m"' });
 
+const durationUnitsMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** "5m" → 300000: a duration in Prometheus' units (one unit), as a schema's `duration` accepts it. */
+export function durationMs(text: string): number {
+    const match = /^([1-9][0-9]*)(ms|s|m|h)$/.exec(text);
+    if (!match) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+    return Number(match[1]) * durationUnitsMs[match[2] as keyof typeof durationUnitsMs];
+}
+
 export const absolutePath = z
     .string()
     .regex(/^\/[A-Za-z0-9._/-]*$/, { error: "an absolute path such as /srv/vault/synaptic-staging" });

@@ -1,28 +1,27 @@
 import { z } from "zod";
 import { METRIC_LABELS } from "../../components/blueGreenService";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../../components/clusterAddons";
-import { CANARY_WEIGHTS, colourObjectName, EnvironmentName, environments } from "../../platform";
+import { CANARY_WEIGHTS, colourObjectName, EnvironmentName, environments, Protocol, PROTOCOLS } from "../../platform";
 import { ConfigProblem } from "./errors";
+import { durationMs } from "./primitives";
+
+export { durationMs } from "./primitives";
 
 // The metric-gated promotion (`npm run promote`, docs/runbook.md): how often it looks, how long each
-// canary step is watched, what rolls a release back at once and what must hold to advance.
+// canary step is watched, what rolls a release back at once, what must hold to advance, and how it
+// checks that the load balancer really moved the traffic.
 
-/** Placeholders a query may use; the promotion fills them per service and colour. */
-export const QUERY_PLACEHOLDERS = ["namespace", "service", "colour", "window"] as const;
+/**
+ * Placeholders a query may use; the promotion fills them per service and colour. `excludedPaths` is a
+ * regex of the request paths no client makes (the service's probe paths and the metrics path).
+ */
+export const QUERY_PLACEHOLDERS = ["namespace", "service", "colour", "window", "excludedPaths"] as const;
 export type QueryPlaceholder = (typeof QUERY_PLACEHOLDERS)[number];
 
 /** A Prometheus duration the promotion can also sleep on: 30s, 5m, 1h (one unit). */
-const durationUnitsMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const duration = z
     .string({ error: "a duration such as 30s, 5m or 1h" })
     .regex(/^[1-9][0-9]*(ms|s|m|h)$/, { error: "a duration such as 30s, 5m or 1h" });
-
-/** "5m" → 300000. */
-export function durationMs(text: string): number {
-    const match = /^([1-9][0-9]*)(ms|s|m|h)$/.exec(text);
-    if (!match) throw new Error(`not a duration: ${JSON.stringify(text)}`);
-    return Number(match[1]) * durationUnitsMs[match[2] as keyof typeof durationUnitsMs];
-}
 
 const query = z
     .string()
@@ -33,10 +32,13 @@ const query = z
 const metricName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: "a name such as errorRate" });
 const url = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
 
-// Series the services expose (`http_requests_total` with `code`, `http_request_duration_seconds_bucket`),
-// labelled with `namespace`, `service` and `colour` by the services' PodMonitor; kube-state-metrics'
-// restarts and the kubelet's probe results are labelled by pod, whose name starts `<service>-<colour>-`.
-const selector = `namespace="{{namespace}}",${METRIC_LABELS.service}="{{service}}",${METRIC_LABELS.colour}="{{colour}}"`;
+// Series the services expose (`http_requests_total` with `code` and `path`, `http_request_duration_seconds_bucket`
+// with `path`), labelled with `namespace`, `service` and `colour` by the services' PodMonitor;
+// kube-state-metrics' restarts and the kubelet's probe results are labelled by pod, whose name starts
+// `<service>-<colour>-`. Client traffic is every request but the kubelet's probes and Prometheus' scrapes.
+const clients = `${METRIC_LABELS.path}!~"{{excludedPaths}}"`;
+const serviceSelector = `namespace="{{namespace}}",${METRIC_LABELS.service}="{{service}}"`;
+const selector = `${serviceSelector},${METRIC_LABELS.colour}="{{colour}}",${clients}`;
 const podSelector = `namespace="{{namespace}}",pod=~"${colourObjectName("{{service}}", "{{colour}}")}-.*"`;
 // `or vector(0)`: a service exposes a code="500" series only after its first error, and the kubelet a
 // failed-probe series only after the first failure; no traffic at all still reads as no data.
@@ -44,23 +46,39 @@ const errorRateOver = (range: string) =>
     `(sum(rate(http_requests_total{${selector},code=~"5.."}[${range}])) or vector(0)) / sum(rate(http_requests_total{${selector}}[${range}]))`;
 const latencyP95Over = (range: string) => `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[${range}])))`;
 
-/** The seed's rollback triggers (002, Automatic Rollback Triggers). Triggers look at the last minute, so a breach shows within one interval. */
+/**
+ * The triggers' range: four scrape intervals at the default 30 s (SCRAPE_INTERVAL), so one late scrape
+ * never empties it, and short enough that a breach shows within a few intervals.
+ */
+const TRIGGER_RANGE = "2m";
+
+/** The protocols whose clients send HTTP requests: the checks over `http_requests_total` judge only those. */
+const HTTP_ONLY: Protocol[] = ["http"];
+const EVERY_PROTOCOL: Protocol[] = [...PROTOCOLS];
+
+/** The seed's rollback triggers (002, Automatic Rollback Triggers), on client requests and the candidate's pods. */
 export const defaultTriggers = {
-    errorRate: { query: errorRateOver("1m"), above: 0.05 },
-    latencyP95Seconds: { query: latencyP95Over("1m"), above: 2 },
-    podRestarts: { query: `sum(increase(kube_pod_container_status_restarts_total{${podSelector}}[{{window}}]))`, above: 3 },
-    healthCheckFailures: { query: `sum(increase(prober_probe_total{${podSelector},result="failed"}[{{window}}])) or vector(0)`, above: 5 },
+    errorRate: { query: errorRateOver(TRIGGER_RANGE), above: 0.05, protocols: HTTP_ONLY },
+    latencyP95Seconds: { query: latencyP95Over(TRIGGER_RANGE), above: 2, protocols: HTTP_ONLY },
+    podRestarts: { query: `sum(increase(kube_pod_container_status_restarts_total{${podSelector}}[{{window}}]))`, above: 3, protocols: EVERY_PROTOCOL },
+    healthCheckFailures: { query: `sum(increase(prober_probe_total{${podSelector},result="failed"}[{{window}}])) or vector(0)`, above: 5, protocols: EVERY_PROTOCOL },
 };
-/** The seed's canary health (error rate < 0.1 %, p95 < 500 ms), over the whole watch. */
+/** The seed's canary health (error rate < 0.1 %, p95 < 500 ms), over the whole watch, on client requests. */
 export const defaultGates = {
-    errorRate: { query: errorRateOver("{{window}}"), below: 0.001 },
-    latencyP95Seconds: { query: latencyP95Over("{{window}}"), below: 0.5 },
+    errorRate: { query: errorRateOver("{{window}}"), below: 0.001, protocols: HTTP_ONLY },
+    latencyP95Seconds: { query: latencyP95Over("{{window}}"), below: 0.5, protocols: HTTP_ONLY },
 };
 /** The candidate may not be worse than the active colour by more than the margin (absolute, in the query's unit). */
 export const defaultComparisons = {
-    errorRate: { query: errorRateOver("{{window}}"), margin: 0.0005 },
-    latencyP95Seconds: { query: latencyP95Over("{{window}}"), margin: 0.05 },
+    errorRate: { query: errorRateOver("{{window}}"), margin: 0.0005, protocols: HTTP_ONLY },
+    latencyP95Seconds: { query: latencyP95Over("{{window}}"), margin: 0.05, protocols: HTTP_ONLY },
 };
+/**
+ * The candidate's observed share of the service's client requests, in percent: what the load balancer
+ * really sends it, whatever its configuration says (probes and scrapes excluded: every colour gets those).
+ */
+export const defaultTrafficQuery =
+    `100 * sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}])) / sum(rate(http_requests_total{${serviceSelector},${clients}}[${TRIGGER_RANGE}]))`;
 export const defaultSteps = [
     { weight: 5, watch: "5m" },
     { weight: 25, watch: "10m" },
@@ -72,15 +90,26 @@ export const defaultSteps = [
 export const notificationCredentialEnv = { grafanaToken: "GRAFANA_API_TOKEN", pagerdutyRoutingKey: "PAGERDUTY_ROUTING_KEY" } as const;
 
 // A named check in config: a default may be tuned (its query optional), replaced, or removed with null.
-const trigger = z.strictObject({ query: query.optional(), above: z.number() });
-const gate = z.strictObject({ query: query.optional(), below: z.number() });
-const comparison = z.strictObject({ query: query.optional(), margin: z.number().min(0) });
+// `protocols`: the services it judges (a FIX session sends no HTTP requests).
+const protocols = z.array(z.enum(PROTOCOLS)).min(1).optional();
+const trigger = z.strictObject({ query: query.optional(), above: z.number(), protocols });
+const gate = z.strictObject({ query: query.optional(), below: z.number(), protocols });
+const comparison = z.strictObject({ query: query.optional(), margin: z.number().min(0), protocols });
 
 export const promotionSchema = z.strictObject({
     /** Prometheus as the promote job reaches it; the default is kube-prometheus-stack's in-cluster Service. */
     prometheusUrl: url.default(PROMETHEUS_IN_CLUSTER_URL),
     /** How often a watch queries. */
     interval: duration.default("30s"),
+    /**
+     * When a run cannot advance (no evidence, gates not met, traffic not verified, the window closing):
+     * `withdraw` takes every candidate to 0 % in one update; `keep` leaves it at its weight, unwatched, for a person.
+     */
+    onHold: z.enum(["withdraw", "keep"]).default("withdraw"),
+    /** Ticks in a row without evidence (a query error, no data, traffic not verified) before the run withdraws (Argo's consecutiveErrorLimit). */
+    consecutiveErrorLimit: z.number().int().min(1).max(1000).default(8),
+    /** The candidate's observed share of client requests must match its weight within `tolerance` percentage points. */
+    traffic: z.strictObject({ query: query.default(defaultTrafficQuery), tolerance: z.number().gt(0).max(50).default(2) }).default({ query: defaultTrafficQuery, tolerance: 2 }),
     steps: z.array(z.strictObject({ weight: z.number().int(), watch: duration })).min(1).default(defaultSteps),
     triggers: z.record(metricName, trigger.nullable()).default({}),
     gates: z.record(metricName, gate.nullable()).default({}),
@@ -101,12 +130,18 @@ export type PromotionConfig = z.infer<typeof promotionSchema>;
 export interface PromotionCheck {
     query: string;
     limit: number;
+    /** The protocols of the services it judges. */
+    protocols: Protocol[];
 }
 /** The promotion's settings with defaults merged and durations in milliseconds: what the state machine reads. */
 export interface PromotionSettings {
     prometheusUrl: string;
     intervalMs: number;
     steps: { weight: number; watch: string; watchMs: number }[];
+    onHold: "withdraw" | "keep";
+    consecutiveErrorLimit: number;
+    /** The observed-share query (percent of client requests) and the tolerance in percentage points; judges `http` services. */
+    traffic: { query: string; tolerance: number };
     /** Any one above its limit rolls back. */
     triggers: Record<string, PromotionCheck>;
     /** All below their limits over the whole watch to advance. */
@@ -116,17 +151,23 @@ export interface PromotionSettings {
     notifications: PromotionConfig["notifications"];
 }
 
-function mergeChecks<T extends { query?: string } | null>(
-    defaults: Record<string, { query: string }>,
+function mergeChecks<T extends { query?: string; protocols?: Protocol[] } | null>(
+    defaults: Record<string, { query: string; protocols: Protocol[] }>,
     given: Record<string, T>,
     limitOf: (check: NonNullable<T>) => number,
     defaultLimit: (name: string) => number,
 ): Record<string, PromotionCheck> {
     const merged: Record<string, PromotionCheck> = {};
-    for (const [name, check] of Object.entries(defaults)) merged[name] = { query: check.query, limit: defaultLimit(name) };
+    for (const [name, check] of Object.entries(defaults)) merged[name] = { query: check.query, limit: defaultLimit(name), protocols: check.protocols };
     for (const [name, check] of Object.entries(given)) {
-        if (check === null) delete merged[name];
-        else merged[name] = { query: check.query ?? defaults[name]?.query ?? "", limit: limitOf(check as NonNullable<T>) };
+        if (check === null) {
+            delete merged[name];
+            continue;
+        }
+        const c = check as NonNullable<T>;
+        // A tuned default keeps its protocols; a new query judges every protocol unless told.
+        const base = c.query === undefined ? defaults[name] : undefined;
+        merged[name] = { query: c.query ?? defaults[name]?.query ?? "", limit: limitOf(c), protocols: c.protocols ?? base?.protocols ?? EVERY_PROTOCOL };
     }
     return merged;
 }
@@ -137,6 +178,9 @@ export function promotionSettings(config: PromotionConfig | undefined): Promotio
         prometheusUrl: c.prometheusUrl,
         intervalMs: durationMs(c.interval),
         steps: c.steps.map(s => ({ ...s, watchMs: durationMs(s.watch) })),
+        onHold: c.onHold,
+        consecutiveErrorLimit: c.consecutiveErrorLimit,
+        traffic: c.traffic,
         triggers: mergeChecks(defaultTriggers, c.triggers, t => t.above, n => defaultTriggers[n as keyof typeof defaultTriggers].above),
         gates: mergeChecks(defaultGates, c.gates, g => g.below, n => defaultGates[n as keyof typeof defaultGates].below),
         comparisons: mergeChecks(defaultComparisons, c.comparisons, g => g.margin, n => defaultComparisons[n as keyof typeof defaultComparisons].margin),
@@ -144,7 +188,24 @@ export function promotionSettings(config: PromotionConfig | undefined): Promotio
     };
 }
 
-export function promotionRules(key: string, environment: EnvironmentName, promotion: PromotionConfig | undefined): ConfigProblem[] {
+/**
+ * The ranges a query reads (`[2m]`, `[{{window}}]`, a subquery's `[10m:30s]`), each with the duration it
+ * spans; `{{window}}` spans each step's watch.
+ */
+export function queryRanges(promql: string): { range: string; ms?: number }[] {
+    const ranges: { range: string; ms?: number }[] = [];
+    for (const match of promql.matchAll(/\[([^\]]+)\]/g)) {
+        const span = match[1].split(":")[0].trim();
+        if (/^\{\{\s*window\s*\}\}$/.test(span)) ranges.push({ range: "{{window}}" });
+        else if (/^[1-9][0-9]*(ms|s|m|h)$/.test(span)) ranges.push({ range: span, ms: durationMs(span) });
+    }
+    return ranges;
+}
+
+/** Scrapes a range must span at least, so one late scrape never leaves it with fewer than two samples. */
+export const SCRAPES_PER_RANGE = 4;
+
+export function promotionRules(key: string, environment: EnvironmentName, promotion: PromotionConfig | undefined, context: { scrapeInterval: string }): ConfigProblem[] {
     if (!promotion) return [];
     const problems: ConfigProblem[] = [];
     if (!environments[environment].production) {
@@ -168,8 +229,9 @@ export function promotionRules(key: string, environment: EnvironmentName, promot
     if (last && last.weight !== 100) {
         problems.push({ key: `${key}.steps.${promotion.steps.length - 1}.weight`, expected: "100 as the last step (the promotion ends in a full cutover)", found: String(last.weight) });
     }
-    if (durationMs(promotion.interval) < 1000) {
-        problems.push({ key: `${key}.interval`, expected: "at least 1s (Prometheus scrapes every 15–30 s)", found: JSON.stringify(promotion.interval) });
+    // Querying more often than Prometheus scrapes reads the same samples again.
+    if (durationMs(promotion.interval) < durationMs(context.scrapeInterval)) {
+        problems.push({ key: `${key}.interval`, expected: `at least one scrape interval (deployments.scrapeInterval, ${context.scrapeInterval})`, found: JSON.stringify(promotion.interval) });
     }
     const sections = [
         ["triggers", promotion.triggers, defaultTriggers],
@@ -182,6 +244,32 @@ export function promotionRules(key: string, environment: EnvironmentName, promot
                 problems.push({ key: `${key}.${section}.${name}.query`, expected: `a PromQL query (${name} has no default; defaults exist for ${Object.keys(defaults).join(", ")})`, found: "nothing" });
             }
         }
+    }
+    const settings = promotionSettings(promotion);
+    if (Object.keys(settings.triggers).length === 0) {
+        problems.push({ key: `${key}.triggers`, expected: "at least one trigger: without one, nothing ever rolls a bad candidate back", found: "every trigger removed" });
+    }
+    // Every range must hold several samples: a range of one or two scrapes reads a late scrape as no data.
+    const floorMs = SCRAPES_PER_RANGE * durationMs(context.scrapeInterval);
+    const floor = `${SCRAPES_PER_RANGE} scrape intervals (${SCRAPES_PER_RANGE} × ${context.scrapeInterval})`;
+    const queries: [string, string][] = [
+        ...(["triggers", "gates", "comparisons"] as const).flatMap(section => Object.entries(settings[section]).map(([name, c]): [string, string] => [`${key}.${section}.${name}.query`, c.query])),
+        [`${key}.traffic.query`, settings.traffic.query],
+    ];
+    let windowed = false;
+    for (const [at, promql] of queries) {
+        const ranges = queryRanges(promql);
+        windowed ||= ranges.some(r => r.ms === undefined);
+        const short = [...new Set(ranges.filter(r => r.ms !== undefined && r.ms < floorMs).map(r => `[${r.range}]`))];
+        if (short.length) problems.push({ key: at, expected: `every range at least ${floor} long`, found: short.join(", ") });
+    }
+    // `[{{window}}]` spans the step's watch.
+    if (windowed) {
+        promotion.steps.forEach((step, i) => {
+            if (durationMs(step.watch) < floorMs) {
+                problems.push({ key: `${key}.steps.${i}.watch`, expected: `a watch at least ${floor} long: the queries' [{{window}}] ranges span it`, found: JSON.stringify(step.watch) });
+            }
+        });
     }
     return problems;
 }

@@ -138,12 +138,12 @@ describe("the committed stacks", () => {
         assert.deepEqual(plans.staging.outputs.promotionState, {}, "staging rolls: no position to promote");
     });
 
-    it("production's deployedImages output lists exactly the images its containers and Deployments run", () => {
+    it("production's deployedImages output lists exactly the images its containers, Deployments and smoke Jobs run", () => {
         const resources = plans.production.resources;
         const run = new Set([
             ...resources.filter(r => r.type === "docker:index/container:Container").map(r => r.inputs.image as string),
             ...resources
-                .filter(r => r.type === "kubernetes:apps/v1:Deployment")
+                .filter(r => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:batch/v1:Job")
                 .map(r => ((r.inputs.spec as any).template.spec.containers[0].image as string)), // eslint-disable-line @typescript-eslint/no-explicit-any
         ]);
         assert.deepEqual(plans.production.outputs.deployedImages, [...run].sort());

@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 /** Every command: tools/<tool>.ts calls tools/cli/commands/<tool>.ts. */
-export const tools = ["plan", "policy", "promotionGate", "promote", "docs", "syncPlatform", "bench"] as const;
+export const tools = ["plan", "policy", "promotionGate", "promote", "docs", "syncPlatform", "bench", "recordPositions"] as const;
 export type Tool = (typeof tools)[number];
 
 let queue: Promise<unknown> = Promise.resolve();

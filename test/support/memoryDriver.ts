@@ -14,7 +14,7 @@ export class MemoryDriver implements StackDriver {
 
     constructor(
         public state: StackState,
-        private readonly options: { clock?: Clock; refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | undefined } = {},
+        private readonly options: { clock?: Clock; refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | { summary: string; refusedBy: string } | undefined } = {},
     ) {}
 
     async read(services: string[]): Promise<StackState> {
@@ -25,7 +25,10 @@ export class MemoryDriver implements StackDriver {
     async apply(updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> {
         this.applied.push({ updates, purpose, message, at: this.options.clock?.now().toISOString() });
         const refusal = this.options.refuse?.(updates, purpose);
-        if (refusal) return { ok: false, summary: refusal };
+        if (refusal) {
+            const { summary, refusedBy } = typeof refusal === "string" ? { summary: refusal, refusedBy: undefined } : refusal;
+            return { ok: false, summary, refusedBy, targets: updates.map(u => u.service), durationMs: 0, smoke: [] };
+        }
         this.state = {
             ...this.state,
             services: this.state.services.map(s => {
@@ -33,7 +36,13 @@ export class MemoryDriver implements StackDriver {
                 return u ? { ...s, weight: u.weight, finalize: u.finalize } : s;
             }),
         };
-        return { ok: true, summary: `updated ${updates.length} service(s)` };
+        return {
+            ok: true,
+            summary: `updated ${updates.length} service(s)`,
+            targets: updates.map(u => u.service),
+            durationMs: 0,
+            smoke: purpose === "stage" ? updates.map(u => ({ service: u.service, job: `${u.service}-smoke`, result: "passed" as const })) : [],
+        };
     }
 
     /** The weights each update set, as "svc=weight" lists: the walk at a glance. */

@@ -83,12 +83,14 @@ export class MetricSeries {
         requestsPerSecond?: number;
         errorRatio?: (t: Date) => number;
         latencySeconds?: (t: Date) => number;
+        /** The request path label (the services' `path`); absent unless given. */
+        path?: string;
     }): this {
         const every = o.everySeconds ?? 15;
         const perScrape = (o.requestsPerSecond ?? 20) * every;
         const errorRatio = o.errorRatio ?? (() => 0);
         const latency = o.latencySeconds ?? (() => 0.05);
-        const base = { namespace: o.namespace, service: o.service, colour: o.colour };
+        const base = { namespace: o.namespace, service: o.service, colour: o.colour, ...(o.path ? { path: o.path } : {}) };
         // Both codes from the start (a client that initialises its labels), so rates never start mid-window.
         const ok: CounterPoint[] = [];
         const failed: CounterPoint[] = [];

@@ -47,3 +47,35 @@ export async function startPrometheus(openMetrics: string): Promise<RunningProme
         },
     });
 }
+
+/**
+ * A throwaway Prometheus scraping `targets` live every `scrapeInterval` (labels as exposed: the targets
+ * stand for the cluster's exporters, which label their own series).
+ */
+export async function startScrapingPrometheus(targets: string[], scrapeInterval: string): Promise<RunningPrometheus> {
+    const prometheus = serverBinary("prometheus");
+    if (!prometheus) throw new Error(NOT_INSTALLED);
+    return startLoopbackServer({
+        name: "prometheus",
+        binary: prometheus,
+        notInstalled: NOT_INSTALLED,
+        tempPrefix: "trading-platform-prometheus-live-",
+        prepare: async (dir, port) => {
+            const configFile = path.join(dir, "prometheus.yml");
+            fs.writeFileSync(
+                configFile,
+                [
+                    "global:",
+                    `  scrape_interval: ${scrapeInterval}`,
+                    `  scrape_timeout: ${scrapeInterval}`,
+                    "scrape_configs:",
+                    "  - job_name: cluster",
+                    "    honor_labels: true",
+                    `    static_configs: [{ targets: [${targets.map(t => JSON.stringify(t)).join(", ")}] }]`,
+                    "",
+                ].join("\n"),
+            );
+            return [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`];
+        },
+    });
+}

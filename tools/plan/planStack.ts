@@ -17,6 +17,11 @@ export interface PlanOptions {
     stackFile?: string;
     /** Replaces the stack file's config (tests use it to inject sentinel secrets). */
     config?: { values: Record<string, string>; secretKeys: string[] };
+    /**
+     * Runs the program through this instead of directly: the promotion plans the same config under
+     * two policy configs (its pre-flight, then each update) and runs the program once per config.
+     */
+    runProgram?: (options: Parameters<typeof runProgram>[0]) => ReturnType<typeof runProgram>;
 }
 
 export interface PlanResult {
@@ -37,7 +42,7 @@ export async function planStack(options: PlanOptions): Promise<PlanResult> {
     const { config: policyConfig } = loadPolicyConfig(options.stack, options.policyConfigFile);
     const pack = loadPolicyPack();
 
-    const run = await runProgram({
+    const run = await (options.runProgram ?? runProgram)({
         project: project.name,
         stack: options.stack,
         program: { entry: project.entry },

@@ -1,26 +1,56 @@
-// The promotion's decisions: which step comes next, what a watch concludes from its readings, when to
-// roll back, hold or advance. It knows the world only through the adapters in types.ts, so the live run
-// (pulumi up, wall clock) and a rehearsal (offline plans, simulated clock) take the same decisions.
-import { otherColour, weightAtStep } from "../../platform";
+// The promotion's walk: it measures (queries Prometheus at each tick), asks the pure judges of judge.ts
+// what the readings mean and what comes next, and applies their verdicts through the adapters of
+// types.ts (the stack driver, the clock, the notifications), recording every decision. The live run
+// (targeted `pulumi up`, wall clock) and a rehearsal (offline plans, simulated clock) take the same path.
+import { nonClientPaths, pathsRegex } from "../../components/blueGreenService/metrics";
+import { otherColour } from "../../platform";
 import { PromotionCheck, PromotionSettings } from "../../stacks/config/promotion";
 import { UsageError } from "../cli/errors";
+import {
+    applyUpdates,
+    CheckReading,
+    decideTick,
+    GateReadings,
+    judgeGates,
+    judgeTick,
+    nextMove,
+    recordedValue,
+    rollbackUpdates,
+    runStepIndex,
+    standsTogether,
+    TrafficCheck,
+    unreachableProblem,
+} from "./judge";
 import { renderQuery } from "./prometheus";
-import { Clock, MetricsSource, Notifier, PromotionEventKind, PositionUpdate, RecordEntry, ServicePosition, StackDriver, StackState } from "./types";
-import { WindowCheck } from "./window";
+import { Clock, MetricsSource, Notifier, PositionUpdate, PromotionEventKind, RecordEntry, ServicePosition, StackDriver, StackState, UpdatePurpose, UpdateResult } from "./types";
+import { WindowCheck, WINDOW_POLICY } from "./window";
 
-export type Outcome = "promoted" | "rolledBack" | "held";
-/** Exit codes of `npm run promote` (2 is bad input, raised as UsageError). */
-export const OUTCOME_EXIT: Record<Outcome, number> = { promoted: 0, rolledBack: 1, held: 3 };
+/** How a run ended. `withdrawn`: it could not advance and took every candidate to 0 %; `held`: it could not, and left them (onHold: keep, or nothing carried traffic). */
+export type Outcome = "promoted" | "rolledBack" | "withdrawn" | "held" | "failed";
+/** Exit codes of `npm run promote` (2 is bad input, raised as UsageError before anything changes). */
+export const OUTCOME_EXIT: Record<Outcome, number> = { promoted: 0, rolledBack: 1, withdrawn: 3, held: 3, failed: 4 };
 
 export interface WalkResult {
     outcome: Outcome;
     reason: string;
+    /** Set when candidates were left carrying traffic nobody watches: the summary's first line. */
+    unwatched?: string;
 }
+
+/** What the queries need to know of a service beyond its position. */
+export interface ServiceFacts {
+    /** `{{excludedPaths}}`: the request paths no client makes (its probe paths and the metrics path). */
+    excludedPaths: string;
+}
+
+/** The facts of a service with the config's default probe paths. */
+export const defaultFacts: ServiceFacts = { excludedPaths: pathsRegex(nonClientPaths({ readinessPath: "/readyz", livenessPath: "/healthz" })) };
 
 export interface WalkOptions {
     settings: PromotionSettings;
-    /** The services this run moves together; empty: every blue-green service of the stack. */
-    services: string[];
+    /** The run's services, where the stack says they stand (the caller read and narrowed them). */
+    state: StackState;
+    facts?: Record<string, ServiceFacts>;
     driver: StackDriver;
     metrics: MetricsSource;
     clock: Clock;
@@ -30,293 +60,340 @@ export interface WalkOptions {
     record: (entry: RecordEntry) => void;
     /** Human progress: one line per watch tick and per decision. */
     log: (line: string) => void;
+    /** The stack's name, for the commands a message tells a person to run. */
+    stack?: string;
+    /**
+     * `require` (live): a watch counts only once the candidate's observed share matches its weight.
+     * `report` (a rehearsal): past metrics follow the weights of the past, not the rehearsal's, so the
+     * share is recorded and never required.
+     */
+    trafficCheck?: "require" | "report";
 }
 
-/** Where a run stands: the index in `promotion.steps` of the step the services are at (-1: staged, no traffic), or done. */
-export interface Position {
-    stepIndex: number;
-    finalized: boolean;
-}
-
-/**
- * The step index the services stand at, or why they cannot be moved together: every service must be
- * at a weight the configured steps reach, and at the same step (a release is one unit).
- */
-export function positionOf(services: ServicePosition[], settings: PromotionSettings): Position {
-    const weights = settings.steps.map(s => s.weight);
-    const last = weights.length - 1;
-    if (services.length === 0) throw new UsageError("no blue-green service to promote");
-    const finalized = services.filter(s => s.finalize);
-    if (finalized.length > 0 && finalized.length < services.length) {
-        throw new UsageError(
-            `${finalized.map(s => s.service).join(", ")} ${finalized.length === 1 ? "is" : "are"} finalized and ${services
-                .filter(s => !s.finalize)
-                .map(s => s.service)
-                .join(", ")} not: services promoted together must stand at the same step (promote them separately with --services)`,
-        );
-    }
-    if (finalized.length === services.length) return { stepIndex: last, finalized: true };
-    // Each service admits a range of step indexes: an HTTP service exactly one, a FIX service at 0 any before the cutover.
-    let low = -1;
-    let high = last;
-    for (const s of services) {
-        let range: [number, number];
-        if (s.weight === 0) range = s.protocol === "fix" ? [-1, last - 1] : [-1, -1];
-        else if (s.protocol === "fix" && s.weight === 100) range = [last, last];
-        else {
-            const stepIndex = weights.indexOf(s.weight);
-            if (stepIndex < 0 || s.protocol === "fix") {
-                throw new UsageError(`${s.service} is at weight ${s.weight} %, which the promotion's steps (${weights.join(", ")} %) never reach; bring it to 0 or one of them first`);
-            }
-            range = [stepIndex, stepIndex];
-        }
-        low = Math.max(low, range[0]);
-        high = Math.min(high, range[1]);
-    }
-    if (low > high) {
-        throw new UsageError(
-            `services promoted together must stand at the same step; found ${services.map(s => `${s.service} at ${s.weight} %`).join(", ")} (promote them separately with --services)`,
-        );
-    }
-    return { stepIndex: low, finalized: false };
-}
-
-/** The updates that put every service at the step of index `stepIndex` (-1: no traffic). */
-export function updatesAt(state: StackState, settings: PromotionSettings, stepIndex: number, finalize = false): PositionUpdate[] {
-    const weight = stepIndex < 0 ? 0 : settings.steps[stepIndex].weight;
-    return state.services.map(s => ({ service: s.service, weight: weightAtStep(s.protocol, weight), finalize }));
-}
-
-/** A rollback: after finalize the old colour's size comes back first, then every candidate weight goes to 0. */
-export function rollbackUpdates(state: StackState): PositionUpdate[][] {
-    const batches: PositionUpdate[][] = [];
-    if (state.services.some(s => s.finalize)) batches.push(state.services.map(s => ({ service: s.service, weight: s.weight, finalize: false })));
-    batches.push(state.services.map(s => ({ service: s.service, weight: 0, finalize: false })));
-    return batches;
-}
-
-export interface Reading {
-    name: string;
-    value: number | null;
-    limit: number;
-    error?: string;
-}
-
-/** Triggers above their limits; readings with no data are never a breach (and never health). */
-export const breaches = (readings: Reading[]) => readings.filter(r => r.value !== null && r.value > r.limit);
-export const missing = (readings: Reading[]) => readings.filter(r => r.value === null);
-/** Gates not below their limits. */
-export const gateFailures = (readings: Reading[]) => readings.filter(r => r.value !== null && !(r.value < r.limit));
-
-const show = (r: Reading) => `${r.name} ${r.value === null ? `no data (${r.error ?? "no value"})` : round(r.value)}`;
-const round = (value: number) => Number(value.toPrecision(4));
-const valuesOf = (readings: Reading[]): Record<string, number | null> => Object.fromEntries(readings.map(r => [r.name, r.value === null ? null : round(r.value)]));
-
-/** Walks the services from where they stand to 100 % and finalize, or rolls them back, or holds. */
+/** Walks the services from where they stand to 100 % and finalize, or rolls them back, or withdraws them. */
 export async function walk(options: WalkOptions): Promise<WalkResult> {
     const { settings, driver, metrics, clock, notifier } = options;
-    let state = await driver.read(options.services);
-    const start = positionOf(state.services, settings);
-    const names = state.services.map(s => s.service);
-    const weightOf = (service: string) => state.services.find(s => s.service === service)?.weight ?? 0;
+    const stack = options.stack ?? "production";
+    const namespace = options.state.namespace;
+    let services = options.state.services;
+    const names = services.map(s => s.service);
+    if (!services.length) throw new UsageError("no blue-green service to promote");
+    const unreachable = unreachableProblem(services, settings, stack);
+    if (unreachable) throw new UsageError(unreachable);
+
+    const weightOf = (service: string) => services.find(s => s.service === service)?.weight ?? 0;
     /** The highest candidate weight of the run (a FIX service may still be at 0 while the others take traffic). */
-    const topWeight = () => Math.max(...state.services.map(s => s.weight));
+    const topWeight = () => Math.max(0, ...services.map(s => s.weight));
+    const weightsText = () => services.map(s => `${s.service} ${s.weight} %${s.finalize ? " finalized" : ""}`).join(", ");
+    const factsOf = (service: string) => options.facts?.[service] ?? defaultFacts;
 
-    const record = (service: string, event: PromotionEventKind, reason: string, values: Record<string, number | null> = {}) =>
-        options.record({ at: clock.now().toISOString(), service, weight: weightOf(service), event, values, reason });
-    const recordAll = (event: PromotionEventKind, reason: string) => names.forEach(name => record(name, event, reason));
-    const annotate = (event: PromotionEventKind, text: string) =>
-        notifier.annotate({ at: clock.now(), services: names, weight: topWeight(), event, text });
+    const record = (service: string, event: PromotionEventKind, reason: string, extra: Partial<RecordEntry> = {}) =>
+        options.record({ at: clock.now().toISOString(), service, weight: weightOf(service), event, values: {}, reason, ...extra });
+    const recordAll = (event: PromotionEventKind, reason: string, extra: Partial<RecordEntry> = {}) => names.forEach(name => record(name, event, reason, extra));
+    const annotate = (event: PromotionEventKind, text: string) => notifier.annotate({ at: clock.now(), services: names, weight: topWeight(), event, text });
 
-    const applyAll = async (updates: PositionUpdate[], purpose: "advance" | "finalize" | "rollback", message: string) => {
+    const apply = async (updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> => {
         const result = await driver.apply(updates, purpose, message);
-        if (result.ok) {
-            state = {
-                ...state,
-                services: state.services.map(s => {
-                    const u = updates.find(x => x.service === s.service);
-                    return u ? { ...s, weight: u.weight, finalize: u.finalize } : s;
-                }),
-            };
-        }
+        if (result.ok) services = applyUpdates(services, updates);
         return result;
     };
+    const updateFacts = (r: UpdateResult) => ({ targets: r.targets, durationMs: r.durationMs });
 
-    const hold = async (reason: string): Promise<WalkResult> => {
-        recordAll("hold", reason);
-        options.log(`HOLD ${names.join(", ")}: ${reason}`);
-        await annotate("hold", `promotion held: ${reason}`);
-        return { outcome: "held", reason };
+    // ------------------------------------------------------------------ giving traffic back
+
+    /** A rollback or withdrawal whose update failed: page at once, say what a person must run. */
+    const failed = async (purpose: "rollback" | "withdraw", result: UpdateResult, reason: string): Promise<WalkResult> => {
+        const text =
+            `the ${purpose === "rollback" ? "rollback" : "withdrawal"} update failed: ${result.summary} (after: ${reason}); ` +
+            `the candidates may still carry traffic (${weightsText()} as last deployed). Run now: npm run promote -- --stack ${stack} --rollback --reason "${purpose} failed"; ` +
+            `if it reports a lock a dead update left: pulumi cancel --stack ${stack} --yes, then the rollback again`;
+        recordAll("failed", text, updateFacts(result));
+        options.log(`${purpose.toUpperCase()} FAILED: ${result.summary}`);
+        await notifier.page({ at: clock.now(), services: names, weight: topWeight(), reason: text, urgent: true });
+        await annotate("failed", `${purpose} failed: ${result.summary}`);
+        return { outcome: "failed", reason: text };
+    };
+
+    /** Every candidate back to 0 % (after finalize, the old colour's size first), at any hour. */
+    const giveBack = async (purpose: "rollback" | "withdraw", reason: string): Promise<WalkResult | undefined> => {
+        for (const batch of rollbackUpdates(services)) {
+            const restoring = batch.some(u => u.weight > 0);
+            const result = await apply(batch, purpose, `${purpose}: ${restoring ? "restore the old colour's size" : "every candidate to 0 %"} (${reason})`);
+            if (!result.ok) return failed(purpose, result, reason);
+            batch.forEach(u => record(u.service, purpose, restoring ? `old colour's size restored (${reason})` : reason, updateFacts(result)));
+            options.log(`  ${purpose}: ${result.summary}`);
+        }
+        return undefined;
     };
 
     const rollback = async (reason: string): Promise<WalkResult> => {
         options.log(`ROLLBACK ${names.join(", ")}: ${reason}`);
-        for (const batch of rollbackUpdates(state)) {
-            const restoring = batch.some(u => u.weight > 0);
-            const result = await applyAll(batch, "rollback", restoring ? `rollback: restore the old colour's size (${reason})` : `rollback to 0 % (${reason})`);
-            if (!result.ok) {
-                const failed = `rollback update failed: ${result.summary} (after: ${reason}); roll back by hand: npm run promote -- --rollback`;
-                recordAll("rollback", failed);
-                options.log(`ROLLBACK FAILED: ${result.summary}`);
-                await notifier.page({ at: clock.now(), services: names, weight: topWeight(), reason: failed });
-                return { outcome: "rolledBack", reason: failed };
-            }
-        }
-        recordAll("rollback", reason);
+        const failure = await giveBack("rollback", reason);
+        if (failure) return failure;
         await notifier.page({ at: clock.now(), services: names, weight: 0, reason });
         await annotate("rollback", `rolled back to 0 %: ${reason}`);
         return { outcome: "rolledBack", reason };
     };
 
-    const readAll = async (checks: Record<string, PromotionCheck>, prefix: string, service: ServicePosition, colour: string, window: string, at: Date) =>
+    /** The run cannot advance: withdraw every candidate (promotion.onHold: withdraw), or leave them for a person (keep). */
+    const cannotAdvance = async (reason: string): Promise<WalkResult> => {
+        const carrying = services.filter(s => s.weight > 0);
+        if (settings.onHold === "keep" || (!carrying.length && !services.some(s => s.finalize))) {
+            const unwatched = carrying.length
+                ? `UNWATCHED: ${carrying.map(s => `${s.service} at ${s.weight} %`).join(", ")} ${carrying.length === 1 ? "carries" : "carry"} live traffic that nobody watches (promotion.onHold: keep). ` +
+                  `Decide now: npm run promote -- --stack ${stack} to watch again, or --rollback`
+                : undefined;
+            const why = carrying.length ? reason : `${reason}; no candidate carries traffic, nothing to withdraw`;
+            recordAll("hold", why);
+            options.log(`${unwatched ?? "HOLD"}: ${why}`);
+            await annotate("hold", `promotion held: ${why}`);
+            return { outcome: "held", reason: why, unwatched };
+        }
+        options.log(`WITHDRAW ${names.join(", ")}: ${reason}`);
+        const failure = await giveBack("withdraw", reason);
+        if (failure) return failure;
+        await annotate("withdraw", `withdrawn to 0 %: ${reason}`);
+        return { outcome: "withdrawn", reason };
+    };
+
+    // ------------------------------------------------------------------ measuring
+
+    const varsOf = (s: ServicePosition, colour: string, window: string) => ({ namespace, service: s.service, colour, window, excludedPaths: factsOf(s.service).excludedPaths });
+    const applicable = (checks: Record<string, PromotionCheck>, s: ServicePosition) => Object.entries(checks).filter(([, c]) => c.protocols.includes(s.protocol));
+    const readChecks = (prefix: string, checks: [string, PromotionCheck][], s: ServicePosition, colour: string, window: string, at: Date) =>
         Promise.all(
-            Object.entries(checks).map(async ([name, check]): Promise<Reading> => {
-                const promql = renderQuery(check.query, { namespace: state.namespace, service: service.service, colour, window });
-                const reading = await metrics.query(promql, at);
-                return { name: `${prefix}:${name}`, value: reading.value, limit: check.limit, error: reading.error };
+            checks.map(async ([name, check]): Promise<CheckReading> => {
+                const reading = await metrics.query(renderQuery(check.query, varsOf(s, colour, window)), at);
+                return { name: `${prefix}:${name}`, limit: check.limit, samples: reading.samples, error: reading.error };
             }),
         );
+    const readTraffic = async (s: ServicePosition, window: string, at: Date): Promise<TrafficCheck> => {
+        const reading = await metrics.query(renderQuery(settings.traffic.query, varsOf(s, otherColour(s.activeColour), window)), at);
+        return { service: s.service, expected: s.weight, reading: { name: "traffic:share", limit: settings.traffic.tolerance, samples: reading.samples, error: reading.error } };
+    };
+    /** Every check's query for the service as this step sends it: the record keeps them. */
+    const queriesOf = (s: ServicePosition, window: string): Record<string, string> => {
+        const candidate = otherColour(s.activeColour);
+        const render = (q: string, colour: string) => renderQuery(q, varsOf(s, colour, window));
+        return Object.fromEntries([
+            ...applicable(settings.triggers, s).map(([n, c]) => [`trigger:${n}`, render(c.query, candidate)]),
+            ...(s.protocol === "http" ? [["traffic:share", render(settings.traffic.query, candidate)]] : []),
+            ...applicable(settings.gates, s).map(([n, c]) => [`gate:${n}`, render(c.query, candidate)]),
+            ...applicable(settings.comparisons, s).flatMap(([n, c]) => [
+                [`comparison:${n}`, render(c.query, candidate)],
+                [`active:${n}`, render(c.query, s.activeColour)],
+            ]),
+        ]);
+    };
+    /** Prometheus must answer before anything moves that then has to be watched. */
+    const prometheusProblem = async (): Promise<string | undefined> => {
+        const probe = await metrics.query("vector(1)", clock.now());
+        return probe.samples[0]?.value === 1 ? undefined : `Prometheus does not answer (${probe.error ?? `vector(1) gave ${JSON.stringify(probe.samples)}`})`;
+    };
 
-    if (start.finalized) {
-        recordAll("promoted", "already at 100 % and finalized: nothing to do");
-        options.log(`${names.join(", ")} already at 100 % and finalized: nothing to do`);
-        return { outcome: "promoted", reason: "already promoted" };
-    }
-
-    let stepIndex = start.stepIndex;
-    // A run that resumes mid-step (its runner died) watches that step again from the start.
-    let resumed = stepIndex >= 0;
-    for (;;) {
-        if (!resumed) {
-            stepIndex += 1;
-            const closed = options.window(clock.now());
-            if (closed) return hold(`the deployment window is closed (${closed}); the next step (${settings.steps[stepIndex].weight} %) waits for it`);
-            const weight = settings.steps[stepIndex].weight;
-            // A step that cannot be watched must not start: Prometheus has to answer first.
-            const probe = await metrics.query("vector(1)", clock.now());
-            if (probe.value !== 1) return hold(`Prometheus does not answer (${probe.error ?? `vector(1) gave ${probe.value}`}); the next step (${weight} %) waits for it`);
-            const result = await applyAll(updatesAt(state, settings, stepIndex), "advance", `promote ${names.join(", ")} to ${weight} %`);
-            if (!result.ok) return rollback(`the update to ${weight} % failed: ${result.summary}`);
-            names.forEach(name => record(name, "step", `candidate at ${weightOf(name)} % (${result.summary})`));
-            options.log(`STEP ${names.map(n => `${n} ${weightOf(n)} %`).join(", ")}: ${result.summary}`);
-            await annotate("step", `${names.join(", ")} at ${weight} %`);
-        } else {
-            options.log(`RESUME ${names.map(n => `${n} ${weightOf(n)} %`).join(", ")}: watching step ${settings.steps[stepIndex].weight} % again from the start`);
-        }
-        const step = settings.steps[stepIndex];
-        const outcome = await watch(stepIndex, resumed);
-        resumed = false;
-        if (outcome) return outcome;
-        if (step.weight === 100) break;
-    }
-
-    // Cutover held for its whole watch: scale the old colour down, kept at one replica for instant rollback.
-    recordAll("promoted", `every service at 100 % for ${settings.steps[stepIndex].watch} with healthy metrics`);
-    const closed = options.window(clock.now());
-    if (closed) return hold(`promoted to 100 %, but the deployment window closed (${closed}); finalize waits for it (run promote again)`);
-    const result = await applyAll(updatesAt(state, settings, stepIndex, true), "finalize", `finalize ${names.join(", ")}: old colour to one replica`);
-    if (!result.ok) return hold(`promoted to 100 %, but finalize failed: ${result.summary}`);
-    recordAll("finalized", `old colour scaled to one replica (${result.summary})`);
-    options.log(`FINALIZED ${names.join(", ")}: ${result.summary}`);
-    await annotate("finalized", `${names.join(", ")} finalized`);
-    return { outcome: "promoted", reason: "every service at 100 % and finalized" };
-
-    /** Watches the step of index `stepIndex`; undefined when it passed, else the run's end. */
-    async function watch(stepIndex: number, resumed: boolean): Promise<WalkResult | undefined> {
-        const step = settings.steps[stepIndex];
-        const stepStart = clock.now();
-        const watched = state.services.filter(s => s.weight > 0);
+    /**
+     * Ticks until `watchMs` of evidence is in after the traffic is verified (0: until it is verified),
+     * rolling back on a trigger and giving up past the error limit or when the window closes.
+     */
+    const observe = async (label: string, window: string, watchMs: number, resumed: boolean): Promise<WalkResult | undefined> => {
+        const start = clock.now();
+        const carrying = () => services.filter(s => s.weight > 0);
+        // Where the load balancer's effect is measured: HTTP services with traffic (a FIX session is not an HTTP request).
+        const httpServices = () => carrying().filter(s => s.protocol === "http");
+        const pending = new Set(options.trafficCheck === "report" ? [] : httpServices().map(s => s.service));
         const silenceId = await notifier.silence({
-            namespace: state.namespace,
+            namespace,
             services: names,
-            from: stepStart,
-            until: new Date(stepStart.getTime() + step.watchMs + settings.intervalMs),
-            comment: `npm run promote: ${names.join(", ")} at ${step.weight} %`,
+            from: start,
+            until: new Date(start.getTime() + watchMs + settings.intervalMs * (settings.consecutiveErrorLimit + 2)),
+            comment: `npm run promote: ${names.join(", ")} at ${label}`,
         });
         const end = async (result: WalkResult | undefined) => {
             if (silenceId) await notifier.expireSilence(silenceId);
             return result;
         };
-
-        // Time with complete data counts toward the watch; a stretch without data as long as the watch ends the run held.
-        let healthyMs = 0;
-        let noDataSince: Date | undefined;
-        let tick = resumed ? 0 : 1;
-        for (;;) {
-            const at = new Date(stepStart.getTime() + tick * settings.intervalMs);
+        let state = { noEvidenceInARow: 0, watchedMs: 0 };
+        for (let tick = resumed ? 0 : 1; ; tick++) {
+            const at = new Date(start.getTime() + tick * settings.intervalMs);
             await clock.sleepUntil(at);
-            const perService = await Promise.all(
-                watched.map(async s => ({ service: s, readings: await readAll(settings.triggers, "trigger", s, otherColour(s.activeColour), step.watch, at) })),
+            const counts = pending.size === 0 && tick > 0;
+            const triggers = await Promise.all(
+                carrying().map(async s => ({ service: s.service, readings: await readChecks("trigger", applicable(settings.triggers, s), s, otherColour(s.activeColour), window, at) })),
             );
-            const breached = perService.flatMap(p => breaches(p.readings).map(r => `${p.service.service} ${r.name} ${round(r.value as number)} > ${r.limit}`));
-            for (const p of perService) record(p.service.service, "check", breached.length ? "trigger breached" : `${Math.round(healthyMs / 1000)}s of ${step.watch} watched`, valuesOf(p.readings));
-            if (breached.length) return end(await rollback(`at ${step.weight} %: ${breached.join("; ")}`));
-
-            const absent = perService.flatMap(p => missing(p.readings).map(r => `${p.service.service} ${show(r)}`));
-            const elapsed = `${Math.round((at.getTime() - stepStart.getTime()) / 1000)}s`;
-            options.log(
-                `  ${step.weight} % ${elapsed}/${step.watch}: ` +
-                    (perService.map(p => `${p.service.service} ${p.readings.map(show).join(", ")}`).join(" | ") || "no service takes traffic yet"),
-            );
-            if (absent.length) {
-                noDataSince ??= at;
-                if (at.getTime() - noDataSince.getTime() >= step.watchMs) {
-                    return end(await hold(`no data at ${step.weight} % since ${noDataSince.toISOString()}: ${absent.join("; ")} (no data is not health)`));
-                }
-            } else {
-                noDataSince = undefined;
-                if (tick > 0) healthyMs += settings.intervalMs;
+            const traffic = await Promise.all(httpServices().filter(s => pending.has(s.service) || options.trafficCheck === "report").map(s => readTraffic(s, window, at)));
+            const verdict = judgeTick(triggers, traffic.filter(c => pending.has(c.service)), settings.traffic.tolerance);
+            if (verdict.kind !== "breach") verdict.verified.forEach(s => pending.delete(s));
+            for (const t of triggers) {
+                const share = traffic.find(c => c.service === t.service);
+                const values = Object.fromEntries([...t.readings, ...(share ? [share.reading] : [])].map(r => [r.name, recordedValue(r)]));
+                const why = verdict.kind === "breach" ? "trigger breached" : verdict.kind === "noEvidence" ? `no evidence: ${verdict.reasons.filter(r => r.startsWith(`${t.service} `)).join("; ") || "another service's"}` : `${Math.round(state.watchedMs / 1000)}s of ${window} watched`;
+                record(t.service, "check", why, { values });
             }
-            const closed = options.window(at);
-            if (closed) return end(await hold(`the deployment window closed mid-watch (${closed}); holding at ${step.weight} %`));
-            if (healthyMs >= step.watchMs) break;
-            tick += 1;
+            const decision = decideTick(verdict, state, {
+                limit: settings.consecutiveErrorLimit,
+                intervalMs: settings.intervalMs,
+                watchMs,
+                counts,
+                windowClosed: options.window(at),
+                weightText: label,
+            });
+            options.log(
+                `  ${label} ${Math.round((at.getTime() - start.getTime()) / 1000)}s: ` +
+                    (triggers.map(t => `${t.service} ${t.readings.map(r => `${r.name} ${recordedValue(r) ?? "no data"}`).join(", ")}`).join(" | ") || "no service takes traffic") +
+                    (traffic.length ? ` | traffic ${traffic.map(c => `${c.service} ${recordedValue(c.reading) ?? "?"} % of ${c.expected} %`).join(", ")}` : "") +
+                    (verdict.kind === "noEvidence" ? ` (no evidence ${state.noEvidenceInARow + 1}/${settings.consecutiveErrorLimit})` : ""),
+            );
+            if (decision.action === "rollback") return end(await rollback(decision.reason));
+            if (decision.action === "cannotAdvance") return end(await cannotAdvance(decision.reason));
+            if (decision.action === "watched") return end(undefined);
+            state = { noEvidenceInARow: decision.noEvidenceInARow, watchedMs: decision.watchedMs };
         }
+    };
 
-        // The whole watch is in: gates over it, and the candidate against the active colour while both take traffic.
+    /** A step's whole watch, then its gates over it. */
+    const watch = async (stepIndex: number, resumed: boolean): Promise<WalkResult | undefined> => {
+        const step = settings.steps[stepIndex];
+        const label = `${step.weight} %`;
+        if (resumed) options.log(`RESUME ${weightsText()}: watching step ${label} again from the start`);
+        const observed = await observe(label, step.watch, step.watchMs, resumed);
+        if (observed) return observed;
         const at = clock.now();
-        const failures: string[] = [];
-        const noData: string[] = [];
-        for (const s of watched) {
-            const candidate = otherColour(s.activeColour);
-            const gates = await readAll(settings.gates, "gate", s, candidate, step.watch, at);
-            const values = valuesOf(gates);
-            failures.push(...gateFailures(gates).map(r => `${s.service} ${r.name} ${round(r.value as number)} not below ${r.limit}`));
-            noData.push(...missing(gates).map(r => `${s.service} ${show(r)}`));
-            if (s.weight < 100) {
-                const mine = await readAll(settings.comparisons, "comparison", s, candidate, step.watch, at);
-                const theirs = await readAll(settings.comparisons, "active", s, s.activeColour, step.watch, at);
-                mine.forEach((r, i) => {
-                    const base = theirs[i];
-                    values[r.name] = r.value === null ? null : round(r.value);
-                    values[base.name] = base.value === null ? null : round(base.value);
-                    if (r.value === null || base.value === null) noData.push(`${s.service} ${show(r.value === null ? r : base)}`);
-                    else if (r.value - base.value > r.limit) {
-                        failures.push(`${s.service} ${r.name} ${round(r.value)} exceeds the active colour's ${round(base.value)} by more than ${r.limit}`);
-                    }
+        const readings: GateReadings[] = await Promise.all(
+            services
+                .filter(s => s.weight > 0)
+                .map(async s => {
+                    const candidate = otherColour(s.activeColour);
+                    const comparisons = s.weight < 100 ? applicable(settings.comparisons, s) : [];
+                    const [gates, mine, theirs] = await Promise.all([
+                        readChecks("gate", applicable(settings.gates, s), s, candidate, step.watch, at),
+                        readChecks("comparison", comparisons, s, candidate, step.watch, at),
+                        readChecks("active", comparisons, s, s.activeColour, step.watch, at),
+                    ]);
+                    return { service: s.service, gates, comparisons: mine.map((m, i) => ({ candidate: m, active: theirs[i] })) };
+                }),
+        );
+        const verdict = judgeGates(readings);
+        for (const r of readings) {
+            const values = Object.fromEntries([...r.gates, ...r.comparisons.flatMap(c => [c.candidate, c.active])].map(x => [x.name, recordedValue(x)]));
+            record(r.service, "check", verdict.kind === "pass" ? `gates held over ${step.watch}` : "gates not met", { values });
+        }
+        if (verdict.kind === "noData") return cannotAdvance(`no data for the gates at ${label}: ${verdict.reasons.join("; ")} (no data is not health)`);
+        if (verdict.kind === "fail") return cannotAdvance(`gates not met over the ${step.watch} watch at ${label}: ${verdict.reasons.join("; ")}`);
+        options.log(`PASSED ${label} after ${step.watch}: gates held`);
+        return undefined;
+    };
+
+    // ------------------------------------------------------------------ the walk
+
+    if (services.every(s => s.finalize)) {
+        recordAll("promoted", "already at 100 % and finalized: nothing to do");
+        options.log(`${names.join(", ")} already at 100 % and finalized: nothing to do`);
+        return { outcome: "promoted", reason: "already promoted" };
+    }
+
+    // Whoever carries traffic is judged at once, before anything else happens (a resumed run's breach).
+    if (services.some(s => s.weight > 0)) {
+        const at = clock.now();
+        const triggers = await Promise.all(
+            services.filter(s => s.weight > 0).map(async s => ({ service: s.service, readings: await readChecks("trigger", applicable(settings.triggers, s), s, otherColour(s.activeColour), settings.steps[0].watch, at) })),
+        );
+        const verdict = judgeTick(triggers, [], settings.traffic.tolerance);
+        if (verdict.kind === "breach") return rollback(`at ${weightsText()}: ${verdict.reasons.join("; ")}`);
+    }
+
+    // A candidate at 0 % takes no traffic until its smoke test passed: the stage update awaits it.
+    const staged = services.filter(s => s.weight === 0 && !s.finalize);
+    if (staged.length) {
+        const closed = options.window(clock.now());
+        if (closed) return cannotAdvance(`the deployment window is closed (${closed}); staging ${staged.map(s => s.service).join(", ")} waits for it`);
+        const down = await prometheusProblem();
+        if (down) return cannotAdvance(`${down}; nothing moves until it answers`);
+        const result = await apply(
+            staged.map(s => ({ service: s.service, weight: s.weight, finalize: s.finalize })),
+            "stage",
+            `stage ${staged.map(s => s.service).join(", ")}: smoke tests before any traffic`,
+        );
+        for (const s of staged) {
+            const smoke = result.smoke.find(o => o.service === s.service);
+            record(s.service, "smoke", smoke ? `smoke test ${smoke.job} ${smoke.result}${smoke.detail ? `: ${smoke.detail}` : ""}` : `no smoke test ran (${result.summary})`, {
+                ...updateFacts(result),
+                smoke,
+            });
+        }
+        options.log(`STAGE ${staged.map(s => s.service).join(", ")}: ${result.summary}${result.smoke.length ? `; smoke: ${result.smoke.map(o => `${o.job} ${o.result}`).join(", ")}` : ""}`);
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during the stage update: ${result.summary}`);
+        if (!result.ok) return rollback(`the stage update failed before any traffic moved: ${result.summary}`);
+    }
+
+    if (standsTogether(services, settings)) {
+        const outcome = await watch(runStepIndex(services, settings), true);
+        if (outcome) return outcome;
+    }
+
+    for (;;) {
+        const move = nextMove(services, settings);
+        if (move.kind === "done") return { outcome: "promoted", reason: "every service at 100 % and finalized" };
+        if (move.kind === "step") {
+            const step = settings.steps[move.stepIndex];
+            const closed = options.window(clock.now());
+            if (closed) return cannotAdvance(`the deployment window is closed (${closed}); the next step (${step.weight} %) waits for it`);
+            const down = await prometheusProblem();
+            if (down) return cannotAdvance(`${down}; the next step (${step.weight} %) waits for it`);
+            const result = await apply(move.updates, "advance", `promote ${move.updates.map(u => `${u.service} to ${u.weight} %`).join(", ")}`);
+            // The window closing under an update is no fault of the candidate; a stack policy fails the update after its steps ran, so it is withdrawn.
+            if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during the update to ${step.weight} %: ${result.summary}`);
+            if (!result.ok) return rollback(`the update to ${step.weight} % failed: ${result.summary}`);
+            for (const s of services) {
+                const moved = move.updates.some(u => u.service === s.service);
+                record(s.service, "step", moved ? `candidate at ${s.weight} % (${result.summary})` : `holds at ${s.weight} % while the others catch up`, {
+                    ...(moved ? updateFacts(result) : {}),
+                    queries: queriesOf(s, step.watch),
                 });
             }
-            record(s.service, "check", failures.length || noData.length ? "gates not met" : `gates held over ${step.watch}`, values);
+            options.log(`STEP ${weightsText()}: ${result.summary}`);
+            await annotate("step", `${weightsText()}`);
+            const outcome = await watch(move.stepIndex, false);
+            if (outcome) return outcome;
+            continue;
         }
-        if (noData.length) return end(await hold(`no data for the gates at ${step.weight} %: ${noData.join("; ")} (no data is not health)`));
-        if (failures.length) {
-            return end(await hold(`gates not met over the ${step.watch} watch at ${step.weight} %: ${failures.join("; ")}; no trigger fired, so traffic stays (re-run to watch again, or --rollback)`));
-        }
-        options.log(`PASSED ${step.weight} % after ${step.watch}: gates held`);
-        return end(undefined);
+        // Cutover held for its whole watch: the traffic is checked once more, then the old colour scales down (one replica kept for an instant rollback).
+        const last = settings.steps[settings.steps.length - 1];
+        recordAll("promoted", `every service at 100 % for ${last.watch} with healthy metrics`);
+        const verified = await observe("100 % before finalize", last.watch, 0, false);
+        if (verified) return verified;
+        const closed = options.window(clock.now());
+        if (closed) return cannotAdvance(`promoted to 100 %, but the deployment window closed (${closed}); finalize waits for it`);
+        const result = await apply(move.updates, "finalize", `finalize ${move.updates.map(u => u.service).join(", ")}: old colour to one replica`);
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during finalize: ${result.summary}`);
+        if (!result.ok) return rollback(`finalize failed: ${result.summary}`);
+        recordAll("finalized", `old colour scaled to one replica (${result.summary})`, updateFacts(result));
+        options.log(`FINALIZED ${names.join(", ")}: ${result.summary}`);
+        await annotate("finalized", `${names.join(", ")} finalized`);
     }
 }
 
 /** `--rollback`: every named service back to 0 % at once (restoring the old colour's size first after finalize). */
-export async function rollBackByHand(options: Pick<WalkOptions, "services" | "driver" | "clock" | "notifier" | "record" | "log">, reason: string): Promise<WalkResult> {
+export async function rollBackByHand(
+    options: Pick<WalkOptions, "driver" | "clock" | "notifier" | "record" | "log" | "stack"> & { services: string[] },
+    reason: string,
+): Promise<WalkResult> {
     const state = await options.driver.read(options.services);
-    const names = state.services.map(s => s.service);
-    for (const batch of rollbackUpdates(state)) {
+    let services = state.services;
+    const names = services.map(s => s.service);
+    const stack = options.stack ?? "production";
+    for (const batch of rollbackUpdates(services)) {
         const result = await options.driver.apply(batch, "rollback", `rollback by hand: ${reason}`);
-        if (!result.ok) throw new Error(`rollback update failed: ${result.summary}`);
-    }
-    for (const name of names) {
-        options.record({ at: options.clock.now().toISOString(), service: name, weight: 0, event: "rollback", values: {}, reason });
+        if (!result.ok) {
+            const text = `the rollback update failed: ${result.summary}; run it again (npm run promote -- --stack ${stack} --rollback), and if a dead update left a lock: pulumi cancel --stack ${stack} --yes first`;
+            for (const name of names) options.record({ at: options.clock.now().toISOString(), service: name, weight: services.find(s => s.service === name)?.weight ?? 0, event: "failed", values: {}, reason: text, targets: result.targets, durationMs: result.durationMs });
+            options.log(`ROLLBACK FAILED: ${result.summary}`);
+            await options.notifier.page({ at: options.clock.now(), services: names, weight: Math.max(0, ...services.map(s => s.weight)), reason: text, urgent: true });
+            return { outcome: "failed", reason: text };
+        }
+        services = applyUpdates(services, batch);
+        for (const u of batch) {
+            options.record({ at: options.clock.now().toISOString(), service: u.service, weight: u.weight, event: "rollback", values: {}, reason, targets: result.targets, durationMs: result.durationMs });
+        }
     }
     options.log(`ROLLBACK ${names.join(", ")}: ${reason}`);
     await options.notifier.annotate({ at: options.clock.now(), services: names, weight: 0, event: "rollback", text: `rolled back by hand: ${reason}` });

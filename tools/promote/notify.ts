@@ -1,10 +1,10 @@
 // The promotion's notifications through the seed's channels, as plain HTTP: a Grafana annotation per
-// decision, an Alertmanager silence over each watch, a PagerDuty event on rollback. Each channel runs
-// only when the stack's config names it. A failed request is a warning, never an exception: a
-// notification must not stop a step, and above all never a rollback.
+// decision, an Alertmanager silence over each watch, a PagerDuty event on rollback and at once when a
+// rollback or withdrawal failed. Each channel runs only when the stack's config names it. A failed
+// request, or a channel whose credential is missing, is a warning, never an exception: a notification
+// must not stop a step, and above all never a rollback.
 import { METRIC_LABELS } from "../../components/blueGreenService/metrics";
 import { notificationCredentialEnv, PromotionConfig } from "../../stacks/config/promotion";
-import { UsageError } from "../cli/errors";
 import { bodyExcerpt, fetchFailureReason, httpEndpoint } from "./http";
 import { Notifier } from "./types";
 
@@ -17,22 +17,33 @@ const BODY_EXCERPT_CHARS = 200;
 /** PagerDuty's limit on dedup_key. */
 const DEDUP_KEY_MAX = 255;
 
-function credential(env: NodeJS.ProcessEnv, name: string, channel: string): string {
+/** The channel's credential from the environment, or undefined after one warning (the channel then stays silent). */
+function credential(env: NodeJS.ProcessEnv, name: string, channel: string, warn: (line: string) => void): string | undefined {
     const value = env[name];
     if (value === undefined || value.trim() === "") {
-        throw new UsageError(`${name} is not set: ${CONFIG_KEY}.${channel} is configured and needs it (the credential comes from the environment, never the stack's config)`);
+        warn(`${name} is not set: ${CONFIG_KEY}.${channel} is configured, but sends nothing this run (the credential comes from the environment, never the stack's config; a notification never blocks a decision)`);
+        return undefined;
     }
     return value.trim();
 }
 
+const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
 /** A regex matching exactly one of `values` (Alertmanager anchors regex matchers). */
 const alternation = (values: string[]) => values.map(v => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
 
-export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn: (line: string) => void, options: { requestTimeoutMs?: number } = {}): Notifier {
+export function httpNotifier(
+    config: Notifications,
+    env: NodeJS.ProcessEnv,
+    warn: (line: string) => void,
+    options: { requestTimeoutMs?: number; pageRetryDelaysMs?: number[] } = {},
+): Notifier {
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    // Read every credential first: a missing one stops the run before anything is sent.
-    const grafanaToken = config.grafana ? credential(env, notificationCredentialEnv.grafanaToken, "grafana") : undefined;
-    const routingKey = config.pagerduty ? credential(env, notificationCredentialEnv.pagerdutyRoutingKey, "pagerduty") : undefined;
+    // A page that did not get through is sent again, with the same dedup key: PagerDuty keeps one incident.
+    const pageRetryDelaysMs = options.pageRetryDelaysMs ?? [2_000, 5_000];
+    // Read every credential first, warning once for each that is missing.
+    const grafanaToken = config.grafana ? credential(env, notificationCredentialEnv.grafanaToken, "grafana", warn) : undefined;
+    const routingKey = config.pagerduty ? credential(env, notificationCredentialEnv.pagerdutyRoutingKey, "pagerduty", warn) : undefined;
     const secrets = [grafanaToken, routingKey].filter((s): s is string => Boolean(s));
     const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("***"), text);
 
@@ -62,9 +73,9 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
     }
     const ok = (status: number) => status >= 200 && status < 300;
 
-    const grafana = config.grafana && { ...config.grafana, ...httpEndpoint(config.grafana.url) };
+    const grafana = config.grafana && grafanaToken && { ...config.grafana, ...httpEndpoint(config.grafana.url) };
     const alertmanager = config.alertmanager && { ...config.alertmanager, ...httpEndpoint(config.alertmanager.url) };
-    const pagerduty = config.pagerduty && { ...config.pagerduty, ...httpEndpoint(config.pagerduty.url) };
+    const pagerduty = config.pagerduty && routingKey && { ...config.pagerduty, ...httpEndpoint(config.pagerduty.url) };
 
     return {
         async annotate(entry) {
@@ -121,22 +132,28 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
         async page(entry) {
             if (!pagerduty) return;
             const services = [...entry.services];
+            const kind = entry.urgent ? "act-now" : "rollback";
             const body = {
                 routing_key: routingKey,
                 event_action: "trigger",
-                // One incident per rollback: a retried or repeated send of the same rollback dedupes.
-                dedup_key: `npm-run-promote:rollback:${services.join(",")}:${entry.at.toISOString()}`.slice(0, DEDUP_KEY_MAX),
+                // One incident per decision: every retry of this page carries the same key.
+                dedup_key: `npm-run-promote:${kind}:${services.join(",")}:${entry.at.toISOString()}`.slice(0, DEDUP_KEY_MAX),
                 payload: {
-                    summary: `promotion rolled back ${services.join(", ")}: ${entry.reason}`.slice(0, 1024),
+                    summary: `${entry.urgent ? "promotion needs a person now" : "promotion rolled back"} ${services.join(", ")}: ${entry.reason}`.slice(0, 1024),
                     source: "npm run promote",
-                    severity: pagerduty.severity,
+                    // A failed rollback or withdrawal may leave live traffic on a bad candidate.
+                    severity: entry.urgent ? "critical" : pagerduty.severity,
                     timestamp: entry.at.toISOString(),
                     component: services.join(","),
                     custom_details: { services, weight: entry.weight, reason: entry.reason },
                 },
             };
             // The Events API answers 202 Accepted for an event it queued; anything else was not taken.
-            await send("pagerduty event", "POST", pagerduty.base, pagerduty.headers, body, status => status === 202);
+            for (let attempt = 0; ; attempt++) {
+                const sent = await send("pagerduty event", "POST", pagerduty.base, pagerduty.headers, body, status => status === 202);
+                if (sent !== undefined || attempt >= pageRetryDelaysMs.length) return;
+                await pause(pageRetryDelaysMs[attempt]);
+            }
         },
     };
 }

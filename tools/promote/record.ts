@@ -3,7 +3,13 @@ import * as path from "path";
 import { Outcome } from "./machine";
 import { RecordEntry } from "./types";
 
-const outcomeTitle: Record<Outcome, string> = { promoted: "promoted", rolledBack: "rolled back", held: "held" };
+const outcomeTitle: Record<Outcome, string> = {
+    promoted: "promoted",
+    rolledBack: "rolled back",
+    withdrawn: "withdrawn to 0 %",
+    held: "held",
+    failed: "a rollback or withdrawal failed: act now",
+};
 
 /**
  * The promotion's record: every decision in order. With a file, each entry is appended as one JSON line
@@ -24,18 +30,30 @@ export class PromotionRecord {
         if (this.file) fs.appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
     }
 
-    /** The job summary: the verdict, then every decision but the routine checks, then the last reading of each service. */
-    markdown(meta: { stack: string; mode: "live" | "rehearsal"; outcome: Outcome; reason: string }): string {
-        const decisions = this.entries.filter(e => e.event !== "check");
+    /**
+     * The job summary: a candidate left unwatched first, then the verdict, every decision but the routine
+     * checks (with each update's target count and duration), the smoke tests, and the last reading of each service.
+     */
+    markdown(meta: { stack: string; mode: "live" | "rehearsal"; outcome: Outcome; reason: string; unwatched?: string }): string {
+        const decisions = this.entries.filter(e => e.event !== "check" && e.event !== "preflight");
         const lines = [
+            ...(meta.unwatched ? [`**${escape(meta.unwatched)}**`, ""] : []),
             `## Promotion of ${meta.stack}${meta.mode === "rehearsal" ? " (rehearsal)" : ""}: ${outcomeTitle[meta.outcome]}`,
             "",
-            meta.reason,
+            escape(meta.reason),
             "",
-            "| At (UTC) | Service | Weight | Event | Reason |",
-            "| --- | --- | ---: | --- | --- |",
-            ...decisions.map(e => `| ${e.at} | ${e.service} | ${e.weight} % | ${e.event} | ${escape(e.reason)} |`),
+            "| At (UTC) | Service | Weight | Event | Update | Reason |",
+            "| --- | --- | ---: | --- | --- | --- |",
+            ...decisions.map(e => {
+                const update = e.targets ? `${e.targets.length} targets, ${(Math.round((e.durationMs ?? 0) / 100) / 10).toFixed(1)} s` : "";
+                return `| ${e.at} | ${e.service} | ${e.weight} % | ${e.event} | ${update} | ${escape(e.reason)} |`;
+            }),
         ];
+        const smoke = this.entries.filter(e => e.event === "smoke" && e.smoke);
+        if (smoke.length) {
+            lines.push("", "Smoke tests:", "", "| Service | Job | Result |", "| --- | --- | --- |");
+            for (const e of smoke) lines.push(`| ${e.service} | ${e.smoke?.job} | ${e.smoke?.result}${e.smoke?.detail ? `: ${escape(e.smoke.detail)}` : ""} |`);
+        }
         const lastChecks = new Map<string, RecordEntry>();
         for (const e of this.entries) if (e.event === "check") lastChecks.set(e.service, e);
         if (lastChecks.size > 0) {

@@ -9,6 +9,9 @@ export const promotionPolicyConfigs = {
     rollback: path.join(policyDir, "config", "production-rollback.json"),
 } as const;
 
+/** The policy that keeps production changes inside the deployment window (a stack policy: it fails an update after its steps ran). */
+export const WINDOW_POLICY = productionDeploymentWindow.name;
+
 /** Why a step may not start at an instant (undefined: it may), read from the same policy config the update runs under. */
 export type WindowCheck = (instant: Date) => string | undefined;
 

@@ -34,7 +34,7 @@ describe("component BlueGreenService", () => {
                 {
                     port: "http",
                     path: "/metrics",
-                    interval: "15s",
+                    interval: "30s",
                     relabelings: [
                         { sourceLabels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], targetLabel: "service" },
                         { sourceLabels: ["__meta_kubernetes_pod_label_trading_platform_colour"], targetLabel: "colour" },

@@ -55,3 +55,32 @@ describe("stack config: deployments, the FIX gateway", () => {
         ]);
     });
 });
+
+describe("stack config: deployments, smoke tests and the scrape interval", () => {
+    it("production tests every blue-green candidate before traffic: a service without smoke is an error naming the key", () => {
+        const config = withSection(committedConfig("production"), "deployments", d => {
+            delete d.services.websocket.smoke;
+            return d;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            "- production: trading-platform:deployments.services.websocket.smoke: expected a smoke test ({image, args, timeout}): production tests each candidate before any traffic moves to it; found nothing",
+        ]);
+    });
+
+    it("a smoke image is pinned by digest under the organisation's packages in production, and its timeout lets the update wait", () => {
+        const config = withSection(committedConfig("production"), "deployments", d => {
+            d.services.api.smoke = { image: "docker.io/library/busybox:latest", timeout: "2h" };
+            return d;
+        });
+        assert.deepEqual(problemsOf("production", config), [
+            '- production: trading-platform:deployments.services.api.smoke.image: expected an image under ghcr.io/synaptic-platform/synaptictrading/; found "docker.io/library/busybox:latest"',
+            '- production: trading-platform:deployments.services.api.smoke.image: expected an image pinned by digest (…@sha256:…): production deploys only what staging ran; found "docker.io/library/busybox:latest"',
+            '- production: trading-platform:deployments.services.api.smoke.timeout: expected 10s to 30m: the update waits for the smoke test; found "2h"',
+        ]);
+    });
+
+    it("scrapes every 30s unless set, between 100ms and 5m", () => {
+        const config = withSection(committedConfig("staging"), "deployments", d => ({ ...d, scrapeInterval: "10m" }));
+        assert.deepEqual(problemsOf("staging", config), ['- staging: trading-platform:deployments.scrapeInterval: expected 100ms to 5m; found "10m"']);
+    });
+});

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { validateStackConfig } from "../../../stacks/config";
-import { defaultGates, defaultTriggers, durationMs, promotionSettings } from "../../../stacks/config/promotion";
+import { defaultGates, defaultTrafficQuery, defaultTriggers, durationMs, promotionSettings, queryRanges } from "../../../stacks/config/promotion";
+import { SCRAPE_INTERVAL } from "../../../components/blueGreenService";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../../../components/clusterAddons";
 import { committedConfig, problemsOf, rawConfig, withSection } from "../../support/stackConfig";
 
@@ -28,15 +29,15 @@ describe("config promotion", () => {
     it("tunes a default by name, replaces its query, adds a new check and removes one with null", () => {
         const config = withPromotion(p => ({
             ...p,
-            triggers: { errorRate: { above: 0.02 }, orderRejects: { query: 'sum(rate(orders_rejected_total{service="{{service}}"}[1m]))', above: 1 }, podRestarts: null },
+            triggers: { errorRate: { above: 0.02 }, orderRejects: { query: 'sum(rate(orders_rejected_total{service="{{service}}"}[2m]))', above: 1 }, podRestarts: null },
             gates: { latencyP95Seconds: { query: "my_p95{service=\"{{service}}\"}", below: 0.3 } },
         }));
         const settings = promotionSettings(validateStackConfig(rawConfig("production", config)).promotion);
-        assert.deepEqual(settings.triggers.errorRate, { query: defaultTriggers.errorRate.query, limit: 0.02 });
-        assert.equal(settings.triggers.orderRejects.limit, 1);
+        assert.deepEqual(settings.triggers.errorRate, { query: defaultTriggers.errorRate.query, limit: 0.02, protocols: ["http"] });
+        assert.deepEqual(settings.triggers.orderRejects, { query: 'sum(rate(orders_rejected_total{service="{{service}}"}[2m]))', limit: 1, protocols: ["http", "fix"] });
         assert.equal(settings.triggers.podRestarts, undefined);
         assert.ok(settings.triggers.healthCheckFailures, "other defaults stay");
-        assert.deepEqual(settings.gates.latencyP95Seconds, { query: 'my_p95{service="{{service}}"}', limit: 0.3 });
+        assert.deepEqual(settings.gates.latencyP95Seconds, { query: 'my_p95{service="{{service}}"}', limit: 0.3, protocols: ["http", "fix"] });
         assert.equal(settings.gates.errorRate.query, defaultGates.errorRate.query);
     });
 
@@ -47,6 +48,7 @@ describe("config promotion", () => {
             '- production: trading-platform:promotion.steps.1.watch: expected a watch at least one interval (1m) long; found "30s"',
             "- production: trading-platform:promotion.steps.2.weight: expected a weight above the previous step's (50); found 25",
             "- production: trading-platform:promotion.steps.2.weight: expected 100 as the last step (the promotion ends in a full cutover); found 25",
+            `- production: trading-platform:promotion.steps.1.watch: expected a watch at least 4 scrape intervals (4 × 30s) long: the queries' [{{window}}] ranges span it; found "30s"`,
         ]);
     });
 
@@ -64,6 +66,57 @@ describe("config promotion", () => {
         assert.deepEqual(problemsOf("staging", staging), [
             "- staging: trading-platform:promotion: expected no promotion section: staging rolls its services, only production promotes step by step; found a promotion section",
         ]);
+    });
+
+    it("withdraws on hold after 8 ticks without evidence, and verifies the candidate's share of client requests within 2 points, by default", () => {
+        const settings = promotionSettings(validateStackConfig(rawConfig("production")).promotion);
+        assert.equal(settings.onHold, "withdraw");
+        assert.equal(settings.consecutiveErrorLimit, 8);
+        assert.equal(settings.traffic.tolerance, 2);
+        assert.equal(settings.traffic.query, defaultTrafficQuery);
+        // Client requests only: the kubelet's probes and Prometheus' scrapes reach every colour alike.
+        for (const q of [defaultTrafficQuery, defaultTriggers.errorRate.query, defaultTriggers.latencyP95Seconds.query, defaultGates.errorRate.query]) {
+            assert.ok(q.includes('path!~"{{excludedPaths}}"'), q);
+        }
+        // The HTTP checks judge HTTP services; restarts and failed probes judge a FIX gateway too.
+        assert.deepEqual(Object.fromEntries(Object.entries(settings.triggers).map(([n, t]) => [n, t.protocols])), {
+            errorRate: ["http"],
+            latencyP95Seconds: ["http"],
+            podRestarts: ["http", "fix"],
+            healthCheckFailures: ["http", "fix"],
+        });
+        const kept = withPromotion(p => ({ ...p, onHold: "keep", consecutiveErrorLimit: 3, traffic: { tolerance: 5 } }));
+        const tuned = promotionSettings(validateStackConfig(rawConfig("production", kept)).promotion);
+        assert.deepEqual([tuned.onHold, tuned.consecutiveErrorLimit, tuned.traffic], ["keep", 3, { query: defaultTrafficQuery, tolerance: 5 }]);
+        assert.ok(problemsOf("production", withPromotion(p => ({ ...p, onHold: "pause" })))[0].includes("trading-platform:promotion.onHold"));
+    });
+
+    it("needs at least one trigger: removing every one is a config error naming the key", () => {
+        const none = withPromotion(p => ({ ...p, triggers: Object.fromEntries(Object.keys(defaultTriggers).map(n => [n, null])) }));
+        assert.deepEqual(problemsOf("production", none), [
+            "- production: trading-platform:promotion.triggers: expected at least one trigger: without one, nothing ever rolls a bad candidate back; found every trigger removed",
+        ]);
+    });
+
+    it("keeps every range at least four scrape intervals long, the triggers' defaults included, and queries no faster than Prometheus scrapes", () => {
+        assert.deepEqual(
+            Object.values(defaultTriggers).flatMap(t => queryRanges(t.query).map(r => r.range)),
+            ["2m", "2m", "2m", "{{window}}", "{{window}}"],
+        );
+        assert.equal(queryRanges(defaultTrafficQuery).every(r => r.ms === 4 * durationMs(SCRAPE_INTERVAL)), true);
+        const short = withPromotion(p => ({ ...p, triggers: { errorRate: { query: 'sum(rate(x{service="{{service}}"}[1m])) / sum(rate(y[30s:10s]))', above: 1 } } }));
+        assert.deepEqual(problemsOf("production", short), [
+            "- production: trading-platform:promotion.triggers.errorRate.query: expected every range at least 4 scrape intervals (4 × 30s) long; found [1m], [30s]",
+        ]);
+        // A faster scrape allows shorter ranges, and an interval down to one scrape.
+        const fast = withSection(
+            withPromotion(p => ({ ...p, interval: "250ms", steps: [{ weight: 5, watch: "1s" }, { weight: 100, watch: "1s" }], triggers: { errorRate: { query: "sum(rate(x[1s]))", above: 1 } }, traffic: { query: "sum(rate(y[1s]))" } })),
+            "deployments",
+            d => ({ ...d, scrapeInterval: "250ms" }),
+        );
+        validateStackConfig(rawConfig("production", fast));
+        const tooFast = withSection(withPromotion(p => ({ ...p, interval: "10s" })), "deployments", d => ({ ...d, scrapeInterval: "15s" }));
+        assert.ok(problemsOf("production", tooFast).includes('- production: trading-platform:promotion.interval: expected at least one scrape interval (deployments.scrapeInterval, 15s); found "10s"'));
     });
 
     it("reads durations in Prometheus units", () => {

@@ -1,41 +1,37 @@
 import { strict as assert } from "assert";
 import { promotionSettings, PromotionSettings } from "../../../stacks/config/promotion";
 import { SimulatedClock } from "../../../tools/promote/clock";
-import { Outcome, positionOf, rollBackByHand, rollbackUpdates, updatesAt, walk } from "../../../tools/promote/machine";
-import { weightAtStep } from "../../../platform/rollout";
-import { PrometheusSource, renderQuery } from "../../../tools/promote/prometheus";
+import { OUTCOME_EXIT, rollBackByHand, walk } from "../../../tools/promote/machine";
 import { quietNotifier } from "../../../tools/promote/quietNotifier";
-import { MetricReading, MetricsSource, Notifier, PositionUpdate, RecordEntry, ServicePosition, StackState, UpdatePurpose } from "../../../tools/promote/types";
-import { promotionWindow } from "../../../tools/promote/window";
+import { MetricReading, Notifier, PositionUpdate, RecordEntry, ServicePosition, StackState, UpdatePurpose } from "../../../tools/promote/types";
 import { MemoryDriver } from "../../support/memoryDriver";
+import { defaultFacts, Outcome } from "../../../tools/promote/machine";
+import { PrometheusSource, renderQuery } from "../../../tools/promote/prometheus";
+import { MetricsSource } from "../../../tools/promote/types";
+import { promotionWindow } from "../../../tools/promote/window";
 import { MetricSeries } from "../../support/metricSeries";
 import { startPrometheus } from "../../support/prometheus";
 
-// The decisions alone, with metrics scripted by query text: the real-Prometheus walks are in walk.test.ts.
+// The walk that applies the judges, against a stack in memory and metrics scripted by query text: a
+// "load balancer" answers the traffic query with the weights the driver last applied (or ignores them).
+// The walks against a real Prometheus follow below, and live end to end in live.e2e.test.ts.
 const settings = promotionSettings(undefined);
 const start = new Date("2026-11-17T15:00:00Z"); // Tuesday 10:00 New York
 const http = (service: string, weight = 0, finalize = false): ServicePosition => ({ service, activeColour: "blue", weight, finalize, protocol: "http" });
 const fix = (service: string, weight = 0): ServicePosition => ({ service, activeColour: "green", weight, finalize: false, protocol: "fix" });
-
-/** Healthy numbers for every default query; `override` may change one by its text and time. */
-function scripted(override?: (promql: string, time: Date) => MetricReading | undefined) {
-    const queries: { promql: string; time: Date }[] = [];
-    return {
-        queries,
-        source: {
-            async query(promql: string, time: Date): Promise<MetricReading> {
-                queries.push({ promql, time });
-                return override?.(promql, time) ?? { value: promql === "vector(1)" ? 1 : 0 };
-            },
-        },
-    };
-}
+const one = (value: number): MetricReading => ({ samples: [{ labels: {}, value }] });
+const isTraffic = (promql: string) => promql.startsWith("100 * sum(rate(http_requests_total");
+const serviceOf = (promql: string) => /service="([^"]+)"/.exec(promql)?.[1] ?? "";
 
 interface RunOptions {
-    metrics?: ReturnType<typeof scripted>;
+    settings?: PromotionSettings;
+    /** Changes one answer by its query text and time; undefined keeps the healthy default. */
+    override?: (promql: string, time: Date) => MetricReading | undefined;
+    /** The share the load balancer really sends each candidate; default: the weight last applied. */
+    loadBalancer?: (service: string, applied: number) => number;
     window?: (at: Date) => string | undefined;
     notifier?: Notifier;
-    refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | undefined;
+    refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | { summary: string; refusedBy: string } | undefined;
 }
 
 async function run(state: StackState, options: RunOptions = {}) {
@@ -43,104 +39,182 @@ async function run(state: StackState, options: RunOptions = {}) {
     const driver = new MemoryDriver(state, { clock, refuse: options.refuse });
     const entries: RecordEntry[] = [];
     const lines: string[] = [];
-    const metrics = options.metrics ?? scripted();
+    const queries: { promql: string; time: Date }[] = [];
+    const metrics = {
+        async query(promql: string, time: Date): Promise<MetricReading> {
+            queries.push({ promql, time });
+            const given = options.override?.(promql, time);
+            if (given) return given;
+            if (promql === "vector(1)") return one(1);
+            if (isTraffic(promql)) {
+                const applied = driver.state.services.find(s => s.service === serviceOf(promql))?.weight ?? 0;
+                return one(options.loadBalancer ? options.loadBalancer(serviceOf(promql), applied) : applied);
+            }
+            return one(0);
+        },
+    };
     const result = await walk({
-        settings,
-        services: [],
+        settings: options.settings ?? settings,
+        state: await driver.read([]),
         driver,
-        metrics: metrics.source,
+        metrics,
         clock,
         notifier: options.notifier ?? quietNotifier,
         window: options.window ?? (() => undefined),
         record: e => entries.push(e),
         log: l => lines.push(l),
     });
-    return { result, driver, entries, lines, clock, metrics };
+    return { result, driver, entries, lines, clock, queries, exit: OUTCOME_EXIT[result.outcome] };
 }
 
-describe("promotion state machine", () => {
-    describe("positionOf", () => {
-        it("reads the step index the services stand at, -1 when staged", () => {
-            assert.deepEqual(positionOf([http("api", 0), http("websocket", 0)], settings), { stepIndex: -1, finalized: false });
-            assert.deepEqual(positionOf([http("api", 25), http("websocket", 25)], settings), { stepIndex: 1, finalized: false });
-            assert.deepEqual(positionOf([http("api", 100, true)], settings), { stepIndex: 3, finalized: true });
-        });
-        it("places a FIX service at 0 with any step before the cutover, at 100 only with the cutover", () => {
-            assert.deepEqual(positionOf([http("api", 50), fix("fix-gateway", 0)], settings), { stepIndex: 2, finalized: false });
-            assert.deepEqual(positionOf([http("api", 100), fix("fix-gateway", 100)], settings), { stepIndex: 3, finalized: false });
-            assert.throws(() => positionOf([http("api", 50), fix("fix-gateway", 100)], settings), /same step/);
-        });
-        it("refuses services at different steps, a step the sequence never reaches, and half-finalized runs", () => {
-            assert.throws(() => positionOf([http("api", 5), http("websocket", 0)], settings), /api at 5 %, websocket at 0 %/);
-            assert.throws(() => positionOf([http("api", 5)], promotionSettings({ ...settingsConfig(), steps: [{ weight: 25, watch: "1m" }, { weight: 100, watch: "1m" }] })), /never reach/);
-            assert.throws(() => positionOf([http("api", 100, true), http("websocket", 100)], settings), /finalized/);
-        });
-    });
+const decisions = (entries: RecordEntry[], service = "api") => entries.filter(e => e.service === service && e.event !== "check").map(e => `${e.event}@${e.weight}`);
 
-    it("weights a FIX service 0 until the cutover, and the updates at a step follow", () => {
-        assert.deepEqual([5, 25, 50, 100].map(w => weightAtStep("fix", w)), [0, 0, 0, 100]);
-        const state = { namespace: "trading-prod", services: [http("api"), fix("fix-gateway")] };
-        assert.deepEqual(updatesAt(state, settings, 1), [
-            { service: "api", weight: 25, finalize: false },
-            { service: "fix-gateway", weight: 0, finalize: false },
-        ]);
-    });
-
-    it("rolls back in one update, or restores the old colour's size first after finalize", () => {
-        assert.deepEqual(rollbackUpdates({ namespace: "n", services: [http("api", 50), http("websocket", 50)] }), [
-            [
-                { service: "api", weight: 0, finalize: false },
-                { service: "websocket", weight: 0, finalize: false },
-            ],
-        ]);
-        assert.deepEqual(rollbackUpdates({ namespace: "n", services: [http("api", 100, true)] }), [[{ service: "api", weight: 100, finalize: false }], [{ service: "api", weight: 0, finalize: false }]]);
-    });
-
-    it("walks healthy services through every step to finalize, one update per step, watching the seed's 40 minutes", async () => {
-        const { result, driver, entries, clock } = await run({ namespace: "trading-prod", services: [http("api"), http("websocket")] });
-        assert.equal(result.outcome, "promoted");
+describe("promotion walk (scripted metrics)", () => {
+    it("stages, then walks healthy services through every step to finalize, each step watched once its traffic is verified", async () => {
+        const { result, driver, entries, clock, exit } = await run({ namespace: "trading-prod", services: [http("api"), http("websocket")] });
+        assert.equal(result.outcome, "promoted", result.reason);
+        assert.equal(exit, 0);
         assert.deepEqual(driver.walked, [
+            "stage api=0,websocket=0",
             "advance api=5,websocket=5",
             "advance api=25,websocket=25",
             "advance api=50,websocket=50",
             "advance api=100,websocket=100",
             "finalize api=100F,websocket=100F",
         ]);
-        assert.equal(clock.now().getTime() - start.getTime(), 40 * 60_000);
-        assert.deepEqual(
-            entries.filter(e => e.service === "api" && e.event !== "check").map(e => `${e.event}@${e.weight}`),
-            ["step@5", "step@25", "step@50", "step@100", "promoted@100", "finalized@100"],
+        // The seed's 40 minutes of watch, plus one verifying tick per step and one before finalize.
+        assert.equal(clock.now().getTime() - start.getTime(), 40 * 60_000 + 5 * 30_000);
+        assert.deepEqual(decisions(entries), ["smoke@0", "step@5", "step@25", "step@50", "step@100", "promoted@100", "finalized@100"]);
+        const smoke = entries.find(e => e.event === "smoke" && e.service === "api");
+        assert.deepEqual(smoke?.smoke, { service: "api", job: "api-smoke", result: "passed" });
+        const check = entries.find(e => e.event === "check" && e.service === "api");
+        assert.deepEqual(Object.keys(check?.values ?? {}).sort(), ["traffic:share", "trigger:errorRate", "trigger:healthCheckFailures", "trigger:latencyP95Seconds", "trigger:podRestarts"]);
+        assert.equal(check?.values["traffic:share"], 5);
+    });
+
+    it("records each check's query as sent, with the namespace, service, candidate colour, the step's watch and the paths no client makes", async () => {
+        const { entries, queries } = await run({ namespace: "trading-prod", services: [http("api")] });
+        const step = entries.find(e => e.event === "step" && e.weight === 25);
+        assert.match(step?.queries?.["trigger:podRestarts"] ?? "", /namespace="trading-prod",pod=~"api-green-\.\*"\}\[10m\]/);
+        assert.match(step?.queries?.["trigger:errorRate"] ?? "", /service="api",colour="green",path!~"\/readyz\|\/healthz\|\/metrics"/);
+        assert.match(step?.queries?.["active:errorRate"] ?? "", /colour="blue"/);
+        assert.ok(queries.every(q => !q.promql.includes("{{")), "no placeholder left unfilled");
+        assert.deepEqual(step?.targets, ["api"], "the update's targets are in the record");
+    });
+
+    it("brings a service behind up to the one ahead step by step, watching both, then moves them together", async () => {
+        const { result, driver, entries } = await run({ namespace: "trading-prod", services: [http("api", 5), http("websocket", 0)] });
+        assert.equal(result.outcome, "promoted", result.reason);
+        assert.deepEqual(driver.walked.slice(0, 3), ["stage websocket=0", "advance websocket=5", "advance api=25,websocket=25"]);
+        assert.equal(entries.find(e => e.event === "step" && e.service === "api")?.reason, "holds at 5 % while the others catch up");
+        assert.ok(entries.some(e => e.event === "check" && e.service === "api" && e.weight === 5), "the service ahead is watched while the other catches up");
+    });
+
+    it("takes a FIX gateway through the cutover only at the step of 100, judged by the checks of its protocol", async () => {
+        const { result, driver, queries } = await run({ namespace: "trading-prod", services: [http("api"), fix("fix-gateway")] });
+        assert.equal(result.outcome, "promoted", result.reason);
+        assert.deepEqual(driver.walked.slice(1, 5), ["advance api=5", "advance api=25", "advance api=50", "advance api=100,fix-gateway=100"]);
+        const fixQueries = queries.filter(q => q.promql.includes('service="fix-gateway"') || q.promql.includes("fix-gateway-"));
+        assert.ok(fixQueries.length && fixQueries.every(q => q.time.getTime() > start.getTime() + 30 * 60_000), "queried only once it takes traffic");
+        assert.ok(fixQueries.every(q => !q.promql.includes("http_request")), "no HTTP check judges a FIX session");
+    });
+
+    it("withdraws, never finalizing, when the load balancer never moves the traffic", async () => {
+        const { result, driver, exit } = await run({ namespace: "n", services: [http("api")] }, { loadBalancer: () => 0 });
+        assert.equal(result.outcome, "withdrawn");
+        assert.equal(exit, 3);
+        assert.deepEqual(driver.walked, ["stage api=0", "advance api=5", "withdraw api=0"]);
+        assert.match(result.reason, /^no evidence for 9 ticks in a row at 5 % \(limit 8\): api takes 0 % of client requests against a weight of 5 %/);
+    });
+
+    it("withdraws after the error limit when Prometheus stops answering mid-watch, however long the watch", async () => {
+        const down = new Date(start.getTime() + 7 * 60_000);
+        const { result, driver, clock } = await run(
+            { namespace: "n", services: [http("api")] },
+            { override: (_promql, time) => (time >= down ? { samples: [], failure: "unreachable", error: "Prometheus unreachable at http://p:9090: connect ECONNREFUSED" } : undefined) },
         );
-        const check = entries.find(e => e.event === "check");
-        assert.deepEqual(Object.keys(check?.values ?? {}).sort(), ["trigger:errorRate", "trigger:healthCheckFailures", "trigger:latencyP95Seconds", "trigger:podRestarts"]);
+        assert.equal(result.outcome, "withdrawn");
+        assert.deepEqual(driver.walked.slice(-2), ["advance api=25", "withdraw api=0"]);
+        assert.match(result.reason, /no evidence for 9 ticks in a row at 25 %.*Prometheus unreachable/);
+        assert.equal(clock.now().getTime(), down.getTime() + 8 * 30_000, "the ninth tick without evidence ends it");
     });
 
-    it("fills each query's placeholders with the namespace, the service, the candidate colour and the step's watch", async () => {
-        const { metrics } = await run({ namespace: "trading-prod", services: [http("api")] });
-        const first = metrics.queries.find(q => q.promql.includes("kube_pod_container_status_restarts_total"));
-        assert.match(first?.promql ?? "", /namespace="trading-prod",pod=~"api-green-\.\*"\}\[5m\]/);
-        assert.ok(metrics.queries.some(q => q.promql.includes('colour="blue"')), "the comparison reads the active colour");
-        assert.ok(!metrics.queries.some(q => q.promql.includes("{{")), "no placeholder left unfilled");
+    it("withdraws when the window closes mid-watch, but a trigger on that same tick still rolls back", async () => {
+        const closes = new Date(start.getTime() + 3 * 60_000);
+        const window = (at: Date) => (at >= closes ? "14:00 is outside 10:00–14:00" : undefined);
+        const withdrawn = await run({ namespace: "n", services: [http("api")] }, { window });
+        assert.equal(withdrawn.result.outcome, "withdrawn");
+        assert.deepEqual(withdrawn.driver.walked, ["stage api=0", "advance api=5", "withdraw api=0"]);
+        assert.match(withdrawn.result.reason, /^the deployment window closed mid-watch \(14:00 is outside 10:00–14:00\) at 5 %/);
+
+        const breached = await run({ namespace: "n", services: [http("api")] }, { window, override: (promql, time) => (time >= closes && promql.includes('code=~"5..') ? one(0.4) : undefined) });
+        assert.equal(breached.result.outcome, "rolledBack");
+        assert.equal(breached.exit, 1);
+        assert.deepEqual(breached.driver.walked.slice(-1), ["rollback api=0"]);
     });
 
-    it("a FIX gateway in the run takes no traffic before the cutover, so it is not queried until then", async () => {
-        const { result, driver, metrics } = await run({ namespace: "trading-prod", services: [http("api"), fix("fix-gateway")] });
-        assert.equal(result.outcome, "promoted");
-        assert.deepEqual(driver.walked.slice(0, 2), ["advance api=5,fix-gateway=0", "advance api=25,fix-gateway=0"]);
-        const firstFix = metrics.queries.find(q => q.promql.includes('service="fix-gateway"') || q.promql.includes("fix-gateway-"));
-        assert.ok(firstFix && firstFix.time.getTime() > start.getTime() + 30 * 60_000, "queried only once it takes traffic");
+    it("with onHold: keep, leaves the candidate where it is and says first that nobody watches it", async () => {
+        const keep = { ...settings, onHold: "keep" as const };
+        const { result, driver, exit } = await run({ namespace: "n", services: [http("api")] }, { settings: keep, loadBalancer: () => 0 });
+        assert.equal(result.outcome, "held");
+        assert.equal(exit, 3);
+        assert.deepEqual(driver.walked, ["stage api=0", "advance api=5"]);
+        assert.match(result.unwatched ?? "", /^UNWATCHED: api at 5 % carries live traffic that nobody watches \(promotion\.onHold: keep\)/);
     });
 
-    it("rolls back when an update is refused, and never touches the stack when the window is closed", async () => {
-        const refused = await run({ namespace: "n", services: [http("api")] }, { refuse: (u, p) => (p === "advance" && u[0].weight === 25 ? "blue-green-traffic-invariants: weights" : undefined) });
+    it("withdraws when the gates are not met though no trigger fired", async () => {
+        const { result, driver } = await run({ namespace: "n", services: [http("api")] }, { override: promql => (promql.includes("[5m]") && promql.includes('code=~"5..') ? one(0.01) : undefined) });
+        assert.equal(result.outcome, "withdrawn");
+        assert.deepEqual(driver.walked, ["stage api=0", "advance api=5", "withdraw api=0"]);
+        assert.match(result.reason, /gates not met over the 5m watch at 5 %: api gate:errorRate 0\.01 not below 0\.001/);
+    });
+
+    it("rolls back when an advance fails (a failed advance may have applied part of itself), and when a smoke test fails before any traffic", async () => {
+        const refused = await run({ namespace: "n", services: [http("api")] }, { refuse: (u, p) => (p === "advance" && u[0].weight === 25 ? "Ingress api: admission webhook denied the request" : undefined) });
         assert.equal(refused.result.outcome, "rolledBack");
-        assert.deepEqual(refused.driver.walked, ["advance api=5", "advance api=25", "rollback api=0"]);
-        assert.match(refused.result.reason, /update to 25 % failed: blue-green-traffic-invariants/);
+        assert.deepEqual(refused.driver.walked, ["stage api=0", "advance api=5", "advance api=25", "rollback api=0"]);
+        assert.match(refused.result.reason, /update to 25 % failed: Ingress api: admission webhook denied/);
 
+        const smoke = await run({ namespace: "n", services: [http("api", 5), http("websocket")] }, { refuse: (_u, p) => (p === "stage" ? "kubernetes:batch/v1:Job::websocket-smoke: Job failed: BackoffLimitExceeded" : undefined) });
+        assert.equal(smoke.result.outcome, "rolledBack");
+        assert.deepEqual(smoke.driver.walked, ["stage websocket=0", "rollback api=0"]);
+        assert.match(smoke.result.reason, /stage update failed before any traffic moved: kubernetes:batch\/v1:Job::websocket-smoke: Job failed/);
+    });
+
+    it("withdraws, rather than rolls back, when the window closes under an update (the window policy refuses it after its steps ran)", async () => {
+        const { result, driver, exit } = await run(
+            { namespace: "n", services: [http("api")] },
+            { refuse: (u, p) => (p === "advance" && u[0].weight === 25 ? { summary: "policy violation: production-deployment-window [mandatory]", refusedBy: "production-deployment-window" } : undefined) },
+        );
+        assert.equal(result.outcome, "withdrawn");
+        assert.equal(exit, 3);
+        assert.deepEqual(driver.walked.slice(-2), ["advance api=25", "withdraw api=0"]);
+        assert.match(result.reason, /^the deployment window closed during the update to 25 %/);
+    });
+
+    it("exits 4 and pages at once, saying what to run, when a rollback's own update fails", async () => {
+        const pages: { reason: string; urgent?: boolean }[] = [];
+        const notifier = { ...quietNotifier, page: async (e: { reason: string; urgent?: boolean }) => void pages.push(e) };
+        const { result, exit, entries } = await run(
+            { namespace: "n", services: [http("api")] },
+            {
+                notifier,
+                override: (promql, time) => (time.getTime() >= start.getTime() + 60_000 && promql.includes('code=~"5..') ? one(0.5) : undefined),
+                refuse: (_u, p) => (p === "rollback" ? "[409] Conflict: Another update is currently in progress." : undefined),
+            },
+        );
+        assert.equal(result.outcome, "failed");
+        assert.equal(exit, 4);
+        assert.match(result.reason, /rollback update failed: \[409\] Conflict.*Run now: npm run promote -- --stack production --rollback.*pulumi cancel --stack production --yes/);
+        assert.deepEqual(pages.map(p => p.urgent), [true]);
+        assert.deepEqual(entries.filter(e => e.event === "failed").map(e => e.weight), [5]);
+    });
+
+    it("never touches the stack when the window is closed and nothing carries traffic: held, nothing to withdraw", async () => {
         const closed = await run({ namespace: "n", services: [http("api")] }, { window: () => "Sat is not a deployment day (Tue, Wed, Thu)" });
         assert.equal(closed.result.outcome, "held");
         assert.deepEqual(closed.driver.applied, []);
-        assert.match(closed.result.reason, /window is closed \(Sat is not a deployment day/);
+        assert.match(closed.result.reason, /window is closed \(Sat is not a deployment day.*no candidate carries traffic, nothing to withdraw/);
     });
 
     it("already finalized services are promoted: nothing to apply", async () => {
@@ -149,49 +223,53 @@ describe("promotion state machine", () => {
         assert.deepEqual(driver.applied, []);
     });
 
-    it("--rollback after finalize restores the old colour's size, then takes the candidate to 0", async () => {
+    it("--rollback after finalize restores the old colour's size, then takes the candidate to 0; its failure is exit 4", async () => {
         const clock = new SimulatedClock(start);
         const driver = new MemoryDriver({ namespace: "n", services: [http("api", 100, true), http("websocket", 100, true)] }, { clock });
         const entries: RecordEntry[] = [];
         const result = await rollBackByHand({ services: [], driver, clock, notifier: quietNotifier, record: e => entries.push(e), log: () => undefined }, "INC-2231");
         assert.equal(result.outcome, "rolledBack");
         assert.deepEqual(driver.walked, ["rollback api=100,websocket=100", "rollback api=0,websocket=0"]);
-        assert.deepEqual(entries.map(e => `${e.service}:${e.event}:${e.weight}`), ["api:rollback:0", "websocket:rollback:0"]);
+        assert.deepEqual(entries.map(e => `${e.service}:${e.event}:${e.weight}`), ["api:rollback:100", "websocket:rollback:100", "api:rollback:0", "websocket:rollback:0"]);
+
+        const stuck = new MemoryDriver({ namespace: "n", services: [http("api", 25)] }, { clock, refuse: () => "error: the stack is locked" });
+        const failed = await rollBackByHand({ services: [], driver: stuck, clock, notifier: quietNotifier, record: () => undefined, log: () => undefined }, "INC-2231");
+        assert.equal(failed.outcome, "failed");
+        assert.match(failed.reason, /pulumi cancel --stack production --yes/);
     });
 
     it("sends the seed's notifications: an annotation per step, a silence per watch, a page on rollback", async () => {
         const calls: string[] = [];
         const notifier: Notifier = {
             annotate: async e => void calls.push(`annotate ${e.event} ${e.weight}`),
-            silence: async e => (calls.push(`silence ${e.services.join(",")} ${(e.until.getTime() - e.from.getTime()) / 60_000}m`), `id-${calls.length}`),
+            silence: async e => (calls.push(`silence ${e.services.join(",")}`), `id-${calls.length}`),
             expireSilence: async id => void calls.push(`expire ${id}`),
             page: async e => void calls.push(`page ${e.reason.split(":")[0]}`),
         };
-        const metrics = scripted((promql, time) => (promql.includes("restarts") && time.getTime() >= start.getTime() + 7 * 60_000 ? { value: 9 } : undefined));
-        const { result } = await run({ namespace: "n", services: [http("api")] }, { notifier, metrics });
+        const { result } = await run(
+            { namespace: "n", services: [http("api")] },
+            { notifier, override: (promql, time) => (promql.includes("restarts") && time.getTime() >= start.getTime() + 8 * 60_000 ? one(9) : undefined) },
+        );
         assert.equal(result.outcome, "rolledBack");
-        assert.deepEqual(calls, ["annotate step 5", "silence api 5.5m", "expire id-2", "annotate step 25", "silence api 10.5m", "page at 25 %", "annotate rollback 0", "expire id-5"]);
+        assert.deepEqual(calls, ["annotate step 5", "silence api", "expire id-2", "annotate step 25", "silence api", "page at 25 %", "annotate rollback 0", "expire id-5"]);
     });
 });
 
-function settingsConfig() {
-    return { prometheusUrl: "http://p:9090", interval: "30s", triggers: {}, gates: {}, comparisons: {}, notifications: {} };
-}
-
 // The whole walk against a real Prometheus holding series written for each scenario (one namespace
 // each), so real PromQL computes the rates and quantiles the decisions read. Time is simulated; the
-// deployment window is the real one from policy/config/production-promote.json.
+// deployment window is the real one from policy/config/production-promote.json. These series are not
+// shaped by the weights the walk applies, so the traffic check is set wide open here: it is judged in
+// judge.test.ts and machine.test.ts, and against a load balancer that follows the deployed weights in
+// live.e2e.test.ts.
 
 const T0 = new Date("2026-11-17T15:00:00Z"); // Tuesday, 10:00 in New York: the window is open
 const at = (minutes: number, from = T0) => new Date(from.getTime() + minutes * 60_000);
 const CLOSE_SOON = new Date("2026-11-17T18:57:00Z"); // 13:57 in New York: the window closes at 14:00
 
+const wideOpen = (s: PromotionSettings): PromotionSettings => ({ ...s, traffic: { ...s.traffic, tolerance: 100 } });
 /** Two-minute steps: the same decisions as the seed's, in a quarter of the simulated time. */
-const short: PromotionSettings = {
-    ...promotionSettings(undefined),
-    steps: [5, 25, 50, 100].map(weight => ({ weight, watch: "2m", watchMs: 120_000 })),
-};
-const seed = promotionSettings(undefined);
+const short = wideOpen({ ...promotionSettings(undefined), steps: [5, 25, 50, 100].map(weight => ({ weight, watch: "2m", watchMs: 120_000 })) });
+const seed = wideOpen(promotionSettings(undefined));
 
 interface Scenario {
     /** Candidate (green) behaviour; the active colour (blue) is always healthy. */
@@ -202,23 +280,23 @@ interface Scenario {
     from?: Date;
     minutes?: number;
 }
+// With two-minute steps each step starts a tick (30 s) after the last one's watch: 5 % at 0, 25 % at 2.5,
+// 50 % at 5, 100 % at 7.5 minutes.
 const scenarios: Record<string, Scenario> = {
     clean: { minutes: 50 },
-    // The committed production stack's namespace: the CLI rehearsal below reads it from the stack file.
-    "trading-prod": { minutes: 50 },
     "restarts-at-5": { restartsTotal: t => (t >= at(1) ? 6 : 0) },
     "errors-at-25": { errorRatio: t => (t >= at(3) ? 0.3 : 0) },
-    "latency-at-50": { latencySeconds: t => (t >= at(5) ? 3 : 0.05) },
-    "probes-at-100": { failedProbesTotal: t => (t >= at(7) ? 12 : 0) },
+    "latency-at-50": { latencySeconds: t => (t >= at(6) ? 3 : 0.05) },
+    "probes-at-100": { failedProbesTotal: t => (t >= at(8.5) ? 12 : 0) },
     "gate-fails": { errorRatio: () => 0.01 },
     "worse-than-active": { latencySeconds: () => 0.3 },
     "window-closes": { from: CLOSE_SOON, minutes: 25 },
-    "data-stops": { minutes: 7 },
+    "data-stops": { minutes: 8 },
     "resume-healthy": {},
     "resume-breached": { errorRatio: () => 0.5 },
 };
 
-const services = ["api", "websocket"];
+const walkedServices = ["api", "websocket"];
 let prometheus: { url: string; stop(): Promise<void> };
 
 async function startScenarioPrometheus() {
@@ -226,7 +304,7 @@ async function startScenarioPrometheus() {
     for (const [namespace, s] of Object.entries(scenarios)) {
         const from = at(-5, s.from ?? T0);
         const to = at(s.minutes ?? 15, s.from ?? T0);
-        for (const service of services) {
+        for (const service of walkedServices) {
             series.httpTraffic({ namespace, service, colour: "blue", from, to });
             series.httpTraffic({ namespace, service, colour: "green", from, to, errorRatio: s.errorRatio, latencySeconds: s.latencySeconds });
             // Faults are on api's candidate only: a trigger on one service rolls back both.
@@ -249,11 +327,11 @@ interface Walked {
 async function promote(namespace: string, options: { settings?: PromotionSettings; from?: Date; weight?: number; metrics?: MetricsSource } = {}): Promise<Walked> {
     const clock = new SimulatedClock(options.from ?? scenarios[namespace].from ?? T0);
     const position = (service: string): ServicePosition => ({ service, activeColour: "blue", weight: options.weight ?? 0, finalize: false, protocol: "http" });
-    const driver = new MemoryDriver({ namespace, services: services.map(position) }, { clock });
+    const driver = new MemoryDriver({ namespace, services: walkedServices.map(position) }, { clock });
     const entries: RecordEntry[] = [];
     const result = await walk({
         settings: options.settings ?? short,
-        services: [],
+        state: await driver.read([]),
         driver,
         metrics: options.metrics ?? new PrometheusSource(prometheus.url),
         clock,
@@ -269,10 +347,10 @@ async function promote(namespace: string, options: { settings?: PromotionSetting
 async function breachAppears(namespace: string, trigger: string, from: Date, to: Date, settings = short): Promise<Date> {
     const source = new PrometheusSource(prometheus.url);
     const check = settings.triggers[trigger];
-    const promql = renderQuery(check.query, { namespace, service: "api", colour: "green", window: settings.steps[0].watch });
+    const promql = renderQuery(check.query, { namespace, service: "api", colour: "green", window: settings.steps[0].watch, excludedPaths: defaultFacts.excludedPaths });
     for (let t = from.getTime(); t <= to.getTime(); t += 5_000) {
-        const { value } = await source.query(promql, new Date(t));
-        if (value !== null && value > check.limit) return new Date(t);
+        const { samples } = await source.query(promql, new Date(t));
+        if (samples.some(s => s.value > check.limit)) return new Date(t);
     }
     throw new Error(`${trigger} never exceeds ${check.limit} in ${namespace}`);
 }
@@ -288,13 +366,15 @@ describe("promotion walk against a real Prometheus", () => {
         const w = await promote("clean", { settings: seed });
         assert.equal(w.outcome, "promoted", w.reason);
         assert.deepEqual(w.driver.walked, [
+            "stage api=0,websocket=0",
             "advance api=5,websocket=5",
             "advance api=25,websocket=25",
             "advance api=50,websocket=50",
             "advance api=100,websocket=100",
             "finalize api=100F,websocket=100F",
         ]);
-        assert.deepEqual(w.driver.applied.map(a => a.at), [at(0), at(5), at(15), at(30), at(40)].map(d => d.toISOString()));
+        // Each watch starts counting a tick after its step (the traffic verified), and finalize waits one more.
+        assert.deepEqual(w.driver.applied.map(a => a.at), [at(0), at(0), at(5.5), at(16), at(31.5), at(42.5)].map(d => d.toISOString()));
         // Real PromQL computed the readings: no errors, p95 inside the 0.05 s bucket, the active colour the same.
         const gates = w.entries.find(e => e.event === "check" && "gate:errorRate" in e.values)?.values ?? {};
         assert.equal(gates["gate:errorRate"], 0);
@@ -304,9 +384,9 @@ describe("promotion walk against a real Prometheus", () => {
 
     const triggers = [
         { trigger: "podRestarts", namespace: "restarts-at-5", weight: 5, stepStart: at(0) },
-        { trigger: "errorRate", namespace: "errors-at-25", weight: 25, stepStart: at(2) },
-        { trigger: "latencyP95Seconds", namespace: "latency-at-50", weight: 50, stepStart: at(4) },
-        { trigger: "healthCheckFailures", namespace: "probes-at-100", weight: 100, stepStart: at(6) },
+        { trigger: "errorRate", namespace: "errors-at-25", weight: 25, stepStart: at(2.5) },
+        { trigger: "latencyP95Seconds", namespace: "latency-at-50", weight: 50, stepStart: at(5) },
+        { trigger: "healthCheckFailures", namespace: "probes-at-100", weight: 100, stepStart: at(7.5) },
     ];
     for (const { trigger, namespace, weight, stepStart } of triggers) {
         it(`rolls both services back at ${weight} % within one interval of a ${trigger} breach on one of them`, async () => {
@@ -320,50 +400,50 @@ describe("promotion walk against a real Prometheus", () => {
                 { service: "websocket", weight: 0, finalize: false },
             ]);
             assert.equal(rollback.purpose, "rollback");
-            const appeared = await breachAppears(namespace, trigger, stepStart, at(2, stepStart));
+            const appeared = await breachAppears(namespace, trigger, stepStart, at(2.5, stepStart));
             const latency = new Date(rollback.at as string).getTime() - appeared.getTime();
             assert.ok(latency >= 0 && latency <= short.intervalMs, `acted ${latency / 1000}s after the breach appeared at ${appeared.toISOString()}`);
             assert.deepEqual(rollbackOf(w).map(e => `${e.service}@${e.weight}`), ["api@0", "websocket@0"]);
         });
     }
 
-    it("holds (exit 3), never rolling back, when a gate fails without a trigger", async () => {
+    it("withdraws (exit 3), never rolling back, when a gate fails without a trigger", async () => {
         const w = await promote("gate-fails");
-        assert.equal(w.outcome, "held");
-        assert.deepEqual(w.driver.walked, ["advance api=5,websocket=5"]);
+        assert.equal(w.outcome, "withdrawn");
+        assert.deepEqual(w.driver.walked, ["stage api=0,websocket=0", "advance api=5,websocket=5", "withdraw api=0,websocket=0"]);
         assert.match(w.reason, /gates not met over the 2m watch at 5 %: api gate:errorRate 0\.01 not below 0\.001/);
         assert.equal(rollbackOf(w).length, 0);
     });
 
-    it("holds when the candidate is worse than the active colour by more than the margin, though under every absolute limit", async () => {
+    it("withdraws when the candidate is worse than the active colour by more than the margin, though under every absolute limit", async () => {
         const w = await promote("worse-than-active");
-        assert.equal(w.outcome, "held");
+        assert.equal(w.outcome, "withdrawn");
         assert.match(w.reason, /api comparison:latencyP95Seconds 0\.4\d+ exceeds the active colour's 0\.04\d+ by more than 0\.05/);
         assert.ok(!/gate:latencyP95Seconds/.test(w.reason), "the absolute gate held");
     });
 
-    it("never advances when Prometheus is down, and holds", async () => {
+    it("moves nothing while Prometheus is down: held, with nothing to withdraw", async () => {
         const w = await promote("clean", { metrics: new PrometheusSource("http://127.0.0.1:9") });
         assert.equal(w.outcome, "held");
         assert.deepEqual(w.driver.applied, []);
         assert.match(w.reason, /Prometheus does not answer \(Prometheus unreachable at http:\/\/127\.0\.0\.1:9/);
     });
 
-    it("holds when no data lasts as long as the watch: no data is not health", async () => {
-        // This namespace's series end 7 minutes in, during the 100 % step (6 to 8 minutes).
+    it("withdraws when the data stops: no data is not health", async () => {
+        // This namespace's series end 8 minutes in, during the 100 % step (from 7.5 minutes).
         const w = await promote("data-stops");
-        assert.equal(w.outcome, "held", w.reason);
-        assert.match(w.reason, /no data at 100 % since .*no data is not health/);
-        assert.deepEqual(w.driver.walked, ["advance api=5,websocket=5", "advance api=25,websocket=25", "advance api=50,websocket=50", "advance api=100,websocket=100"]);
+        assert.equal(w.outcome, "withdrawn", w.reason);
+        assert.match(w.reason, /no evidence for 9 ticks in a row at 100 %.*no data is not health/);
+        assert.deepEqual(w.driver.walked.slice(-2), ["advance api=100,websocket=100", "withdraw api=0,websocket=0"]);
         assert.equal(rollbackOf(w).length, 0);
     });
 
-    it("holds at its weight when the deployment window closes mid-watch", async () => {
+    it("withdraws every candidate when the deployment window closes mid-watch", async () => {
         const w = await promote("window-closes", { settings: seed });
-        assert.equal(w.outcome, "held");
-        assert.deepEqual(w.driver.walked, ["advance api=5,websocket=5"]);
-        assert.match(w.reason, /window closed mid-watch \(14:00 is outside 10:00–14:00\); holding at 5 %/);
-        assert.equal(w.entries.filter(e => e.event === "hold")[0].at, "2026-11-17T19:00:00.000Z");
+        assert.equal(w.outcome, "withdrawn");
+        assert.deepEqual(w.driver.walked, ["stage api=0,websocket=0", "advance api=5,websocket=5", "withdraw api=0,websocket=0"]);
+        assert.match(w.reason, /window closed mid-watch \(14:00 is outside 10:00–14:00\) at 5 %/);
+        assert.equal(w.entries.filter(e => e.event === "withdraw")[0].at, "2026-11-17T19:00:00.000Z");
     });
 
     it("resumes a step its runner died in: watches it again, then carries on", async () => {
@@ -378,7 +458,6 @@ describe("promotion walk against a real Prometheus", () => {
         assert.equal(w.outcome, "rolledBack");
         assert.deepEqual(w.driver.walked, ["rollback api=0,websocket=0"]);
         assert.equal(w.driver.applied[0].at, at(2).toISOString(), "checked before waiting an interval");
-        assert.match(w.reason, /at 50 %: api trigger:errorRate 0\.5 > 0\.05/);
+        assert.match(w.reason, /at api 50 %, websocket 50 %: api trigger:errorRate 0\.5 > 0\.05/);
     });
-
 });

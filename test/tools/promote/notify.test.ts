@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as http from "http";
 import * as net from "net";
 import { promotionSchema } from "../../../stacks/config/promotion";
-import { httpNotifier } from "../../../tools/promote/notify";
+import { httpNotifier as notifierWithRetries } from "../../../tools/promote/notify";
 import { RunningAlertmanager, startAlertmanager } from "../../support/alertmanager";
 import { freePort } from "../../support/loopbackServer";
 
@@ -16,6 +16,9 @@ const AT = new Date("2026-11-17T15:05:00Z");
 
 /** The notifications section as the stack's config validation leaves it (defaults filled in). */
 const notifications = (section: unknown) => promotionSchema.parse({ notifications: section }).notifications;
+/** The notifier with no page retries, unless a test asks for them: one request per call. */
+const httpNotifier = (config: Parameters<typeof notifierWithRetries>[0], env: NodeJS.ProcessEnv, warn: (line: string) => void, options: Parameters<typeof notifierWithRetries>[3] = {}) =>
+    notifierWithRetries(config, env, warn, { pageRetryDelaysMs: [], ...options });
 
 interface Received {
     method: string;
@@ -134,6 +137,26 @@ describe("httpNotifier", () => {
                 const warnings: string[] = [];
                 await httpNotifier(notifications({ pagerduty: { url: server.url } }), ENV, w => warnings.push(w)).page({ at: AT, services: ["api"], weight: 5, reason: "r" });
                 assert.deepEqual(warnings, [`pagerduty event: POST ${server.url} answered HTTP 200: "{\\"status\\":\\"success\\"}"`]);
+            } finally {
+                await server.close();
+            }
+        });
+    });
+
+    describe("PagerDuty retries", () => {
+        it("sends a page that did not get through again with the same dedup key, and marks a failed rollback critical", async () => {
+            let answered = 0;
+            const server = await recorder(503, () => (++answered < 3 ? "busy" : "{}"));
+            try {
+                const warnings: string[] = [];
+                const notifier = notifierWithRetries(notifications({ pagerduty: { url: server.url, severity: "warning" } }), ENV, w => warnings.push(w), { pageRetryDelaysMs: [10, 10] });
+                await notifier.page({ at: AT, services: ["api"], weight: 25, reason: "the rollback update failed", urgent: true });
+                assert.equal(server.received.length, 3, "the first try and two retries");
+                const bodies = server.received.map(r => JSON.parse(r.body));
+                assert.deepEqual(new Set(bodies.map(b => b.dedup_key)), new Set(["npm-run-promote:act-now:api:2026-11-17T15:05:00.000Z"]));
+                assert.deepEqual(bodies.map(b => b.payload.severity), ["critical", "critical", "critical"]);
+                assert.match(bodies[0].payload.summary, /^promotion needs a person now api: the rollback update failed/);
+                assert.equal(warnings.length, 3);
             } finally {
                 await server.close();
             }
@@ -289,18 +312,21 @@ describe("httpNotifier", () => {
     });
 
     describe("configuration", () => {
-        it("refuses a configured Grafana without GRAFANA_API_TOKEN, naming the variable and the config key", () => {
-            assert.throws(
-                () => httpNotifier(notifications({ grafana: { url: "https://grafana.example.com" } }), { PAGERDUTY_ROUTING_KEY: ROUTING_KEY }, () => undefined),
-                (e: Error) => e.name === "UsageError" && e.message.startsWith("GRAFANA_API_TOKEN is not set: trading-platform:promotion.notifications.grafana is configured"),
-            );
+        it("warns once, never throws, for a configured Grafana without GRAFANA_API_TOKEN, and sends it nothing: a notification never blocks a decision", async () => {
+            const warnings: string[] = [];
+            const calls = await countingFetches(async () => {
+                const notifier = httpNotifier(notifications({ grafana: { url: "https://grafana.example.com" } }), { PAGERDUTY_ROUTING_KEY: ROUTING_KEY }, w => warnings.push(w));
+                await notifier.annotate({ at: AT, services: ["api"], weight: 5, event: "step", text: "t" });
+            });
+            assert.equal(calls, 0);
+            assert.equal(warnings.length, 1);
+            assert.match(warnings[0], /^GRAFANA_API_TOKEN is not set: trading-platform:promotion\.notifications\.grafana is configured, but sends nothing this run/);
         });
 
-        it("refuses a configured PagerDuty without PAGERDUTY_ROUTING_KEY (an empty value counts as missing)", () => {
-            assert.throws(
-                () => httpNotifier(notifications({ pagerduty: {} }), { GRAFANA_API_TOKEN: TOKEN, PAGERDUTY_ROUTING_KEY: " " }, () => undefined),
-                (e: Error) => e.name === "UsageError" && e.message.startsWith("PAGERDUTY_ROUTING_KEY is not set: trading-platform:promotion.notifications.pagerduty is configured"),
-            );
+        it("warns for a configured PagerDuty without PAGERDUTY_ROUTING_KEY (an empty value counts as missing)", () => {
+            const warnings: string[] = [];
+            httpNotifier(notifications({ pagerduty: {} }), { GRAFANA_API_TOKEN: TOKEN, PAGERDUTY_ROUTING_KEY: " " }, w => warnings.push(w));
+            assert.match(warnings.join("\n"), /^PAGERDUTY_ROUTING_KEY is not set: trading-platform:promotion\.notifications\.pagerduty is configured/);
         });
 
         it("needs no credential for Alertmanager, nor for channels not configured", () => {

@@ -4,7 +4,8 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { defaultComparisons, defaultGates, defaultTriggers, QueryPlaceholder } from "../../../stacks/config/promotion";
+import { defaultComparisons, defaultGates, defaultTrafficQuery, defaultTriggers, QueryPlaceholder } from "../../../stacks/config/promotion";
+import { defaultFacts } from "../../../tools/promote/machine";
 import { PrometheusSource, renderQuery } from "../../../tools/promote/prometheus";
 import { expectedQuantile, LATENCY_BUCKETS, MetricSeries } from "../../support/metricSeries";
 import { RunningPrometheus, startPrometheus } from "../../support/prometheus";
@@ -29,6 +30,12 @@ function series(): MetricSeries {
         s.httpTraffic({ namespace, service: "websocket", colour: "blue", from, to, latencySeconds: () => 0.07 });
         s.httpTraffic({ namespace, service: "websocket", colour: "green", from, to, latencySeconds: () => 7 });
         s.httpTraffic({ namespace, service: "idle", colour: "green", from, to, requestsPerSecond: 0 });
+        // The kubelet probes both colours of "probed" alike, and its green readiness fails with 500s; clients
+        // send 19 requests a second to blue and 1 to green: green's share of client requests is 5 %.
+        s.httpTraffic({ namespace, service: "probed", colour: "blue", from, to, requestsPerSecond: 19, path: "/api/orders" });
+        s.httpTraffic({ namespace, service: "probed", colour: "green", from, to, requestsPerSecond: 1, path: "/api/orders" });
+        s.httpTraffic({ namespace, service: "probed", colour: "blue", from, to, requestsPerSecond: 5, path: "/readyz" });
+        s.httpTraffic({ namespace, service: "probed", colour: "green", from, to, requestsPerSecond: 5, path: "/readyz", errorRatio: () => 0.5 });
         // Two candidate pods restart (2, then 1 more at 15:25); the active colour's pod never does.
         s.restarts({ namespace, pod: "api-green-5d9f8-abcde", from, to, total: t => (t >= at(20) ? 2 : 0) });
         s.restarts({ namespace, pod: "api-green-5d9f8-vwxyz", from, to, total: t => (t >= at(25) ? 1 : 0) });
@@ -39,7 +46,7 @@ function series(): MetricSeries {
 }
 
 type Vars = Partial<Record<QueryPlaceholder, string>>;
-const vars = (v: Vars = {}): Record<QueryPlaceholder, string> => ({ namespace: NS, service: "api", colour: "green", window: "5m", ...v });
+const vars = (v: Vars = {}): Record<QueryPlaceholder, string> => ({ namespace: NS, service: "api", colour: "green", window: "5m", excludedPaths: defaultFacts.excludedPaths, ...v });
 
 
 async function listen(server: http.Server | net.Server): Promise<string> {
@@ -55,9 +62,9 @@ describe("PrometheusSource against a real Prometheus", () => {
     const read = (query: string, v: Vars, time: Date) => source.query(renderQuery(query, vars(v)), time);
     const valueOf = async (query: string, v: Vars, time: Date) => {
         const reading = await read(query, v, time);
-        assert.equal(typeof reading.value, "number", `${renderQuery(query, vars(v))} at ${time.toISOString()}: ${reading.error}`);
+        assert.equal(reading.samples.length, 1, `${renderQuery(query, vars(v))} at ${time.toISOString()}: ${reading.error ?? JSON.stringify(reading.samples)}`);
         assert.equal(reading.error, undefined);
-        return reading.value as number;
+        return reading.samples[0].value;
     };
     const near = (actual: number, expected: number, tolerance = 1e-9) =>
         assert.ok(Math.abs(actual - expected) <= tolerance, `expected ${expected} (± ${tolerance}), found ${actual}`);
@@ -76,11 +83,11 @@ describe("PrometheusSource against a real Prometheus", () => {
     it("serves the backfilled blocks: raw samples read back exactly, per namespace", async () => {
         const raw = (namespace: string, code: string) => `http_requests_total{namespace="${namespace}",service="api",colour="blue",code="${code}"}`;
         // 20 requests/s for 15 s per scrape, 2 % of them errors.
-        assert.deepEqual(await source.query(raw(NS, "200"), at(0.25)), { value: 294 });
-        assert.deepEqual(await source.query(raw(NS, "500"), at(60)), { value: 240 * 6 });
-        assert.deepEqual(await source.query(raw(OTHER_NS, "500"), at(60)), { value: 240 * 120 });
+        assert.equal((await source.query(raw(NS, "200"), at(0.25))).samples[0].value, 294);
+        assert.equal((await source.query(raw(NS, "500"), at(60))).samples[0].value, 240 * 6);
+        assert.equal((await source.query(raw(OTHER_NS, "500"), at(60))).samples[0].value, 240 * 120);
         // A fractional time is sent as such: 15:00:15.5 still reads the 15:00:15 sample.
-        assert.deepEqual(await source.query(raw(NS, "200"), new Date(at(0.25).getTime() + 500)), { value: 294 });
+        assert.equal((await source.query(raw(NS, "200"), new Date(at(0.25).getTime() + 500))).samples[0].value, 294);
     });
 
     it("computes the error ratio with the default errorRate trigger, gate and comparison", async () => {
@@ -128,41 +135,60 @@ describe("PrometheusSource against a real Prometheus", () => {
         assert.equal(await valueOf(failures, { service: "websocket", window: "5m" }, at(47.5)), 0);
     });
 
-    it("answers null with 'no data' for an empty result: an unknown service, or a time before the series", async () => {
-        assert.deepEqual(await read(defaultGates.errorRate.query, { service: "missing" }, at(30)), { value: null, error: "no data (the query returned no series)" });
-        assert.deepEqual(await read(defaultGates.latencyP95Seconds.query, {}, at(-30)), { value: null, error: "no data (the query returned no series)" });
+    it("judges client requests only: the kubelet's probes reach every colour alike and never make a share, an error or a latency", async () => {
+        near(await valueOf(defaultTrafficQuery, { service: "probed" }, at(30)), 5, 1e-6);
+        assert.equal(await valueOf(defaultTriggers.errorRate.query, { service: "probed" }, at(30)), 0, "the failing readiness probes are no client's errors");
+        // Counting every request, green's share would read 20 % and its error rate 36 %.
+        const all = (q: string) => q.replace(/,path!~"[^"]*"/g, "");
+        near(await valueOf(all(defaultTrafficQuery), { service: "probed" }, at(30)), 20, 1e-6);
+        near(await valueOf(all(defaultTriggers.errorRate.query), { service: "probed" }, at(30)), 2.5 / 6, 1e-6);
     });
 
-    it("answers null with NaN explained when a service had no traffic in the window", async () => {
+    it("reads the candidate's share of client requests, in percent, from the default traffic query", async () => {
+        near(await valueOf(defaultTrafficQuery, { service: "api" }, at(30)), 50, 1e-6);
+        assert.ok(Number.isNaN(await valueOf(defaultTrafficQuery, { service: "idle" }, at(30))), "no client traffic at all: NaN, no data");
+    });
+
+    it("answers no series, saying so, for an empty result: an unknown service, or a time before the series", async () => {
+        assert.deepEqual(await read(defaultGates.errorRate.query, { service: "missing" }, at(30)), { samples: [], error: "the query returned no series" });
+        assert.deepEqual(await read(defaultGates.latencyP95Seconds.query, {}, at(-30)), { samples: [], error: "the query returned no series" });
+    });
+
+    it("answers NaN as a value when a service had no traffic in the range (the judges take it for no data)", async () => {
         const reading = await read(defaultGates.errorRate.query, { service: "idle" }, at(30));
-        assert.equal(reading.value, null);
-        assert.match(reading.error ?? "", /^NaN .*no traffic in the window/);
+        assert.equal(reading.samples.length, 1);
+        assert.ok(Number.isNaN(reading.samples[0].value));
     });
 
-    it("answers null, naming how many series, when the query does not aggregate to one", async () => {
-        const reading = await source.query(`rate(http_requests_total{namespace="${NS}",service="api",colour="blue"}[5m])`, at(30));
-        assert.equal(reading.value, null);
-        assert.match(reading.error ?? "", /^2 series \(\{.*code="200".*\}, \{.*code="500".*\}\): the query must aggregate to one series/);
+    it("answers every series with its labels, so a trigger can fire on any one of them", async () => {
+        const reading = await source.query(`sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="${NS}",pod=~"api-green-.*"}[10m]))`, at(28));
+        assert.deepEqual(
+            reading.samples.map(s => [s.labels.pod, Math.round(s.value)]).sort(),
+            [
+                ["api-green-5d9f8-abcde", 2],
+                ["api-green-5d9f8-vwxyz", 1],
+            ],
+        );
     });
 
-    it("reads a scalar, and refuses a range vector", async () => {
-        assert.deepEqual(await source.query(`scalar(sum(rate(http_requests_total{namespace="${NS}",service="api",colour="blue"}[5m])))`, at(30)), { value: 20 });
+    it("reads a scalar, and refuses a range vector as a shape no check can judge", async () => {
+        assert.deepEqual(await source.query(`scalar(sum(rate(http_requests_total{namespace="${NS}",service="api",colour="blue"}[5m])))`, at(30)), { samples: [{ labels: {}, value: 20 }] });
         const matrix = await source.query(`http_requests_total{namespace="${NS}",service="api",colour="blue",code="200"}[1m]`, at(30));
-        assert.equal(matrix.value, null);
-        assert.match(matrix.error ?? "", /returned a matrix: expected an instant vector of one series or a scalar/);
+        assert.equal(matrix.failure, "shape");
+        assert.match(matrix.error ?? "", /returned a matrix: expected an instant vector or a scalar/);
     });
 
-    it("answers null with Prometheus' own error for bad PromQL", async () => {
+    it("says Prometheus refused bad PromQL, with its own error", async () => {
         const reading = await source.query("sum(rate(http_requests_total[5m]", at(30));
-        assert.equal(reading.value, null);
+        assert.equal(reading.failure, "refused");
         assert.match(reading.error ?? "", /^Prometheus refused the query \(HTTP 400, bad_data\): .*parse error/);
     });
 
-    it("answers null 'unreachable' once the server is stopped", async () => {
+    it("says 'unreachable' once the server is stopped", async () => {
         const url = prometheus.url;
         await prometheus.stop();
         const reading = await source.query("vector(1)", at(30));
-        assert.equal(reading.value, null);
+        assert.equal(reading.failure, "unreachable");
         assert.match(reading.error ?? "", new RegExp(`^Prometheus unreachable at ${url.replace(/\./g, "\\.")}: .*ECONNREFUSED`));
         await prometheus.stop(); // twice is harmless
     });
@@ -173,7 +199,7 @@ describe("PrometheusSource failures without a Prometheus", () => {
         const port = await freePort();
         const source = new PrometheusSource(`http://127.0.0.1:${port}/`);
         assert.equal(source.url, `http://127.0.0.1:${port}`);
-        assert.deepEqual(await source.query("vector(1)", new Date()), { value: null, error: `Prometheus unreachable at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}` });
+        assert.deepEqual(await source.query("vector(1)", new Date()), { samples: [], failure: "unreachable", error: `Prometheus unreachable at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}` });
     });
 
     it("answers null 'unreachable' when the server accepts but never answers, after the request timeout", async () => {
@@ -183,7 +209,7 @@ describe("PrometheusSource failures without a Prometheus", () => {
         try {
             // The server never answers, so any timeout ends the same way; a short one keeps the test quick.
             const reading = await new PrometheusSource(`http://${address}`, { requestTimeoutMs: 300 }).query("vector(1)", new Date());
-            assert.deepEqual(reading, { value: null, error: `Prometheus unreachable at http://${address}: no answer within 0.3 s` });
+            assert.deepEqual(reading, { samples: [], failure: "unreachable", error: `Prometheus unreachable at http://${address}: no answer within 0.3 s` });
         } finally {
             sockets.forEach(s => s.destroy());
             await close(silent);
@@ -199,7 +225,7 @@ describe("PrometheusSource failures without a Prometheus", () => {
         const address = await listen(proxy);
         try {
             const reading = await new PrometheusSource(`http://reader:s3cret@${address}/prometheus/`).query('up{job="x"}', new Date(1_795_446_000_500));
-            assert.equal(reading.value, null);
+            assert.equal(reading.failure, "unreachable");
             assert.equal(reading.error, `Prometheus at http://${address}/prometheus answered HTTP 502 with a body that is not the query API's JSON: "<html><body>Bad gateway</body></html>"`);
             assert.ok(!/s3cret/.test(reading.error ?? ""));
             assert.deepEqual(seen, [{ url: "/prometheus/api/v1/query?query=up%7Bjob%3D%22x%22%7D&time=1795446000.5", authorization: `Basic ${Buffer.from("reader:s3cret").toString("base64")}` }]);
@@ -218,7 +244,7 @@ describe("renderQuery", () => {
     });
 
     it("renders every default query with no placeholder left", () => {
-        for (const check of [...Object.values(defaultTriggers), ...Object.values(defaultGates), ...Object.values(defaultComparisons)]) {
+        for (const check of [...Object.values(defaultTriggers), ...Object.values(defaultGates), ...Object.values(defaultComparisons), { query: defaultTrafficQuery }]) {
             const rendered = renderQuery(check.query, vars());
             assert.ok(!/[{]{2}|[}]{2}/.test(rendered), rendered);
             assert.ok(rendered.includes('namespace="trading-prod"'), rendered);
@@ -226,7 +252,7 @@ describe("renderQuery", () => {
     });
 
     it("throws on an unknown placeholder, naming it and the known ones", () => {
-        assert.throws(() => renderQuery("sum(x{pod=~\"{{ pod }}\"})", vars()), /query placeholder \{\{pod\}\}: expected one of \{\{namespace\}\}, \{\{service\}\}, \{\{colour\}\}, \{\{window\}\}/);
+        assert.throws(() => renderQuery("sum(x{pod=~\"{{ pod }}\"})", vars()), /query placeholder \{\{pod\}\}: expected one of \{\{namespace\}\}, \{\{service\}\}, \{\{colour\}\}, \{\{window\}\}, \{\{excludedPaths\}\}/);
         assert.throws(() => renderQuery("{{}}", vars()), /query placeholder \{\{\}\}/);
     });
 

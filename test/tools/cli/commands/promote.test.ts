@@ -13,6 +13,7 @@ import { repoRoot } from "../../../support/stackConfig";
 
 const T0 = new Date("2026-11-17T15:00:00Z"); // Tuesday, 10:00 in New York: the window is open
 const productionFile = path.join(repoRoot, "Pulumi.production.yaml");
+const committedText = fs.readFileSync(productionFile, "utf8");
 
 /** A copy of the production stack file with `edit` applied to its text. */
 function stackFile(edit: (text: string) => string = text => text): string {
@@ -29,6 +30,7 @@ describe("npm run promote", () => {
             ["an unknown stack", ["--stack", "prod"], /--stack prod: only a production stack/],
             ["--rehearse without --from", ["--stack", "production", "--rehearse"], /--rehearse needs --from ISO-TIME/],
             ["a --from that is no time", ["--stack", "production", "--rehearse", "--from", "yesterday"], /--from yesterday: expected an ISO 8601 time/],
+            ["a --from without a time zone", ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00"], /--from 2026-11-17T15:00:00: expected a time zone \(Z or ±hh:mm\), e\.g\. 2026-11-17T15:00:00Z/],
             ["--from on a live run", ["--stack", "production", "--from", "2026-11-17T15:00:00Z"], /--from is for --rehearse/],
             ["--rollback in a rehearsal", ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00Z", "--rollback"], /--rollback acts on the live stack/],
             ["a malformed --services", ["--stack", "production", "--services", "api,,websocket"], /--services "api,,websocket": expected service names separated by commas/],
@@ -52,27 +54,49 @@ describe("npm run promote", () => {
             assert.match(result.stderr, /- production: trading-platform:promotion\.interval: expected a duration such as 30s, 5m or 1h; found "half a minute"/);
         });
 
-        it("services at different steps, and a service that is not blue-green", async () => {
-            // The committed file is mid-canary: api at 5 %, websocket staged at 0 %.
-            const split = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--prometheus", "http://127.0.0.1:9"]);
-            assert.equal(split.code, 2);
-            assert.match(split.stderr, /services promoted together must stand at the same step; found api at 5 %, websocket at 0 %, fix-gateway at 0 %/);
+        it("a position no step sequence reaches, in one line saying what to run; a service that is not blue-green", async () => {
+            const edited = stackFile(text => text.replace("      - { weight: 25, watch: 10m }\n", "").replace(/^( {10}weight:) 5$/m, "$1 25"));
+            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--stack-file", edited]);
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.match(
+                result.stderr,
+                /^api is at weight 25 %, which promotion\.steps \(5, 50, 100 %\) never reaches: take it back to 0 first with npm run promote -- --stack production --rollback --services api --reason "off the promotion's steps", then promote again\n/,
+            );
             const worker = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--services", "worker"]);
             assert.equal(worker.code, 2);
             assert.match(worker.stderr, /--services: worker is not a blue-green service of production \(blue-green there: api, websocket, fix-gateway\)/);
         });
 
+        it("pre-flight refuses, with nothing changed, a service whose candidate has no image", async () => {
+            // fix-gateway's candidate (blue) has no image: named, its plan at 100 % fails before any update.
+            const named = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--services", "fix-gateway", "--prometheus", "http://127.0.0.1:9"]);
+            assert.equal(named.code, 2, named.stdout + named.stderr);
+            assert.match(named.stderr, /^pre-flight: the offline plan of step 100 % \(fix-gateway 100 %\) fails, so the run would too; nothing changed: .*weight 100 sends traffic to blue, which has no image/);
+            // Left to choose, the release leaves it out and says so.
+            assert.ok(!/refus/.test(named.stdout));
+        });
+
         it("never prints credentials given in the Prometheus URL", async () => {
             const result = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--prometheus", "http://promote:s3cret-pass@127.0.0.1:9"]);
-            assert.equal(result.code, 2, "the committed file's services stand at different steps");
+            assert.equal(result.code, 3, "Prometheus does not answer: the candidate at 5 % is withdrawn");
+            assert.match(result.stdout, /^fix-gateway: left out: its candidate colour blue has no image in Pulumi\.production\.yaml \(nothing to promote\)$/m);
             assert.match(result.stdout, /Prometheus http:\/\/127\.0\.0\.1:9/);
+            assert.match(result.stdout, /^WITHDRAWN: Prometheus does not answer/m);
             assert.ok(!(result.stdout + result.stderr).includes("s3cret-pass"), result.stdout + result.stderr);
         });
 
-        it("a configured notification without its credential in the environment (live run)", async () => {
-            const result = await runTool("promote", ["--stack", "production"], { PATH: process.env.PATH });
-            assert.equal(result.code, 2);
-            assert.match(result.stderr, /GRAFANA_API_TOKEN/);
+        it("a live run names a missing Pulumi CLI, and a missing notification credential is only a warning", async () => {
+            const saved = process.env.PATH;
+            process.env.PATH = tempDir();
+            try {
+                const result = await runTool("promote", ["--stack", "production"], {});
+                assert.equal(result.code, 2);
+                assert.match(result.stderr, /^warning: GRAFANA_API_TOKEN is not set: trading-platform:promotion\.notifications\.grafana is configured, but sends nothing this run/m);
+                assert.match(result.stderr, /^warning: PAGERDUTY_ROUTING_KEY is not set/m);
+                assert.match(result.stderr, /^the Pulumi CLI is not installed here \(no `pulumi` on PATH\)/m);
+            } finally {
+                process.env.PATH = saved;
+            }
         });
     });
 
@@ -91,18 +115,18 @@ describe("npm run promote", () => {
         });
         after(async () => prometheus?.stop());
 
-        it("rehearses the seed's four steps for two services through `npm run promote`, each step an offline plan the whole pack passes, in under 20 s", async () => {
+        it("rehearses the README's command on the committed stack file: websocket catches up with api, then both walk the seed's steps, each update an offline plan the whole pack passes, in under 20 s", async () => {
             const dir = tempDir();
-            // Staged: the new digests on green at 0 % (the committed file is mid-canary at api 5 %).
-            const file = stackFile(text => text.replace(/^( {10}weight:) 5$/m, "$1 0"));
             const record = path.join(dir, "record.jsonl");
             const summary = path.join(dir, "summary.md");
+            // The README's own command line, pointed at this Prometheus.
+            const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+            const command = /^npm run promote -- (--stack production --rehearse .*?)\s*$/m.exec(readme)?.[1];
+            assert.ok(command, "the README shows a rehearsal command");
+            const args = command.split(/\s+/).map(a => (a.startsWith("http://127.0.0.1:9090") ? prometheus.url : a));
             const started = process.hrtime.bigint();
             const cpu = process.cpuUsage();
-            const result = await runTool("promote", [
-                "--stack", "production", "--services", "api,websocket", "--rehearse", "--prometheus", prometheus.url,
-                "--from", T0.toISOString(), "--stack-file", file, "--record", record, "--summary", summary,
-            ]);
+            const result = await runTool("promote", [...args, "--record", record, "--summary", summary]);
             const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
             const used = process.cpuUsage(cpu);
             assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -111,17 +135,42 @@ describe("npm run promote", () => {
 
             const entries = fs.readFileSync(record, "utf8").trim().split("\n").map(line => JSON.parse(line) as RecordEntry);
             for (const e of entries) {
-                assert.deepEqual(Object.keys(e), ["at", "service", "weight", "event", "values", "reason"]);
-                assert.ok(["step", "check", "rollback", "hold", "promoted", "finalized"].includes(e.event));
+                assert.deepEqual(Object.keys(e).slice(0, 6), ["at", "service", "weight", "event", "values", "reason"]);
+                assert.ok(["preflight", "smoke", "step", "check", "rollback", "withdraw", "hold", "promoted", "finalized", "failed"].includes(e.event));
             }
-            assert.deepEqual(
-                entries.filter(e => e.service === "api" && e.event !== "check").map(e => `${e.at.slice(11, 16)} ${e.event} ${e.weight}`),
-                ["15:00 step 5", "15:05 step 25", "15:15 step 50", "15:30 step 100", "15:40 promoted 100", "15:40 finalized 100"],
-            );
-            assert.match(result.stdout, /offline plan: \d+ resources, the pack passed/);
+            const decisions = (service: string) => entries.filter(e => e.service === service && e.event !== "check").map(e => `${e.at.slice(11, 19)} ${e.event} ${e.weight}`);
+            assert.deepEqual(decisions("api"), ["15:00:00 preflight 5", "15:00:00 step 5", "15:05:00 step 25", "15:15:00 step 50", "15:30:00 step 100", "15:40:00 promoted 100", "15:40:30 finalized 100"]);
+            assert.deepEqual(decisions("websocket").slice(0, 3), ["15:00:00 preflight 0", "15:00:00 smoke 0", "15:00:00 step 5"]);
+            assert.deepEqual(entries.filter(e => e.service === "fix-gateway"), [], "fix-gateway has no candidate: left out");
+            // Each update's targets are its services' traffic objects; the record keeps them and each query as sent.
+            const step = entries.find(e => e.event === "step" && e.service === "api" && e.weight === 25);
+            assert.ok(step?.targets?.length && step.targets.every(t => /BlueGreenService\$kubernetes:/.test(t)), JSON.stringify(step?.targets));
+            assert.match(step?.queries?.["trigger:errorRate"] ?? "", /namespace="trading-prod",service="api",colour="green"/);
+            assert.match(result.stdout, /^Pre-flight: 8 positions planned offline with the pack/m);
+            assert.match(result.stdout, /offline plan of .*: \d+ resources, \d+ targets, the pack passed/);
             assert.match(result.stdout, /PROMOTED: every service at 100 % and finalized/);
-            assert.match(fs.readFileSync(summary, "utf8"), /^## Promotion of production \(rehearsal\): promoted/);
-            // The stack file now says what runs, comments kept.
+            const markdown = fs.readFileSync(summary, "utf8");
+            assert.match(markdown, /^## Promotion of production \(rehearsal\): promoted/);
+            assert.match(markdown, /\| websocket \| websocket-green-smoke-[0-9a-f]{10} \| planned \|/);
+            // Without --stack-file, the committed file is read, never written.
+            assert.equal(fs.readFileSync(productionFile, "utf8"), committedText);
+        });
+
+        it("pre-flight refuses a query Prometheus cannot parse: exit 2, and nothing changed", async () => {
+            const file = stackFile(text =>
+                text.replace("    notifications:\n", '    triggers:\n      orderRejects: { query: "sum(rate(orders_rejected_total{service=\\"{{service}}\\"}[2m]", above: 1 }\n    notifications:\n'),
+            );
+            const before = fs.readFileSync(file, "utf8");
+            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--prometheus", prometheus.url, "--from", T0.toISOString(), "--stack-file", file]);
+            assert.equal(result.code, 2, result.stdout + result.stderr);
+            assert.match(result.stderr, /^pre-flight: Prometheus refuses 2 queries; nothing changed: api trigger:orderRejects: Prometheus refused the query \(HTTP 400, bad_data\): .*parse error.*; websocket trigger:orderRejects: /);
+            assert.equal(fs.readFileSync(file, "utf8"), before);
+        });
+
+        it("with --stack-file, writes each update's positions into that file, comments kept", async () => {
+            const file = stackFile();
+            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--prometheus", prometheus.url, "--from", T0.toISOString(), "--stack-file", file]);
+            assert.equal(result.code, 0, result.stdout + result.stderr);
             const written = fs.readFileSync(file, "utf8");
             const deployments = (parseYaml(written) as { config: Record<string, { services: Record<string, { blueGreen: { weight: number; finalize?: boolean } }> }> }).config["trading-platform:deployments"];
             assert.deepEqual([deployments.services.api.blueGreen, deployments.services.websocket.blueGreen].map(b => [b.weight, b.finalize]), [[100, true], [100, true]]);
