@@ -6,7 +6,7 @@ import { serviceSelector } from "./labels";
 import { podMonitorSpec, SCRAPE_INTERVAL } from "./metrics";
 import { containerSecurityContext, podSecurityContext } from "./podSecurity";
 import { BlueGreenState, ColourPlan, planColours } from "./rollout";
-import { SmokeTest, smokeJobArgs } from "./smoke";
+import { hasVersionToTest, SmokeTest, smokeJobArgs } from "./smoke";
 import { vaultAnnotations as vaultPodAnnotations, vaultSecretsDir, vaultTokenVolume } from "./vault";
 
 export { rolloutAnnotations } from "../../platform/rollout";
@@ -188,7 +188,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         // The smoke test runs against the new version: the candidate colour of a blue-green service (it
         // starts at full size at weight 0), the only Deployment of a rolling one.
         const rollout = args.rollout;
-        const tested = rollout.strategy === "blueGreen" ? variants.find(v => v.colour === otherColour(rollout.state.activeColour)) : variants[0];
+        const tested = !hasVersionToTest(rollout) ? undefined : rollout.strategy === "blueGreen" ? variants.find(v => v.colour === otherColour(rollout.state.activeColour)) : variants[0];
         const smoke =
             args.smoke && tested
                 ? new k8s.batch.v1.Job(

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
-import { colourObjectName } from "../../platform/rollout";
+import { Colour, colourObjectName, otherColour } from "../../platform/rollout";
 import { containerSecurityContext, podSecurityContext } from "./podSecurity";
 
 /** What the stack's config says of a service's smoke test, with the environment the Job passes it. */
@@ -55,11 +55,22 @@ export interface SmokeJobInputs {
     smoke: SmokeTest;
 }
 
+/**
+ * Whether a service has a version for its smoke test to test: a rolling service always (what it rolls
+ * to), a blue-green one when its candidate colour has an image.
+ */
+export function hasVersionToTest(rollout: { strategy: "rolling" } | { strategy: "blueGreen"; state: { activeColour: Colour; images: Partial<Record<Colour, unknown>> } }): boolean {
+    return rollout.strategy === "rolling" || rollout.state.images[otherColour(rollout.state.activeColour)] !== undefined;
+}
+
+/** The labels that select a service's smoke-test pods (the namespace's network policies let them reach the service). */
+export const smokePodSelector = (service: string): Record<string, string> => ({ "app.kubernetes.io/name": `${service}-smoke` });
+
 export function smokeJobArgs(inputs: SmokeJobInputs): k8s.batch.v1.JobArgs {
     const { smoke } = inputs;
     const timeout = seconds(smoke.timeout);
     const labels = {
-        "app.kubernetes.io/name": `${inputs.service}-smoke`,
+        ...smokePodSelector(inputs.service),
         "app.kubernetes.io/part-of": "trading-platform",
         "trading-platform/environment": inputs.environment,
     };

@@ -6,7 +6,7 @@
 import { BROKER_ENDPOINT } from "../../platform/trading";
 import { dataPorts } from "../../platform/data";
 import type { BlueGreenServiceArgs } from "../blueGreenService";
-import { serviceSelector } from "../blueGreenService";
+import { hasVersionToTest, serviceSelector, smokePodSelector } from "../blueGreenService";
 
 export type Protocol = "TCP" | "UDP";
 export interface PortRef {
@@ -14,8 +14,14 @@ export interface PortRef {
     protocol: Protocol;
 }
 
-/** Where traffic may come from or go to: IP blocks (outside the cluster's pods), or pods by namespace and labels. */
-export type Peer = { cidrs: readonly string[]; except?: readonly string[] } | { namespace: string; podLabels: Readonly<Record<string, string>> };
+/**
+ * Where traffic may come from or go to: IP blocks (outside the cluster's pods), pods of another namespace
+ * by its name and their labels, or pods of this namespace by their labels.
+ */
+export type Peer =
+    | { cidrs: readonly string[]; except?: readonly string[] }
+    | { namespace: string; podLabels: Readonly<Record<string, string>> }
+    | { podLabels: Readonly<Record<string, string>> };
 
 /** One allowed flow and why it exists, in words a reviewer checks against the declaration. */
 export interface Allow {
@@ -32,7 +38,10 @@ export interface ServiceTraffic {
 }
 
 /** What the network policies read of a service's declaration: the same object BlueGreenService is given. */
-export type ServiceDeclaration = Pick<BlueGreenServiceArgs, "service" | "port" | "ingress" | "nlb" | "env" | "vault">;
+export type ServiceDeclaration = Pick<BlueGreenServiceArgs, "service" | "port" | "ingress" | "nlb" | "env" | "vault" | "smoke" | "rollout">;
+
+/** The service declares a smoke test and has a version for it to test (BlueGreenService then declares its Job). */
+const smokeTested = (service: ServiceDeclaration) => service.smoke !== undefined && hasVersionToTest(service.rollout);
 
 /** The cluster's side: where load balancers, data services, DNS, the metrics scraper and Vault are. */
 export interface ClusterNetwork {
@@ -73,6 +82,8 @@ export function serviceTraffic(service: ServiceDeclaration, cluster: ClusterNetw
     }
     // The PodMonitor scrapes every service on its http port (components/blueGreenService/metrics.ts).
     ingress.push({ peer: cluster.metricsScraper, ports: [tcp(service.port)], reason: "Prometheus scraping the service's metrics" });
+    // The smoke test's Job calls the version under test on its http port (components/blueGreenService/smoke.ts).
+    if (smokeTested(service)) ingress.push({ peer: { podLabels: smokePodSelector(service.service) }, ports: [tcp(service.port)], reason: "the service's smoke test checking the new version" });
 
     if (Object.keys(service.vault.secrets).length > 0) {
         egress.push({ peer: { cidrs: cluster.vaultCidrs ?? ["0.0.0.0/0"] }, ports: [tcp(urlPort(cluster.vaultAddress))], reason: "the Vault agent logging in and rendering the service's secrets" });
@@ -87,9 +98,22 @@ export function serviceTraffic(service: ServiceDeclaration, cluster: ClusterNetw
     return { service: service.service, podLabels: serviceSelector(service.service), ingress, egress };
 }
 
+/** The flows a service's smoke-test pods need: the service's pods on its http port, and nothing else (DNS is every pod's). */
+export function smokeTraffic(service: ServiceDeclaration): ServiceTraffic | undefined {
+    if (!smokeTested(service)) return undefined;
+    return {
+        service: `${service.service}-smoke`,
+        podLabels: smokePodSelector(service.service),
+        ingress: [],
+        egress: [{ peer: { podLabels: serviceSelector(service.service) }, ports: [tcp(service.port)], reason: `the ${service.service} version under test` }],
+    };
+}
+
 /** A NetworkPolicy peer as the API writes it. */
 function peerSpec(peer: Peer) {
     if ("cidrs" in peer) return peer.cidrs.map(cidr => ({ ipBlock: { cidr, ...(peer.except && cidr === "0.0.0.0/0" ? { except: [...peer.except] } : {}) } }));
+    // A pod selector alone selects pods of the policy's own namespace.
+    if (!("namespace" in peer)) return [{ podSelector: { matchLabels: { ...peer.podLabels } } }];
     return [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } }, podSelector: { matchLabels: { ...peer.podLabels } } }];
 }
 const rule = (allow: Allow, direction: "from" | "to") => ({ [direction]: peerSpec(allow.peer), ports: allow.ports.map(p => ({ port: p.port, protocol: p.protocol })) });
@@ -119,10 +143,9 @@ export function networkPolicySpecs(services: readonly ServiceDeclaration[], clus
             description: "Every pod resolves names through the cluster's DNS.",
             spec: { podSelector: {}, policyTypes: ["Egress"], egress: [rule({ peer: dns, ports: [{ port: cluster.dns.port, protocol: "UDP" }, tcp(cluster.dns.port)], reason: "DNS" }, "to")] },
         },
-        ...services.map(service => {
-            const traffic = serviceTraffic(service, cluster);
+        ...services.flatMap(service => [serviceTraffic(service, cluster), smokeTraffic(service)].filter(t => t !== undefined)).map(traffic => {
             return {
-                name: `allow-${service.service}`,
+                name: `allow-${traffic.service}`,
                 description: [...traffic.ingress.map(a => `in: ${a.reason}`), ...traffic.egress.map(a => `out: ${a.reason}`)].join("; "),
                 spec: {
                     podSelector: { matchLabels: traffic.podLabels },

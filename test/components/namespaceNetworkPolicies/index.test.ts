@@ -9,6 +9,7 @@ import { validateStackConfig } from "../../../stacks/config";
 import { rawConfig } from "../../support/stackConfig";
 import { CLUSTER_NETWORK, declareWithNetwork, serviceArgs } from "../../support/blueGreen";
 import { urlPort } from "../../../components/namespaceNetworkPolicies";
+import { SMOKE_ENV } from "../../../components/blueGreenService";
 
 type Labels = Record<string, string>;
 type Spec = {
@@ -23,6 +24,8 @@ const inputs = (r: PlannedResource) => r.inputs as any; // eslint-disable-line @
 /** A peer as one comparable word: `cidr:<blocks>` or `pods:<namespace>/<labels>`. */
 function peerWord(peer: Record<string, any>): string { // eslint-disable-line @typescript-eslint/no-explicit-any
     if (peer.ipBlock) return `cidr:${peer.ipBlock.cidr}${peer.ipBlock.except ? " except private" : ""}`;
+    // A pod selector without a namespace selector means the policy's own namespace.
+    if (!peer.namespaceSelector) return `pods:self/${JSON.stringify(peer.podSelector.matchLabels)}`;
     return `pods:${peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}/${JSON.stringify(peer.podSelector.matchLabels)}`;
 }
 
@@ -66,12 +69,31 @@ function neededFlows(resources: PlannedResource[], deployment: PlannedResource, 
     for (const monitor of of("PodMonitor").filter(m => selects(inputs(m).spec.selector.matchLabels, labels))) {
         for (const endpoint of inputs(monitor).spec.podMetricsEndpoints) flows.add(`in pods:monitoring/{"app.kubernetes.io/name":"prometheus"} ${portOf(endpoint.port)}/TCP`);
     }
+    // A smoke test's Job calls the version under test through its Service; the next release tests the other colour.
+    for (const job of smokeJobs(resources)) {
+        const target = services.length ? of("Service").find(s => inputs(s).metadata.name === job.targetService) : undefined;
+        if (target && inputs(target).spec.selector["app.kubernetes.io/name"] === labels["app.kubernetes.io/name"]) {
+            // Selected by name, the label every pod of the Job carries.
+            flows.add(`in pods:self/${JSON.stringify({ "app.kubernetes.io/name": job.labels["app.kubernetes.io/name"] })} ${job.port}/TCP`);
+        }
+    }
     for (const protocol of ["UDP", "TCP"]) flows.add(`out pods:kube-system/{"k8s-app":"kube-dns"} 53/${protocol}`);
     if (template.metadata.annotations["vault.hashicorp.com/agent-inject"] === "true") flows.add(`out cidr:0.0.0.0/0 ${urlPort(config.addons.vaultInjector.externalVaultAddr)}/TCP`);
     for (const port of Object.values(dataPorts)) for (const cidr of subnets.private) flows.add(`out cidr:${cidr} ${port}/TCP`);
     const broker = (container.env as { name: string; value: string }[]).find(e => e.name === BROKER_ENDPOINT);
     if (broker) flows.add(`out cidr:0.0.0.0/0 except private ${urlPort(broker.value)}/TCP`);
     return [...flows].sort();
+}
+
+/** Each smoke-test Job of the plan: its pods' labels, and the Service and port its target URL names. */
+function smokeJobs(resources: PlannedResource[]) {
+    return resources
+        .filter(r => r.type === "kubernetes:batch/v1:Job")
+        .map(job => {
+            const template = inputs(job).spec.template;
+            const url = new URL((template.spec.containers[0].env as { name: string; value: string }[]).find(e => e.name === SMOKE_ENV.targetUrl)!.value);
+            return { urn: job.urn, labels: template.metadata.labels as Labels, targetService: url.hostname, port: Number(url.port) };
+        });
 }
 
 describe("component NamespaceNetworkPolicies", () => {
@@ -84,6 +106,20 @@ describe("component NamespaceNetworkPolicies", () => {
             for (const deployment of deployments) {
                 const labels = inputs(deployment).spec.template.metadata.labels as Labels;
                 assert.deepEqual(allowedFlows(policies, labels), neededFlows(resources, deployment, stack), deployment.urn);
+            }
+        });
+
+        it(`${stack}: each smoke test's pods may resolve names and call the service they test on its port, and nothing else`, async () => {
+            const { resources } = await committedPlan(stack);
+            const policies = resources.filter(r => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+            const jobs = smokeJobs(resources);
+            assert.ok(jobs.length > 0, "the committed stack declares smoke tests");
+            for (const job of jobs) {
+                const target = resources.find(r => r.type === "kubernetes:core/v1:Service" && inputs(r).metadata.name === job.targetService);
+                assert.ok(target, `${job.urn} calls ${job.targetService}, which the stack does not declare`);
+                const service = { "app.kubernetes.io/name": inputs(target).spec.selector["app.kubernetes.io/name"] };
+                const expected = [`out pods:kube-system/{"k8s-app":"kube-dns"} 53/TCP`, `out pods:kube-system/{"k8s-app":"kube-dns"} 53/UDP`, `out pods:self/${JSON.stringify(service)} ${job.port}/TCP`];
+                assert.deepEqual(allowedFlows(policies, job.labels), expected.sort(), job.urn);
             }
         });
 

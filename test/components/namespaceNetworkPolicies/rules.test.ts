@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { networkPolicySpecs, PUBLIC_INTERNET, serviceTraffic, urlPort } from "../../../components/namespaceNetworkPolicies/rules";
-import { CLUSTER_NETWORK, serviceArgs } from "../../support/blueGreen";
+import { networkPolicySpecs, PUBLIC_INTERNET, serviceTraffic, smokeTraffic, urlPort } from "../../../components/namespaceNetworkPolicies/rules";
+import { blueGreen, CLUSTER_NETWORK, serviceArgs } from "../../support/blueGreen";
 
 const rolling = { strategy: "rolling" as const, image: "ghcr.io/synaptic-platform/synaptictrading/api@sha256:" + "1".repeat(64) };
 
@@ -25,6 +25,30 @@ describe("network policy rules", () => {
         assert.deepEqual(traffic.ingress.map(a => a.reason), ["Prometheus scraping the service's metrics"]);
         assert.deepEqual(traffic.egress.map(a => a.reason), ["the data services (PostgreSQL, Redis) in the private subnets"]);
         assert.deepEqual(traffic.podLabels, { "app.kubernetes.io/name": "worker" });
+    });
+
+    it("lets a smoke test's pods call the service under test on its port, only while there is a version to test", () => {
+        const smoke = { image: "ghcr.io/synaptic-platform/synaptictrading/smoke@sha256:" + "3".repeat(64), args: ["--check", "paper"], timeout: "5m", env: {} };
+        const staged = serviceArgs(blueGreen(), { smoke });
+        const smokePods = { podLabels: { "app.kubernetes.io/name": "api-smoke" } };
+        assert.deepEqual(
+            serviceTraffic(staged, CLUSTER_NETWORK).ingress.find(a => a.reason.includes("smoke")),
+            { peer: smokePods, ports: [{ port: 8080, protocol: "TCP" }], reason: "the service's smoke test checking the new version" },
+        );
+        assert.deepEqual(smokeTraffic(staged), {
+            service: "api-smoke",
+            podLabels: smokePods.podLabels,
+            ingress: [],
+            egress: [{ peer: { podLabels: { "app.kubernetes.io/name": "api" } }, ports: [{ port: 8080, protocol: "TCP" }], reason: "the api version under test" }],
+        });
+        // No candidate image: no Job, no allow; no smoke config: none either.
+        const alone = serviceArgs(blueGreen({ images: { blue: (staged.rollout as { state: { images: { blue: string } } }).state.images.blue } }), { smoke });
+        assert.equal(smokeTraffic(alone), undefined);
+        assert.ok(!serviceTraffic(alone, CLUSTER_NETWORK).ingress.some(a => a.reason.includes("smoke")));
+        assert.equal(smokeTraffic(serviceArgs(blueGreen())), undefined);
+        const specs = networkPolicySpecs([staged], CLUSTER_NETWORK);
+        const policy = specs.find(p => p.name === "allow-api-smoke");
+        assert.deepEqual(policy?.spec.egress, [{ to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "api" } } }], ports: [{ port: 8080, protocol: "TCP" }] }]);
     });
 
     it("reaches the broker on the public internet only, on its endpoint's port", () => {
