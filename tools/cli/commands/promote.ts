@@ -107,7 +107,7 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         const log = (line: string) => io.stdout.write(`${line}\n`);
         const warn = (line: string) => io.stderr.write(`warning: ${line}\n`);
         // A rehearsal replays the past: it pages nobody and silences nothing.
-        const notifier: Notifier = rehearse ? quietNotifier : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn);
+        const notifier: Notifier = rehearse ? quietNotifier : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn, { stack });
         // Plans run under the rollback config (window advisory): the walk judges the window itself, at its own clock.
         const planner = positionPlanner({ stack, project: project.name, config: raw, policyConfigFile: policyConfigs.rollback });
         const driver: StackDriver = rehearse

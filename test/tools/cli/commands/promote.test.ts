@@ -93,6 +93,7 @@ describe("npm run promote", () => {
                 assert.equal(result.code, 2);
                 assert.match(result.stderr, /^warning: GRAFANA_API_TOKEN is not set: trading-platform:promotion\.notifications\.grafana is configured, but sends nothing this run/m);
                 assert.match(result.stderr, /^warning: PAGERDUTY_ROUTING_KEY is not set/m);
+                assert.match(result.stderr, /^warning: SLACK_WEBHOOK_URL is not set: trading-platform:promotion\.notifications\.slack is configured, but sends nothing this run/m);
                 assert.match(result.stderr, /^the Pulumi CLI is not installed here \(no `pulumi` on PATH\)/m);
             } finally {
                 process.env.PATH = saved;
