@@ -12,6 +12,7 @@ import { preflight } from "../../promote/preflight";
 import { quietNotifier } from "../../promote/quietNotifier";
 import { PrometheusSource } from "../../promote/prometheus";
 import { PromotionRecord } from "../../promote/record";
+import { limitsOf } from "../../promote/timeline";
 import { rehearsalStackDriver } from "../../promote/rehearsalDriver";
 import { Notifier, StackDriver, StackState } from "../../promote/types";
 import { promotionPolicyConfigs, promotionWindow } from "../../promote/window";
@@ -184,7 +185,7 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
             });
         }
         if (values.summary) {
-            fs.appendFileSync(values.summary, record.markdown({ stack, mode: rehearse ? "rehearsal" : "live", outcome: result.outcome, reason: result.reason, unwatched: result.unwatched }));
+            fs.appendFileSync(values.summary, record.markdown({ stack, mode: rehearse ? "rehearsal" : "live", outcome: result.outcome, reason: result.reason, unwatched: result.unwatched, limits: limitsOf(settings) }));
         }
         const verdict = { promoted: "PROMOTED", rolledBack: "ROLLED BACK", withdrawn: "WITHDRAWN", held: "HELD", failed: "FAILED: A PERSON MUST ACT NOW" }[result.outcome];
         if (result.unwatched) log(result.unwatched);
