@@ -18,6 +18,28 @@ export { durationMs } from "./primitives";
 export const QUERY_PLACEHOLDERS = ["namespace", "service", "colour", "window", "excludedPaths"] as const;
 export type QueryPlaceholder = (typeof QUERY_PLACEHOLDERS)[number];
 
+/**
+ * Fills a query template's placeholders (QUERY_PLACEHOLDERS: `{{namespace}}`, `{{service}}`, `{{colour}}`,
+ * `{{window}}`, `{{excludedPaths}}`; spaces inside the braces allowed). Throws on any other placeholder,
+ * and on a value that would break out of the PromQL string it is placed in.
+ */
+export function renderQuery(template: string, vars: Record<QueryPlaceholder, string>): string {
+    return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_match, name: string) => {
+        if (!(QUERY_PLACEHOLDERS as readonly string[]).includes(name)) {
+            throw new Error(`query placeholder {{${name}}}: expected one of ${QUERY_PLACEHOLDERS.map(p => `{{${p}}}`).join(", ")}, in ${JSON.stringify(template)}`);
+        }
+        const value = vars[name as QueryPlaceholder];
+        if (typeof value !== "string" || value === "") {
+            throw new Error(`query placeholder {{${name}}}: expected a value, found ${JSON.stringify(value)}`);
+        }
+        if (/["\\\n`]/.test(value)) {
+            throw new Error(`query placeholder {{${name}}}: expected a value without quotes, backslashes or newlines, found ${JSON.stringify(value)}`);
+        }
+        return value;
+    });
+}
+
+
 /** A Prometheus duration the promotion can also sleep on: 30s, 5m, 1h (one unit). */
 const duration = z
     .string({ error: "a duration such as 30s, 5m or 1h" })
@@ -79,6 +101,8 @@ export const defaultComparisons = {
  */
 export const defaultTrafficQuery =
     `100 * sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}])) / sum(rate(http_requests_total{${serviceSelector},${clients}}[${TRIGGER_RANGE}]))`;
+/** Client requests per second to one colour: what the rollout dashboard plots beside the checks (the traffic query's numerator). */
+export const requestRateQuery = `sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}]))`;
 export const defaultSteps = [
     { weight: 5, watch: "5m" },
     { weight: 25, watch: "10m" },

@@ -74,9 +74,9 @@ describe("promotion timeline (the job summary's charts)", () => {
         const { charts, problems } = parseXyCharts(markdown);
         assert.deepEqual(problems, []);
         assert.ok(charts.every(c => c.xLabels.length <= MAX_POINTS));
-        const api = charts.find(c => c.title.startsWith("api trigger:errorRate"));
+        const api = charts.find(c => c.title?.startsWith("api trigger:errorRate"));
         assert.ok(api?.lines[0].includes(0.3), "the breach survives the downsampling");
-        assert.equal(charts.find(c => c.title.startsWith("api:"))?.lines[0].at(-1), 25);
+        assert.equal(charts.find(c => c.title?.startsWith("api:"))?.lines[0].at(-1), 25);
         assert.ok(Buffer.byteLength(markdown) < 64 * 1024, `${Buffer.byteLength(markdown)} bytes`);
         assert.deepEqual(downsample([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4, 5]]);
     });

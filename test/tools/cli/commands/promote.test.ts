@@ -159,7 +159,7 @@ describe("npm run promote", () => {
             assert.deepEqual(problems, []);
             const errorRate = charts.find(c => c.title === "api trigger:errorRate: value, then the limit 0.05");
             assert.ok(errorRate && errorRate.lines[1].every(v => v === 0.05), charts.map(c => c.title).join("\n"));
-            assert.deepEqual([...new Set(charts.find(c => c.title.startsWith("websocket:"))?.lines[0])], [5, 25, 50, 100]);
+            assert.deepEqual([...new Set(charts.find(c => c.title?.startsWith("websocket:"))?.lines[0])], [5, 25, 50, 100]);
             // Without --stack-file, the committed file is read, never written.
             assert.equal(fs.readFileSync(productionFile, "utf8"), committedText);
         });
