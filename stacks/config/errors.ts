@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { credentialShapeOf } from "../../policy/lib/credentials";
 
 /** One problem in a stack's configuration, phrased for the person who edits `Pulumi.<stack>.yaml`. */
 export interface ConfigProblem {
@@ -14,11 +15,17 @@ export interface ConfigProblem {
  * `pulumi.RunError` so the CLI prints the message without a stack trace.
  */
 export class StackConfigError extends pulumi.RunError {
+    readonly problems: ConfigProblem[];
+
     constructor(
         readonly stack: string,
-        readonly problems: ConfigProblem[],
+        problems: ConfigProblem[],
     ) {
-        super(formatProblems(stack, problems));
+        // Whatever a rule quoted, a credential's shape never reaches the message (a rule that echoes a value
+        // it judged, a schema's "found"): the whole finding is replaced.
+        const shown = problems.map(p => ({ ...p, found: credentialInText(p.found) ? `a value shaped like ${credentialInText(p.found)} (not shown)` : p.found }));
+        super(formatProblems(stack, shown));
+        this.problems = shown;
         this.name = "StackConfigError";
     }
 
@@ -49,11 +56,31 @@ export function withoutUrlPasswords(text: string): string {
     return text.replace(urlPassword, "$1[redacted]@");
 }
 
-/** Renders a value found in config for an error message, short enough to read on one line; a URL's password never shows. */
+/** The label of a credential's shape anywhere in `text` (the pack's families: policy/lib/credentialFamilies.ts), or undefined. */
+function credentialInText(text: string): string | undefined {
+    return credentialShapeOf(text);
+}
+
+/** A URL: with a scheme, or a host name followed by a path (`hooks.slack.com/services/...`). */
+const urlLike = /[a-z][a-z0-9+.-]*:\/\/|(?:^|[^A-Za-z0-9@.-])[a-z0-9-]+(?:\.[a-z0-9-]+)+\//i;
+
+/**
+ * Why `text` is a URL that carries a credential, or undefined: a password in its userinfo, or a
+ * credential of a known shape anywhere in it (a Slack or Discord webhook, whose path is the
+ * credential; a token in its query string).
+ */
+export function credentialUrlShape(text: string): string | undefined {
+    if (hasUrlPassword(text)) return "a URL with a password in it";
+    return urlLike.test(text) ? credentialShapeOf(text) : undefined;
+}
+
+/** Renders a value found in config for an error message, short enough to read on one line; a URL's password or a credential never shows. */
 export function describeFound(value: unknown): string {
     if (value === undefined) {
         return "nothing (the key is not set)";
     }
+    const shape = credentialInText(typeof value === "string" ? value : JSON.stringify(value) ?? "");
+    if (shape) return `a value shaped like ${shape} (not shown)`;
     if (typeof value === "string") {
         const text = withoutUrlPasswords(value);
         return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
@@ -65,17 +92,29 @@ export function describeFound(value: unknown): string {
 /**
  * A credential in plain config: every string of a section holding a URL with a password (the Loki
  * URL, the Vault address, the Docker host and its ssh options, Prometheus and the notification
- * channels alike) is a problem at its key. Plain config is committed and printed; credentials are
- * set with `pulumi config set --secret` or reach the process from its environment.
+ * channels alike), or a URL that is itself a credential (a Slack incoming webhook: whoever reads it
+ * may post to the channel), is a problem at its key. Plain config is committed and printed;
+ * credentials are set with `pulumi config set --secret` or reach the process from its environment.
  */
 export function plainCredentialProblems(key: string, value: unknown, path: PropertyKey[] = []): ConfigProblem[] {
     if (typeof value === "string") {
-        if (!hasUrlPassword(value)) return [];
+        const shape = credentialUrlShape(value);
+        if (!shape) return [];
+        if (hasUrlPassword(value)) {
+            return [
+                {
+                    key: joinPath(key, path),
+                    expected: "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
+                    found: "a URL with a password in it (not shown)",
+                },
+            ];
+        }
         return [
             {
                 key: joinPath(key, path),
-                expected: "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
-                found: "a URL with a password in it (not shown)",
+                expected:
+                    "no credential in plain config: a URL that is a credential stays out of the stack file (a Slack webhook reaches npm run promote and the workflows as SLACK_WEBHOOK_URL from the GitHub environment's secrets; anything else: pulumi config set --secret)",
+                found: `a value shaped like ${shape} (not shown)`,
             },
         ];
     }

@@ -50,6 +50,10 @@ export const secretKeys = {
         requiredWhen: (sections: Partial<Sections>) => Boolean(sections.images?.build),
     },
     redisAuthToken: { purpose: "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters)", requiredWhen: () => true },
+    grafanaDashboardToken: {
+        purpose: "Grafana service account token (Editor of the dashboard's folder) the stack declares the rollout dashboard with; production, with promotion.dashboard",
+        requiredWhen: (sections: Partial<Sections>) => Boolean(sections.promotion?.dashboard),
+    },
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 
@@ -64,6 +68,8 @@ export interface StackConfig extends ValidatedConfig {
         ghcrToken: pulumi.Output<string>;
         ghcrPushToken?: pulumi.Output<string>;
         redisAuthToken: pulumi.Output<string>;
+        /** The Grafana provider's token, with promotion.dashboard. */
+        grafanaDashboardToken?: pulumi.Output<string>;
         /** GitHub environment secrets by secret name, read from the config keys `github.environment.secrets` names. */
         githubEnvironment: Record<string, pulumi.Output<string>>;
     };
@@ -206,6 +212,7 @@ export function loadStackConfig(): StackConfig {
             ghcrToken: config.requireSecret("ghcrToken"),
             ghcrPushToken: validated.images.build ? config.requireSecret("ghcrPushToken") : undefined,
             redisAuthToken: config.requireSecret("redisAuthToken"),
+            grafanaDashboardToken: validated.promotion?.dashboard ? config.requireSecret("grafanaDashboardToken") : undefined,
             githubEnvironment: Object.fromEntries(
                 Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [secretName, config.requireSecret(configKey)]),
             ),

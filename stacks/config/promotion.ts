@@ -18,6 +18,28 @@ export { durationMs } from "./primitives";
 export const QUERY_PLACEHOLDERS = ["namespace", "service", "colour", "window", "excludedPaths"] as const;
 export type QueryPlaceholder = (typeof QUERY_PLACEHOLDERS)[number];
 
+/**
+ * Fills a query template's placeholders (QUERY_PLACEHOLDERS: `{{namespace}}`, `{{service}}`, `{{colour}}`,
+ * `{{window}}`, `{{excludedPaths}}`; spaces inside the braces allowed). Throws on any other placeholder,
+ * and on a value that would break out of the PromQL string it is placed in.
+ */
+export function renderQuery(template: string, vars: Record<QueryPlaceholder, string>): string {
+    return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_match, name: string) => {
+        if (!(QUERY_PLACEHOLDERS as readonly string[]).includes(name)) {
+            throw new Error(`query placeholder {{${name}}}: expected one of ${QUERY_PLACEHOLDERS.map(p => `{{${p}}}`).join(", ")}, in ${JSON.stringify(template)}`);
+        }
+        const value = vars[name as QueryPlaceholder];
+        if (typeof value !== "string" || value === "") {
+            throw new Error(`query placeholder {{${name}}}: expected a value, found ${JSON.stringify(value)}`);
+        }
+        if (/["\\\n`]/.test(value)) {
+            throw new Error(`query placeholder {{${name}}}: expected a value without quotes, backslashes or newlines, found ${JSON.stringify(value)}`);
+        }
+        return value;
+    });
+}
+
+
 /** A Prometheus duration the promotion can also sleep on: 30s, 5m, 1h (one unit). */
 const duration = z
     .string({ error: "a duration such as 30s, 5m or 1h" })
@@ -79,6 +101,8 @@ export const defaultComparisons = {
  */
 export const defaultTrafficQuery =
     `100 * sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}])) / sum(rate(http_requests_total{${serviceSelector},${clients}}[${TRIGGER_RANGE}]))`;
+/** Client requests per second to one colour: what the rollout dashboard plots beside the checks (the traffic query's numerator). */
+export const requestRateQuery = `sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}]))`;
 export const defaultSteps = [
     { weight: 5, watch: "5m" },
     { weight: 25, watch: "10m" },
@@ -87,7 +111,14 @@ export const defaultSteps = [
 ];
 
 /** Where notification credentials come from: the environment of the run, never the stack's config. */
-export const notificationCredentialEnv = { grafanaToken: "GRAFANA_API_TOKEN", pagerdutyRoutingKey: "PAGERDUTY_ROUTING_KEY" } as const;
+export const notificationCredentialEnv = { grafanaToken: "GRAFANA_API_TOKEN", pagerdutyRoutingKey: "PAGERDUTY_ROUTING_KEY", slackWebhookUrl: "SLACK_WEBHOOK_URL" } as const;
+
+/** Slack's mention syntax in a message: `<!here>`, `<!channel>`, a user group `<!subteam^S0123ABCD>` or a user `<@U0123ABCD>`. */
+const slackMention = z.string().regex(/^<(!here|!channel|!subteam\^[A-Z0-9]{6,20}|@[UW][A-Z0-9]{6,20})>$/, {
+    error: "a Slack mention such as <!here>, <!subteam^S0123ABCD> (a user group) or <@U0123ABCD> (a person)",
+});
+/** A Grafana uid: at most 40 letters, digits, '-' or '_'. */
+const grafanaUid = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "a Grafana uid (1 to 40 letters, digits, '-' or '_')" });
 
 // A named check in config: a default may be tuned (its query optional), replaced, or removed with null.
 // `protocols`: the services it judges (a FIX session sends no HTTP requests).
@@ -122,8 +153,35 @@ export const promotionSchema = z.strictObject({
             alertmanager: z.strictObject({ url, createdBy: z.string().min(1).default("npm run promote") }).optional(),
             /** A PagerDuty event on rollback (Events API v2); the routing key comes from PAGERDUTY_ROUTING_KEY. */
             pagerduty: z.strictObject({ url: url.default("https://events.pagerduty.com/v2/enqueue"), severity: z.enum(["critical", "error", "warning", "info"]).default("critical") }).optional(),
+            /**
+             * A Slack message per step, rollback, withdrawal, hold and result (an incoming webhook); the
+             * webhook URL, a credential, comes from SLACK_WEBHOOK_URL, never from config.
+             */
+            slack: z
+                .strictObject({
+                    /** The channel the webhook posts to, as messages and warnings name it (Slack binds a webhook to its channel). */
+                    channel: z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, { error: "a Slack channel name such as #trading-deploys" }).default("#trading-deploys"),
+                    /** Who a rollback, and a rollback or withdrawal whose update failed, calls by name. */
+                    mention: slackMention.optional(),
+                })
+                .optional(),
         })
         .default({}),
+    /**
+     * The rollout dashboard the stack declares in the team's Grafana (notifications.grafana.url) with the
+     * Grafana provider; its token is the Pulumi secret grafanaDashboardToken.
+     */
+    dashboard: z
+        .strictObject({
+            /** The Grafana data source (its uid) that queries this cluster's Prometheus. */
+            datasourceUid: grafanaUid,
+            uid: grafanaUid.default("trading-rollout"),
+            title: z.string().min(1).max(200).default("Rollout"),
+            /** The folder the stack declares the dashboard in (its uid; its title is the dashboard's folder title). */
+            folderUid: grafanaUid.default("trading-platform"),
+            folderTitle: z.string().min(1).max(200).default("Trading platform"),
+        })
+        .optional(),
 });
 export type PromotionConfig = z.infer<typeof promotionSchema>;
 
@@ -149,6 +207,7 @@ export interface PromotionSettings {
     /** Candidate minus active at most the limit (the margin). */
     comparisons: Record<string, PromotionCheck>;
     notifications: PromotionConfig["notifications"];
+    dashboard: PromotionConfig["dashboard"];
 }
 
 function mergeChecks<T extends { query?: string; protocols?: Protocol[] } | null>(
@@ -185,6 +244,7 @@ export function promotionSettings(config: PromotionConfig | undefined): Promotio
         gates: mergeChecks(defaultGates, c.gates, g => g.below, n => defaultGates[n as keyof typeof defaultGates].below),
         comparisons: mergeChecks(defaultComparisons, c.comparisons, g => g.margin, n => defaultComparisons[n as keyof typeof defaultComparisons].margin),
         notifications: c.notifications,
+        dashboard: c.dashboard,
     };
 }
 
@@ -244,6 +304,10 @@ export function promotionRules(key: string, environment: EnvironmentName, promot
                 problems.push({ key: `${key}.${section}.${name}.query`, expected: `a PromQL query (${name} has no default; defaults exist for ${Object.keys(defaults).join(", ")})`, found: "nothing" });
             }
         }
+    }
+    // The dashboard lives in the Grafana the annotations go to: one URL for the team's Grafana.
+    if (promotion.dashboard && !promotion.notifications.grafana) {
+        problems.push({ key: `${key}.notifications.grafana`, expected: "the team's Grafana (url): promotion.dashboard is declared there and annotated by the promotion", found: "nothing (the key is not set)" });
     }
     const settings = promotionSettings(promotion);
     if (Object.keys(settings.triggers).length === 0) {

@@ -388,6 +388,7 @@ export async function rollBackByHand(
             for (const name of names) options.record({ at: options.clock.now().toISOString(), service: name, weight: services.find(s => s.service === name)?.weight ?? 0, event: "failed", values: {}, reason: text, targets: result.targets, durationMs: result.durationMs });
             options.log(`ROLLBACK FAILED: ${result.summary}`);
             await options.notifier.page({ at: options.clock.now(), services: names, weight: Math.max(0, ...services.map(s => s.weight)), reason: text, urgent: true });
+            await options.notifier.annotate({ at: options.clock.now(), services: names, weight: Math.max(0, ...services.map(s => s.weight)), event: "failed", text: `rollback by hand failed: ${result.summary}` });
             return { outcome: "failed", reason: text };
         }
         services = applyUpdates(services, batch);

@@ -2,30 +2,10 @@
 // wall clock live, past instants in a rehearsal). It returns every series of the answer; the judges
 // (judge.ts) decide what they mean. No answer at all says why: Prometheus refused the query (bad PromQL)
 // or could not be asked.
-import { QUERY_PLACEHOLDERS, QueryPlaceholder } from "../../stacks/config/promotion";
+// Rendering a query's placeholders lives with them (the dashboard renders the same queries).
+export { renderQuery } from "../../stacks/config/promotion";
 import { bodyExcerpt, fetchFailureReason, httpEndpoint } from "./http";
 import { MetricReading, MetricsSource } from "./types";
-
-/**
- * Fills a query template's placeholders (QUERY_PLACEHOLDERS: `{{namespace}}`, `{{service}}`, `{{colour}}`,
- * `{{window}}`, `{{excludedPaths}}`; spaces inside the braces allowed). Throws on any other placeholder,
- * and on a value that would break out of the PromQL string it is placed in.
- */
-export function renderQuery(template: string, vars: Record<QueryPlaceholder, string>): string {
-    return template.replace(/\{\{\s*([^{}]*?)\s*\}\}/g, (_match, name: string) => {
-        if (!(QUERY_PLACEHOLDERS as readonly string[]).includes(name)) {
-            throw new Error(`query placeholder {{${name}}}: expected one of ${QUERY_PLACEHOLDERS.map(p => `{{${p}}}`).join(", ")}, in ${JSON.stringify(template)}`);
-        }
-        const value = vars[name as QueryPlaceholder];
-        if (typeof value !== "string" || value === "") {
-            throw new Error(`query placeholder {{${name}}}: expected a value, found ${JSON.stringify(value)}`);
-        }
-        if (/["\\\n`]/.test(value)) {
-            throw new Error(`query placeholder {{${name}}}: expected a value without quotes, backslashes or newlines, found ${JSON.stringify(value)}`);
-        }
-        return value;
-    });
-}
 
 // Prometheus writes sample values as Go formats floats: "+Inf", "-Inf" and "NaN" besides plain numbers.
 function parseSampleValue(text: string): number {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Outcome } from "./machine";
+import { Limits, timelineMarkdown } from "./timeline";
 import { RecordEntry } from "./types";
 
 const outcomeTitle: Record<Outcome, string> = {
@@ -32,9 +33,10 @@ export class PromotionRecord {
 
     /**
      * The job summary: a candidate left unwatched first, then the verdict, every decision but the routine
-     * checks (with each update's target count and duration), the smoke tests, and the last reading of each service.
+     * checks (with each update's target count and duration), the smoke tests, the last reading of each
+     * service, and with `limits` a timeline: the weights and the watched values against their limits.
      */
-    markdown(meta: { stack: string; mode: "live" | "rehearsal"; outcome: Outcome; reason: string; unwatched?: string }): string {
+    markdown(meta: { stack: string; mode: "live" | "rehearsal"; outcome: Outcome; reason: string; unwatched?: string; limits?: Limits }): string {
         const decisions = this.entries.filter(e => e.event !== "check" && e.event !== "preflight");
         const lines = [
             ...(meta.unwatched ? [`**${escape(meta.unwatched)}**`, ""] : []),
@@ -63,6 +65,8 @@ export class PromotionRecord {
                 lines.push(`| ${e.service} | ${e.at} | ${escape(values)} |`);
             }
         }
+        const timeline = meta.limits ? timelineMarkdown(this.entries, meta.limits) : "";
+        if (timeline) lines.push("", timeline.trimEnd());
         return `${lines.join("\n")}\n`;
     }
 }

@@ -73,6 +73,8 @@ describe("component ClusterAddons", () => {
     it("runs Prometheus with kube-state-metrics, the kubelet and cAdvisor scrapes, and the configured retention and storage", () => {
         const values = release(resources, "kube-prometheus-stack").values;
         assert.equal(values.kubeStateMetrics.enabled, true);
+        // The colour Deployments' weight annotation, which the rollout dashboard reads (kube-state-metrics exposes none by default).
+        assert.deepEqual(values["kube-state-metrics"], { metricAnnotationsAllowList: ["deployments=[trading-platform/traffic-weight]"] });
         assert.equal(values.kubelet.serviceMonitor.cAdvisor, true);
         // The path kubelets serve (the chart's default /metrics/resource/v1alpha1 is gone since Kubernetes 1.20).
         assert.deepEqual([values.kubelet.serviceMonitor.resource, values.kubelet.serviceMonitor.resourcePath], [true, "/metrics/resource"]);

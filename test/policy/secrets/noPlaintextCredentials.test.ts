@@ -3,6 +3,11 @@ import { noPlaintextCredentials, plaintextCredentialReason } from "../../../poli
 import { dockerContainer, hardenedContainer, hardenedPodSpec, workload } from "../../support/fixtures";
 import { evaluateOne, resourceOf, violationsOf } from "../../support/policyHarness";
 import { credentialFamilies } from "../../../policy/lib/credentialFamilies";
+import { githubSecretSegregation } from "../../../policy/secrets/githubSecretSegregation";
+import { environmentVariable } from "../../support/githubFixtures";
+import { runTool, tempDir } from "../../support/cli";
+import * as fs from "fs";
+import * as path from "path";
 
 describe("policy no-plaintext-credentials", () => {
     it("passes file pointers, flags and endpoints", async () => {
@@ -122,5 +127,73 @@ describe("policy no-plaintext-credentials: credentials by value, placeholders, f
                 "Fix: move the credential into a Secret created from a Pulumi secret (or Vault injection) and reference it with secretKeyRef; a ConfigMap is readable by anything that can read config.",
         ]);
         assert.deepEqual(Object.values(result.flaggedPaths), [['data["app.env"]']]);
+    });
+});
+
+describe("policy no-plaintext-credentials: a Slack incoming webhook URL wherever plain config lands", () => {
+    // Made up, in the shapes Slack hands out: an app's webhook, a workflow's and a trigger's.
+    const secret = "q7Rz2Lm9Xc4Vb8Nw1Ks6Tj3H";
+    const webhooks = [
+        `https://hooks.slack.com/services/T0A1B2C3D4/B5E6F7G8H9/${secret}`,
+        `https://hooks.slack.com/workflows/T0A1B2C3D4/A5E6F7G8H9/412345678901234567/${secret}`,
+        `https://hooks.slack.com/triggers/T0A1B2C3D4/5123456789012/${secret}`,
+    ];
+    const LABEL = "a Slack incoming webhook URL";
+    const withMetadata = (resource: ReturnType<typeof workload>, metadata: Record<string, unknown>) => {
+        resource.inputs = { ...resource.inputs, metadata: { ...(resource.inputs.metadata as object), ...metadata } };
+        resource.outputs = resource.inputs;
+        return resource;
+    };
+    const places = (url: string): [string, Parameters<typeof violationsOf>[1][number]][] => [
+        ["a Docker container's env (dockerHost.services.<svc>.env)", dockerContainer("production", { envs: ["LOG_LEVEL=info", `ALERTS=${url}`] })],
+        ["a Docker container's command (dockerHost.services.<svc>.command)", dockerContainer("production", { command: ["/app/bin/backup", "--notify", url] })],
+        ["a Docker container's label", dockerContainer("production", { labels: [{ label: "notify", value: url }] })],
+        ["a Deployment's env (deployments.services.<svc>.env)", workload("Deployment", hardenedPodSpec({ containers: [hardenedContainer("api", { env: [{ name: "NOTIFY", value: url }] })] }), "production")],
+        ["a container's args (smoke.args)", workload("Job", hardenedPodSpec({ containers: [hardenedContainer("smoke", { args: ["--report-to", url] })] }), "production")],
+        ["a Deployment's annotation", withMetadata(workload("Deployment", hardenedPodSpec(), "production"), { annotations: { "example.com/notify": url } })],
+        [
+            "an Ingress's annotation",
+            resourceOf("production", "kubernetes:networking.k8s.io/v1:Ingress", "api", { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "api", namespace: "trading-prod", annotations: { "example.com/notify": url } } }),
+        ],
+        ["a ConfigMap's data", resourceOf("production", "kubernetes:core/v1:ConfigMap", "settings", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "trading-prod" }, data: { "notify.env": `LOG_LEVEL=info\nNOTIFY_URL=${url}\n` } })],
+        ["a Secret's stringData", resourceOf("production", "kubernetes:core/v1:Secret", "notify", { apiVersion: "v1", kind: "Secret", metadata: { name: "notify", namespace: "trading-prod" }, stringData: { url } })],
+    ];
+
+    it("flags each form in each place a plain value reaches, naming the place, never quoting the URL, and marks the path for redaction", async () => {
+        for (const url of webhooks) {
+            for (const [where, resource] of places(url)) {
+                const result = await evaluateOne(noPlaintextCredentials, [resource]);
+                const messages = result.violations.map(v => v.detail);
+                assert.equal(messages.length, 1, `${where}: ${messages.join("\n")}`);
+                assert.ok(messages[0].includes(`holds a value shaped like ${LABEL}`), `${where}: ${messages[0]}`);
+                assert.ok(!messages[0].includes(secret) && !messages[0].includes("hooks.slack.com"), `${where}: the message quotes the webhook`);
+                assert.equal(Object.values(result.flaggedPaths).flat().length, 1, `${where}: the path is flagged for the reports to redact`);
+            }
+        }
+    });
+
+    it("flags one in a GitHub environment variable too (github.environment.variables), through github-secret-segregation", async () => {
+        const messages = await violationsOf(githubSecretSegregation, [environmentVariable("production", "SLACK_NOTIFY", { value: webhooks[0] })]);
+        assert.equal(messages.length, 1);
+        assert.match(messages[0], new RegExp(`SLACK_NOTIFY holds a value shaped like ${LABEL}`));
+        assert.ok(!messages[0].includes(secret));
+    });
+
+    it("passes Slack's documented placeholder, a channel name and the API's base URL", async () => {
+        const harmless = ["https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", "#trading-deploys", "https://hooks.slack.com/services/", "https://slack.com/api/chat.postMessage"];
+        const env = harmless.map((value, i) => ({ name: `SETTING_${i}`, value }));
+        assert.deepEqual(await violationsOf(noPlaintextCredentials, [workload("Deployment", hardenedPodSpec({ containers: [hardenedContainer("api", { env })] }), "production")]), []);
+    });
+
+    it("npm run policy -- check: a manifest with a webhook fails, and no report holds it", async () => {
+        const dir = tempDir();
+        const manifest = path.join(dir, "notify.yaml");
+        fs.writeFileSync(manifest, ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: notify", "  namespace: trading-prod", "data:", `  webhook: ${webhooks[0]}`, ""].join("\n"));
+        const json = path.join(dir, "report.json");
+        const markdown = path.join(dir, "report.md");
+        const result = await runTool("policy", ["check", manifest, "--stack", "production", "--json", json, "--markdown", markdown]);
+        assert.equal(result.code, 1, result.stdout + result.stderr);
+        assert.match(result.stdout, /no-plaintext-credentials/);
+        for (const text of [result.stdout, result.stderr, fs.readFileSync(json, "utf8"), fs.readFileSync(markdown, "utf8")]) assert.ok(!text.includes(secret), "a report holds the webhook");
     });
 });

@@ -339,3 +339,57 @@ describe("stack config: a password inside a URL in plain config", () => {
         });
     }
 });
+
+describe("stack config: a Slack webhook URL in plain config", () => {
+    // Made up, in the shape Slack documents: a team, a bot and a 24-character secret.
+    const webhook = "https://hooks.slack.com/services/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";
+    const secretPart = "q7Rz2Lm9Xc4Vb8Nw1Ks6Tj3H";
+    type Stack = "staging" | "production";
+    const cases: { stack: Stack; section: string; key: string; edit: (section: any) => unknown }[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+        { stack: "staging", section: "dockerHost", key: "dockerHost.services.rest-adapter.env.ALERTS", edit: s => ({ ...s, services: { ...s.services, "rest-adapter": { ...s.services["rest-adapter"], env: { ...s.services["rest-adapter"].env, ALERTS: webhook } } } }) },
+        { stack: "production", section: "deployments", key: "deployments.services.api.env.NOTIFY", edit: s => ({ ...s, services: { ...s.services, api: { ...s.services.api, env: { ...s.services.api.env, NOTIFY: webhook } } } }) },
+        { stack: "production", section: "github", key: "github.environment.variables.SLACK", edit: s => ({ ...s, environment: { ...s.environment, variables: { SLACK: webhook } } }) },
+        // Also the value of a key a rule quotes when it refuses it (AWS_REGION comes from trading-platform:ci).
+        { stack: "production", section: "github", key: "github.environment.variables.AWS_REGION", edit: s => ({ ...s, environment: { ...s.environment, variables: { AWS_REGION: webhook } } }) },
+        { stack: "production", section: "promotion", key: "promotion.notifications.grafana.url", edit: s => ({ ...s, notifications: { ...s.notifications, grafana: { url: webhook } } }) },
+        // Where a schema refuses the value too, its "found" never shows it.
+        { stack: "production", section: "promotion", key: "promotion.notifications.slack.channel", edit: s => ({ ...s, notifications: { ...s.notifications, slack: { channel: webhook } } }) },
+        { stack: "staging", section: "dockerHost", key: "dockerHost.loki.url", edit: s => ({ ...s, loki: { ...s.loki, url: webhook.replace("https://", "") } }) },
+        { stack: "staging", section: "addons", key: "addons.vaultInjector.externalVaultAddr", edit: s => ({ ...s, vaultInjector: { ...s.vaultInjector, externalVaultAddr: webhook.replace("/services/", "/workflows/") } }) },
+    ];
+    for (const { stack, section, key, edit } of cases) {
+        it(`${key}: a config error naming the key, which never echoes the webhook`, () => {
+            const config = withSection(committedConfig(stack), section, edit);
+            const problems = problemsOf(stack, config);
+            assert.ok(
+                problems.some(p => p.startsWith(`- ${stack}: trading-platform:${key}: expected no credential in plain config`) && p.endsWith("found a value shaped like a Slack incoming webhook URL (not shown)")),
+                problems.join("\n"),
+            );
+            for (const problem of problems) assert.ok(!problem.includes(secretPart), `echoed: ${problem}`);
+            assert.throws(() => validateStackConfig(rawConfig(stack, config)), (e: Error) => StackConfigError.isInstance(e) && !e.message.includes(secretPart));
+        });
+    }
+
+    it("accepts Slack's documented placeholder and a channel name: only a real-looking webhook is a credential", () => {
+        const config = withSection(committedConfig("production"), "deployments", s => ({
+            ...s,
+            services: { ...s.services, api: { ...s.services.api, env: { ...s.services.api.env, DOCS: "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX", CHANNEL: "#trading-deploys" } } },
+        }));
+        assert.equal(validateStackConfig(rawConfig("production", config)).stack, "production");
+    });
+
+    it("takes the webhook as a Pulumi secret of any key name: never a problem there", () => {
+        const config = committedConfig("production");
+        const values = { ...config.values, "trading-platform:slackWebhookUrl": "v1:opaque-ciphertext" };
+        const problems = (() => {
+            try {
+                validateStackConfig({ ...rawConfig("production", config), values, secretKeys: new Set([...config.secretKeys, "trading-platform:slackWebhookUrl"]) });
+                return [];
+            } catch (e) {
+                return (e as StackConfigError).problems;
+            }
+        })();
+        // An unknown key still, but only as a name: the value (a secret) is never read.
+        assert.deepEqual(problems.map(p => [p.key, p.found]), [["trading-platform:slackWebhookUrl", "an unknown key"]]);
+    });
+});

@@ -124,3 +124,41 @@ describe("config promotion", () => {
         assert.throws(() => durationMs("5 minutes"), /not a duration/);
     });
 });
+
+describe("config promotion: Slack and the rollout dashboard", () => {
+    it("takes a Slack channel name and a mention, with defaults, and no URL at all", () => {
+        const settings = (slack: unknown) => promotionSettings(validateStackConfig(rawConfig("production", withPromotion(p => ({ ...p, notifications: { ...(p.notifications as object), slack } })))).promotion);
+        assert.deepEqual(settings({}).notifications.slack, { channel: "#trading-deploys" });
+        assert.deepEqual(settings({ channel: "#ops-trading", mention: "<!subteam^S0123ABCD>" }).notifications.slack, { channel: "#ops-trading", mention: "<!subteam^S0123ABCD>" });
+        const bad = withPromotion(p => ({ ...p, notifications: { ...(p.notifications as object), slack: { channel: "trading", mention: "@oncall", url: "https://example.com/hook" } } }));
+        assert.deepEqual(problemsOf("production", bad).sort(), [
+            '- production: trading-platform:promotion.notifications.slack.url: expected one of the known keys (channel, mention); found the unknown key "url"',
+            '- production: trading-platform:promotion.notifications.slack.channel: expected a Slack channel name such as #trading-deploys; found "trading"',
+            '- production: trading-platform:promotion.notifications.slack.mention: expected a Slack mention such as <!here>, <!subteam^S0123ABCD> (a user group) or <@U0123ABCD> (a person); found "@oncall"',
+        ].sort());
+    });
+
+    it("declares the dashboard only in the Grafana the annotations go to, with its token as a Pulumi secret", () => {
+        // The committed stack declares the dashboard with its token; without the token:
+        const declared = withPromotion(p => ({ ...p, dashboard: { datasourceUid: "prometheus-trading-prod" } }));
+        const TOKEN_KEY = "trading-platform:grafanaDashboardToken";
+        const withDashboard = { values: Object.fromEntries(Object.entries(declared.values).filter(([k]) => k !== TOKEN_KEY)), secretKeys: declared.secretKeys.filter(k => k !== TOKEN_KEY) };
+        assert.deepEqual(problemsOf("production", withDashboard), [
+            "- production: trading-platform:grafanaDashboardToken: expected a secret (pulumi config set --secret grafanaDashboardToken ...); found nothing (the key is not set)",
+        ]);
+        const values = { ...withDashboard.values, "trading-platform:grafanaDashboardToken": "v1:opaque" };
+        const config = validateStackConfig({ ...rawConfig("production", withDashboard), values, secretKeys: new Set([...withDashboard.secretKeys, "trading-platform:grafanaDashboardToken"]) });
+        assert.deepEqual(config.promotion?.dashboard, { datasourceUid: "prometheus-trading-prod", uid: "trading-rollout", title: "Rollout", folderUid: "trading-platform", folderTitle: "Trading platform" });
+        const plain = { ...withDashboard, values };
+        assert.ok(problemsOf("production", plain).includes("- production: trading-platform:grafanaDashboardToken: expected a secret (pulumi config set --secret grafanaDashboardToken ...); found a plaintext value"));
+        const noGrafana = withPromotion(p => ({ ...p, notifications: {}, dashboard: { datasourceUid: "prometheus-trading-prod" } }));
+        assert.ok(
+            problemsOf("production", { ...noGrafana, values: { ...noGrafana.values, "trading-platform:grafanaDashboardToken": "v1:opaque" }, secretKeys: [...noGrafana.secretKeys, "trading-platform:grafanaDashboardToken"] }).includes(
+                "- production: trading-platform:promotion.notifications.grafana: expected the team's Grafana (url): promotion.dashboard is declared there and annotated by the promotion; found nothing (the key is not set)",
+            ),
+        );
+        assert.deepEqual(problemsOf("production", withPromotion(p => ({ ...p, dashboard: { datasourceUid: "has spaces" } }))).slice(0, 1), [
+            "- production: trading-platform:promotion.dashboard.datasourceUid: expected a Grafana uid (1 to 40 letters, digits, '-' or '_'); found \"has spaces\"",
+        ]);
+    });
+});

@@ -15,6 +15,7 @@ import { ClusterBehaviour, FakeEngine } from "../../support/fakeEngine";
 import { FakePulumi, startFakePulumi } from "../../support/fakePulumi";
 import { RunningPrometheus, startScrapingPrometheus } from "../../support/prometheus";
 import { repoRoot } from "../../support/stackConfig";
+import { SlackWebhookServer, startSlackWebhook } from "../../support/slackWebhook";
 import { startTrafficExporter, TrafficExporter } from "../../support/trafficExporter";
 
 // The release workflow's own `npm run promote` command line, in live mode, end to end: the live driver
@@ -47,6 +48,8 @@ function testStackFile(edit: (document: ReturnType<typeof parseDocument>) => voi
         ],
         triggers: { errorRate: { query: fast(defaultTriggers.errorRate.query), above: 0.05 }, latencyP95Seconds: { query: fast(defaultTriggers.latencyP95Seconds.query), above: 2 } },
         traffic: { query: fast(defaultTrafficQuery), tolerance: 3 },
+        // The webhook comes from each scenario's SLACK_WEBHOOK_URL (a loopback stand-in for Slack).
+        notifications: { slack: { channel: "#e2e-promotions", mention: "<!here>" } },
     });
     edit(document);
     return document.toString();
@@ -80,12 +83,15 @@ interface Ran {
     engine: FakeEngine;
     workDir: string;
     args: string[];
+    /** What the run posted to its Slack webhook, in order. */
+    messages: string[];
 }
 
 let fake: FakePulumi;
 let pulumiCommand: PulumiCommand;
 let exporter: TrafficExporter;
 let prometheus: RunningPrometheus;
+let slack: SlackWebhookServer;
 const engines = new Map<string, FakeEngine>();
 
 async function runScenario(s: Scenario): Promise<Ran> {
@@ -110,15 +116,22 @@ async function runScenario(s: Scenario): Promise<Ran> {
     // The workflow's flags, with the runner's paths and the port-forward's address of this test.
     const runnerTemp = path.join(dir, "runner");
     const env: Record<string, string> = { RUNNER_TEMP: runnerTemp, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md") };
+    const webhook = slack.webhook(s.namespace);
     const args = workflowCommand().map(a => a.replace(/\$(\w+)/g, (_m, name: string) => env[name] ?? `$${name}`).replace("http://127.0.0.1:9090", prometheus.url));
     let stdout = "";
     let stderr = "";
     const io: CliIo = { stdout: { write: t => (stdout += t) }, stderr: { write: t => (stderr += t) } };
-    const code = await main(args, io, {}, { workDir, pulumiCommand, policyConfigs: { advance, rollback: promotionPolicyConfigs.rollback } });
+    const code = await main(args, io, { SLACK_WEBHOOK_URL: webhook }, { workDir, pulumiCommand, policyConfigs: { advance, rollback: promotionPolicyConfigs.rollback } });
     const recordFile = path.join(runnerTemp, "promotion", "record.jsonl");
     const record = fs.existsSync(recordFile) ? fs.readFileSync(recordFile, "utf8").trim().split("\n").filter(Boolean).map(l => JSON.parse(l) as RecordEntry) : [];
     const summary = fs.existsSync(env.GITHUB_STEP_SUMMARY) ? fs.readFileSync(env.GITHUB_STEP_SUMMARY, "utf8") : "";
-    return { code, stdout, stderr, record, summary, engine, workDir, args };
+    const recordText = fs.existsSync(recordFile) ? fs.readFileSync(recordFile, "utf8") : "";
+    // The webhook is a credential: no output, record or summary may hold it or its secret path.
+    for (const [where, text] of Object.entries({ stdout, stderr, record: recordText, summary })) {
+        for (const secret of [webhook, new URL(webhook).pathname, new URL(webhook).pathname.split("/").pop() as string]) assert.ok(!text.includes(secret), `${s.namespace}: the Slack webhook in ${where}`);
+    }
+    const messages = slack.posts.filter(p => p.path === new URL(webhook).pathname).map(p => p.text);
+    return { code, stdout, stderr, record, summary, engine, workDir, args, messages };
 }
 
 const withoutGreen = (service: string) =>
@@ -168,6 +181,8 @@ describe("npm run promote, live, end to end: the workflow's command, a stand-in 
     before(async () => {
         const dir = tempDir();
         exporter = await startTrafficExporter();
+        // Slack fails for the failed rollback: a post that does not get through changes no decision.
+        slack = await startSlackWebhook(p => (p === new URL(slack.webhook("e2e-failed-rollback")).pathname ? { status: 500, body: "internal_error" } : { status: 200, body: "ok" }));
         prometheus = await startScrapingPrometheus([exporter.address], SCRAPE);
         fake = await startFakePulumi(path.join(dir, "pulumi"), {
             handler: call => {
@@ -188,6 +203,7 @@ describe("npm run promote, live, end to end: the workflow's command, a stand-in 
         await fake?.close();
         await prometheus?.stop();
         await exporter?.stop();
+        await slack?.close();
     });
 
     const ran = (name: string) => results.get(name) as Promise<Ran>;
@@ -246,6 +262,12 @@ describe("npm run promote, live, end to end: the workflow's command, a stand-in 
         assert.deepEqual(drift, []);
         assert.ok(r.engine.ups.every(u => u.targets.length > 0 && u.targets.every(t => t.includes("BlueGreenService"))), "every update targeted, at the services' objects only");
         assert.match(r.summary, /^## Promotion of production: promoted/);
+        // Slack: each step, then the result; nobody called.
+        assert.deepEqual(
+            r.messages.map(m => m.split(": promotion of")[0]),
+            ["step", "step", "step", ":white_check_mark: promoted and finalized"],
+        );
+        assert.match(r.messages[3], /^:white_check_mark: promoted and finalized: promotion of production \(api, websocket\): api, websocket finalized/);
     });
 
     it("a failing smoke test fails the stage before any traffic moves, and the release rolls back", async () => {
@@ -278,6 +300,7 @@ describe("npm run promote, live, end to end: the workflow's command, a stand-in 
         const targets = rollback[0].targets ?? [];
         assert.ok(targets.length > 0 && targets.length <= 8 && targets.every(t => /BlueGreenService\$kubernetes:(apps\/v1:Deployment|networking\.k8s\.io\/v1:Ingress|policy\/v1:PodDisruptionBudget)::(api|websocket)-?/.test(t)), targets.join("\n"));
         assert.deepEqual((await exporter.weights())["e2e-breach"], { api: { blue: 100, green: 0 }, websocket: { blue: 100, green: 0 } });
+        assert.match(r.messages[r.messages.length - 1], /^<!here> :rotating_light: ROLLED BACK: promotion of production \(api, websocket\): rolled back to 0 %: at 25 %: api trigger:errorRate/);
         assert.deepEqual(filePositions(r), { api: "0", websocket: "0", "fix-gateway": "0" });
     });
 
@@ -298,6 +321,9 @@ describe("npm run promote, live, end to end: the workflow's command, a stand-in 
         const deployed = r.engine.outputs.promotionState as Record<string, { weight: number; finalize: boolean }>;
         assert.deepEqual(filePositions(r), Object.fromEntries(Object.entries(deployed).map(([s, p]) => [s, `${p.weight}${p.finalize ? "F" : ""}`])));
         assert.equal(filePositions(r).api, "5");
+        // Slack answered 500 to every post: warnings, and the same decisions.
+        assert.match(r.stderr, /^warning: slack message to #e2e-promotions: POST SLACK_WEBHOOK_URL \(not shown\) answered HTTP 500: "internal_error"$/m);
+        assert.match(r.messages[r.messages.length - 1], /^<!here> :rotating_light: FAILED: a person must act now: promotion of production/);
         assert.match(r.summary, /^## Promotion of production: a rollback or withdrawal failed: act now/);
     });
 

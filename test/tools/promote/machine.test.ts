@@ -233,9 +233,13 @@ describe("promotion walk (scripted metrics)", () => {
         assert.deepEqual(entries.map(e => `${e.service}:${e.event}:${e.weight}`), ["api:rollback:100", "websocket:rollback:100", "api:rollback:0", "websocket:rollback:0"]);
 
         const stuck = new MemoryDriver({ namespace: "n", services: [http("api", 25)] }, { clock, refuse: () => "error: the stack is locked" });
-        const failed = await rollBackByHand({ services: [], driver: stuck, clock, notifier: quietNotifier, record: () => undefined, log: () => undefined }, "INC-2231");
+        const calls: string[] = [];
+        const notifier: Notifier = { ...quietNotifier, annotate: async e => void calls.push(`annotate ${e.event} ${e.weight}`), page: async e => void calls.push(`page ${e.urgent ? "urgent" : ""}`) };
+        const failed = await rollBackByHand({ services: [], driver: stuck, clock, notifier, record: () => undefined, log: () => undefined }, "INC-2231");
         assert.equal(failed.outcome, "failed");
         assert.match(failed.reason, /pulumi cancel --stack production --yes/);
+        // The result reaches every channel: a page, and the annotation Grafana and Slack show.
+        assert.deepEqual(calls, ["page urgent", "annotate failed 25"]);
     });
 
     it("sends the seed's notifications: an annotation per step, a silence per watch, a page on rollback", async () => {

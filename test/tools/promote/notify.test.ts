@@ -5,6 +5,7 @@ import { promotionSchema } from "../../../stacks/config/promotion";
 import { httpNotifier as notifierWithRetries } from "../../../tools/promote/notify";
 import { RunningAlertmanager, startAlertmanager } from "../../support/alertmanager";
 import { freePort } from "../../support/loopbackServer";
+import { startSlackWebhook } from "../../support/slackWebhook";
 
 // The notifier's requests, byte for byte: Grafana and PagerDuty against a local server that records
 // what it is sent, Alertmanager against the real server (Debian's 0.25), and every failure a warning.
@@ -363,5 +364,87 @@ describe("httpNotifier", () => {
                 await server.close();
             }
         });
+    });
+});
+
+describe("httpNotifier: Slack", () => {
+    const AT_STEP = { at: AT, services: ["api", "websocket"], weight: 25, event: "step" as const, text: "api 25 %, websocket 25 %" };
+    const slackConfig = (slack: unknown = { channel: "#trading-deploys", mention: "<!subteam^S0123ABCD>" }) => notifications({ slack });
+    const run = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "synaptic-platform/trading-platform", GITHUB_RUN_ID: "4242" };
+
+    it("posts one message per decision over real HTTP: what, which services, the stack, the run; the mention only when traffic went back or may not have", async () => {
+        const slack = await startSlackWebhook();
+        try {
+            const webhook = slack.webhook("posts");
+            const warnings: string[] = [];
+            const notifier = httpNotifier(slackConfig(), { SLACK_WEBHOOK_URL: webhook, ...run }, w => warnings.push(w), { stack: "production" });
+            await notifier.annotate(AT_STEP);
+            await notifier.annotate({ at: AT, services: ["api"], weight: 0, event: "rollback", text: 'rolled back to 0 %: at 25 %: api trigger:errorRate 0.09 > 0.05 on {code="500"} & more' });
+            await notifier.annotate({ at: AT, services: ["api"], weight: 100, event: "finalized", text: "api finalized" });
+            assert.deepEqual(warnings, []);
+            assert.deepEqual(slack.posts.map(p => p.path), Array(3).fill(new URL(webhook).pathname));
+            assert.ok(slack.posts.every(p => p.contentType === "application/json"));
+            assert.deepEqual(slack.posts.map(p => p.text), [
+                "step: promotion of production (api, websocket): api 25 %, websocket 25 % <https://github.com/synaptic-platform/trading-platform/actions/runs/4242|the run>",
+                // Slack's markup characters escaped: a quoted selector is text, never a link or a mention.
+                '<!subteam^S0123ABCD> :rotating_light: ROLLED BACK: promotion of production (api): rolled back to 0 %: at 25 %: api trigger:errorRate 0.09 &gt; 0.05 on {code="500"} &amp; more <https://github.com/synaptic-platform/trading-platform/actions/runs/4242|the run>',
+                ":white_check_mark: promoted and finalized: promotion of production (api): api finalized <https://github.com/synaptic-platform/trading-platform/actions/runs/4242|the run>",
+            ]);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("a failed post is one warning naming the channel and Slack's answer, never the webhook; the other channels still get theirs", async () => {
+        const slack = await startSlackWebhook(() => ({ status: 404, body: "no_service" }));
+        const grafana = await recorder(200, '{"id":1}');
+        try {
+            const webhook = slack.webhook("failing");
+            const warnings: string[] = [];
+            const notifier = httpNotifier({ ...slackConfig(), grafana: { url: grafana.url, tags: ["promotion"] } }, { ...ENV, SLACK_WEBHOOK_URL: webhook }, w => warnings.push(w));
+            await notifier.annotate(AT_STEP);
+            assert.deepEqual(warnings, ['slack message to #trading-deploys: POST SLACK_WEBHOOK_URL (not shown) answered HTTP 404: "no_service"']);
+            assert.equal(grafana.received.length, 1, "Grafana annotated all the same");
+            // Nothing listening: the socket's error, still without the URL.
+            const closed = slack.webhook("closed").replace(slack.url, `http://127.0.0.1:${await freePort()}`);
+            const refused: string[] = [];
+            await httpNotifier(slackConfig(), { SLACK_WEBHOOK_URL: closed }, w => refused.push(w)).annotate(AT_STEP);
+            assert.equal(refused.length, 1);
+            assert.match(refused[0], /^slack message to #trading-deploys: POST SLACK_WEBHOOK_URL \(not shown\) failed: .*ECONNREFUSED/);
+            for (const line of [...warnings, ...refused]) {
+                for (const secret of [webhook, new URL(webhook).pathname, closed, new URL(closed).pathname]) assert.ok(!line.includes(secret), line);
+            }
+        } finally {
+            await slack.close();
+            await grafana.close();
+        }
+    });
+
+    it("waits out Slack's rate limit once (Retry-After), then posts", async () => {
+        const slack = await startSlackWebhook((_path, attempt) => (attempt === 1 ? { status: 429, body: "rate_limited", headers: { "retry-after": "0" } } : { status: 200, body: "ok" }));
+        try {
+            const warnings: string[] = [];
+            await httpNotifier(slackConfig(), { SLACK_WEBHOOK_URL: slack.webhook("limited") }, w => warnings.push(w)).annotate(AT_STEP);
+            assert.deepEqual(warnings, []);
+            assert.equal(slack.posts.length, 2);
+        } finally {
+            await slack.close();
+        }
+    });
+
+    it("without SLACK_WEBHOOK_URL, or with one that is no URL, warns once without quoting it and sends nothing", async () => {
+        const missing: string[] = [];
+        const calls = await countingFetches(async () => {
+            const notifier = httpNotifier(slackConfig(), {}, w => missing.push(w));
+            await notifier.annotate(AT_STEP);
+        });
+        assert.equal(calls, 0);
+        assert.deepEqual(missing, [
+            "SLACK_WEBHOOK_URL is not set: trading-platform:promotion.notifications.slack is configured, but sends nothing this run (the credential comes from the environment, never the stack's config; a notification never blocks a decision)",
+        ]);
+        const malformed: string[] = [];
+        const value = "hooks.slack.com/services/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";
+        assert.equal(await countingFetches(() => httpNotifier(slackConfig(), { SLACK_WEBHOOK_URL: value }, w => malformed.push(w)).annotate(AT_STEP)), 0);
+        assert.deepEqual(malformed, ["SLACK_WEBHOOK_URL is not an http(s) URL (not shown): trading-platform:promotion.notifications.slack sends nothing this run"]);
     });
 });

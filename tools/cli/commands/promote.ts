@@ -12,6 +12,7 @@ import { preflight } from "../../promote/preflight";
 import { quietNotifier } from "../../promote/quietNotifier";
 import { PrometheusSource } from "../../promote/prometheus";
 import { PromotionRecord } from "../../promote/record";
+import { limitsOf } from "../../promote/timeline";
 import { rehearsalStackDriver } from "../../promote/rehearsalDriver";
 import { Notifier, StackDriver, StackState } from "../../promote/types";
 import { promotionPolicyConfigs, promotionWindow } from "../../promote/window";
@@ -107,7 +108,7 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         const log = (line: string) => io.stdout.write(`${line}\n`);
         const warn = (line: string) => io.stderr.write(`warning: ${line}\n`);
         // A rehearsal replays the past: it pages nobody and silences nothing.
-        const notifier: Notifier = rehearse ? quietNotifier : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn);
+        const notifier: Notifier = rehearse ? quietNotifier : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn, { stack });
         // Plans run under the rollback config (window advisory): the walk judges the window itself, at its own clock.
         const planner = positionPlanner({ stack, project: project.name, config: raw, policyConfigFile: policyConfigs.rollback });
         const driver: StackDriver = rehearse
@@ -184,7 +185,7 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
             });
         }
         if (values.summary) {
-            fs.appendFileSync(values.summary, record.markdown({ stack, mode: rehearse ? "rehearsal" : "live", outcome: result.outcome, reason: result.reason, unwatched: result.unwatched }));
+            fs.appendFileSync(values.summary, record.markdown({ stack, mode: rehearse ? "rehearsal" : "live", outcome: result.outcome, reason: result.reason, unwatched: result.unwatched, limits: limitsOf(settings) }));
         }
         const verdict = { promoted: "PROMOTED", rolledBack: "ROLLED BACK", withdrawn: "WITHDRAWN", held: "HELD", failed: "FAILED: A PERSON MUST ACT NOW" }[result.outcome];
         if (result.unwatched) log(result.unwatched);

@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { RecordEntry } from "../../../../tools/promote/types";
 import { runTool, tempDir } from "../../../support/cli";
 import { MetricSeries } from "../../../support/metricSeries";
+import { parseXyCharts } from "../../../support/mermaid";
 import { startPrometheus } from "../../../support/prometheus";
 import { repoRoot } from "../../../support/stackConfig";
 
@@ -93,6 +94,7 @@ describe("npm run promote", () => {
                 assert.equal(result.code, 2);
                 assert.match(result.stderr, /^warning: GRAFANA_API_TOKEN is not set: trading-platform:promotion\.notifications\.grafana is configured, but sends nothing this run/m);
                 assert.match(result.stderr, /^warning: PAGERDUTY_ROUTING_KEY is not set/m);
+                assert.match(result.stderr, /^warning: SLACK_WEBHOOK_URL is not set: trading-platform:promotion\.notifications\.slack is configured, but sends nothing this run/m);
                 assert.match(result.stderr, /^the Pulumi CLI is not installed here \(no `pulumi` on PATH\)/m);
             } finally {
                 process.env.PATH = saved;
@@ -152,6 +154,12 @@ describe("npm run promote", () => {
             const markdown = fs.readFileSync(summary, "utf8");
             assert.match(markdown, /^## Promotion of production \(rehearsal\): promoted/);
             assert.match(markdown, /\| websocket \| websocket-green-smoke-[0-9a-f]{10} \| planned \|/);
+            // The picture of the run: valid charts, each trigger against the limit the walk judged it by.
+            const { charts, problems } = parseXyCharts(markdown);
+            assert.deepEqual(problems, []);
+            const errorRate = charts.find(c => c.title === "api trigger:errorRate: value, then the limit 0.05");
+            assert.ok(errorRate && errorRate.lines[1].every(v => v === 0.05), charts.map(c => c.title).join("\n"));
+            assert.deepEqual([...new Set(charts.find(c => c.title?.startsWith("websocket:"))?.lines[0])], [5, 25, 50, 100]);
             // Without --stack-file, the committed file is read, never written.
             assert.equal(fs.readFileSync(productionFile, "utf8"), committedText);
         });
