@@ -21,11 +21,13 @@ export function productionRoleReason(value: string, productionAccounts: readonly
     return undefined;
 }
 
-const fix = "a staging job runs with staging's identity only: declare production's credentials in the production environment (behind its reviewers), and staging's own in staging";
+const fix =
+    "a staging job runs with staging's identity only: declare production's credentials in the production environment (behind its reviewers), and staging's own in staging";
 
 export const githubProductionCredentialIsolation: ResourceValidationPolicy = {
     name: "github-production-credential-isolation",
-    description: "No production credential is reachable from a staging job or a pull request: a staging environment, and the repository or organization level every job reads, hold no secret or variable named for production or naming production's AWS role.",
+    description:
+        "No production credential is reachable from a staging job or a pull request: a staging environment, and the repository or organization level every job reads, hold no secret or variable named for production or naming production's AWS role.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["segregation", "access-control", "secrets", "github"] }),
     configSchema: {
@@ -58,8 +60,13 @@ export const githubProductionCredentialIsolation: ResourceValidationPolicy = {
             if (githubEnvironmentOf(variable.environment, config) !== "staging") return;
             const name = text(variable.variableName);
             const who = describeGithubEnvironment(variable.environment, variable.repository);
-            const reason = mentionsProduction(name) ? "is named for production" : productionRoleReason(text(variable.value), config.productionAwsAccounts);
-            if (reason) reportViolation(`${who}: variable ${name || `"${args.name}"`} ${reason.startsWith("is") ? reason : `holds ${reason}`}. Fix: ${fix}.`);
+            const reason = mentionsProduction(name)
+                ? "is named for production"
+                : productionRoleReason(text(variable.value), config.productionAwsAccounts);
+            if (reason)
+                reportViolation(
+                    `${who}: variable ${name || `"${args.name}"`} ${reason.startsWith("is") ? reason : `holds ${reason}`}. Fix: ${fix}.`,
+                );
         }),
         // Repository and organization level: every job reads them, the staging job and pull requests' previews included.
         ...(

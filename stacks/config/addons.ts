@@ -18,14 +18,20 @@ export const addonsSchema = z.strictObject({
         /** The Vault the injector's agents talk to; it runs outside the cluster. */
         externalVaultAddr: httpsUrl,
         /** Vault's Kubernetes auth mount for this cluster. */
-        authPath: z.string().regex(/^auth\/[a-z0-9][a-z0-9/_-]*$/, { error: "a Vault auth mount such as auth/kubernetes-trading-staging" }).default("auth/kubernetes"),
+        authPath: z
+            .string()
+            .regex(/^auth\/[a-z0-9][a-z0-9/_-]*$/, { error: "a Vault auth mount such as auth/kubernetes-trading-staging" })
+            .default("auth/kubernetes"),
     }),
     prometheus: z.strictObject({
         chartVersion,
         /** How long samples are kept, e.g. "15d". */
         retention: z.string().regex(/^[1-9][0-9]*(h|d|w|y)$/, { error: 'a Prometheus duration such as "15d"' }),
         /** Size cap on the TSDB, e.g. "45GB"; unset: time-based retention only. */
-        retentionSize: z.string().regex(/^[1-9][0-9]*(MB|GB|TB)$/, { error: 'a size such as "45GB"' }).optional(),
+        retentionSize: z
+            .string()
+            .regex(/^[1-9][0-9]*(MB|GB|TB)$/, { error: 'a size such as "45GB"' })
+            .optional(),
         storageSize: storageQuantity,
         storageClass: z.string().min(1).default("gp3"),
     }),
@@ -51,7 +57,8 @@ export function addonsRules(key: string, _environment: EnvironmentName, addons: 
         });
     }
     if (retentionSize) {
-        const capGiB = Number(retentionSize.slice(0, -2)) * (retentionSize.endsWith("MB") ? 1 / 1024 : retentionSize.endsWith("TB") ? 1024 : 1);
+        const capGiB =
+            Number(retentionSize.slice(0, -2)) * (retentionSize.endsWith("MB") ? 1 / 1024 : retentionSize.endsWith("TB") ? 1024 : 1);
         if (capGiB >= gibibytes(storageSize)) {
             problems.push({
                 key: `${key}.prometheus.retentionSize`,

@@ -7,7 +7,9 @@ import { DockerHostConfig } from "./dockerHost";
 import { EksConfig } from "./eks";
 import { ReleaseEvidenceConfig } from "./releaseEvidence";
 
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" });
+const bucketName = z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" });
 
 /** The identities CI runs as in the stack's AWS account (components/ciIdentities, docs/ci-identities.md). */
 export const ciSchema = z.strictObject({
@@ -68,11 +70,18 @@ export function ciVariables(
             [CI_VARIABLES.deployRole]: roles.deploy,
             [CI_VARIABLES.backend]: backend,
             ...(ci.stagingStateBucket ? { [CI_VARIABLES.stagingBackend]: stateBackendUrl(ci.stagingStateBucket, region) } : {}),
-            ...(github.application && !environments[stack].production ? { [CI_VARIABLES.appRepository]: `${github.owner}/${github.application}` } : {}),
+            ...(github.application && !environments[stack].production
+                ? { [CI_VARIABLES.appRepository]: `${github.owner}/${github.application}` }
+                : {}),
             ...(evidence ? { [CI_VARIABLES.promotionRecords]: `s3://${evidence.bucketName}/${evidence.recordsPrefix}/` } : {}),
         },
-        drift: { environment: driftEnvironmentOf(stack), variables: { [CI_VARIABLES.region]: region, [CI_VARIABLES.driftRole]: roles.drift, [CI_VARIABLES.backend]: backend } },
-        pullRequest: roles.preview ? { [CI_VARIABLES.region]: region, [CI_VARIABLES.previewRole]: roles.preview, [CI_VARIABLES.backend]: backend } : undefined,
+        drift: {
+            environment: driftEnvironmentOf(stack),
+            variables: { [CI_VARIABLES.region]: region, [CI_VARIABLES.driftRole]: roles.drift, [CI_VARIABLES.backend]: backend },
+        },
+        pullRequest: roles.preview
+            ? { [CI_VARIABLES.region]: region, [CI_VARIABLES.previewRole]: roles.preview, [CI_VARIABLES.backend]: backend }
+            : undefined,
     };
 }
 
@@ -83,7 +92,14 @@ export function ciRules(
     project: string,
     environment: EnvironmentName,
     ci: CiConfig,
-    sections: { eks?: EksConfig; releaseEvidence?: ReleaseEvidenceConfig; dockerHost?: DockerHostConfig; eksKey: string; releaseEvidenceKey: string; dockerHostKey: string },
+    sections: {
+        eks?: EksConfig;
+        releaseEvidence?: ReleaseEvidenceConfig;
+        dockerHost?: DockerHostConfig;
+        eksKey: string;
+        releaseEvidenceKey: string;
+        dockerHostKey: string;
+    },
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const production = environments[environment].production;
@@ -91,15 +107,24 @@ export function ciRules(
     if (production && ci.pullRequestPreview) {
         problems.push({
             key: `${key}.pullRequestPreview`,
-            expected: "false: a pull request's code never reads production (its state decrypts the live broker keys); pull requests get production's offline plan",
+            expected:
+                "false: a pull request's code never reads production (its state decrypts the live broker keys); pull requests get production's offline plan",
             found: "true",
         });
     }
     if (production && !ci.stagingStateBucket) {
-        problems.push({ key: `${key}.stagingStateBucket`, expected: "staging's state bucket: the promotion gate reads staging's history and outputs from it", found: "nothing (the key is not set)" });
+        problems.push({
+            key: `${key}.stagingStateBucket`,
+            expected: "staging's state bucket: the promotion gate reads staging's history and outputs from it",
+            found: "nothing (the key is not set)",
+        });
     }
     if (!production && ci.stagingStateBucket) {
-        problems.push({ key: `${key}.stagingStateBucket`, expected: "no stagingStateBucket: only production reads another stack's state", found: JSON.stringify(ci.stagingStateBucket) });
+        problems.push({
+            key: `${key}.stagingStateBucket`,
+            expected: "no stagingStateBucket: only production reads another stack's state",
+            found: JSON.stringify(ci.stagingStateBucket),
+        });
     }
     if (ci.stagingStateBucket && ci.stagingStateBucket === ci.stateBucket) {
         problems.push({
@@ -111,11 +136,19 @@ export function ciRules(
     if (sections.eks) {
         // The update applies Kubernetes objects as the deploy role; a cluster admin of another account is a typo or a leak.
         if (!sections.eks.adminRoleArns.includes(roles.deploy)) {
-            problems.push({ key: `${sections.eksKey}.adminRoleArns`, expected: `to include the deploy role ${roles.deploy} (the update applies Kubernetes objects as it)`, found: JSON.stringify(sections.eks.adminRoleArns) });
+            problems.push({
+                key: `${sections.eksKey}.adminRoleArns`,
+                expected: `to include the deploy role ${roles.deploy} (the update applies Kubernetes objects as it)`,
+                found: JSON.stringify(sections.eks.adminRoleArns),
+            });
         }
         sections.eks.adminRoleArns.forEach((arn, i) => {
             if (accountOf(arn) !== ci.accountId) {
-                problems.push({ key: `${sections.eksKey}.adminRoleArns.${i}`, expected: `a role of the stack's account ${ci.accountId} (ci.accountId)`, found: JSON.stringify(arn) });
+                problems.push({
+                    key: `${sections.eksKey}.adminRoleArns.${i}`,
+                    expected: `a role of the stack's account ${ci.accountId} (ci.accountId)`,
+                    found: JSON.stringify(arn),
+                });
             }
         });
     }
@@ -132,7 +165,11 @@ export function ciRules(
     const store = sections.releaseEvidence?.store;
     if (store) {
         if (store.accountId !== ci.accountId) {
-            problems.push({ key: `${sections.releaseEvidenceKey}.store.accountId`, expected: `the stack's account ${ci.accountId} (ci.accountId)`, found: JSON.stringify(store.accountId) });
+            problems.push({
+                key: `${sections.releaseEvidenceKey}.store.accountId`,
+                expected: `the stack's account ${ci.accountId} (ci.accountId)`,
+                found: JSON.stringify(store.accountId),
+            });
         }
         if (!store.readerRoleArns.includes(roles.deploy)) {
             problems.push({

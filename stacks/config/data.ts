@@ -25,7 +25,9 @@ export const dataSchema = z.strictObject({
         majorVersion: z
             .number()
             .int()
-            .refine(v => (SUPPORTED_POSTGRES_MAJORS as readonly number[]).includes(v), { error: `a PostgreSQL major version RDS offers (${SUPPORTED_POSTGRES_MAJORS.join(", ")})` })
+            .refine(v => (SUPPORTED_POSTGRES_MAJORS as readonly number[]).includes(v), {
+                error: `a PostgreSQL major version RDS offers (${SUPPORTED_POSTGRES_MAJORS.join(", ")})`,
+            })
             .default(DEFAULT_POSTGRES_MAJOR),
         instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an RDS instance class such as db.t4g.medium" }),
         allocatedStorageGiB: z.number().int().min(20).max(65536).default(50),
@@ -34,8 +36,14 @@ export const dataSchema = z.strictObject({
         backupRetentionDays: days(35).default(7),
         /** 7 (free tier) or a multiple of 31 up to 731. */
         performanceInsightsRetentionDays: z.number().int().default(7),
-        databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "a database name (lowercase letters, digits, '_')" }).default("trading"),
-        masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, { error: "a user name (lowercase letters, digits, '_', at most 16)" }).default("trading_admin"),
+        databaseName: z
+            .string()
+            .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "a database name (lowercase letters, digits, '_')" })
+            .default("trading"),
+        masterUsername: z
+            .string()
+            .regex(/^[a-z][a-z0-9_]{0,15}$/, { error: "a user name (lowercase letters, digits, '_', at most 16)" })
+            .default("trading_admin"),
     }),
     redis: z.strictObject({
         replicationGroupId: dnsLabel,
@@ -54,7 +62,10 @@ export const dataSchema = z.strictObject({
             sourceInstanceIdentifier: dnsLabel,
             /** UTC point in time; unset restores to the latest restorable time. */
             restoreTime: z.string().optional(),
-            instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an RDS instance class such as db.t4g.medium" }).optional(),
+            instanceClass: z
+                .string()
+                .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an RDS instance class such as db.t4g.medium" })
+                .optional(),
         })
         .optional(),
 });
@@ -75,14 +86,26 @@ export function dataRules(key: string, environment: EnvironmentName, data: DataC
     const problems: ConfigProblem[] = [];
     const pg = data.postgres;
     if (pg.maxAllocatedStorageGiB < pg.allocatedStorageGiB) {
-        problems.push({ key: `${key}.postgres.maxAllocatedStorageGiB`, expected: `at least allocatedStorageGiB (${pg.allocatedStorageGiB})`, found: String(pg.maxAllocatedStorageGiB) });
+        problems.push({
+            key: `${key}.postgres.maxAllocatedStorageGiB`,
+            expected: `at least allocatedStorageGiB (${pg.allocatedStorageGiB})`,
+            found: String(pg.maxAllocatedStorageGiB),
+        });
     }
     const pi = pg.performanceInsightsRetentionDays;
     if (!(pi === 7 || (pi % 31 === 0 && pi >= 31 && pi <= 731))) {
-        problems.push({ key: `${key}.postgres.performanceInsightsRetentionDays`, expected: "7 or a multiple of 31 up to 731 (what Performance Insights accepts)", found: String(pi) });
+        problems.push({
+            key: `${key}.postgres.performanceInsightsRetentionDays`,
+            expected: "7 or a multiple of 31 up to 731 (what Performance Insights accepts)",
+            found: String(pi),
+        });
     }
     if (!isRedis7(data.redis.engineVersion)) {
-        problems.push({ key: `${key}.redis.engineVersion`, expected: 'a Redis 7.x version such as "7.1"', found: JSON.stringify(data.redis.engineVersion) });
+        problems.push({
+            key: `${key}.redis.engineVersion`,
+            expected: 'a Redis 7.x version such as "7.1"',
+            found: JSON.stringify(data.redis.engineVersion),
+        });
     }
     if (environment === "production" && data.redis.cacheClusters < 2) {
         problems.push({
@@ -92,7 +115,11 @@ export function dataRules(key: string, environment: EnvironmentName, data: DataC
         });
     }
     if (data.buckets.catalogs.name === data.buckets.backups.name) {
-        problems.push({ key: `${key}.buckets.backups.name`, expected: "a bucket other than the catalogs bucket", found: JSON.stringify(data.buckets.backups.name) });
+        problems.push({
+            key: `${key}.buckets.backups.name`,
+            expected: "a bucket other than the catalogs bucket",
+            found: JSON.stringify(data.buckets.backups.name),
+        });
     }
     if (environment === "production" && data.buckets.backups.noncurrentVersionExpirationDays < DRILL_INTERVAL_DAYS) {
         problems.push({
@@ -104,15 +131,34 @@ export function dataRules(key: string, environment: EnvironmentName, data: DataC
     const drill = data.restoreDrill;
     if (drill) {
         if (environment === "production" && drill.enabled) {
-            problems.push({ key: `${key}.restoreDrill.enabled`, expected: "false in production: the drill restores into staging", found: "true" });
+            problems.push({
+                key: `${key}.restoreDrill.enabled`,
+                expected: "false in production: the drill restores into staging",
+                found: "true",
+            });
         }
         if (drill.restoreTime !== undefined && !isRestoreTime(drill.restoreTime)) {
-            problems.push({ key: `${key}.restoreDrill.restoreTime`, expected: 'a UTC time such as "2026-11-20T03:00:00Z", or no key for the latest restorable time', found: JSON.stringify(drill.restoreTime) });
+            problems.push({
+                key: `${key}.restoreDrill.restoreTime`,
+                expected: 'a UTC time such as "2026-11-20T03:00:00Z", or no key for the latest restorable time',
+                found: JSON.stringify(drill.restoreTime),
+            });
         } else if (drill.restoreTime !== undefined && drill.enabled) {
-            problems.push(...restoreTimeProblems(`${key}.restoreDrill.restoreTime`, drill.restoreTime, drill.sourceInstanceIdentifier === pg.identifier ? pg.backupRetentionDays : undefined, now));
+            problems.push(
+                ...restoreTimeProblems(
+                    `${key}.restoreDrill.restoreTime`,
+                    drill.restoreTime,
+                    drill.sourceInstanceIdentifier === pg.identifier ? pg.backupRetentionDays : undefined,
+                    now,
+                ),
+            );
         }
         if (drillInstanceIdentifier(drill.sourceInstanceIdentifier) === pg.identifier) {
-            problems.push({ key: `${key}.restoreDrill.sourceInstanceIdentifier`, expected: "a source whose drill copy does not collide with postgres.identifier", found: JSON.stringify(drill.sourceInstanceIdentifier) });
+            problems.push({
+                key: `${key}.restoreDrill.sourceInstanceIdentifier`,
+                expected: "a source whose drill copy does not collide with postgres.identifier",
+                found: JSON.stringify(drill.sourceInstanceIdentifier),
+            });
         }
     }
     return problems;
@@ -129,13 +175,28 @@ const RDS_MAX_RETENTION_DAYS = 35;
 function restoreTimeProblems(key: string, restoreTime: string, retentionDays: number | undefined, now: Date): ConfigProblem[] {
     const at = Date.parse(restoreTime);
     if (at > now.getTime()) {
-        return [{ key, expected: `a time in the past (now is ${now.toISOString().slice(0, 19)}Z), or no key for the latest restorable time`, found: JSON.stringify(restoreTime) }];
+        return [
+            {
+                key,
+                expected: `a time in the past (now is ${now.toISOString().slice(0, 19)}Z), or no key for the latest restorable time`,
+                found: JSON.stringify(restoreTime),
+            },
+        ];
     }
     const days = retentionDays ?? RDS_MAX_RETENTION_DAYS;
     const earliest = now.getTime() - days * 24 * 60 * 60 * 1000;
     if (at < earliest) {
-        const source = retentionDays === undefined ? `RDS keeps backups at most ${days} days` : `the source keeps ${days} days of backups (postgres.backupRetentionDays)`;
-        return [{ key, expected: `a time within the source's retention, after ${new Date(earliest).toISOString().slice(0, 19)}Z (${source})`, found: JSON.stringify(restoreTime) }];
+        const source =
+            retentionDays === undefined
+                ? `RDS keeps backups at most ${days} days`
+                : `the source keeps ${days} days of backups (postgres.backupRetentionDays)`;
+        return [
+            {
+                key,
+                expected: `a time within the source's retention, after ${new Date(earliest).toISOString().slice(0, 19)}Z (${source})`,
+                found: JSON.stringify(restoreTime),
+            },
+        ];
     }
     return [];
 }

@@ -1,9 +1,27 @@
 import { z } from "zod";
 import { rolloutProblems, SCRAPE_INTERVAL } from "../../components/blueGreenService";
 import { ConfigProblem } from "./errors";
-import { BlueGreenPosition, COLOURS, EnvironmentName, FIX_CUTOVER_WEIGHTS, fixCutoverProblem, PROTOCOLS, tradingVariableNames } from "../../platform";
+import {
+    BlueGreenPosition,
+    COLOURS,
+    EnvironmentName,
+    FIX_CUTOVER_WEIGHTS,
+    fixCutoverProblem,
+    PROTOCOLS,
+    tradingVariableNames,
+} from "../../platform";
 import { eksServiceNames, ImagesConfig } from "./images";
-import { cpuQuantity, duration, durationMs, envName, hostname, imageReference, isDigestReference, memoryQuantity, port } from "./primitives";
+import {
+    cpuQuantity,
+    duration,
+    durationMs,
+    envName,
+    hostname,
+    imageReference,
+    isDigestReference,
+    memoryQuantity,
+    port,
+} from "./primitives";
 
 /**
  * A blue-green position (BlueGreenPosition, platform/rollout.ts) as a schema: the deployments config
@@ -32,7 +50,8 @@ function refuseRenamedStep(value: unknown, ctx: z.RefinementCtx): unknown {
             code: "custom",
             path: ["step"],
             input: (value as { step: unknown }).step,
-            message: "the key weight in its place: blueGreen.step was renamed blueGreen.weight (the candidate's share of traffic, in percent)",
+            message:
+                "the key weight in its place: blueGreen.step was renamed blueGreen.weight (the candidate's share of traffic, in percent)",
         });
     }
     return value;
@@ -76,7 +95,9 @@ const serviceSchema = z.strictObject({
             port,
             tls: z
                 .strictObject({
-                    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, { error: "an ACM certificate ARN" }),
+                    certificateArn: z
+                        .string()
+                        .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, { error: "an ACM certificate ARN" }),
                     sslPolicy: z.string().default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
                 })
                 .optional(),
@@ -135,7 +156,11 @@ export function deploymentsRules(
             problems.push({ key: path, expected: `an image under ${context.registryBase}/`, found: JSON.stringify(image) });
         }
         if (environment === "production" && !isDigestReference(image)) {
-            problems.push({ key: path, expected: "an image pinned by digest (…@sha256:…): production deploys only what staging ran", found: JSON.stringify(image) });
+            problems.push({
+                key: path,
+                expected: "an image pinned by digest (…@sha256:…): production deploys only what staging ran",
+                found: JSON.stringify(image),
+            });
         }
     };
     if (durationMs(deployments.scrapeInterval) < 100 || durationMs(deployments.scrapeInterval) > 5 * 60_000) {
@@ -155,13 +180,21 @@ export function deploymentsRules(
         // silently: refuse it, as the Docker host and GitHub variables do.
         for (const envKey of Object.keys(service.env)) {
             if (tradingVariableNames.includes(envKey)) {
-                problems.push({ key: `${at}.env.${envKey}`, expected: `no ${envKey}: the deployment sets it from trading-platform:trading`, found: JSON.stringify(service.env[envKey]) });
+                problems.push({
+                    key: `${at}.env.${envKey}`,
+                    expected: `no ${envKey}: the deployment sets it from trading-platform:trading`,
+                    found: JSON.stringify(service.env[envKey]),
+                });
             }
         }
         if (service.smoke) {
             checkImage(`${at}.smoke.image`, service.smoke.image);
             if (durationMs(service.smoke.timeout) < 10_000 || durationMs(service.smoke.timeout) > 30 * 60_000) {
-                problems.push({ key: `${at}.smoke.timeout`, expected: "10s to 30m: the update waits for the smoke test", found: JSON.stringify(service.smoke.timeout) });
+                problems.push({
+                    key: `${at}.smoke.timeout`,
+                    expected: "10s to 30m: the update waits for the smoke test",
+                    found: JSON.stringify(service.smoke.timeout),
+                });
             }
         } else if (environment === "production" && service.strategy === "blueGreen") {
             problems.push({
@@ -172,16 +205,39 @@ export function deploymentsRules(
         }
         if (service.protocol === "fix") {
             if (service.ingress) {
-                problems.push({ key: `${at}.ingress`, expected: "no ingress: a FIX session is a long-lived TCP connection and an ALB carries HTTP (expose it with nlb)", found: "an ingress" });
+                problems.push({
+                    key: `${at}.ingress`,
+                    expected: "no ingress: a FIX session is a long-lived TCP connection and an ALB carries HTTP (expose it with nlb)",
+                    found: "an ingress",
+                });
             }
-            if (!service.nlb) problems.push({ key: `${at}.nlb`, expected: "an nlb section (port, optional tls): a FIX service is reached through an internal NLB", found: "nothing" });
+            if (!service.nlb)
+                problems.push({
+                    key: `${at}.nlb`,
+                    expected: "an nlb section (port, optional tls): a FIX service is reached through an internal NLB",
+                    found: "nothing",
+                });
         } else if (service.nlb) {
-            problems.push({ key: `${at}.nlb`, expected: 'no nlb on an HTTP service (set protocol: fix for a FIX gateway)', found: "an nlb section" });
+            problems.push({
+                key: `${at}.nlb`,
+                expected: "no nlb on an HTTP service (set protocol: fix for a FIX gateway)",
+                found: "an nlb section",
+            });
         }
         if (service.strategy === "rolling") {
-            if (service.blueGreen) problems.push({ key: `${at}.blueGreen`, expected: "no blueGreen section on a rolling service", found: "a blueGreen section" });
+            if (service.blueGreen)
+                problems.push({
+                    key: `${at}.blueGreen`,
+                    expected: "no blueGreen section on a rolling service",
+                    found: "a blueGreen section",
+                });
             if (built.has(name as never)) {
-                if (service.image) problems.push({ key: `${at}.image`, expected: `no image: this stack builds ${name} at images.build.sourceSha`, found: JSON.stringify(service.image) });
+                if (service.image)
+                    problems.push({
+                        key: `${at}.image`,
+                        expected: `no image: this stack builds ${name} at images.build.sourceSha`,
+                        found: JSON.stringify(service.image),
+                    });
             } else if (!service.image) {
                 problems.push({ key: `${at}.image`, expected: "an image (this stack does not build the service)", found: "nothing" });
             } else {
@@ -193,9 +249,18 @@ export function deploymentsRules(
             problems.push({ key: `${at}.strategy`, expected: '"rolling": staging rolls updates with no downtime', found: '"blueGreen"' });
         }
         if (!service.ingress && !service.nlb) {
-            problems.push({ key: `${at}.ingress`, expected: "an ingress: blue-green shifts traffic at the load balancer (a service without one rolls)", found: "nothing" });
+            problems.push({
+                key: `${at}.ingress`,
+                expected: "an ingress: blue-green shifts traffic at the load balancer (a service without one rolls)",
+                found: "nothing",
+            });
         }
-        if (service.image) problems.push({ key: `${at}.image`, expected: "no image: a blue-green service names one per colour under blueGreen.images", found: JSON.stringify(service.image) });
+        if (service.image)
+            problems.push({
+                key: `${at}.image`,
+                expected: "no image: a blue-green service names one per colour under blueGreen.images",
+                found: JSON.stringify(service.image),
+            });
         if (!service.blueGreen) {
             problems.push({ key: `${at}.blueGreen`, expected: "the blueGreen section (activeColour, images, weight)", found: "nothing" });
             continue;
@@ -205,7 +270,12 @@ export function deploymentsRules(
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }
         const cutover = service.protocol === "fix" ? fixCutoverProblem(service.blueGreen.weight) : undefined;
-        if (cutover) problems.push({ key: `${at}.blueGreen.weight`, expected: `${FIX_CUTOVER_WEIGHTS.join(" or ")} for a FIX service (a whole cutover)`, found: cutover });
+        if (cutover)
+            problems.push({
+                key: `${at}.blueGreen.weight`,
+                expected: `${FIX_CUTOVER_WEIGHTS.join(" or ")} for a FIX service (a whole cutover)`,
+                found: cutover,
+            });
         for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
             if (rule.field === "replicas" || rule.field === "minReady") continue; // reported above against minReady
             problems.push({ key: `${at}.blueGreen`, expected: `a possible position for ${name}`, found: rule.problem });

@@ -3,18 +3,7 @@ import { z } from "zod";
 import { TIMESCALE_BACKUP_SERVICE, timescaleBackupProblems } from "../../components/dockerHostNamespace";
 import { ConfigProblem } from "./errors";
 import { EnvironmentName, environments, tradingVariableNames } from "../../platform";
-import {
-    absolutePath,
-    cidr,
-    digestReference,
-    dnsLabel,
-    duration,
-    envName,
-    httpUrl,
-    port,
-    sizeWithUnit,
-    sshUrl,
-} from "./primitives";
+import { absolutePath, cidr, digestReference, dnsLabel, duration, envName, httpUrl, port, sizeWithUnit, sshUrl } from "./primitives";
 
 /** The services that run on the shared Docker host: the data pipeline, the strategy simulator, the REST adapter and the TimescaleDB backup, which share one host with no cluster under them. */
 export const dockerServiceNames = ["data-pipeline", "strategy-sim", "rest-adapter", TIMESCALE_BACKUP_SERVICE] as const;
@@ -23,9 +12,7 @@ export type DockerServiceName = (typeof dockerServiceNames)[number];
 /** Environment variables the namespace component sets itself; config may not override them. */
 export const reservedEnvNames: readonly string[] = [...tradingVariableNames, "SECRETS_DIR"];
 
-const secretFileName = z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "a Vault-rendered file name such as alpaca-paper-key" });
+const secretFileName = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { error: "a Vault-rendered file name such as alpaca-paper-key" });
 
 const healthcheckSchema = z.strictObject({
     /** Docker healthcheck test, e.g. ["CMD", "/app/healthcheck"]. */
@@ -46,9 +33,7 @@ const dockerServiceSchema = z.strictObject({
     memory: sizeWithUnit,
     cpus: z.number().positive().max(16),
     /** Numeric uid:gid; never root. */
-    user: z
-        .string()
-        .regex(/^[1-9][0-9]*(:[1-9][0-9]*)?$/, { error: 'a numeric non-root uid:gid such as "10001:10001"' }),
+    user: z.string().regex(/^[1-9][0-9]*(:[1-9][0-9]*)?$/, { error: 'a numeric non-root uid:gid such as "10001:10001"' }),
     /** Names of networks declared under `networks`. */
     networks: z.array(dnsLabel).min(1),
     ports: z
@@ -100,7 +85,6 @@ export const dockerHostSchema = z.strictObject({
 });
 export type DockerHostConfig = z.infer<typeof dockerHostSchema>;
 
-
 export function dockerHostRules(key: string, environment: EnvironmentName, host: DockerHostConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const suffix = environments[environment].namespaceSuffix;
@@ -123,7 +107,8 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
     }
     const backup = host.services[TIMESCALE_BACKUP_SERVICE];
     if (backup) {
-        for (const p of timescaleBackupProblems(backup)) problems.push({ key: `${key}.services.${TIMESCALE_BACKUP_SERVICE}.${p.path}`, expected: p.expected, found: p.found });
+        for (const p of timescaleBackupProblems(backup))
+            problems.push({ key: `${key}.services.${TIMESCALE_BACKUP_SERVICE}.${p.path}`, expected: p.expected, found: p.found });
     }
     for (const [name, service] of Object.entries(host.services)) {
         if (!service) continue;
@@ -160,7 +145,9 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
 /** Two networks of one namespace whose subnets overlap: Docker refuses the second ("Pool overlaps"). */
 function overlappingSubnets(key: string, host: DockerHostConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const declared = Object.entries(host.networks).flatMap(([name, network]) => (network.subnet ? [{ name, subnet: network.subnet, range: ipaddr.IPv4.parseCIDR(network.subnet) }] : []));
+    const declared = Object.entries(host.networks).flatMap(([name, network]) =>
+        network.subnet ? [{ name, subnet: network.subnet, range: ipaddr.IPv4.parseCIDR(network.subnet) }] : [],
+    );
     declared.forEach((b, j) => {
         const a = declared.slice(0, j).find(a => b.range[0].match(a.range) || a.range[0].match(b.range));
         if (a) {
@@ -181,7 +168,9 @@ function portsPublishedTwice(key: string, host: DockerHostConfig): ConfigProblem
     for (const [name, service] of Object.entries(host.services)) {
         service?.ports.forEach((port, index) => {
             const where = `${key}.services.${name}.ports.${index}`;
-            const clash = published.find(p => p.external === port.external && (p.hostIp === port.hostIp || p.hostIp === "0.0.0.0" || port.hostIp === "0.0.0.0"));
+            const clash = published.find(
+                p => p.external === port.external && (p.hostIp === port.hostIp || p.hostIp === "0.0.0.0" || port.hostIp === "0.0.0.0"),
+            );
             if (clash) {
                 problems.push({
                     key: `${where}.external`,

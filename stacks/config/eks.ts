@@ -30,14 +30,11 @@ export const eksSchema = z.strictObject({
         capacityType: z.enum(["ON_DEMAND", "SPOT"]).default("ON_DEMAND"),
     }),
     /** IAM roles granted cluster admin through EKS access entries (e.g. the deploy role CI assumes). */
-    adminRoleArns: z
-        .array(z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "an IAM role ARN" }))
-        .default([]),
+    adminRoleArns: z.array(z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "an IAM role ARN" })).default([]),
     /** The stack's Kubernetes namespace; every workload goes there. */
     namespace: dnsLabel,
 });
 export type EksConfig = z.infer<typeof eksSchema>;
-
 
 export function eksRules(key: string, environment: EnvironmentName, eks: EksConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
@@ -68,11 +65,19 @@ export function eksRules(key: string, environment: EnvironmentName, eks: EksConf
     });
     const prefix = Number(eks.vpcCidr.split("/")[1]);
     if (prefix < 16 || prefix > 20) {
-        problems.push({ key: `${key}.vpcCidr`, expected: "a block from /16 to /20 (room for pods in every zone)", found: JSON.stringify(eks.vpcCidr) });
+        problems.push({
+            key: `${key}.vpcCidr`,
+            expected: "a block from /16 to /20 (room for pods in every zone)",
+            found: JSON.stringify(eks.vpcCidr),
+        });
     }
     const suffix = environments[environment].namespaceSuffix;
     if (!eks.namespace.endsWith(suffix)) {
-        problems.push({ key: `${key}.namespace`, expected: `a namespace ending in "${suffix}" for the ${environment} stack`, found: JSON.stringify(eks.namespace) });
+        problems.push({
+            key: `${key}.namespace`,
+            expected: `a namespace ending in "${suffix}" for the ${environment} stack`,
+            found: JSON.stringify(eks.namespace),
+        });
     }
     return problems;
 }

@@ -74,13 +74,15 @@ export function plainCredentialProblems(key: string, value: unknown, path: Prope
         return [
             {
                 key: joinPath(key, path),
-                expected: "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
+                expected:
+                    "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
                 found: "a URL with a password in it (not shown)",
             },
         ];
     }
     if (Array.isArray(value)) return value.flatMap((item, i) => plainCredentialProblems(key, item, [...path, i]));
-    if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => plainCredentialProblems(key, v, [...path, k]));
+    if (value !== null && typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => plainCredentialProblems(key, v, [...path, k]));
     return [];
 }
 

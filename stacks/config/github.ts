@@ -51,7 +51,9 @@ export const githubSchema = z.strictObject({
         .strictObject({
             requiredApprovals: z.number().int().min(1).max(6),
             requiredChecks: z
-                .undefined({ error: "applicationChecks (the application repository's CI checks); this repository's checks come from its workflows (platform/delivery.ts)" })
+                .undefined({
+                    error: "applicationChecks (the application repository's CI checks); this repository's checks come from its workflows (platform/delivery.ts)",
+                })
                 .optional(),
             releaseChecks: z.undefined({ error: "applicationReleaseChecks" }).optional(),
             /** Status checks the application repository's main and release/* require. */
@@ -65,7 +67,12 @@ export const githubSchema = z.strictObject({
 });
 export type GithubConfig = z.infer<typeof githubSchema>;
 
-export function githubRules(key: string, environment: EnvironmentName, github: GithubConfig, context: { buildsImages: boolean } = { buildsImages: false }): ConfigProblem[] {
+export function githubRules(
+    key: string,
+    environment: EnvironmentName,
+    github: GithubConfig,
+    context: { buildsImages: boolean } = { buildsImages: false },
+): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const { infrastructure, application } = github.repositories;
     if (application === infrastructure) {
@@ -76,14 +83,26 @@ export function githubRules(key: string, environment: EnvironmentName, github: G
         });
     }
     if (context.buildsImages && !application) {
-        problems.push({ key: `${key}.repositories.application`, expected: "the application's repository: staging checks out its source to build the images", found: "nothing (the key is not set)" });
+        problems.push({
+            key: `${key}.repositories.application`,
+            expected: "the application's repository: staging checks out its source to build the images",
+            found: "nothing (the key is not set)",
+        });
     }
     const protection = github.branchProtection;
     if (protection && application && !protection.applicationChecks) {
-        problems.push({ key: `${key}.branchProtection.applicationChecks`, expected: `the status checks ${application}'s CI reports (its rulesets require them)`, found: "nothing (the key is not set)" });
+        problems.push({
+            key: `${key}.branchProtection.applicationChecks`,
+            expected: `the status checks ${application}'s CI reports (its rulesets require them)`,
+            found: "nothing (the key is not set)",
+        });
     }
     if (protection?.applicationChecks && !application) {
-        problems.push({ key: `${key}.branchProtection.applicationChecks`, expected: "no application checks without repositories.application", found: JSON.stringify(protection.applicationChecks) });
+        problems.push({
+            key: `${key}.branchProtection.applicationChecks`,
+            expected: "no application checks without repositories.application",
+            found: JSON.stringify(protection.applicationChecks),
+        });
     }
     if (github.environment.name !== environment) {
         problems.push({
@@ -95,19 +114,35 @@ export function githubRules(key: string, environment: EnvironmentName, github: G
     // Repository-wide rules have one owner, so the two stacks never fight over them.
     for (const section of ["branchProtection", "releaseTags"] as const) {
         if (environment === "staging" && github[section]) {
-            problems.push({ key: `${key}.${section}`, expected: `no ${section}: the production stack owns repository rules`, found: `a ${section} section` });
+            problems.push({
+                key: `${key}.${section}`,
+                expected: `no ${section}: the production stack owns repository rules`,
+                found: `a ${section} section`,
+            });
         }
         if (environment === "production" && !github[section]) {
-            problems.push({ key: `${key}.${section}`, expected: `the ${section} section: the production stack owns repository rules`, found: "nothing" });
+            problems.push({
+                key: `${key}.${section}`,
+                expected: `the ${section} section: the production stack owns repository rules`,
+                found: "nothing",
+            });
         }
     }
     const ciVariableNames: string[] = Object.values(CI_VARIABLES);
     for (const name of Object.keys(github.environment.variables)) {
         if (ciVariableNames.includes(name)) {
-            problems.push({ key: `${key}.environment.variables.${name}`, expected: `no ${name}: it is set from trading-platform:ci`, found: JSON.stringify(github.environment.variables[name]) });
+            problems.push({
+                key: `${key}.environment.variables.${name}`,
+                expected: `no ${name}: it is set from trading-platform:ci`,
+                found: JSON.stringify(github.environment.variables[name]),
+            });
         }
         if (tradingVariableNames.includes(name)) {
-            problems.push({ key: `${key}.environment.variables.${name}`, expected: `no ${name}: it is set from trading-platform:trading`, found: JSON.stringify(github.environment.variables[name]) });
+            problems.push({
+                key: `${key}.environment.variables.${name}`,
+                expected: `no ${name}: it is set from trading-platform:trading`,
+                found: JSON.stringify(github.environment.variables[name]),
+            });
         }
     }
     return problems;

@@ -9,7 +9,10 @@ export type EksServiceName = (typeof eksServiceNames)[number];
 
 export const imagesSchema = z.strictObject({
     /** Platforms every image is built for. */
-    platforms: z.array(z.enum(["linux/amd64", "linux/arm64"])).min(1).default(["linux/amd64", "linux/arm64"]),
+    platforms: z
+        .array(z.enum(["linux/amd64", "linux/arm64"]))
+        .min(1)
+        .default(["linux/amd64", "linux/arm64"]),
     /** Staging only: build and push these images at `sourceSha`. Production never builds. */
     build: z
         .strictObject({
@@ -19,7 +22,10 @@ export const imagesSchema = z.strictObject({
             release: semverTag.optional(),
             /** Checkout of the application repository; each component builds from `<contextRoot>/<component>`. */
             contextRoot: z.string().min(1),
-            components: z.array(z.enum(eksServiceNames)).min(1).default([...eksServiceNames]),
+            components: z
+                .array(z.enum(eksServiceNames))
+                .min(1)
+                .default([...eksServiceNames]),
         })
         .optional(),
 });
@@ -27,7 +33,9 @@ export type ImagesConfig = z.infer<typeof imagesSchema>;
 
 export function imagesRules(key: string, environment: EnvironmentName, images: ImagesConfig): ConfigProblem[] {
     if (environment === "production" && images.build) {
-        return [{ key: `${key}.build`, expected: "no build section: production deploys digests staging already ran", found: "a build section" }];
+        return [
+            { key: `${key}.build`, expected: "no build section: production deploys digests staging already ran", found: "a build section" },
+        ];
     }
     if (environment === "staging" && !images.build) {
         return [{ key: `${key}.build`, expected: "a build section: staging builds and pushes the images it deploys", found: "nothing" }];

@@ -155,7 +155,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
-    if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github, { buildsImages: Boolean(parsed.images?.build) }));
+    if (parsed.github)
+        problems.push(...githubRules(fullKey("github"), stack, parsed.github, { buildsImages: Boolean(parsed.images?.build) }));
     if (!problems.some(p => p.key.startsWith(fullKey("releaseEvidence")))) {
         problems.push(...releaseEvidenceRules(fullKey("releaseEvidence"), stack, parsed.releaseEvidence));
     }
@@ -175,7 +176,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data, raw.now ?? new Date()));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
-    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion, { scrapeInterval: parsed.deployments?.scrapeInterval ?? SCRAPE_INTERVAL }));
+    problems.push(
+        ...promotionRules(fullKey("promotion"), stack, parsed.promotion, {
+            scrapeInterval: parsed.deployments?.scrapeInterval ?? SCRAPE_INTERVAL,
+        }),
+    );
     // Which services this stack builds comes from images: with that section invalid, the deployment
     // rules would blame every service for a missing image, errors that the images fix makes vanish.
     const imagesKnown = parsed.images !== undefined || raw.values[fullKey("images")] === undefined;
@@ -207,7 +212,10 @@ export function loadStackConfig(): StackConfig {
             ghcrPushToken: validated.images.build ? config.requireSecret("ghcrPushToken") : undefined,
             redisAuthToken: config.requireSecret("redisAuthToken"),
             githubEnvironment: Object.fromEntries(
-                Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [secretName, config.requireSecret(configKey)]),
+                Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [
+                    secretName,
+                    config.requireSecret(configKey),
+                ]),
             ),
         },
     };

@@ -29,9 +29,7 @@ export function durationMs(text: string): number {
     return Number(match[1]) * durationUnitsMs[match[2] as keyof typeof durationUnitsMs];
 }
 
-export const absolutePath = z
-    .string()
-    .regex(/^\/[A-Za-z0-9._/-]*$/, { error: "an absolute path such as /srv/vault/synaptic-staging" });
+export const absolutePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, { error: "an absolute path such as /srv/vault/synaptic-staging" });
 
 export const httpsUrl = z.url({ protocol: /^https$/, error: "an https:// URL" });
 export const httpUrl = z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" });
@@ -57,23 +55,17 @@ export const cidr = z
 export const port = z.number().int().min(1).max(65535);
 
 /** `ghcr.io/<org>/<path>@sha256:<64 hex>`: an image pinned by digest. */
-export const digestReference = z
-    .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, {
-        error: "an image pinned by digest, e.g. ghcr.io/<org>/<name>@sha256:<64 hex digits>",
-    });
+export const digestReference = z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/, {
+    error: "an image pinned by digest, e.g. ghcr.io/<org>/<name>@sha256:<64 hex digits>",
+});
 
-export const envName = z
-    .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });
+export const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, { error: "an environment variable name in UPPER_SNAKE_CASE" });
 
 export const semverTag = z
     .string()
     .regex(/^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/, { error: "a release tag v<semver>, e.g. v1.4.0" });
 
-export const gitSha = z
-    .string()
-    .regex(/^[0-9a-f]{7,40}$/, { error: "a git commit SHA (7 to 40 lowercase hex digits)" });
+export const gitSha = z.string().regex(/^[0-9a-f]{7,40}$/, { error: "a git commit SHA (7 to 40 lowercase hex digits)" });
 
 /** Parses "512m" into MiB, the unit the Docker provider's `memory` takes. */
 export function sizeToMiB(size: string): number {
@@ -105,11 +97,9 @@ export const hostname = z
     .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: "a DNS host name such as api.staging.trading-engine.com" });
 
 /** An image by tag or by digest under some registry; where it may come from is a rule of its own. */
-export const imageReference = z
-    .string()
-    .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, {
-        error: "an image reference such as ghcr.io/<org>/<name>@sha256:<digest>",
-    });
+export const imageReference = z.string().regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/, {
+    error: "an image reference such as ghcr.io/<org>/<name>@sha256:<digest>",
+});
 
 export function isDigestReference(image: string): boolean {
     return /@sha256:[a-f0-9]{64}$/.test(image);

@@ -44,7 +44,8 @@ const podSelector = `namespace="{{namespace}}",pod=~"${colourObjectName("{{servi
 // failed-probe series only after the first failure; no traffic at all still reads as no data.
 const errorRateOver = (range: string) =>
     `(sum(rate(http_requests_total{${selector},code=~"5.."}[${range}])) or vector(0)) / sum(rate(http_requests_total{${selector}}[${range}]))`;
-const latencyP95Over = (range: string) => `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[${range}])))`;
+const latencyP95Over = (range: string) =>
+    `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[${range}])))`;
 
 /**
  * The triggers' range: four scrape intervals at the default 30 s (SCRAPE_INTERVAL), so one late scrape
@@ -60,8 +61,16 @@ const EVERY_PROTOCOL: Protocol[] = [...PROTOCOLS];
 export const defaultTriggers = {
     errorRate: { query: errorRateOver(TRIGGER_RANGE), above: 0.05, protocols: HTTP_ONLY },
     latencyP95Seconds: { query: latencyP95Over(TRIGGER_RANGE), above: 2, protocols: HTTP_ONLY },
-    podRestarts: { query: `sum(increase(kube_pod_container_status_restarts_total{${podSelector}}[{{window}}]))`, above: 3, protocols: EVERY_PROTOCOL },
-    healthCheckFailures: { query: `sum(increase(prober_probe_total{${podSelector},result="failed"}[{{window}}])) or vector(0)`, above: 5, protocols: EVERY_PROTOCOL },
+    podRestarts: {
+        query: `sum(increase(kube_pod_container_status_restarts_total{${podSelector}}[{{window}}]))`,
+        above: 3,
+        protocols: EVERY_PROTOCOL,
+    },
+    healthCheckFailures: {
+        query: `sum(increase(prober_probe_total{${podSelector},result="failed"}[{{window}}])) or vector(0)`,
+        above: 5,
+        protocols: EVERY_PROTOCOL,
+    },
 };
 /** The seed's canary health (error rate < 0.1 %, p95 < 500 ms), over the whole watch, on client requests. */
 export const defaultGates = {
@@ -77,8 +86,7 @@ export const defaultComparisons = {
  * The candidate's observed share of the service's client requests, in percent: what the load balancer
  * really sends it, whatever its configuration says (probes and scrapes excluded: every colour gets those).
  */
-export const defaultTrafficQuery =
-    `100 * sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}])) / sum(rate(http_requests_total{${serviceSelector},${clients}}[${TRIGGER_RANGE}]))`;
+export const defaultTrafficQuery = `100 * sum(rate(http_requests_total{${selector}}[${TRIGGER_RANGE}])) / sum(rate(http_requests_total{${serviceSelector},${clients}}[${TRIGGER_RANGE}]))`;
 export const defaultSteps = [
     { weight: 5, watch: "5m" },
     { weight: 25, watch: "10m" },
@@ -109,19 +117,31 @@ export const promotionSchema = z.strictObject({
     /** Ticks in a row without evidence (a query error, no data, traffic not verified) before the run withdraws (Argo's consecutiveErrorLimit). */
     consecutiveErrorLimit: z.number().int().min(1).max(1000).default(8),
     /** The candidate's observed share of client requests must match its weight within `tolerance` percentage points. */
-    traffic: z.strictObject({ query: query.default(defaultTrafficQuery), tolerance: z.number().gt(0).max(50).default(2) }).default({ query: defaultTrafficQuery, tolerance: 2 }),
-    steps: z.array(z.strictObject({ weight: z.number().int(), watch: duration })).min(1).default(defaultSteps),
+    traffic: z
+        .strictObject({ query: query.default(defaultTrafficQuery), tolerance: z.number().gt(0).max(50).default(2) })
+        .default({ query: defaultTrafficQuery, tolerance: 2 }),
+    steps: z
+        .array(z.strictObject({ weight: z.number().int(), watch: duration }))
+        .min(1)
+        .default(defaultSteps),
     triggers: z.record(metricName, trigger.nullable()).default({}),
     gates: z.record(metricName, gate.nullable()).default({}),
     comparisons: z.record(metricName, comparison.nullable()).default({}),
     notifications: z
         .strictObject({
             /** A Grafana annotation per step (HTTP API); the token comes from GRAFANA_API_TOKEN. */
-            grafana: z.strictObject({ url, dashboardUid: z.string().min(1).optional(), tags: z.array(z.string().min(1)).default(["promotion"]) }).optional(),
+            grafana: z
+                .strictObject({ url, dashboardUid: z.string().min(1).optional(), tags: z.array(z.string().min(1)).default(["promotion"]) })
+                .optional(),
             /** An Alertmanager silence for the services during each watch (API v2). */
             alertmanager: z.strictObject({ url, createdBy: z.string().min(1).default("npm run promote") }).optional(),
             /** A PagerDuty event on rollback (Events API v2); the routing key comes from PAGERDUTY_ROUTING_KEY. */
-            pagerduty: z.strictObject({ url: url.default("https://events.pagerduty.com/v2/enqueue"), severity: z.enum(["critical", "error", "warning", "info"]).default("critical") }).optional(),
+            pagerduty: z
+                .strictObject({
+                    url: url.default("https://events.pagerduty.com/v2/enqueue"),
+                    severity: z.enum(["critical", "error", "warning", "info"]).default("critical"),
+                })
+                .optional(),
         })
         .default({}),
 });
@@ -158,7 +178,8 @@ function mergeChecks<T extends { query?: string; protocols?: Protocol[] } | null
     defaultLimit: (name: string) => number,
 ): Record<string, PromotionCheck> {
     const merged: Record<string, PromotionCheck> = {};
-    for (const [name, check] of Object.entries(defaults)) merged[name] = { query: check.query, limit: defaultLimit(name), protocols: check.protocols };
+    for (const [name, check] of Object.entries(defaults))
+        merged[name] = { query: check.query, limit: defaultLimit(name), protocols: check.protocols };
     for (const [name, check] of Object.entries(given)) {
         if (check === null) {
             delete merged[name];
@@ -167,7 +188,11 @@ function mergeChecks<T extends { query?: string; protocols?: Protocol[] } | null
         const c = check as NonNullable<T>;
         // A tuned default keeps its protocols; a new query judges every protocol unless told.
         const base = c.query === undefined ? defaults[name] : undefined;
-        merged[name] = { query: c.query ?? defaults[name]?.query ?? "", limit: limitOf(c), protocols: c.protocols ?? base?.protocols ?? EVERY_PROTOCOL };
+        merged[name] = {
+            query: c.query ?? defaults[name]?.query ?? "",
+            limit: limitOf(c),
+            protocols: c.protocols ?? base?.protocols ?? EVERY_PROTOCOL,
+        };
     }
     return merged;
 }
@@ -181,9 +206,24 @@ export function promotionSettings(config: PromotionConfig | undefined): Promotio
         onHold: c.onHold,
         consecutiveErrorLimit: c.consecutiveErrorLimit,
         traffic: c.traffic,
-        triggers: mergeChecks(defaultTriggers, c.triggers, t => t.above, n => defaultTriggers[n as keyof typeof defaultTriggers].above),
-        gates: mergeChecks(defaultGates, c.gates, g => g.below, n => defaultGates[n as keyof typeof defaultGates].below),
-        comparisons: mergeChecks(defaultComparisons, c.comparisons, g => g.margin, n => defaultComparisons[n as keyof typeof defaultComparisons].margin),
+        triggers: mergeChecks(
+            defaultTriggers,
+            c.triggers,
+            t => t.above,
+            n => defaultTriggers[n as keyof typeof defaultTriggers].above,
+        ),
+        gates: mergeChecks(
+            defaultGates,
+            c.gates,
+            g => g.below,
+            n => defaultGates[n as keyof typeof defaultGates].below,
+        ),
+        comparisons: mergeChecks(
+            defaultComparisons,
+            c.comparisons,
+            g => g.margin,
+            n => defaultComparisons[n as keyof typeof defaultComparisons].margin,
+        ),
         notifications: c.notifications,
     };
 }
@@ -205,33 +245,62 @@ export function queryRanges(promql: string): { range: string; ms?: number }[] {
 /** Scrapes a range must span at least, so one late scrape never leaves it with fewer than two samples. */
 export const SCRAPES_PER_RANGE = 4;
 
-export function promotionRules(key: string, environment: EnvironmentName, promotion: PromotionConfig | undefined, context: { scrapeInterval: string }): ConfigProblem[] {
+export function promotionRules(
+    key: string,
+    environment: EnvironmentName,
+    promotion: PromotionConfig | undefined,
+    context: { scrapeInterval: string },
+): ConfigProblem[] {
     if (!promotion) return [];
     const problems: ConfigProblem[] = [];
     if (!environments[environment].production) {
-        problems.push({ key, expected: `no promotion section: ${environment} rolls its services, only production promotes step by step`, found: "a promotion section" });
+        problems.push({
+            key,
+            expected: `no promotion section: ${environment} rolls its services, only production promotes step by step`,
+            found: "a promotion section",
+        });
         return problems;
     }
     const canary = CANARY_WEIGHTS.filter(w => w > 0) as readonly number[];
     let previous = 0;
     promotion.steps.forEach((step, i) => {
         if (!canary.includes(step.weight)) {
-            problems.push({ key: `${key}.steps.${i}.weight`, expected: `one of the canary weights ${canary.join(", ")}`, found: String(step.weight) });
+            problems.push({
+                key: `${key}.steps.${i}.weight`,
+                expected: `one of the canary weights ${canary.join(", ")}`,
+                found: String(step.weight),
+            });
         } else if (step.weight <= previous) {
-            problems.push({ key: `${key}.steps.${i}.weight`, expected: `a weight above the previous step's (${previous})`, found: String(step.weight) });
+            problems.push({
+                key: `${key}.steps.${i}.weight`,
+                expected: `a weight above the previous step's (${previous})`,
+                found: String(step.weight),
+            });
         }
         previous = Math.max(previous, step.weight);
         if (durationMs(step.watch) < durationMs(promotion.interval)) {
-            problems.push({ key: `${key}.steps.${i}.watch`, expected: `a watch at least one interval (${promotion.interval}) long`, found: JSON.stringify(step.watch) });
+            problems.push({
+                key: `${key}.steps.${i}.watch`,
+                expected: `a watch at least one interval (${promotion.interval}) long`,
+                found: JSON.stringify(step.watch),
+            });
         }
     });
     const last = promotion.steps[promotion.steps.length - 1];
     if (last && last.weight !== 100) {
-        problems.push({ key: `${key}.steps.${promotion.steps.length - 1}.weight`, expected: "100 as the last step (the promotion ends in a full cutover)", found: String(last.weight) });
+        problems.push({
+            key: `${key}.steps.${promotion.steps.length - 1}.weight`,
+            expected: "100 as the last step (the promotion ends in a full cutover)",
+            found: String(last.weight),
+        });
     }
     // Querying more often than Prometheus scrapes reads the same samples again.
     if (durationMs(promotion.interval) < durationMs(context.scrapeInterval)) {
-        problems.push({ key: `${key}.interval`, expected: `at least one scrape interval (deployments.scrapeInterval, ${context.scrapeInterval})`, found: JSON.stringify(promotion.interval) });
+        problems.push({
+            key: `${key}.interval`,
+            expected: `at least one scrape interval (deployments.scrapeInterval, ${context.scrapeInterval})`,
+            found: JSON.stringify(promotion.interval),
+        });
     }
     const sections = [
         ["triggers", promotion.triggers, defaultTriggers],
@@ -241,19 +310,29 @@ export function promotionRules(key: string, environment: EnvironmentName, promot
     for (const [section, given, defaults] of sections) {
         for (const [name, check] of Object.entries(given)) {
             if (check && check.query === undefined && !(name in defaults)) {
-                problems.push({ key: `${key}.${section}.${name}.query`, expected: `a PromQL query (${name} has no default; defaults exist for ${Object.keys(defaults).join(", ")})`, found: "nothing" });
+                problems.push({
+                    key: `${key}.${section}.${name}.query`,
+                    expected: `a PromQL query (${name} has no default; defaults exist for ${Object.keys(defaults).join(", ")})`,
+                    found: "nothing",
+                });
             }
         }
     }
     const settings = promotionSettings(promotion);
     if (Object.keys(settings.triggers).length === 0) {
-        problems.push({ key: `${key}.triggers`, expected: "at least one trigger: without one, nothing ever rolls a bad candidate back", found: "every trigger removed" });
+        problems.push({
+            key: `${key}.triggers`,
+            expected: "at least one trigger: without one, nothing ever rolls a bad candidate back",
+            found: "every trigger removed",
+        });
     }
     // Every range must hold several samples: a range of one or two scrapes reads a late scrape as no data.
     const floorMs = SCRAPES_PER_RANGE * durationMs(context.scrapeInterval);
     const floor = `${SCRAPES_PER_RANGE} scrape intervals (${SCRAPES_PER_RANGE} × ${context.scrapeInterval})`;
     const queries: [string, string][] = [
-        ...(["triggers", "gates", "comparisons"] as const).flatMap(section => Object.entries(settings[section]).map(([name, c]): [string, string] => [`${key}.${section}.${name}.query`, c.query])),
+        ...(["triggers", "gates", "comparisons"] as const).flatMap(section =>
+            Object.entries(settings[section]).map(([name, c]): [string, string] => [`${key}.${section}.${name}.query`, c.query]),
+        ),
         [`${key}.traffic.query`, settings.traffic.query],
     ];
     let windowed = false;
@@ -267,7 +346,11 @@ export function promotionRules(key: string, environment: EnvironmentName, promot
     if (windowed) {
         promotion.steps.forEach((step, i) => {
             if (durationMs(step.watch) < floorMs) {
-                problems.push({ key: `${key}.steps.${i}.watch`, expected: `a watch at least ${floor} long: the queries' [{{window}}] ranges span it`, found: JSON.stringify(step.watch) });
+                problems.push({
+                    key: `${key}.steps.${i}.watch`,
+                    expected: `a watch at least ${floor} long: the queries' [{{window}}] ranges span it`,
+                    found: JSON.stringify(step.watch),
+                });
             }
         });
     }

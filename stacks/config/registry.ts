@@ -3,7 +3,10 @@ import { dnsLabel } from "./primitives";
 
 export const registrySchema = z.strictObject({
     /** Registry host; GHCR for every image of the platform. */
-    server: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, { error: "a registry host such as ghcr.io" }).default("ghcr.io"),
+    server: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:\d+)?$/, { error: "a registry host such as ghcr.io" })
+        .default("ghcr.io"),
     /** GitHub organisation that owns the packages. */
     org: dnsLabel,
     /** Path under the organisation, so images are `<server>/<org>/<repositoryPrefix>/<component>`. */

@@ -21,7 +21,9 @@ const DEDUP_KEY_MAX = 255;
 function credential(env: NodeJS.ProcessEnv, name: string, channel: string, warn: (line: string) => void): string | undefined {
     const value = env[name];
     if (value === undefined || value.trim() === "") {
-        warn(`${name} is not set: ${CONFIG_KEY}.${channel} is configured, but sends nothing this run (the credential comes from the environment, never the stack's config; a notification never blocks a decision)`);
+        warn(
+            `${name} is not set: ${CONFIG_KEY}.${channel} is configured, but sends nothing this run (the credential comes from the environment, never the stack's config; a notification never blocks a decision)`,
+        );
         return undefined;
     }
     return value.trim();
@@ -48,7 +50,14 @@ export function httpNotifier(
     const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("***"), text);
 
     /** One request; the response's body text when its status is `accepts`, else undefined after one warning. */
-    async function send(what: string, method: string, url: string, headers: Record<string, string>, body: unknown, accepts: (status: number) => boolean): Promise<string | undefined> {
+    async function send(
+        what: string,
+        method: string,
+        url: string,
+        headers: Record<string, string>,
+        body: unknown,
+        accepts: (status: number) => boolean,
+    ): Promise<string | undefined> {
         let status: number;
         let text: string;
         try {
@@ -66,7 +75,11 @@ export function httpNotifier(
         }
         if (!accepts(status)) {
             const excerpt = bodyExcerpt(text, BODY_EXCERPT_CHARS);
-            warn(redact(`${what}: ${method} ${url} answered HTTP ${status}${excerpt ? `: ${JSON.stringify(excerpt)}` : " with an empty body"}`));
+            warn(
+                redact(
+                    `${what}: ${method} ${url} answered HTTP ${status}${excerpt ? `: ${JSON.stringify(excerpt)}` : " with an empty body"}`,
+                ),
+            );
             return undefined;
         }
         return text;
@@ -88,7 +101,14 @@ export function httpNotifier(
                 ...(grafana.dashboardUid ? { dashboardUID: grafana.dashboardUid } : {}),
             };
             // The token replaces any Basic credentials of the URL: Grafana reads one Authorization header.
-            await send("grafana annotation", "POST", `${grafana.base}/api/annotations`, { ...grafana.headers, authorization: `Bearer ${grafanaToken}` }, body, ok);
+            await send(
+                "grafana annotation",
+                "POST",
+                `${grafana.base}/api/annotations`,
+                { ...grafana.headers, authorization: `Bearer ${grafanaToken}` },
+                body,
+                ok,
+            );
         },
 
         async silence(entry) {
@@ -118,7 +138,9 @@ export function httpNotifier(
                 // Reported below with the body.
             }
             if (typeof silenceID !== "string" || silenceID === "") {
-                warn(`alertmanager silence: POST ${url} answered without a silenceID: expected {"silenceID": "..."}, found ${JSON.stringify(text.trim().slice(0, BODY_EXCERPT_CHARS))}`);
+                warn(
+                    `alertmanager silence: POST ${url} answered without a silenceID: expected {"silenceID": "..."}, found ${JSON.stringify(text.trim().slice(0, BODY_EXCERPT_CHARS))}`,
+                );
                 return undefined;
             }
             return silenceID;
@@ -126,7 +148,14 @@ export function httpNotifier(
 
         async expireSilence(id) {
             if (!alertmanager) return;
-            await send("alertmanager silence expiry", "DELETE", `${alertmanager.base}/api/v2/silence/${encodeURIComponent(id)}`, alertmanager.headers, undefined, ok);
+            await send(
+                "alertmanager silence expiry",
+                "DELETE",
+                `${alertmanager.base}/api/v2/silence/${encodeURIComponent(id)}`,
+                alertmanager.headers,
+                undefined,
+                ok,
+            );
         },
 
         async page(entry) {
@@ -139,7 +168,11 @@ export function httpNotifier(
                 // One incident per decision: every retry of this page carries the same key.
                 dedup_key: `npm-run-promote:${kind}:${services.join(",")}:${entry.at.toISOString()}`.slice(0, DEDUP_KEY_MAX),
                 payload: {
-                    summary: `${entry.urgent ? "promotion needs a person now" : "promotion rolled back"} ${services.join(", ")}: ${entry.reason}`.slice(0, 1024),
+                    summary:
+                        `${entry.urgent ? "promotion needs a person now" : "promotion rolled back"} ${services.join(", ")}: ${entry.reason}`.slice(
+                            0,
+                            1024,
+                        ),
                     source: "npm run promote",
                     // A failed rollback or withdrawal may leave live traffic on a bad candidate.
                     severity: entry.urgent ? "critical" : pagerduty.severity,

@@ -52,14 +52,19 @@ export class PromotionRecord {
         const smoke = this.entries.filter(e => e.event === "smoke" && e.smoke);
         if (smoke.length) {
             lines.push("", "Smoke tests:", "", "| Service | Job | Result |", "| --- | --- | --- |");
-            for (const e of smoke) lines.push(`| ${e.service} | ${e.smoke?.job} | ${e.smoke?.result}${e.smoke?.detail ? `: ${escape(e.smoke.detail)}` : ""} |`);
+            for (const e of smoke)
+                lines.push(
+                    `| ${e.service} | ${e.smoke?.job} | ${e.smoke?.result}${e.smoke?.detail ? `: ${escape(e.smoke.detail)}` : ""} |`,
+                );
         }
         const lastChecks = new Map<string, RecordEntry>();
         for (const e of this.entries) if (e.event === "check") lastChecks.set(e.service, e);
         if (lastChecks.size > 0) {
             lines.push("", "Last readings:", "", "| Service | At (UTC) | Values |", "| --- | --- | --- |");
             for (const e of lastChecks.values()) {
-                const values = Object.entries(e.values).map(([name, value]) => `${name} ${value === null ? "no data" : value}`).join(", ");
+                const values = Object.entries(e.values)
+                    .map(([name, value]) => `${name} ${value === null ? "no data" : value}`)
+                    .join(", ");
                 lines.push(`| ${e.service} | ${e.at} | ${escape(values)} |`);
             }
         }

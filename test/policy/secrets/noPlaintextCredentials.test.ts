@@ -36,7 +36,9 @@ describe("policy no-plaintext-credentials", () => {
     it("fails a literal credential in a Kubernetes init container, and accepts secretKeyRef", async () => {
         const spec = hardenedPodSpec({
             initContainers: [hardenedContainer("migrate", { env: [{ name: "DB_PASSWORD", value: "hunter22" }] })],
-            containers: [hardenedContainer("api", { env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }] })],
+            containers: [
+                hardenedContainer("api", { env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } }] }),
+            ],
         });
         const messages = await violationsOf(noPlaintextCredentials, [workload("StatefulSet", spec)]);
         assert.deepEqual(messages.length, 1);
@@ -63,7 +65,10 @@ describe("policy no-plaintext-credentials: beyond env values", () => {
     });
 
     it("sees a key through base64, and only through valid base64", () => {
-        assert.match(plaintextCredentialReason("UPSTREAM", Buffer.from("AKIAZ7QH4LMN2RXWT5UV").toString("base64")) ?? "", /an AWS access key id \(base64-encoded\)/);
+        assert.match(
+            plaintextCredentialReason("UPSTREAM", Buffer.from("AKIAZ7QH4LMN2RXWT5UV").toString("base64")) ?? "",
+            /an AWS access key id \(base64-encoded\)/,
+        );
         assert.equal(plaintextCredentialReason("UPSTREAM", "aGVsbG8gd29ybGQgaGVsbG8="), undefined);
     });
 
@@ -71,43 +76,77 @@ describe("policy no-plaintext-credentials: beyond env values", () => {
         const container = dockerContainer("staging", { command: ["sh", "-c", "AWS_SECRET_ACCESS_KEY=abc123 exec app"] });
         const [message, ...rest] = await violationsOf(noPlaintextCredentials, [container]);
         assert.equal(rest.length, 0);
-        assert.match(message, /command\[2\] is named like a credential and carries a literal value\. Fix: pass no credential on the command line/);
+        assert.match(
+            message,
+            /command\[2\] is named like a credential and carries a literal value\. Fix: pass no credential on the command line/,
+        );
         assert.doesNotMatch(message, /abc123/);
-        assert.deepEqual(await violationsOf(noPlaintextCredentials, [dockerContainer("staging", { command: ["app", "--log-level=info", "--secrets-dir", "/run/secrets"] })]), []);
+        assert.deepEqual(
+            await violationsOf(noPlaintextCredentials, [
+                dockerContainer("staging", { command: ["app", "--log-level=info", "--secrets-dir", "/run/secrets"] }),
+            ]),
+            [],
+        );
     });
 
     it("reports the path of what it flagged, so reports can redact it", async () => {
-        const result = await evaluateOne(noPlaintextCredentials, [dockerContainer("staging", { envs: ["LOG_LEVEL=info", "DB_PASSWORD=hunter22"] })]);
+        const result = await evaluateOne(noPlaintextCredentials, [
+            dockerContainer("staging", { envs: ["LOG_LEVEL=info", "DB_PASSWORD=hunter22"] }),
+        ]);
         assert.deepEqual(Object.values(result.flaggedPaths), [["envs[1]"]]);
     });
 });
 
 describe("policy no-plaintext-credentials: credentials by value, placeholders, files in ConfigMaps", () => {
     const configMap = (data: Record<string, string>) =>
-        resourceOf("staging", "kubernetes:core/v1:ConfigMap", "settings", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "trading-staging" }, data });
+        resourceOf("staging", "kubernetes:core/v1:ConfigMap", "settings", {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            metadata: { name: "settings", namespace: "trading-staging" },
+            data,
+        });
 
     it("finds every family's token under a name that says nothing: an env var, a ConfigMap key, an annotation", async () => {
         for (const family of credentialFamilies) {
-            const env = workload("Deployment", hardenedPodSpec({ containers: [hardenedContainer("api", { env: [{ name: "SETTING_A", value: family.example }] })] }));
+            const env = workload(
+                "Deployment",
+                hardenedPodSpec({ containers: [hardenedContainer("api", { env: [{ name: "SETTING_A", value: family.example }] })] }),
+            );
             const [message] = await violationsOf(noPlaintextCredentials, [env]);
-            assert.match(message ?? "", new RegExp(`env SETTING_A holds a value shaped like ${family.label.replace(/[()]/g, "\\$&")}`), family.id);
+            assert.match(
+                message ?? "",
+                new RegExp(`env SETTING_A holds a value shaped like ${family.label.replace(/[()]/g, "\\$&")}`),
+                family.id,
+            );
             assert.ok(!message.includes(family.example), `${family.id}: the message quotes the value`);
-            assert.equal((await violationsOf(noPlaintextCredentials, [configMap({ "setting-a": family.example })])).length, 1, `${family.id} in a ConfigMap`);
+            assert.equal(
+                (await violationsOf(noPlaintextCredentials, [configMap({ "setting-a": family.example })])).length,
+                1,
+                `${family.id} in a ConfigMap`,
+            );
             const annotated = workload("Deployment");
-            annotated.inputs = { ...annotated.inputs, metadata: { name: "api", namespace: "trading-staging", annotations: { "example.com/setting-a": family.example } } };
+            annotated.inputs = {
+                ...annotated.inputs,
+                metadata: { name: "api", namespace: "trading-staging", annotations: { "example.com/setting-a": family.example } },
+            };
             annotated.outputs = annotated.inputs;
             assert.equal((await violationsOf(noPlaintextCredentials, [annotated])).length, 1, `${family.id} in an annotation`);
         }
     });
 
     it("passes references, masks and documented sample keys, even under credential names", async () => {
-        const env = ["${DB_PASSWORD}", "$(PGPASSWORD)", "{{ .Values.password }}", "AKIAIOSFODNN7EXAMPLE", "****"].map((value, i) => ({ name: `DB_PASSWORD_${i}`, value }));
+        const env = ["${DB_PASSWORD}", "$(PGPASSWORD)", "{{ .Values.password }}", "AKIAIOSFODNN7EXAMPLE", "****"].map((value, i) => ({
+            name: `DB_PASSWORD_${i}`,
+            value,
+        }));
         const spec = hardenedPodSpec({ containers: [hardenedContainer("api", { env, args: ["--token=${API_TOKEN}"] })] });
         assert.deepEqual(await violationsOf(noPlaintextCredentials, [workload("Deployment", spec)]), []);
     });
 
     it("still fails every literal under a credential name, on the command line too", async () => {
-        const spec = hardenedPodSpec({ containers: [hardenedContainer("api", { env: [{ name: "API_KEY", value: "changeme" }], args: ["--token=abc"] })] });
+        const spec = hardenedPodSpec({
+            containers: [hardenedContainer("api", { env: [{ name: "API_KEY", value: "changeme" }], args: ["--token=abc"] })],
+        });
         const messages = await violationsOf(noPlaintextCredentials, [workload("Deployment", spec)]);
         assert.equal(messages.length, 2);
         assert.match(messages[0], /env API_KEY is named like a credential/);
@@ -115,12 +154,18 @@ describe("policy no-plaintext-credentials: credentials by value, placeholders, f
     });
 
     it("reads NAME=value lines in a ConfigMap value as it reads env vars, and redacts the whole value", async () => {
-        const settings = configMap({ "app.env": "LOG_LEVEL=info\nREDIS_PASSWORD=abcd1234\n", "application.properties": "spring.datasource.password=${DB_PASSWORD}" });
+        const settings = configMap({
+            "app.env": "LOG_LEVEL=info\nREDIS_PASSWORD=abcd1234\n",
+            "application.properties": "spring.datasource.password=${DB_PASSWORD}",
+        });
         const result = await evaluateOne(noPlaintextCredentials, [settings]);
-        assert.deepEqual(result.violations.map(v => v.detail), [
-            'ConfigMap "settings": data key app.env, line 2 (REDIS_PASSWORD) is named like a credential and carries a literal value. ' +
-                "Fix: move the credential into a Secret created from a Pulumi secret (or Vault injection) and reference it with secretKeyRef; a ConfigMap is readable by anything that can read config.",
-        ]);
+        assert.deepEqual(
+            result.violations.map(v => v.detail),
+            [
+                'ConfigMap "settings": data key app.env, line 2 (REDIS_PASSWORD) is named like a credential and carries a literal value. ' +
+                    "Fix: move the credential into a Secret created from a Pulumi secret (or Vault injection) and reference it with secretKeyRef; a ConfigMap is readable by anything that can read config.",
+            ],
+        );
         assert.deepEqual(Object.values(result.flaggedPaths), [['data["app.env"]']]);
     });
 });
