@@ -433,8 +433,9 @@ describe("workflows", () => {
                 for (const [name, job] of Object.entries(workflow(file).jobs)) {
                     for (const step of job.steps.filter(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
                         seen++;
-                        for (const place of placesOf(job))
+                        for (const place of placesOf(job)) {
                             assert.equal(step.with?.["role-to-assume"], `\${{ vars.${expected(place)} }}`, `${file} ${name}`);
+                        }
                         assert.equal(job.permissions?.["id-token"], "write", `${file} ${name}`);
                     }
                     if (!job.steps.some(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
@@ -449,8 +450,9 @@ describe("workflows", () => {
             for (const file of files) {
                 const text = read(file);
                 assert.doesNotMatch(text, /PULUMI_CONFIG_PASSPHRASE|INFRA_GITHUB_ADMIN_TOKEN/, file);
-                for (const match of text.matchAll(/^\s+GITHUB_TOKEN: (.+)$/gm))
+                for (const match of text.matchAll(/^\s+GITHUB_TOKEN: (.+)$/gm)) {
                     assert.equal(match[1], "${{ secrets.INFRA_GITHUB_READ_TOKEN }}", file);
+                }
             }
         });
 
@@ -479,8 +481,9 @@ describe("workflows", () => {
         it("reads staging's state for the gate from staging's backend, and writes the record beside the release's evidence", () => {
             const job = workflow("promote.yml").jobs.production;
             const gate = job.steps.find(s => s.name?.startsWith("Staging runs this commit"))?.run ?? "";
-            for (const line of gate.split("\n").filter(l => /--stack staging/.test(l)))
+            for (const line of gate.split("\n").filter(l => /--stack staging/.test(l))) {
                 assert.match(line, /^\s*PULUMI_BACKEND_URL="\$STAGING_PULUMI_BACKEND_URL" pulumi stack/, line);
+            }
             const keep = job.steps.find(s => s.name === "Keep the record beside the release's evidence");
             assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
             assert.match(
@@ -592,8 +595,9 @@ describe("workflows", () => {
             );
             assert.deepEqual(jobs.map(j => j.name).sort(), [...infrastructureChecks.required, ...infrastructureChecks.release].sort());
             // No other workflow runs on pull requests, so nothing else could report a required check.
-            for (const file of fs.readdirSync(workflowDir).filter(f => f !== "pull-request.yml"))
+            for (const file of fs.readdirSync(workflowDir).filter(f => f !== "pull-request.yml")) {
                 assert.ok(!("pull_request" in workflow(file).on), file);
+            }
         });
     });
 

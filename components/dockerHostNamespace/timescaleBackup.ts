@@ -41,12 +41,13 @@ export function timescaleBackupProblems(service: {
         });
     }
     for (const key of Object.keys(timescaleBackupEnv({ bucket: "", namespace: "", region: "" }))) {
-        if (key in service.env)
+        if (key in service.env) {
             problems.push({
                 path: `env.${key}`,
                 expected: `no ${key}: the stack sets it from data.buckets.backups and eks.region`,
                 found: JSON.stringify(service.env[key]),
             });
+        }
     }
     if (!service.command || service.command.length === 0) {
         problems.push({

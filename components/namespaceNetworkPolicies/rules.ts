@@ -94,12 +94,13 @@ export function serviceTraffic(service: ServiceDeclaration, cluster: ClusterNetw
     // The PodMonitor scrapes every service on its http port (components/blueGreenService/metrics.ts).
     ingress.push({ peer: cluster.metricsScraper, ports: [tcp(service.port)], reason: "Prometheus scraping the service's metrics" });
     // The smoke test's Job calls the version under test on its http port (components/blueGreenService/smoke.ts).
-    if (smokeTested(service))
+    if (smokeTested(service)) {
         ingress.push({
             peer: { podLabels: smokePodSelector(service.service) },
             ports: [tcp(service.port)],
             reason: "the service's smoke test checking the new version",
         });
+    }
 
     if (Object.keys(service.vault.secrets).length > 0) {
         egress.push({
@@ -114,12 +115,13 @@ export function serviceTraffic(service: ServiceDeclaration, cluster: ClusterNetw
         reason: `the data services (${Object.keys(dataPorts).join(", ")}) in the private subnets`,
     });
     const broker = service.env[BROKER_ENDPOINT];
-    if (broker)
+    if (broker) {
         egress.push({
             peer: PUBLIC_INTERNET,
             ports: [tcp(urlPort(broker))],
             reason: `the broker the service trades with (${BROKER_ENDPOINT})`,
         });
+    }
     return { service: service.service, podLabels: serviceSelector(service.service), ingress, egress };
 }
 
@@ -142,10 +144,11 @@ export function smokeTraffic(service: ServiceDeclaration): ServiceTraffic | unde
 
 /** A NetworkPolicy peer as the API writes it. */
 function peerSpec(peer: Peer) {
-    if ("cidrs" in peer)
+    if ("cidrs" in peer) {
         return peer.cidrs.map(cidr => ({
             ipBlock: { cidr, ...(peer.except && cidr === "0.0.0.0/0" ? { except: [...peer.except] } : {}) },
         }));
+    }
     // A pod selector alone selects pods of the policy's own namespace.
     if (!("namespace" in peer)) return [{ podSelector: { matchLabels: { ...peer.podLabels } } }];
     return [

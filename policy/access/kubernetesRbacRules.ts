@@ -24,14 +24,15 @@ export function ruleProblems(rule: Rule, clusterWide: boolean): string[] {
     const verbs = strings(rule.verbs);
     const problems: string[] = [];
     if (verbs.includes("*")) problems.push('verbs "*" (every verb, including ones added later)');
-    if (resources.includes("*"))
+    if (resources.includes("*")) {
         problems.push(`resources "*" in ${groups.includes("*") ? 'apiGroups "*" (the whole API)' : `apiGroups ${JSON.stringify(groups)}`}`);
-    else if (groups.includes("*") && resources.length > 0) problems.push(`apiGroups "*" for ${resources.join(", ")}`);
+    } else if (groups.includes("*") && resources.length > 0) problems.push(`apiGroups "*" for ${resources.join(", ")}`);
     for (const verb of verbs) if (ESCALATING_VERBS[verb]) problems.push(`verb "${verb}" (${ESCALATING_VERBS[verb]})`);
     const coreGroup = groups.includes("") || groups.includes("*");
     const shell = resources.filter(r => SHELL_SUBRESOURCES.includes(r) || r === "pods/*");
-    if (coreGroup && shell.length > 0 && verbs.length > 0)
+    if (coreGroup && shell.length > 0 && verbs.length > 0) {
         problems.push(`${shell.join(", ")} (a shell in running containers, past every image and admission check)`);
+    }
     const readsSecrets = coreGroup && (resources.includes("secrets") || resources.includes("*")) && verbs.some(v => READ_VERBS.includes(v));
     if (readsSecrets && clusterWide && strings(rule.resourceNames).length === 0) problems.push("reading secrets in every namespace");
     return problems;

@@ -14,10 +14,11 @@ export const kubernetesRootGroup: ResourceValidationPolicy = {
         const podProblems: string[] = [];
         if (pod?.fsGroup === 0) podProblems.push("fsGroup 0 (every mounted volume is group-owned by root)");
         if (listOf(pod?.supplementalGroups).includes(0)) podProblems.push("supplementalGroups with 0");
-        if (podProblems.length > 0)
+        if (podProblems.length > 0) {
             reportViolation(
                 `${workload.kind} "${args.name}": ${workload.podSpecPath}.securityContext has ${podProblems.join(" and ")}. ${fix}`,
             );
+        }
         for (const ref of containersOf(workload)) {
             const group = effectiveSecurityValue(workload, ref, context => context.runAsGroup);
             if (group.value === 0) {

@@ -22,10 +22,11 @@ export const dataNoPublicAccess: ResourceValidationPolicy = {
         validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
             for (const [i, rule] of (group.ingress ?? []).entries()) {
                 const open = openDataPorts(rule as IngressRule);
-                if (open.length > 0)
+                if (open.length > 0) {
                     reportViolation(
                         `Security group "${group.name ?? args.name}" ingress ${i} opens ${open.join(", ")} to the internet. ${fix}`,
                     );
+                }
             }
         }),
         validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
@@ -34,8 +35,9 @@ export const dataNoPublicAccess: ResourceValidationPolicy = {
         }),
         validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
             const open = openDataPorts(rule as IngressRule);
-            if (open.length > 0)
+            if (open.length > 0) {
                 reportViolation(`Security group ingress rule "${args.name}" opens ${open.join(", ")} to the internet. ${fix}`);
+            }
         }),
     ],
 };

@@ -72,20 +72,23 @@ export function oidcTrustProblems(document: unknown, config: OidcTrustConfig): s
             } else {
                 const loose = subjects.filter(s => pinnedRepository(s) === undefined);
                 const repositories = [...new Set(subjects.map(pinnedRepository).filter((r): r is string => r !== undefined))];
-                if (loose.length > 0)
+                if (loose.length > 0) {
                     problems.push(
                         `${at} lets ${issuer}:sub match ${loose.map(s => JSON.stringify(s)).join(", ")}, which names no single repository (a wildcard owner or repository, or no repo: prefix)`,
                     );
-                if (repositories.length > 1)
+                }
+                if (repositories.length > 1) {
                     problems.push(
                         `${at} trusts ${repositories.length} repositories (${repositories.join(", ")}): one role per repository and environment`,
                     );
+                }
                 const allowed = config.allowedRepositories.map(r => r.toLowerCase());
                 const outside = repositories.filter(r => allowed.length > 0 && !allowed.includes(r));
-                if (outside.length > 0)
+                if (outside.length > 0) {
                     problems.push(
                         `${at} trusts ${outside.join(", ")}, not one of allowedRepositories (${config.allowedRepositories.join(", ")})`,
                     );
+                }
             }
             const audiences = conditionValues(statement.Condition, ["StringEquals"], `${issuer}:aud`);
             if (!audiences || audiences.length === 0 || audiences.some(a => a !== GITHUB_OIDC_AUDIENCE)) {

@@ -86,11 +86,12 @@ export interface ContainerRef {
 /** Every container of a pod spec: regular, init and ephemeral (listed once per workload, for every policy to read). */
 export function containersOf(workload: Workload): readonly ContainerRef[] {
     let refs = containerLists.get(workload);
-    if (!refs)
+    if (!refs) {
         containerLists.set(
             workload,
             (refs = Object.isFrozen(workload) ? Object.freeze(listContainers(workload)) : listContainers(workload)),
         );
+    }
     return refs;
 }
 const containerLists = new WeakMap<Workload, readonly ContainerRef[]>();

@@ -134,7 +134,7 @@ function listWorkloadSettings(workload: Workload, props: Record<string, unknown>
         const base: PropertyPath = [...podSpecPath, ref.kind, ref.index];
         const who = describeContainer(ref);
         (ref.container.env ?? []).forEach((env, i) => {
-            if (env?.name && typeof env.value === "string")
+            if (env?.name && typeof env.value === "string") {
                 settings.push({
                     name: env.name,
                     value: env.value,
@@ -142,6 +142,7 @@ function listWorkloadSettings(workload: Workload, props: Record<string, unknown>
                     path: [...base, "env", i, "value"],
                     named: true,
                 });
+            }
         });
         const container = ref.container as { args?: unknown; command?: unknown };
         settings.push(...commandLineSettings(container.args, [...base, "args"], `${who} args`));

@@ -63,10 +63,11 @@ export const githubProductionCredentialIsolation: ResourceValidationPolicy = {
             const reason = mentionsProduction(name)
                 ? "is named for production"
                 : productionRoleReason(text(variable.value), config.productionAwsAccounts);
-            if (reason)
+            if (reason) {
                 reportViolation(
                     `${who}: variable ${name || `"${args.name}"`} ${reason.startsWith("is") ? reason : `holds ${reason}`}. Fix: ${fix}.`,
                 );
+            }
         }),
         // Repository and organization level: every job reads them, the staging job and pull requests' previews included.
         ...(

@@ -211,12 +211,13 @@ export function deploymentsRules(
                     found: "an ingress",
                 });
             }
-            if (!service.nlb)
+            if (!service.nlb) {
                 problems.push({
                     key: `${at}.nlb`,
                     expected: "an nlb section (port, optional tls): a FIX service is reached through an internal NLB",
                     found: "nothing",
                 });
+            }
         } else if (service.nlb) {
             problems.push({
                 key: `${at}.nlb`,
@@ -225,19 +226,21 @@ export function deploymentsRules(
             });
         }
         if (service.strategy === "rolling") {
-            if (service.blueGreen)
+            if (service.blueGreen) {
                 problems.push({
                     key: `${at}.blueGreen`,
                     expected: "no blueGreen section on a rolling service",
                     found: "a blueGreen section",
                 });
+            }
             if (built.has(name as never)) {
-                if (service.image)
+                if (service.image) {
                     problems.push({
                         key: `${at}.image`,
                         expected: `no image: this stack builds ${name} at images.build.sourceSha`,
                         found: JSON.stringify(service.image),
                     });
+                }
             } else if (!service.image) {
                 problems.push({ key: `${at}.image`, expected: "an image (this stack does not build the service)", found: "nothing" });
             } else {
@@ -255,12 +258,13 @@ export function deploymentsRules(
                 found: "nothing",
             });
         }
-        if (service.image)
+        if (service.image) {
             problems.push({
                 key: `${at}.image`,
                 expected: "no image: a blue-green service names one per colour under blueGreen.images",
                 found: JSON.stringify(service.image),
             });
+        }
         if (!service.blueGreen) {
             problems.push({ key: `${at}.blueGreen`, expected: "the blueGreen section (activeColour, images, weight)", found: "nothing" });
             continue;
@@ -270,12 +274,13 @@ export function deploymentsRules(
             if (image) checkImage(`${at}.blueGreen.images.${colour}`, image);
         }
         const cutover = service.protocol === "fix" ? fixCutoverProblem(service.blueGreen.weight) : undefined;
-        if (cutover)
+        if (cutover) {
             problems.push({
                 key: `${at}.blueGreen.weight`,
                 expected: `${FIX_CUTOVER_WEIGHTS.join(" or ")} for a FIX service (a whole cutover)`,
                 found: cutover,
             });
+        }
         for (const rule of rolloutProblems({ ...service.blueGreen, replicas: service.replicas, minReady: service.minReady })) {
             if (rule.field === "replicas" || rule.field === "minReady") continue; // reported above against minReady
             problems.push({ key: `${at}.blueGreen`, expected: `a possible position for ${name}`, found: rule.problem });

@@ -107,8 +107,9 @@ export function dockerHostRules(key: string, environment: EnvironmentName, host:
     }
     const backup = host.services[TIMESCALE_BACKUP_SERVICE];
     if (backup) {
-        for (const p of timescaleBackupProblems(backup))
+        for (const p of timescaleBackupProblems(backup)) {
             problems.push({ key: `${key}.services.${TIMESCALE_BACKUP_SERVICE}.${p.path}`, expected: p.expected, found: p.found });
+        }
     }
     for (const [name, service] of Object.entries(host.services)) {
         if (!service) continue;

@@ -81,8 +81,9 @@ export function plainCredentialProblems(key: string, value: unknown, path: Prope
         ];
     }
     if (Array.isArray(value)) return value.flatMap((item, i) => plainCredentialProblems(key, item, [...path, i]));
-    if (value !== null && typeof value === "object")
+    if (value !== null && typeof value === "object") {
         return Object.entries(value).flatMap(([k, v]) => plainCredentialProblems(key, v, [...path, k]));
+    }
     return [];
 }
 

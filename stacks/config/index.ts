@@ -155,8 +155,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
-    if (parsed.github)
+    if (parsed.github) {
         problems.push(...githubRules(fullKey("github"), stack, parsed.github, { buildsImages: Boolean(parsed.images?.build) }));
+    }
     if (!problems.some(p => p.key.startsWith(fullKey("releaseEvidence")))) {
         problems.push(...releaseEvidenceRules(fullKey("releaseEvidence"), stack, parsed.releaseEvidence));
     }

@@ -178,8 +178,9 @@ function mergeChecks<T extends { query?: string; protocols?: Protocol[] } | null
     defaultLimit: (name: string) => number,
 ): Record<string, PromotionCheck> {
     const merged: Record<string, PromotionCheck> = {};
-    for (const [name, check] of Object.entries(defaults))
+    for (const [name, check] of Object.entries(defaults)) {
         merged[name] = { query: check.query, limit: defaultLimit(name), protocols: check.protocols };
+    }
     for (const [name, check] of Object.entries(given)) {
         if (check === null) {
             delete merged[name];

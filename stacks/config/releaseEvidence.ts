@@ -52,11 +52,9 @@ export const releaseEvidenceSchema = z.strictObject({
             allowList: z
                 .array(
                     z.strictObject({
-                        id: z
-                            .string()
-                            .regex(/^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]+$/, {
-                                error: "a vulnerability ID such as CVE-2024-12345 or GHSA-xxxx-xxxx-xxxx",
-                            }),
+                        id: z.string().regex(/^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9-]+$/, {
+                            error: "a vulnerability ID such as CVE-2024-12345 or GHSA-xxxx-xxxx-xxxx",
+                        }),
                         reason: z.string().min(10),
                         expires: isoDate,
                     }),
@@ -133,8 +131,9 @@ export function releaseEvidenceRules(
     }
     const seen = new Set<string>();
     evidence.scan.allowList.forEach((entry, i) => {
-        if (seen.has(entry.id))
+        if (seen.has(entry.id)) {
             problems.push({ key: `${key}.scan.allowList.${i}.id`, expected: "each vulnerability listed once", found: `${entry.id} again` });
+        }
         seen.add(entry.id);
     });
     if (evidence.loadTest.httpP99Ms < evidence.loadTest.httpP95Ms) {

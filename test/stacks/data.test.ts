@@ -12,7 +12,6 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 
 /** A copy of a committed stack file with its data section edited. */
 function stackFileWithData(stack: string, edit: (data: Record<string, any>) => void): string {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
     edit(doc.config["trading-platform:data"]);
     const file = path.join(tempDir(), `Pulumi.${stack}.yaml`);

@@ -13,7 +13,7 @@ import { loadPolicyConfig } from "../../tools/engine/pack";
 function validateKubernetesObject(object: Record<string, unknown>): void {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     // Custom resources come from the same project's per-operator packages (PodMonitor: prometheus-operator).
     const from = apiVersion.startsWith("monitoring.coreos.com/") ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
     const module = require(`${from}/${apiVersion}/${kind}`) as Record<string, new (data: unknown) => { validate(): void }>;

@@ -18,8 +18,9 @@ function fakeInstaller(bin: string, uid: number, fail: (command: string, args: s
                     prometheus: ["prometheus", "promtool"],
                     "prometheus-alertmanager": ["prometheus-alertmanager"],
                 } as Record<string, string[]>;
-                for (const pkg of args.filter(a => a in binaries))
+                for (const pkg of args.filter(a => a in binaries)) {
                     for (const b of binaries[pkg]) fs.writeFileSync(path.join(bin, b), "#!/bin/sh\n", { mode: 0o755 });
+                }
             }
         },
     };

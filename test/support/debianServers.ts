@@ -99,7 +99,8 @@ export function ensureServerBinaries(log: (line: string) => void, options: { dir
         }
     }
     const still = missingPackages(options.dirs);
-    if (still.length)
+    if (still.length) {
         throw new Error(`apt-get installed ${missing.join(" and ")}, yet ${still.join(", ")} has no binary on PATH or in /usr/bin`);
+    }
     log(`test servers: installed ${missing.join(" and ")}`);
 }

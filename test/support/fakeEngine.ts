@@ -66,8 +66,9 @@ export class FakeEngine {
     /** The state after a full update of `config` (the release's staging `pulumi up`, or the one before it). */
     async deploy(config: StackFileConfig, policyConfig: string): Promise<void> {
         const plan = await planConfig(this.stack, config, policyConfig);
-        if (!plan.document.summary.passed)
+        if (!plan.document.summary.passed) {
             throw new Error(`the initial state's plan fails: ${JSON.stringify(plan.document.policyResults.violations[0])}`);
+        }
         for (const r of plan.resources.filter(custom)) this.state.set(r.urn, r);
         this.outputs = { ...plan.document.outputs, kubernetesNamespace: this.namespace };
         await this.onLoadBalancer(this.namespace, this.ingressWeights());
@@ -90,10 +91,11 @@ export class FakeEngine {
 
     handle = async (call: FakePulumiCall): Promise<FakeAnswer> => {
         const [a, b] = call.argv;
-        if (a === "stack" && b === "select")
+        if (a === "stack" && b === "select") {
             return flagOf(call.argv, "--stack") === this.stack
                 ? {}
                 : { stderr: `error: no stack named '${flagOf(call.argv, "--stack")}' found\n`, code: 255 };
+        }
         if (a === "stack" && b === "output") return { stdout: `${JSON.stringify(this.outputs)}\n` };
         if (a === "stack" && b === "history") return { stdout: `${JSON.stringify(this.history)}\n` };
         if (a === "config" && b === "set-all") return this.setAll(call);
@@ -187,7 +189,7 @@ export class FakeEngine {
         }
         for (const { resource } of steps) {
             const missing = resource.dependencies.find(d => skippedCreates.has(d));
-            if (missing)
+            if (missing) {
                 return fail(
                     [
                         {
@@ -201,10 +203,11 @@ export class FakeEngine {
                     ],
                     "update failed",
                 );
+            }
         }
         const deleted = [...this.state.keys()].filter(urn => !planned.some(r => r.urn === urn));
         const untargetedDelete = deleted.find(urn => !targeted(urn));
-        if (untargetedDelete)
+        if (untargetedDelete) {
             return fail(
                 [
                     {
@@ -218,6 +221,7 @@ export class FakeEngine {
                 ],
                 "update failed",
             );
+        }
 
         const weights = Object.fromEntries(
             Object.entries((plan.document.outputs.promotionState ?? {}) as Record<string, { weight: number }>).map(([service, p]) => [

@@ -53,7 +53,6 @@ function build(
 
 /** A copy of `resource` whose props (inputs and outputs alike) `change` edits in place. */
 export function withProps(resource: EvaluatedResource, change: (props: any) => void): EvaluatedResource {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const props = structuredClone(resource.inputs);
     change(props);
     return { ...resource, inputs: props, outputs: props };

@@ -51,8 +51,9 @@ interface Span {
 /** Scrape instants from `from` to `to` inclusive, every `everySeconds`. */
 function instants({ from, to, everySeconds = 15 }: Span): Date[] {
     if (!(everySeconds > 0)) throw new Error(`everySeconds: expected a positive number, found ${everySeconds}`);
-    if (!(from.getTime() <= to.getTime()))
+    if (!(from.getTime() <= to.getTime())) {
         throw new Error(`series span: expected from (${from.toISOString()}) at or before to (${to.toISOString()})`);
+    }
     const out: Date[] = [];
     for (let t = from.getTime(); t <= to.getTime(); t += everySeconds * 1000) out.push(new Date(t));
     return out;
@@ -209,8 +210,9 @@ export class MetricSeries {
     private addSeries(name: string, family: Family, labels: Labels, points: CounterPoint[] | HistogramPoint[]): void {
         const key = seriesKey(labels);
         // A second call for the same series would restart its counters: say so rather than write a reset.
-        if (family.metrics.has(key))
+        if (family.metrics.has(key)) {
             throw new Error(`series ${name}${labelText(labels)} written twice: expected each namespace, service, colour and pod once`);
+        }
         (family.metrics as Map<string, { labels: Labels; points: typeof points }>).set(key, { labels, points });
     }
 }

@@ -15,13 +15,13 @@ const STDERR_KEPT = 8_000;
 function run(binary: string, args: string[]): Promise<void> {
     return new Promise((resolve, reject) => {
         execFile(binary, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error)
+            if (error) {
                 reject(
                     new Error(
                         `${binary} ${args.join(" ")} failed (${error.code ?? error.signal}): ${(stderr || stdout).trim().slice(-STDERR_KEPT)}`,
                     ),
                 );
-            else resolve();
+            } else resolve();
         });
     });
 }

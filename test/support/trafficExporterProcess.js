@@ -71,8 +71,9 @@ function exposition() {
         lines.push(`http_requests_total${labels({ ...client, code: "500" })} ${t.failed}`);
         lines.push(`http_requests_total${labels({ ...base, path: "/readyz", code: "200" })} ${t.probes}`);
         const count = t.ok + t.failed;
-        for (const le of BUCKETS)
+        for (const le of BUCKETS) {
             lines.push(`http_request_duration_seconds_bucket${labels({ ...client, le: String(le) })} ${LATENCY <= le ? count : 0}`);
+        }
         lines.push(`http_request_duration_seconds_bucket${labels({ ...client, le: "+Inf" })} ${count}`);
         lines.push(
             `http_request_duration_seconds_count${labels(client)} ${count}`,

@@ -14,7 +14,6 @@ const SENTINEL = "SENTINEL-7f3a9c-never-print-me";
 
 /** Writes a copy of a committed stack file with `edit` applied to its config map. */
 function stackFileWith(stack: string, edit: (config: Record<string, any>) => void): string {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
     edit(doc.config);
     const file = path.join(tempDir(), `Pulumi.${stack}.yaml`);

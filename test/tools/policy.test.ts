@@ -223,8 +223,9 @@ describe("policy check: what the pack judges", () => {
                 ['metadata.annotations["example.com/owner-token"]'],
             ],
         );
-        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText])
+        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) {
             assert.ok(!text.includes("Sentinel-Pw-7Q2x9K"), "a report carries the sentinel");
+        }
     });
 
     it("shows each violation's severity beside its level in the JSON, the text and the markdown, the most severe first", async () => {

@@ -68,10 +68,11 @@ async function main(): Promise<void> {
     await measure("the pack (no-plaintext-credentials)", pack);
     const other = await secretlint();
     if (other) await measure("secretlint 13 (preset-recommend)", other);
-    else
+    else {
         console.log(
             "secretlint is not installed: npm install --no-save @secretlint/core@13.0.7 @secretlint/secretlint-rule-preset-recommend@13.0.7",
         );
+    }
 }
 
 main().catch(e => {

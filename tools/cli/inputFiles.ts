@@ -51,8 +51,9 @@ export function readInputFile(file: string, what: string, maxBytes: number = INP
         if (code === "ENOTDIR") throw new UsageError(`${what} ${file} does not exist (a part of its path is a file)`);
         throw new UsageError(`${what} ${file} does not exist`);
     }
-    if (stat.isDirectory())
+    if (stat.isDirectory()) {
         throw new UsageError(`${what} ${file} is a directory; give the files in it (e.g. ${path.join(file, "*.yaml")})`);
+    }
     if (!stat.isFile()) throw new UsageError(`${what} ${file} is ${kindOf(stat)}; expected a regular file`);
     if (stat.size > maxBytes) throw new UsageError(`${what} ${file} is ${size(stat.size)}; expected at most ${size(maxBytes)}`);
 
@@ -177,18 +178,21 @@ export function parseYamlInput(text: string, file: string): YamlInput {
         const error = document.errors[0];
         if (error) {
             // The library's composer recurses: a document nested deeper than the stack can follow fails as "call stack".
-            if (/call stack/i.test(error.message))
+            if (/call stack/i.test(error.message)) {
                 throw new UsageError(`${file} is not valid YAML: it is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
+            }
             const at = lines.linePos(error.pos[0]);
             throw new UsageError(`${file} is not valid YAML: ${error.message.split("\n")[0]} at line ${at.line}, column ${at.col}`);
         }
         value = document.toJS({ maxAliasCount: INPUT_LIMITS.maxAliases });
     } catch (e) {
         if (e instanceof UsageError) throw e;
-        if (e instanceof RangeError && /call stack/.test(e.message))
+        if (e instanceof RangeError && /call stack/.test(e.message)) {
             throw new UsageError(`${file} is not valid YAML: it is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
-        if (e instanceof ReferenceError && /alias/i.test(e.message))
+        }
+        if (e instanceof ReferenceError && /alias/i.test(e.message)) {
             throw new UsageError(`${file} is not valid YAML: its aliases expand too far (${e.message})`);
+        }
         throw new UsageError(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
     }
     const problem = boundsProblem(value, text.length);

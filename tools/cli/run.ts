@@ -87,8 +87,9 @@ export function checkReportTarget(file: string | undefined, flag: string): void 
     if (file === undefined) return;
     if (file === "" || file.endsWith("/") || file.endsWith(path.sep)) throw new UsageError(`${flag} needs a file name, not "${file}"`);
     const resolved = path.resolve(file);
-    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory())
+    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
         throw new UsageError(`${flag} ${file} is a directory; give a file name (e.g. reports/plan.json)`);
+    }
     for (let dir = path.dirname(resolved); dir !== path.dirname(dir); dir = path.dirname(dir)) {
         if (fs.existsSync(dir)) {
             if (!fs.statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is a file, not a directory`);

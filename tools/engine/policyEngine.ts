@@ -274,7 +274,7 @@ async function evaluate(
     const frozenProviderOf = (provider: EvaluatedResource, props: "inputs" | "outputs") => {
         const key = `${props} ${provider.urn}`;
         let view = frozenProviders.get(key);
-        if (!view)
+        if (!view) {
             frozenProviders.set(
                 key,
                 (view = Object.freeze({
@@ -284,6 +284,7 @@ async function evaluate(
                     props: frozenIfKnown(provider[props]) ?? frozenCopy(provider[props]),
                 })),
             );
+        }
         return view;
     };
     const frozenData = new WeakMap<object, Record<string, unknown> | null>();
@@ -392,11 +393,12 @@ async function evaluate(
         try {
             // Most validations are synchronous: awaiting only a promise saves a microtask turn per call.
             const pending = call.validate(args, call.report) as unknown;
-            if (pending instanceof Promise)
+            if (pending instanceof Promise) {
                 return pending.then(
                     () => undefined,
                     (e: unknown) => e ?? new Error(String(e)),
                 );
+            }
             return undefined;
         } catch (e) {
             return e ?? new Error(String(e));
@@ -563,7 +565,7 @@ async function evaluate(
 }
 
 // The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const unknownMarkers = new Set(
     Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>)
         .filter(([key]) => /^unknown\w+Value$/.test(key))
@@ -724,8 +726,9 @@ function stackView(
                 ? frozen.providerOf(provider)
                 : { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
         }
-        if (r.dependencies?.length)
+        if (r.dependencies?.length) {
             view.dependencies = r.dependencies.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
+        }
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
             view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
         }
@@ -791,8 +794,9 @@ function frozenKnownCopy(value: Record<string, unknown>): Record<string, unknown
         }
         if (v === null || typeof v !== "object" || unknown) return v;
         if (Array.isArray(v)) return Object.freeze(v.map(copy));
-        if (Object.getPrototypeOf(v) !== Object.prototype)
+        if (Object.getPrototypeOf(v) !== Object.prototype) {
             return containsUnknown(v) ? ((unknown = true), v) : deepFreeze(structuredClone(v));
+        }
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(v)) out[key] = copy((v as Record<string, unknown>)[key]);
         return Object.freeze(out);

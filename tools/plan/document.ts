@@ -96,10 +96,12 @@ export function readPlanDocument(file: string): PlanDocument {
             `${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`,
         );
     }
-    if (typeof document.stack !== "string" || document.stack === "")
+    if (typeof document.stack !== "string" || document.stack === "") {
         throw new UsageError(`${file} is not a valid plan: "stack" must be a non-empty string`);
-    if (!Array.isArray(document.resources))
+    }
+    if (!Array.isArray(document.resources)) {
         throw new UsageError(`${file} is not a valid plan: "resources" must be an array (found ${describeJson(document.resources)})`);
+    }
     document.resources.forEach((r, i) => {
         const problem =
             r === null || typeof r !== "object"

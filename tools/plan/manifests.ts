@@ -38,8 +38,9 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
             }
             if (/List$/.test(kind) && Array.isArray(body.items)) {
                 (body.items as unknown[]).forEach((item, i) => {
-                    if (item === null || typeof item !== "object" || Array.isArray(item))
+                    if (item === null || typeof item !== "object" || Array.isArray(item)) {
                         throw new UsageError(`${file}: ${where}, item ${i + 1} is not a Kubernetes object`);
+                    }
                     add(item as Record<string, unknown>, `${where}, item ${i + 1}`, line);
                 });
                 return;
@@ -56,10 +57,11 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
         };
         bodies.forEach((body: unknown, index) => {
             if (body === null || body === undefined) return; // an empty document between separators
-            if (typeof body !== "object" || Array.isArray(body))
+            if (typeof body !== "object" || Array.isArray(body)) {
                 throw new UsageError(
                     `${file}: document ${index + 1} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`,
                 );
+            }
             add(body as Record<string, unknown>, `document ${index + 1}`, lines[index] ?? 1);
         });
         if (resources.length === before) {

@@ -67,8 +67,9 @@ function refine(lines: StackFileLines, tag: { key: string; entries?: string[] },
     let best: { path: string; length: number } | undefined;
     for (const map of tag.entries ?? []) {
         for (const entry of lines.entriesAt(`${tag.key}.${map}`)) {
-            if ((name === entry || name.endsWith(`-${entry}`)) && entry.length > (best?.length ?? 0))
+            if ((name === entry || name.endsWith(`-${entry}`)) && entry.length > (best?.length ?? 0)) {
                 best = { path: `${tag.key}.${map}.${entry}`, length: entry.length };
+            }
         }
     }
     return best?.path ?? tag.key;

@@ -21,8 +21,9 @@ export function platformCopyDifferences(source = platformDir, copy = policyPlatf
     const copied = new Set(tsFiles(copy));
     for (const file of tsFiles(source)) {
         if (!copied.has(file)) problems.push(`${file}: missing from the copy`);
-        else if (!fs.readFileSync(path.join(source, file)).equals(fs.readFileSync(path.join(copy, file))))
+        else if (!fs.readFileSync(path.join(source, file)).equals(fs.readFileSync(path.join(copy, file)))) {
             problems.push(`${file}: differs`);
+        }
         copied.delete(file);
     }
     for (const extra of copied) problems.push(`${extra}: not in the source`);

@@ -186,11 +186,12 @@ export interface TrafficVerdict {
 export function judgeTraffic(check: TrafficCheck, tolerance: number): TrafficVerdict {
     const values = valuesOf(check.reading);
     if (values.length === 0) return { verified: false, reason: `${check.service} traffic not verified: ${noData(check.reading)}` };
-    if (values.length > 1)
+    if (values.length > 1) {
         return {
             verified: false,
             reason: `${check.service} traffic not verified: ${values.length} series (the traffic query must aggregate to one share)`,
         };
+    }
     const share = values[0];
     const verified = Number.isFinite(share) && Math.abs(share - check.expected) <= tolerance;
     return {
@@ -254,11 +255,12 @@ export function decideTick(
     context: { limit: number; intervalMs: number; watchMs: number; counts: boolean; windowClosed?: string; weightText: string },
 ): TickDecision {
     if (verdict.kind === "breach") return { action: "rollback", reason: `at ${context.weightText}: ${verdict.reasons.join("; ")}` };
-    if (context.windowClosed)
+    if (context.windowClosed) {
         return {
             action: "cannotAdvance",
             reason: `the deployment window closed mid-watch (${context.windowClosed}) at ${context.weightText}`,
         };
+    }
     if (verdict.kind === "noEvidence") {
         const inARow = state.noEvidenceInARow + 1;
         if (inARow > context.limit) {
@@ -297,8 +299,9 @@ export function judgeGates(readings: GateReadings[]): GateVerdict {
         for (const gate of gates) {
             const values = valuesOf(gate);
             if (!values.length) missing.push(`${service} ${noData(gate)}`);
-            else if (values.some(v => !(v < gate.limit)))
+            else if (values.some(v => !(v < gate.limit))) {
                 failures.push(`${service} ${gate.name} ${round(Math.max(...values))} not below ${gate.limit}`);
+            }
         }
         for (const { candidate, active } of comparisons) {
             const mine = valuesOf(candidate);
@@ -310,10 +313,11 @@ export function judgeGates(readings: GateReadings[]): GateVerdict {
             const worst = Math.max(...mine);
             const base = Math.max(...theirs);
             const worse = worst === Infinity ? base !== Infinity : worst - base > candidate.limit;
-            if (worse)
+            if (worse) {
                 failures.push(
                     `${service} ${candidate.name} ${round(worst)} exceeds the active colour's ${round(base)} by more than ${candidate.limit}`,
                 );
+            }
         }
     }
     if (missing.length) return { kind: "noData", reasons: missing };

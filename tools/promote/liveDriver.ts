@@ -56,8 +56,9 @@ export function renameOutputStep(value: unknown): { value: unknown; renamed: str
     if (!value || typeof value !== "object" || Array.isArray(value)) return { value, renamed: [] };
     const renamed: string[] = [];
     const entries = Object.entries(value).map(([service, position]) => {
-        if (!position || typeof position !== "object" || !Object.hasOwn(position, "step") || Object.hasOwn(position, "weight"))
+        if (!position || typeof position !== "object" || !Object.hasOwn(position, "step") || Object.hasOwn(position, "weight")) {
             return [service, position];
+        }
         renamed.push(service);
         const { step, ...rest } = position as { step: unknown };
         return [service, { ...rest, weight: step }];
@@ -118,8 +119,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             const { value } = await stack.getConfig(key(section));
             return JSON.parse(value);
         } catch (e) {
-            if (e instanceof CommandError)
+            if (e instanceof CommandError) {
                 throw new Error(`${stackName}: reading config ${key(section)} failed: ${cliErrorLine(commandStderr(e))}`);
+            }
             throw new Error(`${stackName}: config ${key(section)} is not a JSON object: ${(e as Error).message}`);
         }
     }
@@ -157,8 +159,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
         const output = outputs.kubernetesNamespace?.value;
         if (typeof output === "string" && output) return output;
         const eks = (await configSection("eks")) as { namespace?: unknown } | null;
-        if (typeof eks?.namespace !== "string")
+        if (typeof eks?.namespace !== "string") {
             throw new Error(`${stackName}: no kubernetesNamespace output and no ${key("eks")}.namespace in the config`);
+        }
         return eks.namespace;
     }
 
@@ -166,8 +169,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
     function recordDeployed(): void {
         if (!deployed) return;
         const skipped = writePositions(stackFile, project, deployed);
-        if (skipped.length)
+        if (skipped.length) {
             emit(`${stackFile} declares no blue-green ${skipped.join(", ")}: their deployed positions are not written there`);
+        }
     }
 
     return {
@@ -176,8 +180,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             try {
                 outputs = await stack.outputs();
             } catch (e) {
-                if (e instanceof CommandError)
+                if (e instanceof CommandError) {
                     throw new Error(`${stackName}: reading the stack's outputs failed: ${cliErrorLine(commandStderr(e))}`);
+                }
                 throw e;
             }
             const positions = await positionsOfStack(outputs);
@@ -191,10 +196,12 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             const started = Date.now();
             if (!deployed) throw new Error("apply before read: the driver does not know what is deployed");
             for (const u of updates) {
-                if (!SERVICE_NAME.test(u.service))
+                if (!SERVICE_NAME.test(u.service)) {
                     throw new Error(`apply: service ${JSON.stringify(u.service)} is not a service name (lowercase letters, digits, -)`);
-                if (!Number.isInteger(u.weight) || u.weight < 0 || u.weight > 100)
+                }
+                if (!Number.isInteger(u.weight) || u.weight < 0 || u.weight > 100) {
                     throw new Error(`apply: ${u.service} weight should be an integer 0-100, found ${u.weight}`);
+                }
             }
             const to: Positions = { ...deployed, ...positionsOf(updates) };
             const targets =
@@ -204,7 +211,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                           updates.map(u => u.service),
                       )
                     : await options.planner.targets([deployed, ...(attempted ? [attempted] : [])], to);
-            if (!targets.length)
+            if (!targets.length) {
                 return {
                     ok: true,
                     summary: `nothing to change (${describePositions(positionsOf(updates))} is deployed)`,
@@ -212,6 +219,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                     durationMs: 0,
                     smoke: [],
                 };
+            }
 
             const config: ConfigMap = {};
             for (const u of updates) {
@@ -224,7 +232,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 await stack.setAllConfig(config, true);
             } catch (e) {
                 recordDeployed();
-                if (e instanceof CommandError)
+                if (e instanceof CommandError) {
                     return {
                         ok: false,
                         summary: `pulumi config set-all failed: ${cliErrorLine(commandStderr(e))}`,
@@ -232,6 +240,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                         durationMs: Date.now() - started,
                         smoke: [],
                     };
+                }
                 throw e;
             }
             const events: EngineEvent[] = [];

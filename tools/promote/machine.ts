@@ -334,10 +334,12 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             );
             record(r.service, "check", verdict.kind === "pass" ? `gates held over ${step.watch}` : "gates not met", { values });
         }
-        if (verdict.kind === "noData")
+        if (verdict.kind === "noData") {
             return cannotAdvance(`no data for the gates at ${label}: ${verdict.reasons.join("; ")} (no data is not health)`);
-        if (verdict.kind === "fail")
+        }
+        if (verdict.kind === "fail") {
             return cannotAdvance(`gates not met over the ${step.watch} watch at ${label}: ${verdict.reasons.join("; ")}`);
+        }
         options.log(`PASSED ${label} after ${step.watch}: gates held`);
         return undefined;
     };
@@ -376,10 +378,11 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     const staged = services.filter(s => s.weight === 0 && !s.finalize);
     if (staged.length) {
         const closed = options.window(clock.now());
-        if (closed)
+        if (closed) {
             return cannotAdvance(
                 `the deployment window is closed (${closed}); staging ${staged.map(s => s.service).join(", ")} waits for it`,
             );
+        }
         const down = await prometheusProblem();
         if (down) return cannotAdvance(`${down}; nothing moves until it answers`);
         const result = await apply(
@@ -404,8 +407,9 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         options.log(
             `STAGE ${staged.map(s => s.service).join(", ")}: ${result.summary}${result.smoke.length ? `; smoke: ${result.smoke.map(o => `${o.job} ${o.result}`).join(", ")}` : ""}`,
         );
-        if (!result.ok && result.refusedBy === WINDOW_POLICY)
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) {
             return cannotAdvance(`the deployment window closed during the stage update: ${result.summary}`);
+        }
         if (!result.ok) return rollback(`the stage update failed before any traffic moved: ${result.summary}`);
     }
 
@@ -429,8 +433,9 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
                 `promote ${move.updates.map(u => `${u.service} to ${u.weight} %`).join(", ")}`,
             );
             // The window closing under an update is no fault of the candidate; a stack policy fails the update after its steps ran, so it is withdrawn.
-            if (!result.ok && result.refusedBy === WINDOW_POLICY)
+            if (!result.ok && result.refusedBy === WINDOW_POLICY) {
                 return cannotAdvance(`the deployment window closed during the update to ${step.weight} %: ${result.summary}`);
+            }
             if (!result.ok) return rollback(`the update to ${step.weight} % failed: ${result.summary}`);
             for (const s of services) {
                 const moved = move.updates.some(u => u.service === s.service);
@@ -462,8 +467,9 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             "finalize",
             `finalize ${move.updates.map(u => u.service).join(", ")}: old colour to one replica`,
         );
-        if (!result.ok && result.refusedBy === WINDOW_POLICY)
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) {
             return cannotAdvance(`the deployment window closed during finalize: ${result.summary}`);
+        }
         if (!result.ok) return rollback(`finalize failed: ${result.summary}`);
         recordAll("finalized", `old colour scaled to one replica (${result.summary})`, updateFacts(result));
         options.log(`FINALIZED ${names.join(", ")}: ${result.summary}`);
@@ -484,7 +490,7 @@ export async function rollBackByHand(
         const result = await options.driver.apply(batch, "rollback", `rollback by hand: ${reason}`);
         if (!result.ok) {
             const text = `the rollback update failed: ${result.summary}; run it again (npm run promote -- --stack ${stack} --rollback), and if a dead update left a lock: pulumi cancel --stack ${stack} --yes first`;
-            for (const name of names)
+            for (const name of names) {
                 options.record({
                     at: options.clock.now().toISOString(),
                     service: name,
@@ -495,6 +501,7 @@ export async function rollBackByHand(
                     targets: result.targets,
                     durationMs: result.durationMs,
                 });
+            }
             options.log(`ROLLBACK FAILED: ${result.summary}`);
             await options.notifier.page({
                 at: options.clock.now(),

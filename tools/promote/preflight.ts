@@ -111,11 +111,13 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
             queries,
         });
     }
-    if (refused.length)
+    if (refused.length) {
         throw new UsageError(
             `pre-flight: Prometheus refuses ${refused.length === 1 ? "a query" : `${refused.length} queries`}; nothing changed: ${refused.join("; ")}`,
         );
-    if (unreachableError)
+    }
+    if (unreachableError) {
         o.log(`Pre-flight: the queries could not be checked: ${unreachableError} (nothing moves until Prometheus answers)`);
+    }
     return { positions, prometheusAnswers: !unreachableError };
 }

@@ -65,8 +65,9 @@ export class PrometheusSource implements MetricsSource {
                 `Prometheus URL: expected an http(s) URL, found ${JSON.stringify(baseUrl.replace(/\/+$/, "").replace(/\/\/[^/@]*@/, "//***@"))}`,
             );
         }
-        if (!/^https?:\/\//.test(endpoint.base))
+        if (!/^https?:\/\//.test(endpoint.base)) {
             throw new Error(`Prometheus URL: expected http or https, found ${new URL(endpoint.base).protocol}`);
+        }
         this.url = endpoint.base;
         this.headers = endpoint.headers;
         this.endpoint = new URL(`${this.url}/api/v1/query`);

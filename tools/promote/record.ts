@@ -52,10 +52,11 @@ export class PromotionRecord {
         const smoke = this.entries.filter(e => e.event === "smoke" && e.smoke);
         if (smoke.length) {
             lines.push("", "Smoke tests:", "", "| Service | Job | Result |", "| --- | --- | --- |");
-            for (const e of smoke)
+            for (const e of smoke) {
                 lines.push(
                     `| ${e.service} | ${e.smoke?.job} | ${e.smoke?.result}${e.smoke?.detail ? `: ${escape(e.smoke.detail)}` : ""} |`,
                 );
+            }
         }
         const lastChecks = new Map<string, RecordEntry>();
         for (const e of this.entries) if (e.event === "check") lastChecks.set(e.service, e);

@@ -47,10 +47,11 @@ export function parsePositions(json: string, file: string): Record<string, z.inf
         );
     }
     const parsed = z.record(z.string(), blueGreenPositionSchema).safeParse(value);
-    if (!parsed.success)
+    if (!parsed.success) {
         throw new UsageError(
             `${file}: expected promotionState, each service's { ${Object.keys(blueGreenPositionSchema.shape).join(", ")} }; found ${JSON.stringify(value).slice(0, 200)}`,
         );
+    }
     return parsed.data;
 }
 

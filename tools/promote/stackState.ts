@@ -12,8 +12,9 @@ import { ServicePosition } from "./types";
 /** The blue-green positions a deployments config value declares; an invalid one is a usage error pointing at the plan. */
 export function positionsFromDeployments(stack: string, key: string, value: unknown): Record<string, BlueGreenPosition> {
     const parsed = deploymentsSchema.safeParse(value);
-    if (!parsed.success)
+    if (!parsed.success) {
         throw new UsageError(`${stack}: ${key} is not a valid deployments section; run npm run plan -- --stack ${stack} for the details`);
+    }
     return blueGreenPositions(parsed.data);
 }
 
@@ -54,13 +55,15 @@ export function withPositions(text: string, projectName: string, positions: Posi
             continue;
         }
         const weight = blueGreen.items.find(pair => isScalar(pair.key) && pair.key.value === "weight");
-        if (!weight || !isScalar(weight.value) || !weight.value.range)
+        if (!weight || !isScalar(weight.value) || !weight.value.range) {
             throw new Error(`${file(projectName)}: ${service}.blueGreen.weight is not a plain value`);
+        }
         if (weight.value.value !== p.weight) edits.push({ from: weight.value.range[0], to: weight.value.range[1], text: String(p.weight) });
         const finalize = blueGreen.items.find(pair => isScalar(pair.key) && pair.key.value === "finalize");
         if (finalize && isScalar(finalize.value) && finalize.value.range) {
-            if (finalize.value.value !== p.finalize)
+            if (finalize.value.value !== p.finalize) {
                 edits.push({ from: finalize.value.range[0], to: finalize.value.range[1], text: String(p.finalize) });
+            }
         } else if (p.finalize) {
             const key = weight.key as Scalar;
             const at = weight.value.range[1];

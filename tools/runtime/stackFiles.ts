@@ -62,8 +62,9 @@ export function readStackConfig(project: ProjectInfo, stack: string, stackFile?:
     const what = `Stack file ${file}`;
     const yaml = parseYamlInput(text, file);
     const document = yaml.value as { config?: unknown } | null;
-    if (document === null || document === undefined)
+    if (document === null || document === undefined) {
         throw new UsageError(`${what} is empty; expected a Pulumi stack file with a config: map (see docs/config.md)`);
+    }
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
         throw new UsageError(`${what} is not a Pulumi stack file: expected a map with a config: key; found ${describeYaml(document)}`);
     }

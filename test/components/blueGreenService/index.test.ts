@@ -254,7 +254,7 @@ describe("component BlueGreenService: a FIX service behind an NLB", () => {
             },
         );
     const sessionFlag = (deployment: Record<string, any>) =>
-        deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "FIX_SESSION_ENABLED").value; // eslint-disable-line @typescript-eslint/no-explicit-any
+        deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "FIX_SESSION_ENABLED").value;
 
     it("declares an internal NLB with IP targets and TLS, and no Ingress", async () => {
         const resources = await declare(fixArgs(0));

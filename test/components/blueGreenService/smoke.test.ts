@@ -15,7 +15,7 @@ const smoke: SmokeTest = {
 const urnOf = (resources: PlannedResource[], kind: string, name: string) =>
     ofKind(resources, kind).find(r => r.name === name)?.urn as string;
 const envOf = (job: Record<string, any>) =>
-    Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value])); // eslint-disable-line @typescript-eslint/no-explicit-any
+    Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
 
 describe("component BlueGreenService: the smoke test", () => {
     let staged: PlannedResource[];

@@ -23,7 +23,6 @@ const inputs = (r: PlannedResource) => r.inputs as any; // eslint-disable-line @
 
 /** A peer as one comparable word: `cidr:<blocks>` or `pods:<namespace>/<labels>`. */
 function peerWord(peer: Record<string, any>): string {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     if (peer.ipBlock) return `cidr:${peer.ipBlock.cidr}${peer.ipBlock.except ? " except private" : ""}`;
     // A pod selector without a namespace selector means the policy's own namespace.
     if (!peer.namespaceSelector) return `pods:self/${JSON.stringify(peer.podSelector.matchLabels)}`;
@@ -36,10 +35,12 @@ function allowedFlows(policies: PlannedResource[], labels: Labels): string[] {
     for (const policy of policies) {
         const spec = inputs(policy).spec as Spec;
         if (!selects(spec.podSelector?.matchLabels, labels)) continue;
-        for (const rule of spec.ingress ?? [])
+        for (const rule of spec.ingress ?? []) {
             for (const peer of rule.from ?? []) for (const p of rule.ports ?? []) flows.add(`in ${peerWord(peer)} ${p.port}/${p.protocol}`);
-        for (const rule of spec.egress ?? [])
+        }
+        for (const rule of spec.egress ?? []) {
             for (const peer of rule.to ?? []) for (const p of rule.ports ?? []) flows.add(`out ${peerWord(peer)} ${p.port}/${p.protocol}`);
+        }
     }
     return [...flows].sort();
 }
@@ -65,19 +66,23 @@ function neededFlows(resources: PlannedResource[], deployment: PlannedResource, 
         const backends = inputs(ingress).spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => p.backend.service.name)); // eslint-disable-line @typescript-eslint/no-explicit-any
         const scheme = annotations["alb.ingress.kubernetes.io/scheme"];
         for (const service of services.filter(s => [...targets, ...backends].includes(inputs(s).metadata.name))) {
-            for (const p of inputs(service).spec.ports)
-                for (const cidr of scheme === "internet-facing" ? subnets.public : subnets.private)
+            for (const p of inputs(service).spec.ports) {
+                for (const cidr of scheme === "internet-facing" ? subnets.public : subnets.private) {
                     flows.add(`in cidr:${cidr} ${portOf(p.targetPort)}/TCP`);
+                }
+            }
         }
     }
     // Every LoadBalancer Service is an internal NLB: its nodes sit in the private subnets.
     for (const service of services.filter(s => inputs(s).spec.type === "LoadBalancer")) {
-        for (const p of inputs(service).spec.ports)
+        for (const p of inputs(service).spec.ports) {
             for (const cidr of subnets.private) flows.add(`in cidr:${cidr} ${portOf(p.targetPort)}/TCP`);
+        }
     }
     for (const monitor of of("PodMonitor").filter(m => selects(inputs(m).spec.selector.matchLabels, labels))) {
-        for (const endpoint of inputs(monitor).spec.podMetricsEndpoints)
+        for (const endpoint of inputs(monitor).spec.podMetricsEndpoints) {
             flows.add(`in pods:monitoring/{"app.kubernetes.io/name":"prometheus"} ${portOf(endpoint.port)}/TCP`);
+        }
     }
     // A smoke test's Job calls the version under test through its Service; the next release tests the other colour.
     for (const job of smokeJobs(resources)) {
@@ -88,8 +93,9 @@ function neededFlows(resources: PlannedResource[], deployment: PlannedResource, 
         }
     }
     for (const protocol of ["UDP", "TCP"]) flows.add(`out pods:kube-system/{"k8s-app":"kube-dns"} 53/${protocol}`);
-    if (template.metadata.annotations["vault.hashicorp.com/agent-inject"] === "true")
+    if (template.metadata.annotations["vault.hashicorp.com/agent-inject"] === "true") {
         flows.add(`out cidr:0.0.0.0/0 ${urlPort(config.addons.vaultInjector.externalVaultAddr)}/TCP`);
+    }
     for (const port of Object.values(dataPorts)) for (const cidr of subnets.private) flows.add(`out cidr:${cidr} ${port}/TCP`);
     const broker = (container.env as { name: string; value: string }[]).find(e => e.name === BROKER_ENDPOINT);
     if (broker) flows.add(`out cidr:0.0.0.0/0 except private ${urlPort(broker.value)}/TCP`);

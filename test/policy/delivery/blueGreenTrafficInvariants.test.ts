@@ -7,7 +7,6 @@ import { albActionAnnotationKey } from "../../../platform/rollout";
 
 /** Edits the inputs (and outputs: a stack policy reads outputs) of the resource of `kind` named `name`. */
 function edit(resources: PlannedResource[], kind: string, name: string, change: (props: any) => void): PlannedResource[] {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     return resources.map(r => {
         if (!r.type.endsWith(`:${kind}`) || r.name !== name) return r;
         const props = structuredClone(r.inputs);

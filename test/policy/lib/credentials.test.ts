@@ -27,8 +27,9 @@ describe("credentials: names, references and literals", () => {
             assert.equal(isReference(value), true, value);
             assert.equal(isLiteral(value), false, value);
         }
-        for (const value of ["hunter2", "changeme", "s3cr3t-value-123", "${PREFIX}hunter2", "password"])
+        for (const value of ["hunter2", "changeme", "s3cr3t-value-123", "${PREFIX}hunter2", "password"]) {
             assert.equal(isLiteral(value), true, value);
+        }
     });
 
     it("knows the documented sample keys", () => {
@@ -38,10 +39,12 @@ describe("credentials: names, references and literals", () => {
     });
 
     it("reads credential names in every spelling, and pointers to credentials as no credential", () => {
-        for (const name of ["API_KEY", "--token", "awsSecretAccessKey", "spring.datasource.password", "redis-password", "DSN"])
+        for (const name of ["API_KEY", "--token", "awsSecretAccessKey", "spring.datasource.password", "redis-password", "DSN"]) {
             assert.equal(isCredentialName(name), true, name);
-        for (const name of ["API_KEY_FILE", "TOKEN_URL", "secretName", "LOG_LEVEL", "KEYBOARD_LAYOUT"])
+        }
+        for (const name of ["API_KEY_FILE", "TOKEN_URL", "secretName", "LOG_LEVEL", "KEYBOARD_LAYOUT"]) {
             assert.equal(isCredentialName(name), false, name);
+        }
     });
 });
 

@@ -35,7 +35,7 @@ describe("stack config: deployments, the FIX gateway", () => {
         assert.ok(run.error && StackConfigError.isInstance(run.error));
         assert.match(
             run.error.message,
-            /^Invalid configuration for stack "production" \(1 problem\); no resource was registered:\n  - production: trading-platform:deployments\.services\.api\.blueGreen\.step: expected the key weight in its place/,
+            /^Invalid configuration for stack "production" \(1 problem\); no resource was registered:\n {2}- production: trading-platform:deployments\.services\.api\.blueGreen\.step: expected the key weight in its place/,
         );
         assert.deepEqual(run.resources, []);
     });

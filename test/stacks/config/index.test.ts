@@ -252,7 +252,6 @@ describe("stack config", () => {
 
         it("names the service and the rule an impossible blue-green position breaks", () => {
             const position = (change: (api: any) => void) =>
-                // eslint-disable-line @typescript-eslint/no-explicit-any
                 withSection(committedConfig("production"), "deployments", d => {
                     change(d.services.api);
                     return d;
@@ -400,7 +399,6 @@ describe("stack config", () => {
 describe("stack config: a password inside a URL in plain config", () => {
     const sentinel = "Sentinel-Pw-7Q2x9K";
     const cases: { stack: "staging" | "production"; section: string; key: string; edit: (section: any) => unknown }[] = [
-        // eslint-disable-line @typescript-eslint/no-explicit-any
         {
             stack: "staging",
             section: "dockerHost",

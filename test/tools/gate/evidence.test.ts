@@ -39,7 +39,6 @@ const file = (name: string, json: unknown, mtimeMs = scannedAt + dayMs): Evidenc
     mtimeMs,
 });
 const trivy = (edit: (r: any) => void = () => undefined) => {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const report = fixture("trivy.json");
     edit(report);
     return file("trivy.json", report);
@@ -222,7 +221,6 @@ describe("release evidence", () => {
     for (const [form, name] of Object.entries(summaries)) {
         describe(`k6 summary (${form})`, () => {
             const summary = (edit: (s: any) => void = () => undefined, mtimeMs?: number) => {
-                // eslint-disable-line @typescript-eslint/no-explicit-any
                 const json = fixture(name);
                 edit(json);
                 return file("k6-summary.json", json, mtimeMs);

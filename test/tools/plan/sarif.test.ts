@@ -29,8 +29,9 @@ function assertValidSarif(log: unknown): asserts log is Log {
     const valid = validateSarif(log);
     assert.ok(valid, `not valid SARIF 2.1.0: ${ajv.errorsText(validateSarif.errors, { separator: "\n" })}`);
     for (const result of (log as Log).runs.flatMap(r => r.results ?? [])) {
-        for (const location of result.locations ?? [])
+        for (const location of result.locations ?? []) {
             assert.ok((location.physicalLocation?.region?.startLine ?? 0) >= 1, "a region without a start line");
+        }
     }
 }
 
@@ -87,7 +88,7 @@ describe("SARIF", () => {
         const plan = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
         const api = plan.resources.filter(r => r.parent?.endsWith("BlueGreenService::api") || r.urn.endsWith("BlueGreenService::api"));
         assert.ok(api.length >= 8, `only ${api.length} resources of the api service`);
-        for (const r of api)
+        for (const r of api) {
             assert.deepEqual(
                 r.origin,
                 {
@@ -97,6 +98,7 @@ describe("SARIF", () => {
                 },
                 r.urn,
             );
+        }
     });
 
     it("rules carry the policy's description, severity as GitHub code scanning reads it, and the catalogue's help with the fix", () => {

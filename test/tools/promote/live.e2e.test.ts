@@ -122,11 +122,12 @@ async function runScenario(s: Scenario): Promise<Ran> {
     const beforeFile = path.join(dir, "before.yaml");
     fs.writeFileSync(beforeFile, s.before ?? stackText);
     await engine.deploy(readStackConfig(project, "production", beforeFile), promotionPolicyConfigs.rollback);
-    if (s.fault)
+    if (s.fault) {
         await exporter.setFault(s.namespace, s.fault.service, s.fault.colour, {
             errorRatio: s.fault.errorRatio,
             fromWeight: s.fault.fromWeight,
         });
+    }
 
     // The workflow's flags, with the runner's paths and the port-forward's address of this test.
     const runnerTemp = path.join(dir, "runner");

@@ -129,8 +129,9 @@ class ScriptedStack {
     handle = (call: FakePulumiCall): FakeAnswer => {
         const [a, b] = call.argv;
         const stack = flagOf(call.argv, "--stack");
-        if (a === "stack" && b === "select")
+        if (a === "stack" && b === "select") {
             return stack === "production" ? {} : { stderr: `error: no stack named '${stack}' found\n`, code: 255 };
+        }
         if (a === "stack" && b === "output") return { stdout: `${JSON.stringify(this.outputs, null, 2)}\n` };
         if (a === "stack" && b === "history") return { stdout: `${JSON.stringify(this.history)}\n` };
         if (a === "config" && b === "get") {

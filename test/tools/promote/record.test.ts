@@ -43,8 +43,8 @@ describe("promotion record", () => {
             reason: "at 25 %: api trigger:errorRate 0.31 > 0.05",
         });
         assert.match(markdown, /^## Promotion of production: rolled back\n/);
-        assert.match(markdown, /\| 2026-11-17T15:05:00.000Z \| api \| 25 % \| step \|  \| candidate at 25 % \|/);
-        assert.match(markdown, /\| api \| 0 % \| rollback \|  \| at 25 %: api trigger:errorRate 0.31 > 0.05 \\\| websocket fine \|/);
+        assert.match(markdown, /\| 2026-11-17T15:05:00.000Z \| api \| 25 % \| step \| {2}\| candidate at 25 % \|/);
+        assert.match(markdown, /\| api \| 0 % \| rollback \| {2}\| at 25 %: api trigger:errorRate 0.31 > 0.05 \\\| websocket fine \|/);
         assert.ok(!/\| check \|/.test(markdown), "routine checks stay in the JSON record");
         assert.match(markdown, /\| api \| 2026-11-17T15:05:00.000Z \| trigger:errorRate 0.31, trigger:podRestarts no data \|/);
     });

@@ -40,10 +40,11 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
             stackFile: values["stack-file"],
         });
         if (base) {
-            if (base.stack !== document.stack)
+            if (base.stack !== document.stack) {
                 throw new UsageError(
                     `--diff compares plans of one stack: ${values.diff} is a plan of "${base.stack}", not "${document.stack}"`,
                 );
+            }
             document.diff = diffPlans(base, document);
         }
         return emitReports(io, document, {

@@ -73,25 +73,29 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         checkReportTarget(values.record, "--record");
         checkReportTarget(values.summary, "--summary");
         const rehearse = Boolean(values.rehearse);
-        if (!rehearse && (values.from || values["stack-file"]))
+        if (!rehearse && (values.from || values["stack-file"])) {
             throw new UsageError(`${values.from ? "--from" : "--stack-file"} is for --rehearse; a live run reads the stack itself`);
-        if (rehearse && values.rollback)
+        }
+        if (rehearse && values.rollback) {
             throw new UsageError("--rollback acts on the live stack; rehearse a rollback by replaying the metrics that would trigger it");
+        }
         if (values.reason !== undefined && !values.rollback) throw new UsageError("--reason goes with --rollback");
         let from: Date | undefined;
         if (rehearse) {
             if (!values.from) throw new UsageError("--rehearse needs --from ISO-TIME: where the simulated clock starts");
             from = new Date(values.from);
-            if (!/^\d{4}-\d{2}-\d{2}T/.test(values.from) || Number.isNaN(from.getTime()))
+            if (!/^\d{4}-\d{2}-\d{2}T/.test(values.from) || Number.isNaN(from.getTime())) {
                 throw new UsageError(`--from ${values.from}: expected an ISO 8601 time such as 2026-11-17T15:00:00Z`);
+            }
             if (!ISO_WITH_ZONE.test(values.from)) {
                 throw new UsageError(
                     `--from ${values.from}: expected a time zone (Z or ±hh:mm), e.g. ${values.from}Z; without one the time would be read in this machine's zone`,
                 );
             }
         }
-        if (values.prometheus !== undefined && !/^https?:\/\/[^\s/]+/.test(values.prometheus))
+        if (values.prometheus !== undefined && !/^https?:\/\/[^\s/]+/.test(values.prometheus)) {
             throw new UsageError(`--prometheus ${values.prometheus}: expected an http(s) URL`);
+        }
 
         // The stack's config first, with the plan's errors (stack, key, expected, found): nothing runs on bad config.
         const project = readProject(repoRoot);
@@ -175,10 +179,11 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                     );
                 }
             }
-            if (!run.services.length)
+            if (!run.services.length) {
                 throw new UsageError(
                     `no blue-green service of ${stack} has a candidate to promote (every candidate colour is without an image)`,
                 );
+            }
             const facts: Record<string, ServiceFacts> = Object.fromEntries(
                 run.services.map(s => {
                     const probes = deployments.services[s.service as keyof typeof deployments.services]?.probes ?? {
@@ -193,10 +198,11 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                     `steps ${settings.steps.map(s => `${s.weight} % for ${s.watch}`).join(", ")}, every ${settings.intervalMs / 1000}s, Prometheus ${metrics.url}${from ? `, from ${from.toISOString()}` : ""}`,
             );
             await preflight({ stack, state: run, settings, planner, metrics, at: clock.now(), facts, log, record: e => record.add(e) });
-            if (rehearse)
+            if (rehearse) {
                 log(
                     "Rehearsal: the candidates' share of traffic is recorded, not required (past metrics follow the weights of the past, not the rehearsal's)",
                 );
+            }
             result = await walk({
                 settings,
                 state: run,
@@ -241,8 +247,9 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
 function parseServices(text: string | undefined): string[] {
     if (text === undefined) return [];
     const names = text.split(",").map(s => s.trim());
-    if (names.some(n => !/^[a-z0-9][a-z0-9-]*$/.test(n)))
+    if (names.some(n => !/^[a-z0-9][a-z0-9-]*$/.test(n))) {
         throw new UsageError(`--services ${JSON.stringify(text)}: expected service names separated by commas, such as api,websocket`);
+    }
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new UsageError(`--services names ${duplicate} twice`);
     return names;

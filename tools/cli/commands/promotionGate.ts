@@ -51,10 +51,11 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         if (values["staging-outputs"] ? !values.plan : values.plan && !evidenceMode) {
             throw new UsageError("--plan and --staging-outputs go together (or --plan with --evidence)");
         }
-        if (evidenceMode && !values.plan)
+        if (evidenceMode && !values.plan) {
             throw new UsageError(
                 "--evidence and --evidence-sources need --plan: the evidence is checked for the images the plan would run",
             );
+        }
         if (values.summary && !values.evidence) throw new UsageError("--summary writes the evidence verdicts: it needs --evidence");
 
         const productionFile = values["production-outputs"];

@@ -21,8 +21,9 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
             "stack-file": { type: "string" },
             summary: { type: "string" },
         });
-        for (const flag of ["positions", "release", "stack-file"] as const)
+        for (const flag of ["positions", "release", "stack-file"] as const) {
             if (!values[flag]) throw new UsageError(`--${flag} is required`);
+        }
         checkReportTarget(values.summary, "--summary");
         const read = (file: string) => {
             if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist`);
