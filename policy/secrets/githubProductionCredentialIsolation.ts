@@ -14,7 +14,7 @@ export function mentionsProduction(name: string): boolean {
 
 /** Why a value is production's AWS identity (a role ARN in a production account, or a role named for production), or undefined. */
 export function productionRoleReason(value: string, productionAccounts: readonly string[]): string | undefined {
-    const match = /arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@\/-]+)/.exec(value);
+    const match = /arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@/-]+)/.exec(value);
     if (!match) return undefined;
     if (productionAccounts.includes(match[1])) return `an IAM role in the production account ${match[1]}`;
     if (match[2].split("/").some(part => mentionsProduction(part))) return "an IAM role named for production";

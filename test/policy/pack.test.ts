@@ -24,6 +24,7 @@ describe("the policy pack as a whole", () => {
         const found: string[] = [];
         for (const group of groups) {
             for (const file of fs.readdirSync(path.join(policyDir, group)).filter(f => f.endsWith(".ts"))) {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- each policy file by path
                 const exported = Object.values(require(path.join(policyDir, group, file)) as Record<string, unknown>).filter(isPolicy);
                 assert.equal(exported.length, 1, `policy/${group}/${file} should export exactly one policy`);
                 assert.ok(
@@ -75,12 +76,14 @@ describe("the policy pack as a whole", () => {
 
     it("hands severity and topics to the engine: the SDK's own analyzer info carries them for every policy", () => {
         // protoutil builds the PolicyInfo list the analyzer serves over gRPC (GetAnalyzerInfo).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, outside its typings
         const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as {
             makeAnalyzerInfo: (...args: unknown[]) => {
                 getPoliciesList(): { getName(): string; getSeverity(): number; getTagsList(): string[] }[];
             };
         };
         const served = makeAnalyzerInfo("trading-platform", "0.1.0", "mandatory", { policies }, {}).getPoliciesList();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, outside its typings
         const { PolicySeverity } = require("@pulumi/pulumi/proto/analyzer_pb") as { PolicySeverity: Record<string, number> };
         const protoSeverity = (severity: string) => PolicySeverity[`POLICY_SEVERITY_${severity.toUpperCase()}`];
         assert.deepEqual(

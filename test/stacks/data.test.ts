@@ -11,6 +11,7 @@ const RDS = "aws:rds/instance:Instance";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 
 /** A copy of a committed stack file with its data section edited. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function stackFileWithData(stack: string, edit: (data: Record<string, any>) => void): string {
     const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
     edit(doc.config["trading-platform:data"]);

@@ -13,9 +13,9 @@ import { loadPolicyConfig } from "../../tools/engine/pack";
 function validateKubernetesObject(object: Record<string, unknown>): void {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
-
     // Custom resources come from the same project's per-operator packages (PodMonitor: prometheus-operator).
     const from = apiVersion.startsWith("monitoring.coreos.com/") ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require(`${from}/${apiVersion}/${kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
     new module[kind](object).validate();
 }

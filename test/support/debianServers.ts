@@ -54,9 +54,9 @@ const systemInstaller: Installer = {
             });
         } catch (e) {
             const err = e as { code?: string; stderr?: Buffer; stdout?: Buffer; message: string };
-            if (err.code === "ENOENT") throw new Error(`${command} is not on this machine`);
+            if (err.code === "ENOENT") throw new Error(`${command} is not on this machine`, { cause: e });
             const said = `${err.stderr?.toString() ?? ""}${err.stdout?.toString() ?? ""}`.trim().split("\n").slice(-6).join("\n");
-            throw new Error(`${command} ${args.join(" ")} failed: ${said || err.message}`);
+            throw new Error(`${command} ${args.join(" ")} failed: ${said || err.message}`, { cause: e });
         }
     },
 };
@@ -95,6 +95,7 @@ export function ensureServerBinaries(log: (line: string) => void, options: { dir
         } catch (second) {
             throw new Error(
                 `could not install ${missing.join(" and ")} for the promotion's tests: ${(second as Error).message} (by hand: ${byHand})`,
+                { cause: second },
             );
         }
     }

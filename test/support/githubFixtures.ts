@@ -52,6 +52,7 @@ function build(
 }
 
 /** A copy of `resource` whose props (inputs and outputs alike) `change` edits in place. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function withProps(resource: EvaluatedResource, change: (props: any) => void): EvaluatedResource {
     const props = structuredClone(resource.inputs);
     change(props);

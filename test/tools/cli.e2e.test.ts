@@ -13,6 +13,7 @@ import { parse as parseYaml } from "yaml";
 const SENTINEL = "SENTINEL-7f3a9c-never-print-me";
 
 /** Writes a copy of a committed stack file with `edit` applied to its config map. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function stackFileWith(stack: string, edit: (config: Record<string, any>) => void): string {
     const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
     edit(doc.config);

@@ -565,8 +565,8 @@ async function evaluate(
 }
 
 // The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.
-
 const unknownMarkers = new Set(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>)
         .filter(([key]) => /^unknown\w+Value$/.test(key))
         .map(([, value]) => value),

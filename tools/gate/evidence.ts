@@ -2,7 +2,7 @@
 // application's CI published. Pure: the caller reads the files and supplies the clock.
 import { z } from "zod";
 import { parseJsonText } from "../runtime/jsonText";
-import { ReleaseEvidenceConfig, trivySeverities, TrivySeverity } from "../../stacks/config/releaseEvidence";
+import { ReleaseEvidenceConfig, trivySeverities } from "../../stacks/config/releaseEvidence";
 
 /** The two files every digest's evidence directory holds, `<dir>/<64 hex>/<file>`. */
 export const evidenceFiles = { trivy: "trivy.json", k6: "k6-summary.json" } as const;

@@ -101,7 +101,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 `--stack ${stackName}: the backend has no stack named ${stackName} (is the CLI logged in to the right backend?)`,
             );
         }
-        if (e instanceof CommandError) throw new Error(`pulumi stack select ${stackName} failed: ${cliErrorLine(commandStderr(e))}`);
+        if (e instanceof CommandError) {
+            throw new Error(`pulumi stack select ${stackName} failed: ${cliErrorLine(commandStderr(e))}`, { cause: e });
+        }
         throw e;
     }
     const project = (await stack.workspace.projectSettings()).name;
@@ -120,9 +122,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             return JSON.parse(value);
         } catch (e) {
             if (e instanceof CommandError) {
-                throw new Error(`${stackName}: reading config ${key(section)} failed: ${cliErrorLine(commandStderr(e))}`);
+                throw new Error(`${stackName}: reading config ${key(section)} failed: ${cliErrorLine(commandStderr(e))}`, { cause: e });
             }
-            throw new Error(`${stackName}: config ${key(section)} is not a JSON object: ${(e as Error).message}`);
+            throw new Error(`${stackName}: config ${key(section)} is not a JSON object: ${(e as Error).message}`, { cause: e });
         }
     }
 
@@ -181,7 +183,7 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 outputs = await stack.outputs();
             } catch (e) {
                 if (e instanceof CommandError) {
-                    throw new Error(`${stackName}: reading the stack's outputs failed: ${cliErrorLine(commandStderr(e))}`);
+                    throw new Error(`${stackName}: reading the stack's outputs failed: ${cliErrorLine(commandStderr(e))}`, { cause: e });
                 }
                 throw e;
             }

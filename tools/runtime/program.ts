@@ -104,6 +104,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
                 // Only the entry has side effects (it declares the resources); the modules it imports export
                 // functions and classes. Dropping the entry from the cache makes a second run declare afresh.
                 delete require.cache[opts.program.entry];
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- the entry by path, loaded afresh on each run
                 exported = require(opts.program.entry) as Record<string, unknown>;
             }
             await waitForRPCs();

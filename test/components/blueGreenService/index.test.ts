@@ -253,6 +253,7 @@ describe("component BlueGreenService: a FIX service behind an NLB", () => {
                 },
             },
         );
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const sessionFlag = (deployment: Record<string, any>) =>
         deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "FIX_SESSION_ENABLED").value;
 

@@ -14,6 +14,7 @@ const smoke: SmokeTest = {
 };
 const urnOf = (resources: PlannedResource[], kind: string, name: string) =>
     ofKind(resources, kind).find(r => r.name === name)?.urn as string;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const envOf = (job: Record<string, any>) =>
     Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
 

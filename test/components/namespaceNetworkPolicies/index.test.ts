@@ -22,6 +22,7 @@ const selects = (selector: Labels | undefined, labels: Labels) => Object.entries
 const inputs = (r: PlannedResource) => r.inputs as any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A peer as one comparable word: `cidr:<blocks>` or `pods:<namespace>/<labels>`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function peerWord(peer: Record<string, any>): string {
     if (peer.ipBlock) return `cidr:${peer.ipBlock.cidr}${peer.ipBlock.except ? " except private" : ""}`;
     // A pod selector without a namespace selector means the policy's own namespace.

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { bucketPolicyDocument, keyPolicyDocument, ReleaseEvidenceStore } from "../../../components/releaseEvidenceStore";
-import { isEngineRegistered, runProgram } from "../../../tools/runtime/program";
+import { runProgram } from "../../../tools/runtime/program";
 
 const writer = "arn:aws:iam::111122223333:role/app-ci";
 const reader = "arn:aws:iam::111122223333:role/promote";

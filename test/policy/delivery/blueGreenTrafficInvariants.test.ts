@@ -6,6 +6,7 @@ import { PlannedResource } from "../../../tools/engine/resource";
 import { albActionAnnotationKey } from "../../../platform/rollout";
 
 /** Edits the inputs (and outputs: a stack policy reads outputs) of the resource of `kind` named `name`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function edit(resources: PlannedResource[], kind: string, name: string, change: (props: any) => void): PlannedResource[] {
     return resources.map(r => {
         if (!r.type.endsWith(`:${kind}`) || r.name !== name) return r;

@@ -251,6 +251,7 @@ describe("stack config", () => {
         });
 
         it("names the service and the rule an impossible blue-green position breaks", () => {
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
             const position = (change: (api: any) => void) =>
                 withSection(committedConfig("production"), "deployments", d => {
                     change(d.services.api);
@@ -398,6 +399,7 @@ describe("stack config", () => {
 
 describe("stack config: a password inside a URL in plain config", () => {
     const sentinel = "Sentinel-Pw-7Q2x9K";
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const cases: { stack: "staging" | "production"; section: string; key: string; edit: (section: any) => unknown }[] = [
         {
             stack: "staging",

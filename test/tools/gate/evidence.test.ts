@@ -38,6 +38,7 @@ const file = (name: string, json: unknown, mtimeMs = scannedAt + dayMs): Evidenc
     text: JSON.stringify(json),
     mtimeMs,
 });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const trivy = (edit: (r: any) => void = () => undefined) => {
     const report = fixture("trivy.json");
     edit(report);
@@ -220,6 +221,7 @@ describe("release evidence", () => {
 
     for (const [form, name] of Object.entries(summaries)) {
         describe(`k6 summary (${form})`, () => {
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
             const summary = (edit: (s: any) => void = () => undefined, mtimeMs?: number) => {
                 const json = fixture(name);
                 edit(json);

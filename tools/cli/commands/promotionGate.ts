@@ -5,11 +5,10 @@ import { evidenceSources, judgeEvidenceDir, readReleaseEvidenceConfig } from "..
 import { renderEvidenceMarkdown, renderEvidenceText } from "../../gate/evidenceSummary";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../../gate/promotionGate";
 import { readPlanDocument } from "../../plan/document";
-import { parseJsonText } from "../../runtime/jsonText";
 import { repoRoot } from "../../runtime/paths";
 import { UsageError } from "../errors";
 import { readJsonInput } from "../inputFiles";
-import { checkReportTarget, CliIo, EXIT, parseCli, processIo, runCli } from "../run";
+import { CliIo, EXIT, parseCli, processIo, runCli } from "../run";
 
 export const usage =
     "Usage: npm run promotion-gate -- --history FILE --sha SHA [--plan FILE --staging-outputs FILE [--production-outputs FILE]]\n" +
