@@ -21,16 +21,21 @@ export type QueryPlaceholder = (typeof QUERY_PLACEHOLDERS)[number];
 /** A Prometheus duration the promotion can also sleep on: 30s, 5m, 1h (one unit). */
 const duration = z
     .string({ error: "a duration such as 30s, 5m or 1h" })
-    .regex(/^[1-9][0-9]*(ms|s|m|h)$/, { error: "a duration such as 30s, 5m or 1h" });
+    .regex(/^[1-9][0-9]*(ms|s|m|h)$/, { error: "a duration such as 30s, 5m or 1h" })
+    .meta({ title: "duration (`500ms`, `30s`, `5m`)" });
 
 const query = z
     .string()
     .min(1)
     .refine(text => [...text.matchAll(/\{\{\s*([A-Za-z]+)\s*\}\}/g)].every(m => (QUERY_PLACEHOLDERS as readonly string[]).includes(m[1])), {
         error: `a PromQL template using only ${QUERY_PLACEHOLDERS.map(p => `{{${p}}}`).join(", ")}`,
-    });
-const metricName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: "a name such as errorRate" });
-const url = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
+    })
+    .meta({ title: "PromQL template" });
+const metricName = z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]*$/, { error: "a name such as errorRate" })
+    .meta({ title: "name" });
+const url = z.url({ protocol: /^https?$/, error: "an http(s) URL" }).meta({ title: "http(s) URL" });
 
 // Series the services expose (`http_requests_total` with `code` and `path`, `http_request_duration_seconds_bucket`
 // with `path`), labelled with `namespace`, `service` and `colour` by the services' PodMonitor;
@@ -98,53 +103,159 @@ export const defaultSteps = [
 export const notificationCredentialEnv = { grafanaToken: "GRAFANA_API_TOKEN", pagerdutyRoutingKey: "PAGERDUTY_ROUTING_KEY" } as const;
 
 // A named check in config: a default may be tuned (its query optional), replaced, or removed with null.
-// `protocols`: the services it judges (a FIX session sends no HTTP requests).
-const protocols = z.array(z.enum(PROTOCOLS)).min(1).optional();
-const trigger = z.strictObject({ query: query.optional(), above: z.number(), protocols });
-const gate = z.strictObject({ query: query.optional(), below: z.number(), protocols });
-const comparison = z.strictObject({ query: query.optional(), margin: z.number().min(0), protocols });
-
-export const promotionSchema = z.strictObject({
-    /** Prometheus as the promote job reaches it; the default is kube-prometheus-stack's in-cluster Service. */
-    prometheusUrl: url.default(PROMETHEUS_IN_CLUSTER_URL),
-    /** How often a watch queries. */
-    interval: duration.default("30s"),
-    /**
-     * When a run cannot advance (no evidence, gates not met, traffic not verified, the window closing):
-     * `withdraw` takes every candidate to 0 % in one update; `keep` leaves it at its weight, unwatched, for a person.
-     */
-    onHold: z.enum(["withdraw", "keep"]).default("withdraw"),
-    /** Ticks in a row without evidence (a query error, no data, traffic not verified) before the run withdraws (Argo's consecutiveErrorLimit). */
-    consecutiveErrorLimit: z.number().int().min(1).max(1000).default(8),
-    /** The candidate's observed share of client requests must match its weight within `tolerance` percentage points. */
-    traffic: z
-        .strictObject({ query: query.default(defaultTrafficQuery), tolerance: z.number().gt(0).max(50).default(2) })
-        .default({ query: defaultTrafficQuery, tolerance: 2 }),
-    steps: z
-        .array(z.strictObject({ weight: z.number().int(), watch: duration }))
-        .min(1)
-        .default(defaultSteps),
-    triggers: z.record(metricName, trigger.nullable()).default({}),
-    gates: z.record(metricName, gate.nullable()).default({}),
-    comparisons: z.record(metricName, comparison.nullable()).default({}),
-    notifications: z
-        .strictObject({
-            /** A Grafana annotation per step (HTTP API); the token comes from GRAFANA_API_TOKEN. */
-            grafana: z
-                .strictObject({ url, dashboardUid: z.string().min(1).optional(), tags: z.array(z.string().min(1)).default(["promotion"]) })
-                .optional(),
-            /** An Alertmanager silence for the services during each watch (API v2). */
-            alertmanager: z.strictObject({ url, createdBy: z.string().min(1).default("npm run promote") }).optional(),
-            /** A PagerDuty event on rollback (Events API v2); the routing key comes from PAGERDUTY_ROUTING_KEY. */
-            pagerduty: z
-                .strictObject({
-                    url: url.default("https://events.pagerduty.com/v2/enqueue"),
-                    severity: z.enum(["critical", "error", "warning", "info"]).default("critical"),
-                })
-                .optional(),
-        })
-        .default({}),
+const protocols = z.array(z.enum(PROTOCOLS)).min(1).optional().meta({
+    defaultText: "the default's; every protocol for a new check",
+    description:
+        "The services the check judges: the defaults over `http_requests_total` judge `http` services (a FIX session sends no HTTP requests); restarts and failed probes judge both. Every protocol of the run needs at least one trigger (pre-flight refuses the run otherwise).",
 });
+const checkQuery = query.optional().meta({
+    defaultText: "the default's query",
+    description: "A PromQL template (see below); required for a name that has no default.",
+});
+const trigger = z.strictObject({ query: checkQuery, above: z.number().describe("The limit: any series above it rolls back."), protocols });
+const gate = z.strictObject({
+    query: checkQuery,
+    below: z.number().describe("The limit every series stays below over the watch."),
+    protocols,
+});
+const comparison = z.strictObject({
+    query: checkQuery,
+    margin: z.number().min(0).describe("How much the candidate's worst series may exceed the active colour's, in the query's unit."),
+    protocols,
+});
+const mergedOver = (defaults: object) =>
+    `the defaults below (${Object.keys(defaults)
+        .map(name => `\`${name}\``)
+        .join(", ")})`;
+
+export const promotionSchema = z
+    .strictObject({
+        prometheusUrl: url
+            .default(PROMETHEUS_IN_CLUSTER_URL)
+            .describe(
+                "Prometheus as the promote job reaches it; the default is the kube-prometheus-stack add-on's in-cluster Service (`PROMETHEUS_IN_CLUSTER_URL`, also the `prometheusUrl` stack output). `--prometheus URL` overrides it (the workflow port-forwards to `127.0.0.1:9090`).",
+            ),
+        interval: duration
+            .default("30s")
+            .describe(
+                "How often a watch queries, at least `deployments.scrapeInterval`. A breach is acted on at the next query: within one interval.",
+            ),
+        onHold: z
+            .enum(["withdraw", "keep"])
+            .default("withdraw")
+            .describe(
+                "What a run that cannot advance (no evidence past the limit, gates not met, traffic not verified, the window closing, Prometheus down) does with candidates carrying traffic: `withdraw` takes every one to 0 % in one update (at any hour, like a rollback) and exits 3; `keep` leaves them at their weight and exits 3, the summary's first line saying they are unwatched.",
+            ),
+        consecutiveErrorLimit: z
+            .number()
+            .int()
+            .min(1)
+            .max(1000)
+            .default(8)
+            .describe(
+                "Ticks in a row without evidence (a query error, no data, the traffic not yet verified) a watch tolerates; one more and the run cannot advance (Argo Rollouts' `consecutiveErrorLimit`). At the default 30 s interval: 4 minutes, enough for the traffic check's 2-minute range to show a new weight.",
+            ),
+        traffic: z
+            .strictObject({
+                query: query.default(defaultTrafficQuery).meta({
+                    defaultText: "the share of `http_requests_total` (below)",
+                    description: "The candidate's observed share of the service's client requests, in percent (a PromQL template).",
+                }),
+                tolerance: z
+                    .number()
+                    .gt(0)
+                    .max(50)
+                    .default(2)
+                    .describe(
+                        "Percentage points: the share must be within this of the candidate's weight before a watch counts, and again before finalize.",
+                    ),
+            })
+            .default({ query: defaultTrafficQuery, tolerance: 2 })
+            .describe("How the promotion checks that the load balancer really moved the traffic."),
+        steps: z
+            .array(
+                z.strictObject({
+                    weight: z
+                        .number()
+                        .int()
+                        .describe("The candidate colour's weight: a canary weight 5, 25, 50 or 100, rising, the last 100."),
+                    watch: duration.describe(
+                        "How long the step is watched: at least one interval, and four scrape intervals when a query reads `[{{window}}]`.",
+                    ),
+                }),
+            )
+            .min(1)
+            .default(defaultSteps)
+            .meta({
+                defaultText: defaultSteps.map(s => `${s.weight} % for \`${s.watch}\``).join(", "),
+                description: "The canary steps, in order.",
+            }),
+        triggers: z
+            .record(metricName, trigger.nullable())
+            .default({})
+            .meta({
+                defaultText: mergedOver(defaultTriggers),
+                description:
+                    "Any series of any trigger above its limit, on any service of the run, rolls every service back at once. Merged by name over the defaults; `null` removes one.",
+            }),
+        gates: z
+            .record(metricName, gate.nullable())
+            .default({})
+            .meta({
+                defaultText: mergedOver(defaultGates),
+                description:
+                    "Every series of every gate must be below its limit over the whole watch for the step to advance. Merged by name over the defaults; `null` removes one.",
+            }),
+        comparisons: z
+            .record(metricName, comparison.nullable())
+            .default({})
+            .meta({
+                defaultText: mergedOver(defaultComparisons),
+                description:
+                    "The candidate's worst series may exceed the active colour's by at most `margin`, over the same watch, while the active colour still takes traffic (weights below 100). Merged by name over the defaults; `null` removes one.",
+            }),
+        notifications: z
+            .strictObject({
+                grafana: z
+                    .strictObject({
+                        url: url.describe("Grafana's base URL."),
+                        dashboardUid: z
+                            .string()
+                            .min(1)
+                            .optional()
+                            .describe("The dashboard the annotations go on; unset, they are organisation-wide annotations."),
+                        tags: z.array(z.string().min(1)).default(["promotion"]).describe("Tags of every annotation."),
+                    })
+                    .optional()
+                    .describe(
+                        `A Grafana annotation per step, rollback, withdrawal and finalize (\`POST /api/annotations\`, token from \`${notificationCredentialEnv.grafanaToken}\`).`,
+                    ),
+                alertmanager: z
+                    .strictObject({
+                        url: url.describe("Alertmanager's base URL."),
+                        createdBy: z.string().min(1).default("npm run promote").describe("The silences' `createdBy`."),
+                    })
+                    .optional()
+                    .describe(
+                        "An Alertmanager silence on the run's services (matchers `namespace`, `service`) for each watch (`POST /api/v2/silences`), expired early when the watch ends sooner.",
+                    ),
+                pagerduty: z
+                    .strictObject({
+                        url: url.default("https://events.pagerduty.com/v2/enqueue").describe("The Events API v2 endpoint."),
+                        severity: z
+                            .enum(["critical", "error", "warning", "info"])
+                            .default("critical")
+                            .describe("Severity of a rollback's event."),
+                    })
+                    .optional()
+                    .describe(
+                        `A PagerDuty event on every rollback, and at once (severity \`critical\`) when a rollback or withdrawal fails (Events API v2, routing key from \`${notificationCredentialEnv.pagerdutyRoutingKey}\`); a page that does not get through is sent twice more with the same \`dedup_key\`.`,
+                    ),
+            })
+            .default({})
+            .describe("Who hears of the promotion; each channel is off while unset, and a failed notification never blocks a decision."),
+    })
+    .describe("Production only, optional (refused in staging, which rolls): how `npm run promote` walks the blue-green services.");
 export type PromotionConfig = z.infer<typeof promotionSchema>;
 
 export interface PromotionCheck {
