@@ -9,23 +9,47 @@ import { ReleaseEvidenceConfig } from "./releaseEvidence";
 
 const bucketName = z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" });
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" })
+    .meta({ title: "S3 bucket name" });
 
 /** The identities CI runs as in the stack's AWS account (components/ciIdentities, docs/ci-identities.md). */
-export const ciSchema = z.strictObject({
-    /** The stack's own AWS account: its GitHub OIDC provider, CI roles and state key live there. */
-    accountId: z.string({ error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"' }).regex(/^\d{12}$/, {
-        error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"',
-    }),
-    /** The S3 bucket holding this stack's Pulumi state (created at bootstrap, in the stack's account). */
-    stateBucket: bucketName,
-    /** Longest session of the deploy role, in seconds: outlives the longest deploy job (docs/ci-identities.md). */
-    deploySessionSeconds: z.number().int().min(3600).max(43200).default(7200),
-    /** Declare the read-only role this repository's pull requests preview the stack with (staging only). */
-    pullRequestPreview: z.boolean().default(false),
-    /** Production only: staging's state bucket, which the promotion gate reads (staging's history and outputs). */
-    stagingStateBucket: bucketName.optional(),
-});
+export const ciSchema = z
+    .strictObject({
+        accountId: z
+            .string({ error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"' })
+            .regex(/^\d{12}$/, {
+                error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"',
+            })
+            .meta({
+                title: "12 digits, quoted",
+                description:
+                    "The stack's own AWS account (staging `111122223333`, production `444455556666`): its GitHub OIDC provider, CI roles and state key are declared there. `eks.adminRoleArns` must include the deploy role and name no role of another account; production's `releaseEvidence.store` must be in this account and list the deploy role among its readers.",
+            }),
+        stateBucket: bucketName.describe(
+            "The bucket of this stack's Pulumi state (created at bootstrap, in this account); the environment's `PULUMI_BACKEND_URL` is `s3://<stateBucket>?region=<eks.region>`. The deploy role writes only this stack's keys in it.",
+        ),
+        deploySessionSeconds: z
+            .number()
+            .int()
+            .min(3600)
+            .max(43200)
+            .default(7200)
+            .describe(
+                "The deploy role's longest session, in seconds, and the workflow's `role-duration-seconds`: it outlives the job's `timeout-minutes` (a test pins the three), so no update or rollback runs on expired credentials. Production: `10800` (the promotion walks ~40 min of watches plus one update per step, inside a 150-minute job).",
+            ),
+        pullRequestPreview: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Declare the read-only preview role this repository's pull requests assume (staging). Refused in production: a pull request's code never reads production's state.",
+            ),
+        stagingStateBucket: bucketName
+            .optional()
+            .describe(
+                "Production only, required there: staging's state bucket, which the production deploy role reads (not writes) for the promotion gate; must differ from `stateBucket`.",
+            ),
+    })
+    .describe("Who CI runs as in the stack's AWS account, and where the stack's state lives.");
 export type CiConfig = z.infer<typeof ciSchema>;
 
 /** The ARNs of the stack's CI roles, from config alone. */

@@ -9,66 +9,118 @@ import { dnsLabel } from "./primitives";
 export const DRILL_INTERVAL_DAYS = 92;
 
 const days = (max: number) => z.number().int().min(1).max(max);
+const rdsInstanceClass = z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an RDS instance class such as db.t4g.medium" })
+    .meta({ title: "`db.<family>.<size>`" });
 
 const bucketSchema = z.strictObject({
-    /** Globally unique bucket name. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (lowercase letters, digits, '-')" }),
-    noncurrentVersionExpirationDays: days(3650),
-    transitionToInfrequentAccessDays: z.number().int().min(30).optional(),
-    expirationDays: days(3650).optional(),
-    abortIncompleteMultipartUploadDays: days(30).default(7),
+    name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (lowercase letters, digits, '-')" })
+        .meta({ title: "S3 bucket name", description: "Globally unique name, other than the other bucket's." }),
+    noncurrentVersionExpirationDays: days(3650).describe(
+        `Days a replaced or deleted version is kept. Production's backups bucket needs at least ${DRILL_INTERVAL_DAYS} (a quarter: the restore drill's interval).`,
+    ),
+    transitionToInfrequentAccessDays: z
+        .number()
+        .int()
+        .min(30)
+        .optional()
+        .describe("Move current objects to STANDARD_IA after this many days."),
+    expirationDays: days(3650).optional().describe("Expire current objects after this many days."),
+    abortIncompleteMultipartUploadDays: days(30).default(7).describe("Clean up abandoned multipart uploads after this many days."),
 });
 
-export const dataSchema = z.strictObject({
-    postgres: z.strictObject({
-        identifier: dnsLabel,
-        majorVersion: z
-            .number()
-            .int()
-            .refine(v => (SUPPORTED_POSTGRES_MAJORS as readonly number[]).includes(v), {
-                error: `a PostgreSQL major version RDS offers (${SUPPORTED_POSTGRES_MAJORS.join(", ")})`,
-            })
-            .default(DEFAULT_POSTGRES_MAJOR),
-        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an RDS instance class such as db.t4g.medium" }),
-        allocatedStorageGiB: z.number().int().min(20).max(65536).default(50),
-        maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(200),
-        /** Automated backups; point-in-time recovery reaches back this far. */
-        backupRetentionDays: days(35).default(7),
-        /** 7 (free tier) or a multiple of 31 up to 731. */
-        performanceInsightsRetentionDays: z.number().int().default(7),
-        databaseName: z
-            .string()
-            .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "a database name (lowercase letters, digits, '_')" })
-            .default("trading"),
-        masterUsername: z
-            .string()
-            .regex(/^[a-z][a-z0-9_]{0,15}$/, { error: "a user name (lowercase letters, digits, '_', at most 16)" })
-            .default("trading_admin"),
-    }),
-    redis: z.strictObject({
-        replicationGroupId: dnsLabel,
-        engineVersion: z.string().default("7.1"),
-        nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an ElastiCache node type such as cache.t4g.small" }),
-        /** Primary plus replicas. */
-        cacheClusters: z.number().int().min(1).max(6),
-        snapshotRetentionDays: z.number().int().min(0).max(35).default(7),
-    }),
-    buckets: z.strictObject({ catalogs: bucketSchema, backups: bucketSchema }),
-    /** Quarterly restore drill: a PostgreSQL instance restored to a point in time (staging only). */
-    restoreDrill: z
-        .strictObject({
-            enabled: z.boolean(),
-            /** Instance whose automated backups the drill restores from. */
-            sourceInstanceIdentifier: dnsLabel,
-            /** UTC point in time; unset restores to the latest restorable time. */
-            restoreTime: z.string().optional(),
-            instanceClass: z
+export const dataSchema = z
+    .strictObject({
+        postgres: z.strictObject({
+            identifier: dnsLabel.describe("RDS instance identifier."),
+            majorVersion: z
+                .number()
+                .int()
+                .refine(v => (SUPPORTED_POSTGRES_MAJORS as readonly number[]).includes(v), {
+                    error: `a PostgreSQL major version RDS offers (${SUPPORTED_POSTGRES_MAJORS.join(", ")})`,
+                })
+                .default(DEFAULT_POSTGRES_MAJOR)
+                .meta({
+                    title: SUPPORTED_POSTGRES_MAJORS.map(v => `\`${v}\``).join(" | "),
+                    description: "PostgreSQL major version; names the parameter-group family (`postgres15`).",
+                }),
+            instanceClass: rdsInstanceClass.describe("Instance class."),
+            allocatedStorageGiB: z.number().int().min(20).max(65536).default(50).describe("Initial gp3 storage, in GiB."),
+            maxAllocatedStorageGiB: z
+                .number()
+                .int()
+                .min(20)
+                .max(65536)
+                .default(200)
+                .describe("Storage autoscaling ceiling, in GiB; at least `allocatedStorageGiB`."),
+            backupRetentionDays: days(35)
+                .default(7)
+                .describe(
+                    "Days of automated backups; point-in-time recovery reaches back this far. The pack checks it against the policy config's minimum.",
+                ),
+            performanceInsightsRetentionDays: z
+                .number()
+                .int()
+                .default(7)
+                .describe("Performance Insights retention: 7 (the free tier) or a multiple of 31 up to 731 days."),
+            databaseName: z
                 .string()
-                .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an RDS instance class such as db.t4g.medium" })
-                .optional(),
-        })
-        .optional(),
-});
+                .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: "a database name (lowercase letters, digits, '_')" })
+                .default("trading")
+                .meta({ title: "identifier", description: "Initial database." }),
+            masterUsername: z
+                .string()
+                .regex(/^[a-z][a-z0-9_]{0,15}$/, { error: "a user name (lowercase letters, digits, '_', at most 16)" })
+                .default("trading_admin")
+                .meta({
+                    title: "identifier (≤ 16)",
+                    description:
+                        "Master user; its password is generated and kept by RDS in Secrets Manager (never config, never an output).",
+                }),
+        }),
+        redis: z.strictObject({
+            replicationGroupId: dnsLabel.describe("ElastiCache replication group id."),
+            engineVersion: z.string().default("7.1").meta({ title: "`7.<minor>`", description: "Redis 7.x only." }),
+            nodeType: z
+                .string()
+                .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "an ElastiCache node type such as cache.t4g.small" })
+                .meta({ title: "`cache.<family>.<size>`", description: "Node type." }),
+            cacheClusters: z
+                .number()
+                .int()
+                .min(1)
+                .max(6)
+                .describe("Primary plus replicas. Two or more turn on automatic failover and Multi-AZ; production needs two or more."),
+            snapshotRetentionDays: z.number().int().min(0).max(35).default(7).describe("Daily snapshots kept."),
+        }),
+        buckets: z.strictObject({
+            catalogs: bucketSchema.describe("The strategy and data catalogs bucket."),
+            backups: bucketSchema.describe("The backups bucket."),
+        }),
+        restoreDrill: z
+            .strictObject({
+                enabled: z
+                    .boolean()
+                    .describe("`true` declares the drill's instance; `false` (or no section) deletes it on the next update."),
+                sourceInstanceIdentifier: dnsLabel.describe(
+                    "Instance whose automated backups are restored; the drill's instance is `<source>-drill`, in its own security group.",
+                ),
+                restoreTime: z.string().optional().meta({
+                    title: "UTC time `YYYY-MM-DDTHH:MM:SSZ`",
+                    description:
+                        "Point in time to restore, within the source's backup retention and in the past; unset restores to the latest restorable time.",
+                }),
+                instanceClass: rdsInstanceClass.optional().describe("Class of the drill's instance; `postgres.instanceClass` when unset."),
+            })
+            .optional()
+            .describe(
+                "The quarterly restore drill (docs/runbook.md): a PostgreSQL instance restored to a point in time. Staging only: `enabled: true` in production is an error.",
+            ),
+    })
+    .describe("The stack's data services: PostgreSQL on RDS, Redis on ElastiCache and two S3 buckets.");
 export type DataConfig = z.infer<typeof dataSchema>;
 
 /** Identifier of the drill's instance: derived, so a drill can never take the source's name. */

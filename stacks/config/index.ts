@@ -20,7 +20,7 @@ export { StackConfigError } from "./errors";
 export type { EnvironmentName } from "../../platform";
 
 /** Every structured section of a stack's config, one schema each (docs/config.md lists them all). */
-const sectionSchemas = {
+export const sectionSchemas = {
     trading: tradingSchema,
     registry: registrySchema,
     dockerHost: dockerHostSchema,
@@ -28,28 +28,36 @@ const sectionSchemas = {
     eks: eksSchema,
     deployments: deploymentsSchema,
     github: githubSchema,
-    /** The identities CI runs as in the stack's AWS account, and where its state lives. */
     ci: ciSchema,
-    /** Production only: the promotion gate's evidence store and limits. */
     releaseEvidence: releaseEvidenceSchema.optional(),
     data: dataSchema,
     addons: addonsSchema,
-    /** Production only, optional: the metric-gated promotion's watches, triggers and gates (defaults from seed 002). */
     promotion: promotionSchema.optional(),
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
 /**
  * Config keys that hold credentials. They must be set with `pulumi config set --secret`; a key is
- * required when its condition holds for the stack's validated sections.
+ * required when its condition holds for the stack's validated sections (`required` says it in words,
+ * for docs/config.md).
  */
 export const secretKeys = {
-    ghcrToken: { purpose: "GHCR token the hosts and the cluster pull images with (read:packages)", requiredWhen: () => true },
+    ghcrToken: {
+        purpose: "GHCR token (read:packages) the Docker host and the cluster pull images with",
+        required: "always",
+        requiredWhen: () => true,
+    },
     ghcrPushToken: {
-        purpose: "GHCR token CI pushes built images with (write:packages); staging only",
+        purpose: "GHCR token (write:packages) the image builds push with",
+        required: "when `images.build` is set (staging)",
         requiredWhen: (sections: Partial<Sections>) => Boolean(sections.images?.build),
     },
-    redisAuthToken: { purpose: "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters)", requiredWhen: () => true },
+    redisAuthToken: {
+        purpose:
+            "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters); reaches the replication group as a secret and pods through Vault",
+        required: "always",
+        requiredWhen: () => true,
+    },
 } as const;
 export type SecretKey = keyof typeof secretKeys;
 
