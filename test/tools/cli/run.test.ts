@@ -28,6 +28,7 @@ function withClosedStdout(tool: Tool, args: string[]): Promise<{ code: number | 
 function writableState(): Map<string, number> {
     const files = [
         path.join(repoRoot, "docs", "policies.md"),
+        path.join(repoRoot, "docs", "config.md"),
         ...fs.readdirSync(path.join(repoRoot, "policy", "platform")).map(f => path.join(repoRoot, "policy", "platform", f)),
     ];
     return new Map(files.map(f => [f, fs.statSync(f).mtimeMs]));
