@@ -62,7 +62,10 @@ const TRIGGER_RANGE = "2m";
 const HTTP_ONLY: Protocol[] = ["http"];
 const EVERY_PROTOCOL: Protocol[] = [...PROTOCOLS];
 
-/** The seed's rollback triggers (002, Automatic Rollback Triggers), on client requests and the candidate's pods. */
+/**
+ * The design's automatic rollback triggers (error rate > 5 %, p95 > 2 s, more than 3 pod restarts, more than
+ * 5 failed health checks), on client requests and the candidate's pods.
+ */
 export const defaultTriggers = {
     errorRate: { query: errorRateOver(TRIGGER_RANGE), above: 0.05, protocols: HTTP_ONLY },
     latencyP95Seconds: { query: latencyP95Over(TRIGGER_RANGE), above: 2, protocols: HTTP_ONLY },
@@ -77,7 +80,7 @@ export const defaultTriggers = {
         protocols: EVERY_PROTOCOL,
     },
 };
-/** The seed's canary health (error rate < 0.1 %, p95 < 500 ms), over the whole watch, on client requests. */
+/** The design's canary health (error rate < 0.1 %, p95 < 500 ms), over the whole watch, on client requests. */
 export const defaultGates = {
     errorRate: { query: errorRateOver("{{window}}"), below: 0.001, protocols: HTTP_ONLY },
     latencyP95Seconds: { query: latencyP95Over("{{window}}"), below: 0.5, protocols: HTTP_ONLY },

@@ -1,4 +1,4 @@
-// The promotion's notifications through the seed's channels, as plain HTTP: a Grafana annotation per
+// The promotion's notifications through the team's channels, as plain HTTP: a Grafana annotation per
 // decision, an Alertmanager silence over each watch, a PagerDuty event on rollback and at once when a
 // rollback or withdrawal failed. Each channel runs only when the stack's config names it. A failed
 // request, or a channel whose credential is missing, is a warning, never an exception: a notification

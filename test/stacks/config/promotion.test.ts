@@ -16,7 +16,7 @@ const production = committedConfig("production");
 const withPromotion = (edit: (p: Record<string, unknown>) => unknown) => withSection(production, "promotion", p => edit(p ?? {}));
 
 describe("config promotion", () => {
-    it("defaults to the seed's steps, triggers and gates, and the add-on's in-cluster Prometheus", () => {
+    it("defaults to the design's canary steps (5, 25, 50, 100 %), rollback triggers and health gates, and the add-on's in-cluster Prometheus", () => {
         const { promotion } = validateStackConfig(
             rawConfig(
                 "production",
@@ -48,7 +48,7 @@ describe("config promotion", () => {
         assert.ok(Object.keys(settings.comparisons).length > 0, "a comparison gate by default");
     });
 
-    it("the committed production section validates and keeps the seed's numbers", () => {
+    it("the committed production section validates and keeps the design's numbers", () => {
         const settings = promotionSettings(validateStackConfig(rawConfig("production")).promotion);
         assert.deepEqual(
             settings.steps.map(s => s.weight),

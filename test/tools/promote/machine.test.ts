@@ -106,7 +106,7 @@ describe("promotion walk (scripted metrics)", () => {
             "advance api=100,websocket=100",
             "finalize api=100F,websocket=100F",
         ]);
-        // The seed's 40 minutes of watch, plus one verifying tick per step and one before finalize.
+        // The default steps' 40 minutes of watch, plus one verifying tick per step and one before finalize.
         assert.equal(clock.now().getTime() - start.getTime(), 40 * 60_000 + 5 * 30_000);
         assert.deepEqual(decisions(entries), ["smoke@0", "step@5", "step@25", "step@50", "step@100", "promoted@100", "finalized@100"]);
         const smoke = entries.find(e => e.event === "smoke" && e.service === "api");
@@ -347,7 +347,7 @@ describe("promotion walk (scripted metrics)", () => {
         assert.match(failed.reason, /pulumi cancel --stack production --yes/);
     });
 
-    it("sends the seed's notifications: an annotation per step, a silence per watch, a page on rollback", async () => {
+    it("sends every channel's notifications: an annotation per step, a silence per watch, a page on rollback", async () => {
         const calls: string[] = [];
         const notifier: Notifier = {
             annotate: async e => void calls.push(`annotate ${e.event} ${e.weight}`),
@@ -389,12 +389,12 @@ const at = (minutes: number, from = T0) => new Date(from.getTime() + minutes * 6
 const CLOSE_SOON = new Date("2026-11-17T18:57:00Z"); // 13:57 in New York: the window closes at 14:00
 
 const wideOpen = (s: PromotionSettings): PromotionSettings => ({ ...s, traffic: { ...s.traffic, tolerance: 100 } });
-/** Two-minute steps: the same decisions as the seed's, in a quarter of the simulated time. */
+/** Two-minute steps: the same decisions as the default steps', in a quarter of the simulated time. */
 const short = wideOpen({
     ...promotionSettings(undefined),
     steps: [5, 25, 50, 100].map(weight => ({ weight, watch: "2m", watchMs: 120_000 })),
 });
-const seed = wideOpen(promotionSettings(undefined));
+const defaults = wideOpen(promotionSettings(undefined));
 
 interface Scenario {
     /** Candidate (green) behaviour; the active colour (blue) is always healthy. */
@@ -522,8 +522,8 @@ describe("promotion walk against a real Prometheus", () => {
     before(startScenarioPrometheus);
     after(async () => prometheus?.stop());
 
-    it("promotes healthy services through the seed's four steps to finalize", async () => {
-        const w = await promote("clean", { settings: seed });
+    it("promotes healthy services through the four default steps to finalize", async () => {
+        const w = await promote("clean", { settings: defaults });
         assert.equal(w.outcome, "promoted", w.reason);
         assert.deepEqual(w.driver.walked, [
             "stage api=0,websocket=0",
@@ -611,7 +611,7 @@ describe("promotion walk against a real Prometheus", () => {
     });
 
     it("withdraws every candidate when the deployment window closes mid-watch", async () => {
-        const w = await promote("window-closes", { settings: seed });
+        const w = await promote("window-closes", { settings: defaults });
         assert.equal(w.outcome, "withdrawn");
         assert.deepEqual(w.driver.walked, ["stage api=0,websocket=0", "advance api=5,websocket=5", "withdraw api=0,websocket=0"]);
         assert.match(w.reason, /window closed mid-watch \(14:00 is outside 10:00–14:00\) at 5 %/);

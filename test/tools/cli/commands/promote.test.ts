@@ -210,7 +210,7 @@ describe("npm run promote", () => {
         });
         after(async () => prometheus?.stop());
 
-        it("rehearses the README's command on the committed stack file: websocket catches up with api, then both walk the seed's steps, each update an offline plan the whole pack passes, in under 20 s", async () => {
+        it("rehearses the README's command on the committed stack file: websocket catches up with api, then both walk the default steps, each update an offline plan the whole pack passes, in under 20 s", async () => {
             const dir = tempDir();
             const record = path.join(dir, "record.jsonl");
             const summary = path.join(dir, "summary.md");
