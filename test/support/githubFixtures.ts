@@ -1,8 +1,8 @@
 import { resourceOf } from "./policyHarness";
 import { EvaluatedResource } from "../../tools/engine/resource";
 
-// Valid GitHub delivery resources, shaped as components/deliveryEnvironment.ts and
-// components/repositoryRules.ts declare them, that each test breaks in exactly one way.
+// Valid GitHub delivery resources, shaped as components/deliveryEnvironment/ and
+// components/repositoryRules/ declare them, that each test breaks in exactly one way.
 
 /** Pulumi type tokens (`__pulumiType` of each @pulumi/github class). */
 export const GITHUB = {
