@@ -112,10 +112,15 @@ describe("layout: imports", () => {
     }
 });
 
-/** Test files that test no single source file: the layout rules themselves, the workflows, end-to-end runs. */
+/**
+ * Test files that test no single source file: the layout rules themselves, the workflows, the documents'
+ * references, the style checks' configuration, end-to-end runs.
+ */
 const unmirroredTests = new Set([
     "layout.test.ts",
     "workflows.test.ts",
+    "docs.test.ts",
+    "style.test.ts",
     path.join("tools", "cli.e2e.test.ts"),
     path.join("tools", "promote", "live.e2e.test.ts"),
 ]);
