@@ -1,6 +1,6 @@
 // The linter of the whole repository (the root project and the policy/ workspace): ESLint's and
 // typescript-eslint's recommended rules, without type information (docs/architecture.md, "Style
-// checks", says why and what it costs). Formatting is prettier's alone (.prettierrc.json).
+// checks", says why and what it costs). Formatting is prettier's alone (prettier.config.mjs).
 import eslint from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";
 import globals from "globals";
