@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { sectionSchemas } from "../stacks/config";
+import { configJsonSchema } from "../tools/catalogue/configReference";
 import { repoRoot } from "./support/stackConfig";
 
 // The documents stay true to the repository: every file and config key they name exists, and a reason is
@@ -81,16 +82,7 @@ function schemaKeys(schema: z.ZodType): Set<string> {
             if (alternative.items) walk(alternative.items, prefix.replace(/\.$/, "[]."));
         }
     };
-    walk(
-        z.toJSONSchema(schema, {
-            io: "input",
-            unrepresentable: "any",
-            override: ctx => {
-                if (ctx.zodSchema._zod.def.type === "undefined") Object.assign(ctx.jsonSchema, { not: {} });
-            },
-        }) as Json,
-        "",
-    );
+    walk(configJsonSchema(schema) as Json, "");
     return keys;
 }
 

@@ -173,16 +173,21 @@ const table = (rows: Row[]) => [
     ...rows.map(r => `| ${r.key} | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.meaning)} |`),
 ];
 
-/** The generated block of one section: its keys' table, then one table per record of large objects. */
-export function renderSection(section: string, schema: z.ZodType): string {
-    const json = z.toJSONSchema(schema, {
+/** A config schema as JSON Schema, what a stack file may say: the input side, a refused key (`z.undefined()`) as `not: {}`. */
+export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
+    return z.toJSONSchema(schema, {
         io: "input",
         unrepresentable: "any",
-        // A key that must be absent (`z.undefined()`): JSON Schema's "nothing is valid".
+        // A key that must be absent: JSON Schema's "nothing is valid".
         override: ctx => {
             if (ctx.zodSchema._zod.def.type === "undefined") Object.assign(ctx.jsonSchema, { not: {} });
         },
-    }) as JsonSchema;
+    });
+}
+
+/** The generated block of one section: its keys' table, then one table per record of large objects. */
+export function renderSection(section: string, schema: z.ZodType): string {
+    const json = configJsonSchema(schema) as JsonSchema;
     const rows: Row[] = [];
     const tables: { key: string; rows: Row[] }[] = [];
     walk(nonNull(json), "", rows, tables, section);
