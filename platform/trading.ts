@@ -23,7 +23,10 @@ export const tradingVariableNames: readonly string[] = [...(Object.keys(tradingF
 
 /** The flags at the values they take in `mode`, e.g. flagsAt("live") = { TRADING_MODE: "live", DRY_RUN: "false", ... }. */
 export function flagsAt(mode: TradingMode): Readonly<Record<TradingFlag, string>> {
-    return Object.fromEntries((Object.keys(tradingFlags) as TradingFlag[]).map(flag => [flag, tradingFlags[flag][mode]])) as Record<TradingFlag, string>;
+    return Object.fromEntries((Object.keys(tradingFlags) as TradingFlag[]).map(flag => [flag, tradingFlags[flag][mode]])) as Record<
+        TradingFlag,
+        string
+    >;
 }
 
 /** The flags of `mode` as an operator would set them: "TRADING_MODE=paper, DRY_RUN=true and ALPACA_PAPER=true". */

@@ -15,10 +15,15 @@ export const WINDOW_VARIABLE = "$window";
  * check that judges its protocol rendered per colour exactly as the walk renders it (`{{window}}` left
  * to the dashboard's `$window`), with the check's own limit.
  */
-export function dashboardSpec(config: Pick<StackConfig, "deployments" | "eks" | "promotion">, settings: PromotionSettings = promotionSettings(config.promotion)): DashboardSpec {
+export function dashboardSpec(
+    config: Pick<StackConfig, "deployments" | "eks" | "promotion">,
+    settings: PromotionSettings = promotionSettings(config.promotion),
+): DashboardSpec {
     const dashboard = config.promotion?.dashboard;
     const grafanaSettings = config.promotion?.notifications.grafana;
-    if (!dashboard || !grafanaSettings) throw new Error("dashboardSpec: promotion.dashboard and promotion.notifications.grafana are required (the config rules say so)");
+    if (!dashboard || !grafanaSettings) {
+        throw new Error("dashboardSpec: promotion.dashboard and promotion.notifications.grafana are required (the config rules say so)");
+    }
     const namespace = config.eks.namespace;
     const positions = blueGreenPositions(config.deployments);
     const services: DashboardService[] = [];
@@ -28,7 +33,12 @@ export function dashboardSpec(config: Pick<StackConfig, "deployments" | "eks" | 
         // The walk's {{excludedPaths}}: the service's probe paths and the metrics path.
         const excludedPaths = pathsRegex(nonClientPaths(declared.probes));
         const perColour = (template: string): Record<Colour, string> =>
-            Object.fromEntries(COLOURS.map(colour => [colour, renderQuery(template, { namespace, service: name, colour, window: WINDOW_VARIABLE, excludedPaths })])) as Record<Colour, string>;
+            Object.fromEntries(
+                COLOURS.map(colour => [
+                    colour,
+                    renderQuery(template, { namespace, service: name, colour, window: WINDOW_VARIABLE, excludedPaths }),
+                ]),
+            ) as Record<Colour, string>;
         const checks = (kind: RenderedCheck["kind"], from: PromotionSettings["triggers"]): RenderedCheck[] =>
             Object.entries(from)
                 .filter(([, check]) => check.protocols.includes(position.protocol))
@@ -57,9 +67,16 @@ export function declareDashboard(config: StackConfig): RolloutDashboard | undefi
     const dashboard = config.promotion?.dashboard;
     const grafanaSettings = config.promotion?.notifications.grafana;
     if (!dashboard || !grafanaSettings || !config.secrets.grafanaDashboardToken) return undefined;
-    const provider = fromConfig("promotion.notifications.grafana.url", new grafana.Provider("grafana", { url: grafanaSettings.url, auth: config.secrets.grafanaDashboardToken }));
+    const provider = fromConfig(
+        "promotion.notifications.grafana.url",
+        new grafana.Provider("grafana", { url: grafanaSettings.url, auth: config.secrets.grafanaDashboardToken }),
+    );
     return fromConfig(
         "promotion.dashboard",
-        new RolloutDashboard("rollout", { folder: { uid: dashboard.folderUid, title: dashboard.folderTitle }, dashboard: dashboardSpec(config) }, { providers: { grafana: provider } }),
+        new RolloutDashboard(
+            "rollout",
+            { folder: { uid: dashboard.folderUid, title: dashboard.folderTitle }, dashboard: dashboardSpec(config) },
+            { providers: { grafana: provider } },
+        ),
     );
 }

@@ -12,15 +12,18 @@ export function declareImages(config: StackConfig): Partial<Record<EksServiceNam
     const base = repositoryBase(config.registry);
     const images: Partial<Record<EksServiceName, GhcrImage>> = {};
     for (const component of build.components) {
-        images[component] = fromConfig("images.build", new GhcrImage(component, {
-            repository: `${base}/${component}`,
-            component,
-            sourceSha: build.sourceSha,
-            release: build.release,
-            context: `${build.contextRoot}/${component}`,
-            platforms: config.images.platforms,
-            registry: { server: config.registry.server, username: config.registry.username, password: config.secrets.ghcrPushToken },
-        }));
+        images[component] = fromConfig(
+            "images.build",
+            new GhcrImage(component, {
+                repository: `${base}/${component}`,
+                component,
+                sourceSha: build.sourceSha,
+                release: build.release,
+                context: `${build.contextRoot}/${component}`,
+                platforms: config.images.platforms,
+                registry: { server: config.registry.server, username: config.registry.username, password: config.secrets.ghcrPushToken },
+            }),
+        );
     }
     return images;
 }
@@ -32,7 +35,10 @@ export function declareImages(config: StackConfig): Partial<Record<EksServiceNam
  */
 export function deployedImageReferences(config: StackConfig, images: Partial<Record<EksServiceName, GhcrImage>>): pulumi.Output<string[]> {
     const references: pulumi.Input<string>[] = Object.values(config.dockerHost.services).map(service => service.image);
-    for (const [name, service] of Object.entries(config.deployments.services) as [EksServiceName, NonNullable<(typeof config.deployments.services)[EksServiceName]>][]) {
+    for (const [name, service] of Object.entries(config.deployments.services) as [
+        EksServiceName,
+        NonNullable<(typeof config.deployments.services)[EksServiceName]>,
+    ][]) {
         const built = images[name];
         if (built) references.push(built.pinnedReference);
         else if (service.image) references.push(service.image);

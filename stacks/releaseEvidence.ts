@@ -13,5 +13,12 @@ export function declareReleaseEvidence(config: StackConfig, awsProvider: aws.Pro
     if (!store) return undefined;
     // The promote job (the deploy role) keeps each promotion's record beside the evidence it was judged on.
     const records = { prefix: store.recordsPrefix, writerRoleArns: [ciRoleArns(config.project, config.stack, config.ci).deploy] };
-    return fromConfig("releaseEvidence.store", new ReleaseEvidenceStore("release-evidence", { ...store, records, tags: { environment: config.stack } }, { providers: { aws: awsProvider } }));
+    return fromConfig(
+        "releaseEvidence.store",
+        new ReleaseEvidenceStore(
+            "release-evidence",
+            { ...store, records, tags: { environment: config.stack } },
+            { providers: { aws: awsProvider } },
+        ),
+    );
 }

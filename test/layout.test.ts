@@ -19,7 +19,11 @@ describe("layout: components", () => {
             assert.ok(fs.existsSync(file), `components/${folder}/ has no index.ts`);
             const source = fs.readFileSync(file, "utf8");
             const className = folder[0].toUpperCase() + folder.slice(1);
-            assert.match(source, new RegExp(`export class ${className} extends pulumi\\.ComponentResource`), `components/${folder}/index.ts should export class ${className}`);
+            assert.match(
+                source,
+                new RegExp(`export class ${className} extends pulumi\\.ComponentResource`),
+                `components/${folder}/index.ts should export class ${className}`,
+            );
             const tokens = [...source.matchAll(/super\(\s*"([^"]+)"/g)].map(m => m[1]);
             assert.equal(tokens.length, 1, `components/${folder}/index.ts should declare one type token`);
             assert.match(tokens[0], new RegExp(`^trading-platform:[a-z0-9]+:${className}$`), `components/${folder}: token ${tokens[0]}`);
@@ -87,7 +91,15 @@ describe("layout: imports", () => {
             ["/c.ts", ["/a.ts"]],
         ]);
         assert.ok(findCycle(graph));
-        assert.equal(findCycle(new Map([["/a.ts", ["/b.ts"]], ["/b.ts", []]])), undefined);
+        assert.equal(
+            findCycle(
+                new Map([
+                    ["/a.ts", ["/b.ts"]],
+                    ["/b.ts", []],
+                ]),
+            ),
+            undefined,
+        );
     });
 
     for (const dir of ["tools", "components", "platform", "policy", "stacks"]) {
@@ -100,8 +112,18 @@ describe("layout: imports", () => {
     }
 });
 
-/** Test files that test no single source file: the layout rules themselves, the workflows, end-to-end runs. */
-const unmirroredTests = new Set(["layout.test.ts", "workflows.test.ts", path.join("tools", "cli.e2e.test.ts"), path.join("tools", "promote", "live.e2e.test.ts")]);
+/**
+ * Test files that test no single source file: the layout rules themselves, the workflows, the documents'
+ * references, the style checks' configuration, end-to-end runs.
+ */
+const unmirroredTests = new Set([
+    "layout.test.ts",
+    "workflows.test.ts",
+    "docs.test.ts",
+    "style.test.ts",
+    path.join("tools", "cli.e2e.test.ts"),
+    path.join("tools", "promote", "live.e2e.test.ts"),
+]);
 
 describe("layout: tests mirror source paths", () => {
     const testDir = path.join(repoRoot, "test");
@@ -117,19 +139,27 @@ describe("layout: tests mirror source paths", () => {
 
     it("every component folder has its test at test/components/<name>/index.test.ts", () => {
         for (const folder of componentFolders) {
-            assert.ok(fs.existsSync(path.join(testDir, "components", folder, "index.test.ts")), `components/${folder} has no test/components/${folder}/index.test.ts`);
+            assert.ok(
+                fs.existsSync(path.join(testDir, "components", folder, "index.test.ts")),
+                `components/${folder} has no test/components/${folder}/index.test.ts`,
+            );
         }
     });
 
     it("every platform/<name>.ts fact file has its test at test/platform/<name>.test.ts", () => {
         for (const file of fs.readdirSync(path.join(repoRoot, "platform")).filter(f => f.endsWith(".ts") && f !== "index.ts")) {
-            assert.ok(fs.existsSync(path.join(testDir, "platform", file.replace(/\.ts$/, ".test.ts"))), `platform/${file} has no test/platform/${file.replace(/\.ts$/, ".test.ts")}`);
+            assert.ok(
+                fs.existsSync(path.join(testDir, "platform", file.replace(/\.ts$/, ".test.ts"))),
+                `platform/${file} has no test/platform/${file.replace(/\.ts$/, ".test.ts")}`,
+            );
         }
     });
 
     it("every policy file policy/<group>/<name>.ts has its test at test/policy/<group>/<name>.test.ts", () => {
         const policyDir = path.join(repoRoot, "policy");
-        for (const group of fs.readdirSync(policyDir, { withFileTypes: true }).filter(d => d.isDirectory() && !["lib", "config", "platform", "node_modules"].includes(d.name))) {
+        for (const group of fs
+            .readdirSync(policyDir, { withFileTypes: true })
+            .filter(d => d.isDirectory() && !["lib", "config", "platform", "node_modules"].includes(d.name))) {
             for (const file of fs.readdirSync(path.join(policyDir, group.name)).filter(f => f.endsWith(".ts"))) {
                 const test = path.join(testDir, "policy", group.name, file.replace(/\.ts$/, ".test.ts"));
                 assert.ok(fs.existsSync(test), `policy/${group.name}/${file} has no test at ${path.relative(repoRoot, test)}`);

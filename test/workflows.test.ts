@@ -63,7 +63,9 @@ describe("workflows", () => {
 
     it("pins every action to a commit, with the version beside it", () => {
         for (const file of fs.readdirSync(workflowDir)) {
-            for (const line of read(file).split("\n").filter(l => /^\s*(- )?uses: /.test(l))) {
+            for (const line of read(file)
+                .split("\n")
+                .filter(l => /^\s*(- )?uses: /.test(l))) {
                 assert.match(line, /uses: [\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${file}: ${line.trim()}`);
             }
         }
@@ -101,7 +103,10 @@ describe("workflows", () => {
             assert.match(runs, />> "\$GITHUB_STEP_SUMMARY"/);
             const comment = job.steps.find(s => s.uses?.startsWith("actions/github-script@"));
             assert.match(String(comment?.with?.script), /updateComment/, "edits its earlier comment");
-            assert.equal(comment?.if, "github.event.pull_request.head.repo.full_name == github.repository && github.event.pull_request.user.login != 'dependabot[bot]'");
+            assert.equal(
+                comment?.if,
+                "github.event.pull_request.head.repo.full_name == github.repository && github.event.pull_request.user.login != 'dependabot[bot]'",
+            );
             assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write", "security-events": "write" });
         });
 
@@ -112,7 +117,10 @@ describe("workflows", () => {
             const upload = job.steps.find(s => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
             assert.equal(upload?.with?.sarif_file, "reports/sarif");
             assert.equal(upload?.with?.category, undefined, "a category input would give both stacks' runs one category");
-            assert.match(upload?.if ?? "", /^github\.event\.pull_request\.head\.repo\.full_name == github\.repository && github\.event\.pull_request\.user\.login != 'dependabot\[bot\]' && hashFiles\('reports\/sarif\/\*\.sarif'\) != ''$/);
+            assert.match(
+                upload?.if ?? "",
+                /^github\.event\.pull_request\.head\.repo\.full_name == github\.repository && github\.event\.pull_request\.user\.login != 'dependabot\[bot\]' && hashFiles\('reports\/sarif\/\*\.sarif'\) != ''$/,
+            );
         });
 
         describe("the plan comment", () => {
@@ -123,11 +131,28 @@ describe("workflows", () => {
                 const fakeFs = { readFileSync: (file: string) => reports[file] };
                 const github = {
                     paginate: async () => [],
-                    rest: { issues: { listComments: {}, createComment: async (c: { body: string }) => (posted = c.body), updateComment: async () => undefined } },
+                    rest: {
+                        issues: {
+                            listComments: {},
+                            createComment: async (c: { body: string }) => (posted = c.body),
+                            updateComment: async () => undefined,
+                        },
+                    },
                 };
-                const context = { serverUrl: "https://github.com", runId: 7, repo: { owner: "synaptic-platform", repo: "trading-platform-infra" }, payload: { pull_request: { number: 12 } } };
-                const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
-                await new AsyncFunction("require", "github", "context", script)((name: string) => (name === "fs" ? fakeFs : assert.fail(name)), github, context);
+                const context = {
+                    serverUrl: "https://github.com",
+                    runId: 7,
+                    repo: { owner: "synaptic-platform", repo: "trading-platform-infra" },
+                    payload: { pull_request: { number: 12 } },
+                };
+                const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+                    ...args: string[]
+                ) => (...a: unknown[]) => Promise<unknown>;
+                await new AsyncFunction("require", "github", "context", script)(
+                    (name: string) => (name === "fs" ? fakeFs : assert.fail(name)),
+                    github,
+                    context,
+                );
                 return posted;
             }
 
@@ -137,13 +162,17 @@ describe("workflows", () => {
             });
 
             it("stays under GitHub's 65,536-character limit, cutting at a line and pointing to the full report", async () => {
-                const row = (i: number) => `| \`no-plaintext-credentials\` | mandatory | critical | \`urn:pulumi:production::trading-platform::x::r${i}\` | ✅ a message |\n`;
+                const row = (i: number) =>
+                    `| \`no-plaintext-credentials\` | mandatory | critical | \`urn:pulumi:production::trading-platform::x::r${i}\` | ✅ a message |\n`;
                 const huge = "## production\n" + Array.from({ length: 3000 }, (_, i) => row(i)).join("");
                 assert.ok(huge.length > 200_000);
                 const body = await comment({ "reports/staging.md": "## staging\nok\n", "reports/production.md": huge });
                 assert.ok(body.length < 65_536, `${body.length} characters`);
                 assert.ok(body.includes("## staging\nok\n"), "the short report was cut too");
-                assert.match(body, /\|\n\n\*\*Cut to fit a comment\.\*\* The full report is in the \[job summary\]\(https:\/\/github\.com\/synaptic-platform\/trading-platform-infra\/actions\/runs\/7\) and the `offline-plans` artifact\.\n$/);
+                assert.match(
+                    body,
+                    /\|\n\n\*\*Cut to fit a comment\.\*\* The full report is in the \[job summary\]\(https:\/\/github\.com\/synaptic-platform\/trading-platform-infra\/actions\/runs\/7\) and the `offline-plans` artifact\.\n$/,
+                );
                 const both = await comment({ "reports/staging.md": huge.replace("production", "staging"), "reports/production.md": huge });
                 assert.ok(both.length < 65_536, `${both.length} characters`);
                 assert.equal(both.match(/Cut to fit a comment/g)?.length, 2);
@@ -161,7 +190,11 @@ describe("workflows", () => {
             assert.equal(preview.with?.policyPacks, "policy");
             assert.equal(preview.with?.policyPackConfigs, "policy/config/staging.json");
             assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
-            assert.equal(job.environment, undefined, "a PR preview never runs in a deployment environment: its token's subject is the pull request's");
+            assert.equal(
+                job.environment,
+                undefined,
+                "a PR preview never runs in a deployment environment: its token's subject is the pull request's",
+            );
             assert.doesNotMatch(read("pull-request.yml"), /production-promote|stack-name: production/);
         });
     });
@@ -176,7 +209,10 @@ describe("workflows", () => {
             assert.equal(job.environment, "staging");
             assert.equal(job.concurrency?.["cancel-in-progress"], false);
             const up = job.steps.find(s => s.id === "up") as Step;
-            assert.deepEqual([up.with?.command, up.with?.["stack-name"], up.with?.policyPacks, up.with?.policyPackConfigs], ["up", "staging", "policy", "policy/config/staging.json"]);
+            assert.deepEqual(
+                [up.with?.command, up.with?.["stack-name"], up.with?.policyPacks, up.with?.policyPackConfigs],
+                ["up", "staging", "policy", "policy/config/staging.json"],
+            );
         });
 
         it("brings back what staging ran before when its rollout or smoke test fails, and says so in the job summary", () => {
@@ -187,10 +223,16 @@ describe("workflows", () => {
             assert.match(before.run ?? "", /pulumi stack history --stack staging --json/);
             assert.match(before.run ?? "", /select\(\.result == "succeeded"\)\]\[0\]\.environment\["git\.head"\]/);
             const previous = job.steps.find(s => s.id === "previous") as Step;
-            assert.equal(previous.if, "failure() && steps.up.outcome == 'failure' && steps.before.outputs.sha != '' && steps.before.outputs.sha != github.sha");
+            assert.equal(
+                previous.if,
+                "failure() && steps.up.outcome == 'failure' && steps.before.outputs.sha != '' && steps.before.outputs.sha != github.sha",
+            );
             assert.equal(previous.with?.ref, "${{ steps.before.outputs.sha }}");
             const restore = job.steps.find(s => s.id === "restore") as Step;
-            assert.deepEqual([restore.with?.command, restore.with?.["stack-name"], restore.with?.["work-dir"], restore.with?.policyPackConfigs], ["up", "staging", "previous", "policy/config/staging.json"]);
+            assert.deepEqual(
+                [restore.with?.command, restore.with?.["stack-name"], restore.with?.["work-dir"], restore.with?.policyPackConfigs],
+                ["up", "staging", "previous", "policy/config/staging.json"],
+            );
             const say = job.steps.find(s => s.name === "Say what staging runs now") as Step;
             assert.equal(say.if, "failure() && steps.up.outcome == 'failure'");
             assert.match(say.run ?? "", /GITHUB_STEP_SUMMARY/);
@@ -203,7 +245,9 @@ describe("workflows", () => {
             assert.equal(job.environment, "production");
             assert.equal(job.concurrency?.["cancel-in-progress"], false);
             const names = job.steps.map(s => s.name ?? s.uses ?? s.run);
-            const gate = names.indexOf("Staging runs this commit and every image production would run, each new one with passing release evidence");
+            const gate = names.indexOf(
+                "Staging runs this commit and every image production would run, each new one with passing release evidence",
+            );
             const window = names.indexOf("Inside the deployment window");
             const up = job.steps.findIndex(s => s.with?.command === "up");
             assert.ok(gate >= 0 && gate < window && window < up, `order: ${names.join(" | ")}`);
@@ -211,14 +255,20 @@ describe("workflows", () => {
             const gateScript = (job.steps[gate].run ?? "").replace(/\\\n\s*/g, "");
             assert.match(gateScript, /pulumi stack output --stack staging --json > "\$RUNNER_TEMP\/staging-outputs\.json"/);
             assert.match(gateScript, /npm run --silent plan -- --stack production --json "\$RUNNER_TEMP\/production-plan\.json"/);
-            assert.match(gateScript, /--plan "\$RUNNER_TEMP\/production-plan\.json" --staging-outputs "\$RUNNER_TEMP\/staging-outputs\.json" --production-outputs/);
+            assert.match(
+                gateScript,
+                /--plan "\$RUNNER_TEMP\/production-plan\.json" --staging-outputs "\$RUNNER_TEMP\/staging-outputs\.json" --production-outputs/,
+            );
             // Release evidence: the gate names the new digests' S3 prefixes, aws s3 sync fetches them (the
             // bucket never appears in the workflow), and the gate judges them into the job summary.
             const evidence = gateScript.indexOf("--evidence-sources");
             const sync = gateScript.indexOf('aws s3 sync "$uri" "$RUNNER_TEMP/evidence/$hex"');
             const judged = gateScript.indexOf('--evidence "$RUNNER_TEMP/evidence" --summary "$GITHUB_STEP_SUMMARY"');
             assert.ok(gateScript.indexOf("npm run --silent plan") < evidence && evidence < sync && sync < judged, gateScript);
-            assert.match(gateScript, /--production-outputs "\$RUNNER_TEMP\/production-outputs\.json" --evidence-sources > "\$RUNNER_TEMP\/evidence-sources\.txt"/);
+            assert.match(
+                gateScript,
+                /--production-outputs "\$RUNNER_TEMP\/production-outputs\.json" --evidence-sources > "\$RUNNER_TEMP\/evidence-sources\.txt"/,
+            );
             assert.match(gateScript, /done < "\$RUNNER_TEMP\/evidence-sources\.txt"/);
             // The sync uses the job's own AWS role (the store's reader), configured before the gate.
             const aws = job.steps.findIndex(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
@@ -251,7 +301,10 @@ describe("workflows", () => {
             assert.ok(up >= 0 && up < reach && reach < run, `order: ${names.join(" | ")}`);
             assert.equal(job.steps.filter(s => /npm run --silent promote -- /.test(s.run ?? "")).length, 1, "one run of npm run promote");
             const script = (job.steps[run].run ?? "").replace(/\\\n\s*/g, "");
-            assert.match(script, /--stack production --prometheus http:\/\/127\.0\.0\.1:9090 --record "\$RUNNER_TEMP\/promotion\/record\.jsonl" --summary "\$GITHUB_STEP_SUMMARY" \|\| code=\$\?/);
+            assert.match(
+                script,
+                /--stack production --prometheus http:\/\/127\.0\.0\.1:9090 --record "\$RUNNER_TEMP\/promotion\/record\.jsonl" --summary "\$GITHUB_STEP_SUMMARY" \|\| code=\$\?/,
+            );
             assert.match(script, /echo "exit=\$code" >> "\$GITHUB_OUTPUT"/);
             assert.match(job.steps[reach].run ?? "", /port-forward svc\/prometheus-operated 9090:9090/);
             // A resumed run (dispatched on the tag) must not apply the committed steps before promote reads the stack's.
@@ -275,18 +328,30 @@ describe("workflows", () => {
             assert.equal(job.if, "always() && needs.production.outputs.promote-exit != ''");
             // The production job keeps the stack's own promotionState output, and the release's stack file.
             const keep = promote.jobs.production.steps.find(s => s.name === "Keep the record and the deployed positions") as Step;
-            assert.match(keep.run ?? "", /pulumi stack output promotionState --stack production --json > "\$RUNNER_TEMP\/promotion\/positions\.json"/);
+            assert.match(
+                keep.run ?? "",
+                /pulumi stack output promotionState --stack production --json > "\$RUNNER_TEMP\/promotion\/positions\.json"/,
+            );
             const upload = promote.jobs.production.steps.find(s => s.uses?.startsWith("actions/upload-artifact@"));
             assert.equal(upload?.if, "always() && steps.promote.outputs.exit != ''");
             assert.equal(upload?.with?.name, "promotion-record");
-            const script = job.steps.map(s => s.run ?? "").join("\n").replace(/\\\n\s*/g, "");
+            const script = job.steps
+                .map(s => s.run ?? "")
+                .join("\n")
+                .replace(/\\\n\s*/g, "");
             assert.match(script, /gh run download "\$GITHUB_RUN_ID" .* --name promotion-record/);
             // Only the positions, applied to main's file; never a copy of the tag's file.
-            assert.match(script, /npm run --silent record-positions -- --positions "\$RUNNER_TEMP\/promotion\/positions\.json" --release "\$RUNNER_TEMP\/promotion\/release\.yaml" --stack-file Pulumi\.production\.yaml/);
+            assert.match(
+                script,
+                /npm run --silent record-positions -- --positions "\$RUNNER_TEMP\/promotion\/positions\.json" --release "\$RUNNER_TEMP\/promotion\/release\.yaml" --stack-file Pulumi\.production\.yaml/,
+            );
             assert.ok(!/cp "\$RUNNER_TEMP\/promotion\/[^"]*" Pulumi\.production\.yaml/.test(script), "main's file is edited, not replaced");
             // The App's installation token, least privilege, pinned by commit.
             const app = job.steps.find(s => s.uses?.startsWith("actions/create-github-app-token@")) as Step;
-            assert.match(fs.readFileSync(path.join(repoRoot, ".github", "workflows", "promote.yml"), "utf8"), new RegExp(`uses: ${(app.uses ?? "").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # v3\\.\\d+\\.\\d+\\n`));
+            assert.match(
+                fs.readFileSync(path.join(repoRoot, ".github", "workflows", "promote.yml"), "utf8"),
+                new RegExp(`uses: ${(app.uses ?? "").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # v3\\.\\d+\\.\\d+\\n`),
+            );
             assert.match(app.uses ?? "", /^actions\/create-github-app-token@[0-9a-f]{40}$/);
             assert.deepEqual(app.with, {
                 "client-id": "${{ vars.RECORD_APP_CLIENT_ID }}",
@@ -301,7 +366,12 @@ describe("workflows", () => {
             assert.match(open.run ?? "", /git push --force .* "HEAD:refs\/heads\/\$branch"/);
             assert.match(open.run ?? "", /gh pr edit "\$open"/);
             assert.match(open.run ?? "", /gh pr create --repo "\$GITHUB_REPOSITORY" --base main --head "\$branch"/);
-            assert.ok(job.steps.every(s => !JSON.stringify(s).includes("github.token") || s.name === "Apply the deployed positions to main's stack file"), "the job's own token only downloads the artifact");
+            assert.ok(
+                job.steps.every(
+                    s => !JSON.stringify(s).includes("github.token") || s.name === "Apply the deployed positions to main's stack file",
+                ),
+                "the job's own token only downloads the artifact",
+            );
         });
     });
 
@@ -313,7 +383,14 @@ describe("workflows", () => {
             const places: Record<string, Set<string>> = { "(pull request)": new Set() };
             for (const stack of ["staging", "production"] as const) {
                 const config = validated(stack);
-                const ci = ciVariables(config.project, stack, config.ci, config.eks.region, { owner: config.github.owner, application: config.github.repositories.application }, config.releaseEvidence?.store);
+                const ci = ciVariables(
+                    config.project,
+                    stack,
+                    config.ci,
+                    config.eks.region,
+                    { owner: config.github.owner, application: config.github.repositories.application },
+                    config.releaseEvidence?.store,
+                );
                 places[stack] = new Set(Object.keys(ci.deploy));
                 places[ci.drift.environment] = new Set(Object.keys(ci.drift.variables));
                 for (const name of Object.keys(ci.pullRequest ?? {})) places["(pull request)"].add(name);
@@ -337,7 +414,10 @@ describe("workflows", () => {
                     for (const place of placesOf(job)) {
                         if (name === "record" || name === "report") continue; // no cloud, no variables
                         for (const variable of used) {
-                            assert.ok(handSet.has(variable) || declared[place]?.has(variable), `${file} ${name} reads vars.${variable}, which nothing declares for ${place}`);
+                            assert.ok(
+                                handSet.has(variable) || declared[place]?.has(variable),
+                                `${file} ${name} reads vars.${variable}, which nothing declares for ${place}`,
+                            );
                         }
                     }
                 }
@@ -345,13 +425,20 @@ describe("workflows", () => {
         });
 
         it("assumes the deploy role only in a deploy environment, the drift role only in a drift environment, the preview role only for pull requests", () => {
-            const expected = (place: string) => (place === "(pull request)" ? CI_VARIABLES.previewRole : place.endsWith("-drift") ? CI_VARIABLES.driftRole : CI_VARIABLES.deployRole);
+            const expected = (place: string) =>
+                place === "(pull request)"
+                    ? CI_VARIABLES.previewRole
+                    : place.endsWith("-drift")
+                      ? CI_VARIABLES.driftRole
+                      : CI_VARIABLES.deployRole;
             let seen = 0;
             for (const file of files) {
                 for (const [name, job] of Object.entries(workflow(file).jobs)) {
                     for (const step of job.steps.filter(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
                         seen++;
-                        for (const place of placesOf(job)) assert.equal(step.with?.["role-to-assume"], `\${{ vars.${expected(place)} }}`, `${file} ${name}`);
+                        for (const place of placesOf(job)) {
+                            assert.equal(step.with?.["role-to-assume"], `\${{ vars.${expected(place)} }}`, `${file} ${name}`);
+                        }
                         assert.equal(job.permissions?.["id-token"], "write", `${file} ${name}`);
                     }
                     if (!job.steps.some(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
@@ -366,7 +453,9 @@ describe("workflows", () => {
             for (const file of files) {
                 const text = read(file);
                 assert.doesNotMatch(text, /PULUMI_CONFIG_PASSPHRASE|INFRA_GITHUB_ADMIN_TOKEN/, file);
-                for (const match of text.matchAll(/^\s+GITHUB_TOKEN: (.+)$/gm)) assert.equal(match[1], "${{ secrets.INFRA_GITHUB_READ_TOKEN }}", file);
+                for (const match of text.matchAll(/^\s+GITHUB_TOKEN: (.+)$/gm)) {
+                    assert.equal(match[1], "${{ secrets.INFRA_GITHUB_READ_TOKEN }}", file);
+                }
             }
         });
 
@@ -376,8 +465,15 @@ describe("workflows", () => {
                 const job = promote.jobs[stack];
                 const aws = job.steps.find(s => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
                 const seconds = Number(aws?.with?.["role-duration-seconds"]);
-                assert.equal(seconds, validated(stack).ci.deploySessionSeconds, `${stack}: role-duration-seconds is ci.deploySessionSeconds (the role's maxSessionDuration)`);
-                assert.ok(seconds >= (job["timeout-minutes"] ?? Infinity) * 60, `${stack}: a ${seconds} s session dies before the job's ${job["timeout-minutes"]}-minute timeout`);
+                assert.equal(
+                    seconds,
+                    validated(stack).ci.deploySessionSeconds,
+                    `${stack}: role-duration-seconds is ci.deploySessionSeconds (the role's maxSessionDuration)`,
+                );
+                assert.ok(
+                    seconds >= (job["timeout-minutes"] ?? Infinity) * 60,
+                    `${stack}: a ${seconds} s session dies before the job's ${job["timeout-minutes"]}-minute timeout`,
+                );
             }
             // The promotion walks 40 minutes of watches plus one update per step, after the gate and the staged up.
             assert.ok((promote.jobs.production["timeout-minutes"] ?? 0) >= 120);
@@ -388,10 +484,15 @@ describe("workflows", () => {
         it("reads staging's state for the gate from staging's backend, and writes the record beside the release's evidence", () => {
             const job = workflow("promote.yml").jobs.production;
             const gate = job.steps.find(s => s.name?.startsWith("Staging runs this commit"))?.run ?? "";
-            for (const line of gate.split("\n").filter(l => /--stack staging/.test(l))) assert.match(line, /^\s*PULUMI_BACKEND_URL="\$STAGING_PULUMI_BACKEND_URL" pulumi stack/, line);
+            for (const line of gate.split("\n").filter(l => /--stack staging/.test(l))) {
+                assert.match(line, /^\s*PULUMI_BACKEND_URL="\$STAGING_PULUMI_BACKEND_URL" pulumi stack/, line);
+            }
             const keep = job.steps.find(s => s.name === "Keep the record beside the release's evidence");
             assert.equal(keep?.if, "always() && steps.promote.outputs.exit != ''");
-            assert.match(keep?.run ?? "", /^kept="\$\{RECORDS_URI\}\$\{GITHUB_REF_NAME\}\/\$\{GITHUB_RUN_ID\}-\$\{GITHUB_RUN_ATTEMPT\}\/"$/m);
+            assert.match(
+                keep?.run ?? "",
+                /^kept="\$\{RECORDS_URI\}\$\{GITHUB_REF_NAME\}\/\$\{GITHUB_RUN_ID\}-\$\{GITHUB_RUN_ATTEMPT\}\/"$/m,
+            );
             assert.match(keep?.run ?? "", /^aws s3 cp --recursive .*"\$kept"$/m);
             // The record pull request links where the record lasts.
             assert.equal(job.outputs?.["record-uri"], "${{ steps.kept.outputs.uri }}");
@@ -424,7 +525,9 @@ describe("workflows", () => {
         it("keeps artifacts no longer than GitHub allows (90 days)", () => {
             for (const file of files) {
                 for (const job of Object.values(workflow(file).jobs)) {
-                    for (const step of job.steps.filter(s => s.uses?.startsWith("actions/upload-artifact@") && s.with?.["retention-days"] !== undefined)) {
+                    for (const step of job.steps.filter(
+                        s => s.uses?.startsWith("actions/upload-artifact@") && s.with?.["retention-days"] !== undefined,
+                    )) {
                         assert.ok(Number(step.with?.["retention-days"]) <= 90, `${file}: ${step.with?.name}`);
                     }
                 }
@@ -440,7 +543,16 @@ describe("workflows", () => {
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "source-sha-"));
                 fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), stackFile);
                 try {
-                    return { out: execFileSync(process.execPath, ["-e", script], { cwd: dir, env: { ...process.env, NODE_PATH: path.join(repoRoot, "node_modules") }, stdio: "pipe" }).toString().trim(), code: 0 };
+                    return {
+                        out: execFileSync(process.execPath, ["-e", script], {
+                            cwd: dir,
+                            env: { ...process.env, NODE_PATH: path.join(repoRoot, "node_modules") },
+                            stdio: "pipe",
+                        })
+                            .toString()
+                            .trim(),
+                        code: 0,
+                    };
                 } catch (e) {
                     const err = e as { status: number; stderr: Buffer };
                     return { out: err.stderr.toString(), code: err.status };
@@ -469,7 +581,9 @@ describe("workflows", () => {
     });
 
     it("lets Dependabot update the lockfile and the pinned actions, never to TypeScript 7", () => {
-        const config = parseYaml(fs.readFileSync(path.join(repoRoot, ".github", "dependabot.yml"), "utf8")) as { updates: { "package-ecosystem": string; ignore?: { "dependency-name": string; versions: string[] }[] }[] };
+        const config = parseYaml(fs.readFileSync(path.join(repoRoot, ".github", "dependabot.yml"), "utf8")) as {
+            updates: { "package-ecosystem": string; ignore?: { "dependency-name": string; versions: string[] }[] }[];
+        };
         assert.deepEqual(config.updates.map(u => u["package-ecosystem"]).sort(), ["github-actions", "npm"]);
         const npm = config.updates.find(u => u["package-ecosystem"] === "npm");
         assert.deepEqual(npm?.ignore?.find(i => i["dependency-name"] === "typescript")?.versions, [">=7"]);
@@ -478,10 +592,15 @@ describe("workflows", () => {
     describe("this repository's checks", () => {
         it("are exactly the jobs pull-request.yml runs: what the rulesets require is what the workflow reports", () => {
             const jobs = Object.values(workflow("pull-request.yml").jobs);
-            assert.ok(jobs.every(j => !j.strategy), "a matrix job's check runs are named per entry");
+            assert.ok(
+                jobs.every(j => !j.strategy),
+                "a matrix job's check runs are named per entry",
+            );
             assert.deepEqual(jobs.map(j => j.name).sort(), [...infrastructureChecks.required, ...infrastructureChecks.release].sort());
             // No other workflow runs on pull requests, so nothing else could report a required check.
-            for (const file of fs.readdirSync(workflowDir).filter(f => f !== "pull-request.yml")) assert.ok(!("pull_request" in workflow(file).on), file);
+            for (const file of fs.readdirSync(workflowDir).filter(f => f !== "pull-request.yml")) {
+                assert.ok(!("pull_request" in workflow(file).on), file);
+            }
         });
     });
 
@@ -501,7 +620,10 @@ describe("workflows", () => {
 
         it("previews each stack with a refresh, expecting no change, with the pack and the stack's policy config", () => {
             const run = (check.steps.find(s => s.name?.startsWith("Preview with a refresh"))?.run ?? "").replace(/\\\n\s*/g, "");
-            assert.match(run, /pulumi preview --stack "\$STACK" --refresh --expect-no-changes .*--policy-pack policy --policy-pack-config "policy\/config\/\$STACK\.json"/);
+            assert.match(
+                run,
+                /pulumi preview --stack "\$STACK" --refresh --expect-no-changes .*--policy-pack policy --policy-pack-config "policy\/config\/\$STACK\.json"/,
+            );
             assert.match(run, /\|\| code=\$\?\n\s*echo "\$code" > "\$out\/verdict"/);
             // A running update holds the lock; its half-applied state is not drift.
             assert.match(run, /--prefix "\.pulumi\/locks\/organization\/trading-platform\/\$STACK\/"/);
@@ -515,7 +637,13 @@ describe("workflows", () => {
 
         describe("the issue per stack (the report's script, run against a stand-in GitHub)", () => {
             const script = String(report.steps.find(s => s.uses?.startsWith("actions/github-script@"))?.with?.script);
-            interface Issue { number: number; body: string; title: string; state: string; labels: string[] }
+            interface Issue {
+                number: number;
+                body: string;
+                title: string;
+                state: string;
+                labels: string[];
+            }
             async function runReport(verdicts: Record<string, { verdict?: string; output?: string } | undefined>, existing: Issue[]) {
                 const temp = fs.mkdtempSync(path.join(os.tmpdir(), "drift-report-"));
                 for (const [stack, v] of Object.entries(verdicts)) {
@@ -528,7 +656,8 @@ describe("workflows", () => {
                 const issues = existing.map(i => ({ ...i }));
                 const calls: string[] = [];
                 const github = {
-                    paginate: async (_: unknown, params: { state: string; labels: string }) => issues.filter(i => i.state === params.state && i.labels.includes(params.labels)),
+                    paginate: async (_: unknown, params: { state: string; labels: string }) =>
+                        issues.filter(i => i.state === params.state && i.labels.includes(params.labels)),
                     rest: {
                         issues: {
                             listForRepo: {},
@@ -538,17 +667,27 @@ describe("workflows", () => {
                             },
                             update: async (p: { issue_number: number; body?: string; state?: string }) => {
                                 calls.push(`update #${p.issue_number}${p.state ? ` ${p.state}` : ""}`);
-                                Object.assign(issues.find(i => i.number === p.issue_number)!, p.body ? { body: p.body } : {}, p.state ? { state: p.state } : {});
+                                Object.assign(
+                                    issues.find(i => i.number === p.issue_number)!,
+                                    p.body ? { body: p.body } : {},
+                                    p.state ? { state: p.state } : {},
+                                );
                             },
                             createComment: async (p: { issue_number: number }) => void calls.push(`comment #${p.issue_number}`),
                         },
                     },
                 };
-                const context = { repo: { owner: "synaptic-platform", repo: "trading-platform" }, serverUrl: "https://github.com", runId: 42 };
+                const context = {
+                    repo: { owner: "synaptic-platform", repo: "trading-platform" },
+                    serverUrl: "https://github.com",
+                    runId: 42,
+                };
                 const saved = process.env.RUNNER_TEMP;
                 process.env.RUNNER_TEMP = temp;
                 try {
-                    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+                    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+                        ...args: string[]
+                    ) => (...a: unknown[]) => Promise<void>;
                     await new AsyncFunction("github", "context", "require", script)(github, context, require);
                 } finally {
                     process.env.RUNNER_TEMP = saved;
@@ -556,33 +695,61 @@ describe("workflows", () => {
                 }
                 return { issues, calls };
             }
-            const open = (stack: string, number: number): Issue => ({ number, body: `<!-- drift:${stack} -->\nold`, title: `Drift: the ${stack} stack differs from what is deployed`, state: "open", labels: ["drift"] });
+            const open = (stack: string, number: number): Issue => ({
+                number,
+                body: `<!-- drift:${stack} -->\nold`,
+                title: `Drift: the ${stack} stack differs from what is deployed`,
+                state: "open",
+                labels: ["drift"],
+            });
 
             it("opens one issue for a stack that differs, with the preview's output, and none for one that agrees", async () => {
-                const { issues, calls } = await runReport({ staging: { verdict: "255", output: "~ aws:s3/bucket:Bucket catalogs update\nerror: no changes were expected but changes were proposed" }, production: { verdict: "0", output: "" } }, []);
+                const { issues, calls } = await runReport(
+                    {
+                        staging: {
+                            verdict: "255",
+                            output: "~ aws:s3/bucket:Bucket catalogs update\nerror: no changes were expected but changes were proposed",
+                        },
+                        production: { verdict: "0", output: "" },
+                    },
+                    [],
+                );
                 assert.deepEqual(calls, ["create Drift: the staging stack differs from what is deployed"]);
-                assert.match(issues[0].body, /^<!-- drift:staging -->\nThe \*\*staging\*\* stack differs from what is deployed, or breaks a policy: .* exited 255 \(https:\/\/github\.com\/synaptic-platform\/trading-platform\/actions\/runs\/42\)/);
+                assert.match(
+                    issues[0].body,
+                    /^<!-- drift:staging -->\nThe \*\*staging\*\* stack differs from what is deployed, or breaks a policy: .* exited 255 \(https:\/\/github\.com\/synaptic-platform\/trading-platform\/actions\/runs\/42\)/,
+                );
                 assert.match(issues[0].body, /no changes were expected but changes were proposed\n```$/);
                 assert.deepEqual(issues[0].labels, ["drift"]);
             });
 
             it("updates the open issue instead of opening another, and closes it with a note once they agree", async () => {
-                const again = await runReport({ staging: { verdict: "255", output: "still" }, production: { verdict: "0" } }, [open("staging", 7)]);
+                const again = await runReport({ staging: { verdict: "255", output: "still" }, production: { verdict: "0" } }, [
+                    open("staging", 7),
+                ]);
                 assert.deepEqual(again.calls, ["update #7"]);
                 assert.match(again.issues[0].body, /still\n```$/);
-                const agreed = await runReport({ staging: { verdict: "0" }, production: { verdict: "0" } }, [open("staging", 7), open("production", 8)]);
+                const agreed = await runReport({ staging: { verdict: "0" }, production: { verdict: "0" } }, [
+                    open("staging", 7),
+                    open("production", 8),
+                ]);
                 assert.deepEqual(agreed.calls, ["comment #7", "update #7 closed", "comment #8", "update #8 closed"]);
             });
 
             it("treats a check that left no verdict as one that could not run, and leaves a skipped one alone", async () => {
-                const { issues, calls } = await runReport({ staging: { verdict: "skipped", output: "locked" }, production: {} }, [open("staging", 7)]);
+                const { issues, calls } = await runReport({ staging: { verdict: "skipped", output: "locked" }, production: {} }, [
+                    open("staging", 7),
+                ]);
                 assert.deepEqual(calls, ["create Drift: the production stack differs from what is deployed"]);
                 assert.match(issues[1].body, /production\*\* stack could not be checked: .* did not run/);
                 assert.equal(issues[0].state, "open");
             });
 
             it("keeps the body under GitHub's 65,536-character limit, keeping the end of the output", async () => {
-                const { issues } = await runReport({ staging: { verdict: "255", output: `${"x".repeat(100000)}THE END` }, production: { verdict: "0" } }, []);
+                const { issues } = await runReport(
+                    { staging: { verdict: "255", output: `${"x".repeat(100000)}THE END` }, production: { verdict: "0" } },
+                    [],
+                );
                 assert.ok(issues[0].body.length < 65536, String(issues[0].body.length));
                 assert.match(issues[0].body, /THE END\n```$/);
             });
@@ -611,22 +778,35 @@ describe("workflows", () => {
             assert.equal(promote?.env?.SLACK_WEBHOOK_URL, "${{ secrets.SLACK_WEBHOOK_URL }}");
             // The production result names the up step's outcome and the promotion's exit.
             const production = workflow("promote.yml").jobs.production.steps.find(s => s.name === "Tell the team in Slack");
-            assert.deepEqual(production?.env, { SLACK_WEBHOOK_URL: "${{ secrets.SLACK_WEBHOOK_URL }}", UP: "${{ steps.up.outcome }}", CODE: "${{ steps.promote.outputs.exit }}" });
+            assert.deepEqual(production?.env, {
+                SLACK_WEBHOOK_URL: "${{ secrets.SLACK_WEBHOOK_URL }}",
+                UP: "${{ steps.up.outcome }}",
+                CODE: "${{ steps.promote.outputs.exit }}",
+            });
         });
 
         describe(".github/scripts/slack.sh, run for real against a stand-in webhook", () => {
             const script = path.join(repoRoot, ".github", "scripts", "slack.sh");
             const runScript = (text: string, env: Record<string, string>) =>
                 new Promise<{ code: number; output: string }>(resolve => {
-                    execFile("bash", [script, text], { env: { PATH: process.env.PATH ?? "", ...env } }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }));
+                    execFile("bash", [script, text], { env: { PATH: process.env.PATH ?? "", ...env } }, (error, stdout, stderr) =>
+                        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+                    );
                 });
-            const runEnv = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "synaptic-platform/trading-platform", GITHUB_RUN_ID: "77" };
+            const runEnv = {
+                GITHUB_SERVER_URL: "https://github.com",
+                GITHUB_REPOSITORY: "synaptic-platform/trading-platform",
+                GITHUB_RUN_ID: "77",
+            };
 
             it("posts the text as Slack's JSON, markup escaped, with the run's link, and prints nothing of the webhook", async () => {
                 const slack = await startSlackWebhook();
                 try {
                     const webhook = slack.webhook("workflow");
-                    const result = await runScript("production v1.4.0: pulumi up success; promotion <rolled back> & paged", { ...runEnv, SLACK_WEBHOOK_URL: webhook });
+                    const result = await runScript("production v1.4.0: pulumi up success; promotion <rolled back> & paged", {
+                        ...runEnv,
+                        SLACK_WEBHOOK_URL: webhook,
+                    });
                     assert.deepEqual(result, { code: 0, output: "" });
                     assert.deepEqual(slack.posts, [
                         {
@@ -650,8 +830,13 @@ describe("workflows", () => {
                     const unreachable = await runScript("x", { SLACK_WEBHOOK_URL: dead });
                     assert.equal(unreachable.code, 0);
                     assert.match(unreachable.output, /^::warning::Slack post failed: curl: \(7\) /);
-                    for (const output of [refused.output, unreachable.output]) for (const url of [webhook, dead]) assert.ok(!output.includes(new URL(url).pathname), output);
-                    assert.deepEqual(await runScript("x", {}), { code: 0, output: "::notice::SLACK_WEBHOOK_URL is not set in this job's environment: nothing posted to Slack\n" });
+                    for (const output of [refused.output, unreachable.output]) {
+                        for (const url of [webhook, dead]) assert.ok(!output.includes(new URL(url).pathname), output);
+                    }
+                    assert.deepEqual(await runScript("x", {}), {
+                        code: 0,
+                        output: "::notice::SLACK_WEBHOOK_URL is not set in this job's environment: nothing posted to Slack\n",
+                    });
                 } finally {
                     await slack.close();
                 }

@@ -20,7 +20,8 @@ export function nlbAnnotations(exposure: NlbExposure): Record<string, string> {
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
         // Close connections to a deregistered colour at cutover, so no session lingers on it.
-        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "deregistration_delay.timeout_seconds=30,deregistration_delay.connection_termination.enabled=true",
+        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes":
+            "deregistration_delay.timeout_seconds=30,deregistration_delay.connection_termination.enabled=true",
         "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "TCP",
         ...(exposure.tls
             ? {

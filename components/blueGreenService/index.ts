@@ -50,7 +50,9 @@ export interface BlueGreenServiceArgs {
      */
     smoke?: SmokeTest;
     /** `rolling`: one Deployment updated in place. `blueGreen`: two colours, the candidate at a weight. */
-    rollout: { strategy: "rolling"; image: pulumi.Input<string> } | { strategy: "blueGreen"; state: Omit<BlueGreenState, "replicas" | "minReady"> };
+    rollout:
+        | { strategy: "rolling"; image: pulumi.Input<string> }
+        | { strategy: "blueGreen"; state: Omit<BlueGreenState, "replicas" | "minReady"> };
 }
 
 interface Variant {
@@ -89,16 +91,27 @@ export class BlueGreenService extends pulumi.ComponentResource {
         });
 
         // The services never call the Kubernetes API: no pod of theirs mounts a token (the Vault agent gets its own, projected).
-        const serviceAccount = new k8s.core.v1.ServiceAccount(svc, { metadata: { name: svc, namespace: args.namespace }, automountServiceAccountToken: false }, parent);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            svc,
+            { metadata: { name: svc, namespace: args.namespace }, automountServiceAccountToken: false },
+            parent,
+        );
         const vaultAnnotations = vaultPodAnnotations(args.vault.role, args.vault.secrets);
         const injected = Object.keys(vaultAnnotations).length > 0;
 
         const deployments = variants.map(v => {
-            const labels = { ...selectorOf(v), "app.kubernetes.io/part-of": "trading-platform", "trading-platform/environment": args.environment };
+            const labels = {
+                ...selectorOf(v),
+                "app.kubernetes.io/part-of": "trading-platform",
+                "trading-platform/environment": args.environment,
+            };
             const sessionEnv = args.nlb ? { [FIX_SESSION_ENV]: String(v.weight === 100) } : {};
             const env = [
                 ...Object.entries({ ...args.env, ...sessionEnv }).map(([envName, value]) => ({ name: envName, value })),
-                ...Object.keys(args.vault.secrets).map(file => ({ name: `${file.toUpperCase().replace(/-/g, "_")}_FILE`, value: `${vaultSecretsDir}/${file}` })),
+                ...Object.keys(args.vault.secrets).map(file => ({
+                    name: `${file.toUpperCase().replace(/-/g, "_")}_FILE`,
+                    value: `${vaultSecretsDir}/${file}`,
+                })),
             ].sort((a, b) => a.name.localeCompare(b.name));
             return new k8s.apps.v1.Deployment(
                 objectName(v),
@@ -133,21 +146,46 @@ export class BlueGreenService extends pulumi.ComponentResource {
                                     {
                                         name: svc,
                                         image: v.image,
-                                        ports: [{ name: "http", containerPort: args.port }, ...(args.nlb ? [{ name: "fix", containerPort: args.nlb.port }] : [])],
+                                        ports: [
+                                            { name: "http", containerPort: args.port },
+                                            ...(args.nlb ? [{ name: "fix", containerPort: args.nlb.port }] : []),
+                                        ],
                                         env,
                                         resources: args.resources,
-                                        readinessProbe: { httpGet: { path: args.probes.readinessPath, port: "http" }, periodSeconds: 5, failureThreshold: 3 },
-                                        livenessProbe: { httpGet: { path: args.probes.livenessPath, port: "http" }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 6 },
+                                        readinessProbe: {
+                                            httpGet: { path: args.probes.readinessPath, port: "http" },
+                                            periodSeconds: 5,
+                                            failureThreshold: 3,
+                                        },
+                                        livenessProbe: {
+                                            httpGet: { path: args.probes.livenessPath, port: "http" },
+                                            initialDelaySeconds: 15,
+                                            periodSeconds: 10,
+                                            failureThreshold: 6,
+                                        },
                                         // Keep serving while the ALB deregisters the pod, so no request is cut.
                                         lifecycle: { preStop: { sleep: { seconds: 15 } } },
                                         securityContext: containerSecurityContext,
                                         volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                     },
                                 ],
-                                volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }, ...(injected ? [vaultTokenVolume()] : [])],
+                                volumes: [
+                                    { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+                                    ...(injected ? [vaultTokenVolume()] : []),
+                                ],
                                 topologySpreadConstraints: [
-                                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selectorOf(v) } },
-                                    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selectorOf(v) } },
+                                    {
+                                        maxSkew: 1,
+                                        topologyKey: "topology.kubernetes.io/zone",
+                                        whenUnsatisfiable: "DoNotSchedule",
+                                        labelSelector: { matchLabels: selectorOf(v) },
+                                    },
+                                    {
+                                        maxSkew: 1,
+                                        topologyKey: "kubernetes.io/hostname",
+                                        whenUnsatisfiable: "ScheduleAnyway",
+                                        labelSelector: { matchLabels: selectorOf(v) },
+                                    },
                                 ],
                             },
                         },
@@ -168,7 +206,17 @@ export class BlueGreenService extends pulumi.ComponentResource {
                             selector: selectorOf(v),
                             ports: [
                                 { name: "http", port: args.port, targetPort: "http" },
-                                ...(args.nlb ? [{ name: "fix", port: args.nlb.port, targetPort: "fix", protocol: "TCP", appProtocol: FIX_APP_PROTOCOL }] : []),
+                                ...(args.nlb
+                                    ? [
+                                          {
+                                              name: "fix",
+                                              port: args.nlb.port,
+                                              targetPort: "fix",
+                                              protocol: "TCP",
+                                              appProtocol: FIX_APP_PROTOCOL,
+                                          },
+                                      ]
+                                    : []),
                             ],
                         },
                     },
@@ -180,7 +228,10 @@ export class BlueGreenService extends pulumi.ComponentResource {
             v =>
                 new k8s.policy.v1.PodDisruptionBudget(
                     objectName(v),
-                    { metadata: { name: objectName(v), namespace: args.namespace }, spec: { ...v.disruptionBudget, selector: { matchLabels: selectorOf(v) } } },
+                    {
+                        metadata: { name: objectName(v), namespace: args.namespace },
+                        spec: { ...v.disruptionBudget, selector: { matchLabels: selectorOf(v) } },
+                    },
                     parent,
                 ),
         );
@@ -188,7 +239,11 @@ export class BlueGreenService extends pulumi.ComponentResource {
         // The smoke test runs against the new version: the candidate colour of a blue-green service (it
         // starts at full size at weight 0), the only Deployment of a rolling one.
         const rollout = args.rollout;
-        const tested = !hasVersionToTest(rollout) ? undefined : rollout.strategy === "blueGreen" ? variants.find(v => v.colour === otherColour(rollout.state.activeColour)) : variants[0];
+        const tested = !hasVersionToTest(rollout)
+            ? undefined
+            : rollout.strategy === "blueGreen"
+              ? variants.find(v => v.colour === otherColour(rollout.state.activeColour))
+              : variants[0];
         const smoke =
             args.smoke && tested
                 ? new k8s.batch.v1.Job(
@@ -217,7 +272,12 @@ export class BlueGreenService extends pulumi.ComponentResource {
             new k8s.core.v1.Service(
                 `${svc}-nlb`,
                 {
-                    metadata: { name: `${svc}-nlb`, namespace: args.namespace, labels: serviceSelector(svc), annotations: nlbAnnotations(args.nlb) },
+                    metadata: {
+                        name: `${svc}-nlb`,
+                        namespace: args.namespace,
+                        labels: serviceSelector(svc),
+                        annotations: nlbAnnotations(args.nlb),
+                    },
                     spec: {
                         type: "LoadBalancer",
                         loadBalancerClass: "service.k8s.aws/nlb",
@@ -283,7 +343,12 @@ export class BlueGreenService extends pulumi.ComponentResource {
         // The promotion reads the candidate's health from these series (docs/config.md#promotion).
         new k8s.apiextensions.CustomResource(
             `${svc}-metrics`,
-            { apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: svc, namespace: args.namespace }, spec: podMonitorSpec(svc, args.scrapeInterval ?? SCRAPE_INTERVAL) },
+            {
+                apiVersion: "monitoring.coreos.com/v1",
+                kind: "PodMonitor",
+                metadata: { name: svc, namespace: args.namespace },
+                spec: podMonitorSpec(svc, args.scrapeInterval ?? SCRAPE_INTERVAL),
+            },
             parent,
         );
 

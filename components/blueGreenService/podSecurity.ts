@@ -4,7 +4,13 @@
 // policies hold them to it.
 
 /** The pod's security context. */
-export const podSecurityContext = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } };
+export const podSecurityContext = {
+    runAsNonRoot: true,
+    runAsUser: 10001,
+    runAsGroup: 10001,
+    fsGroup: 10001,
+    seccompProfile: { type: "RuntimeDefault" },
+};
 
 /** Each container's security context. */
 export const containerSecurityContext = {

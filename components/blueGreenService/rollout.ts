@@ -44,7 +44,10 @@ export function rolloutProblems(state: BlueGreenState): RolloutProblem[] {
         problems.push({ field: "images", problem: `weight ${state.weight} sends traffic to ${candidate}, which has no image` });
     }
     if (state.finalize && state.weight !== 100) {
-        problems.push({ field: "finalize", problem: `finalize scales ${state.activeColour} down while it still has ${100 - state.weight}% of traffic; finalize only at weight 100` });
+        problems.push({
+            field: "finalize",
+            problem: `finalize scales ${state.activeColour} down while it still has ${100 - state.weight}% of traffic; finalize only at weight 100`,
+        });
     }
     if (state.minReady >= state.replicas) {
         problems.push({
@@ -62,7 +65,10 @@ export function planColours(state: BlueGreenState): ColourPlan[] {
         throw new Error(`impossible blue-green position: ${problems.map(p => p.problem).join("; ")}`);
     }
     const candidate = otherColour(state.activeColour);
-    const weights: Record<Colour, number> = { [state.activeColour]: 100 - state.weight, [candidate]: state.weight } as Record<Colour, number>;
+    const weights: Record<Colour, number> = { [state.activeColour]: 100 - state.weight, [candidate]: state.weight } as Record<
+        Colour,
+        number
+    >;
     return COLOURS.filter(colour => state.images[colour]).map(colour => {
         const weight = weights[colour];
         // The candidate runs at full size from weight 0 (smoke tests before traffic); the old colour keeps

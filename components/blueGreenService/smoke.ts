@@ -21,7 +21,12 @@ export interface SmokeTest {
 }
 
 /** Where the Job finds the version it tests, and which one it is. */
-export const SMOKE_ENV = { targetUrl: "SMOKE_TARGET_URL", service: "SMOKE_SERVICE", colour: "SMOKE_COLOUR", image: "SMOKE_TESTED_IMAGE" } as const;
+export const SMOKE_ENV = {
+    targetUrl: "SMOKE_TARGET_URL",
+    service: "SMOKE_SERVICE",
+    colour: "SMOKE_COLOUR",
+    image: "SMOKE_TESTED_IMAGE",
+} as const;
 
 /** The Kubernetes provider's per-resource wait (it reads this annotation before its 10-minute Job default). */
 export const PROVIDER_TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
@@ -59,7 +64,9 @@ export interface SmokeJobInputs {
  * Whether a service has a version for its smoke test to test: a rolling service always (what it rolls
  * to), a blue-green one when its candidate colour has an image.
  */
-export function hasVersionToTest(rollout: { strategy: "rolling" } | { strategy: "blueGreen"; state: { activeColour: Colour; images: Partial<Record<Colour, unknown>> } }): boolean {
+export function hasVersionToTest(
+    rollout: { strategy: "rolling" } | { strategy: "blueGreen"; state: { activeColour: Colour; images: Partial<Record<Colour, unknown>> } },
+): boolean {
     return rollout.strategy === "rolling" || rollout.state.images[otherColour(rollout.state.activeColour)] !== undefined;
 }
 
@@ -74,15 +81,17 @@ export function smokeJobArgs(inputs: SmokeJobInputs): k8s.batch.v1.JobArgs {
         "app.kubernetes.io/part-of": "trading-platform",
         "trading-platform/environment": inputs.environment,
     };
-    const env = pulumi.output(inputs.testedImage).apply(image =>
-        [
-            ...Object.entries(smoke.env).map(([name, value]) => ({ name, value })),
-            { name: SMOKE_ENV.targetUrl, value: inputs.targetUrl },
-            { name: SMOKE_ENV.service, value: inputs.service },
-            ...(inputs.colour ? [{ name: SMOKE_ENV.colour, value: inputs.colour }] : []),
-            { name: SMOKE_ENV.image, value: image },
-        ].sort((a, b) => a.name.localeCompare(b.name)),
-    );
+    const env = pulumi
+        .output(inputs.testedImage)
+        .apply(image =>
+            [
+                ...Object.entries(smoke.env).map(([name, value]) => ({ name, value })),
+                { name: SMOKE_ENV.targetUrl, value: inputs.targetUrl },
+                { name: SMOKE_ENV.service, value: inputs.service },
+                ...(inputs.colour ? [{ name: SMOKE_ENV.colour, value: inputs.colour }] : []),
+                { name: SMOKE_ENV.image, value: image },
+            ].sort((a, b) => a.name.localeCompare(b.name)),
+        );
     return {
         metadata: {
             name: pulumi.output(inputs.testedImage).apply(image => smokeJobName(inputs.service, inputs.colour, image, smoke)),

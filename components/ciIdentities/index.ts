@@ -64,15 +64,25 @@ export class CiIdentities extends pulumi.ComponentResource {
         const { accountId, project, stack } = args;
         const own: StateLocation = { bucket: args.stateBucket, project, stack };
 
-        const provider = new aws.iam.OpenIdConnectProvider(`${name}-github`, { url: GITHUB_OIDC_ISSUER_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: args.tags }, parent);
+        const provider = new aws.iam.OpenIdConnectProvider(
+            `${name}-github`,
+            { url: GITHUB_OIDC_ISSUER_URL, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags: args.tags },
+            parent,
+        );
         const trusting = { parent: this, dependsOn: [provider] };
-        const role = (kind: "deploy" | "drift" | "preview", context: { environment: string } | "pull_request", maxSessionDuration: number) =>
+        const role = (
+            kind: "deploy" | "drift" | "preview",
+            context: { environment: string } | "pull_request",
+            maxSessionDuration: number,
+        ) =>
             new aws.iam.Role(
                 `${name}-${kind}`,
                 {
                     name: ciRoleName(project, kind, stack),
                     description: `GitHub Actions of ${args.github.owner}/${args.github.repository}: ${kind} ${stack}`,
-                    assumeRolePolicy: JSON.stringify(githubTrustPolicy({ accountId, owner: args.github.owner, repository: args.github.repository, context })),
+                    assumeRolePolicy: JSON.stringify(
+                        githubTrustPolicy({ accountId, owner: args.github.owner, repository: args.github.repository, context }),
+                    ),
                     maxSessionDuration,
                     tags: args.tags,
                 },
@@ -91,7 +101,10 @@ export class CiIdentities extends pulumi.ComponentResource {
                 role: deploy.name,
                 policy: JSON.stringify({
                     Version: "2012-10-17",
-                    Statement: [...stateWriteStatements(own), ...args.readsState.flatMap(state => stateReadStatements(state, `ReadStateOf${capitalised(state.stack)}`))],
+                    Statement: [
+                        ...stateWriteStatements(own),
+                        ...args.readsState.flatMap(state => stateReadStatements(state, `ReadStateOf${capitalised(state.stack)}`)),
+                    ],
                 }),
             },
             parent,
@@ -99,9 +112,21 @@ export class CiIdentities extends pulumi.ComponentResource {
 
         const readOnly = (kind: "drift" | "preview", context: { environment: string } | "pull_request") => {
             const reader = role(kind, context, 3600);
-            new aws.iam.RolePolicyAttachment(`${name}-${kind}-read-only`, { role: reader.name, policyArn: READ_ONLY_ACCESS_POLICY_ARN }, parent);
-            new aws.iam.RolePolicy(`${name}-${kind}-no-data-reads`, { role: reader.name, policy: JSON.stringify(noDataReadsPolicy(own)) }, parent);
-            new aws.iam.RolePolicy(`${name}-${kind}-state`, { role: reader.name, policy: JSON.stringify({ Version: "2012-10-17", Statement: stateReadStatements(own, "OwnState") }) }, parent);
+            new aws.iam.RolePolicyAttachment(
+                `${name}-${kind}-read-only`,
+                { role: reader.name, policyArn: READ_ONLY_ACCESS_POLICY_ARN },
+                parent,
+            );
+            new aws.iam.RolePolicy(
+                `${name}-${kind}-no-data-reads`,
+                { role: reader.name, policy: JSON.stringify(noDataReadsPolicy(own)) },
+                parent,
+            );
+            new aws.iam.RolePolicy(
+                `${name}-${kind}-state`,
+                { role: reader.name, policy: JSON.stringify({ Version: "2012-10-17", Statement: stateReadStatements(own, "OwnState") }) },
+                parent,
+            );
             return reader;
         };
         const drift = readOnly("drift", { environment: driftEnvironmentOf(stack) });
@@ -118,7 +143,12 @@ export class CiIdentities extends pulumi.ComponentResource {
                 description: `Secrets in the Pulumi state of ${project}/${stack}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: JSON.stringify(stateKeyPolicy(accountId, this.deployRoleArn, [this.driftRoleArn, ...(this.previewRoleArn ? [this.previewRoleArn] : [])])),
+                policy: JSON.stringify(
+                    stateKeyPolicy(accountId, this.deployRoleArn, [
+                        this.driftRoleArn,
+                        ...(this.previewRoleArn ? [this.previewRoleArn] : []),
+                    ]),
+                ),
                 tags: args.tags,
             },
             { parent: this, dependsOn: [deploy, drift, ...(preview ? [preview] : [])] },
@@ -126,7 +156,12 @@ export class CiIdentities extends pulumi.ComponentResource {
         new aws.kms.Alias(`${name}-state`, { name: stateKeyAlias(project, stack), targetKeyId: key.keyId }, parent);
         this.stateSecretsProvider = stateSecretsProvider(project, stack, args.region);
 
-        this.registerOutputs({ deployRoleArn: this.deployRoleArn, driftRoleArn: this.driftRoleArn, previewRoleArn: this.previewRoleArn, stateSecretsProvider: this.stateSecretsProvider });
+        this.registerOutputs({
+            deployRoleArn: this.deployRoleArn,
+            driftRoleArn: this.driftRoleArn,
+            previewRoleArn: this.previewRoleArn,
+            stateSecretsProvider: this.stateSecretsProvider,
+        });
     }
 }
 

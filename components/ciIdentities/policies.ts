@@ -54,7 +54,9 @@ export interface GithubTrust {
 }
 
 export function githubSubject(trust: GithubTrust): string {
-    return trust.context === "pull_request" ? pullRequestSubject(trust.owner, trust.repository) : environmentSubject(trust.owner, trust.repository, trust.context.environment);
+    return trust.context === "pull_request"
+        ? pullRequestSubject(trust.owner, trust.repository)
+        : environmentSubject(trust.owner, trust.repository, trust.context.environment);
 }
 
 /**
@@ -68,7 +70,9 @@ export function githubTrustPolicy(trust: GithubTrust): PolicyDocument {
             Effect: "Allow",
             Principal: { Federated: githubProviderArn(trust.accountId) },
             Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(trust) } },
+            Condition: {
+                StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(trust) },
+            },
         },
     ]);
 }
@@ -102,7 +106,12 @@ export function stateReadStatements(state: StateLocation, sid: string): Statemen
     const keys = stateObjectKeys(state.project, state.stack);
     return [
         { Sid: `${sid}List`, Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: `arn:aws:s3:::${state.bucket}` },
-        { Sid: `${sid}Read`, Effect: "Allow", Action: ["s3:GetObject"], Resource: [keys.checkpoint, keys.history, keys.meta].map(k => objectArn(state.bucket, k)) },
+        {
+            Sid: `${sid}Read`,
+            Effect: "Allow",
+            Action: ["s3:GetObject"],
+            Resource: [keys.checkpoint, keys.history, keys.meta].map(k => objectArn(state.bucket, k)),
+        },
     ];
 }
 
@@ -212,11 +221,31 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
                 arn("eks", `podidentityassociation/${scope.clusterName}/*`),
             ],
         },
-        { Sid: "ClusterCatalogue", Effect: "Allow", Action: ["eks:DescribeAddonVersions", "eks:DescribeAddonConfiguration", "eks:DescribeClusterVersions", "eks:ListAccessPolicies", "eks:ListClusters"], Resource: "*" },
+        {
+            Sid: "ClusterCatalogue",
+            Effect: "Allow",
+            Action: [
+                "eks:DescribeAddonVersions",
+                "eks:DescribeAddonConfiguration",
+                "eks:DescribeClusterVersions",
+                "eks:ListAccessPolicies",
+                "eks:ListClusters",
+            ],
+            Resource: "*",
+        },
         {
             Sid: "ClusterLogs",
             Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:AssociateKmsKey"],
+            Action: [
+                "logs:CreateLogGroup",
+                "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy",
+                "logs:DeleteRetentionPolicy",
+                "logs:TagResource",
+                "logs:UntagResource",
+                "logs:ListTagsForResource",
+                "logs:AssociateKmsKey",
+            ],
             Resource: [arn("logs", `log-group:/aws/eks/${scope.clusterName}/*`)],
         },
         { Sid: "LogCatalogue", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
@@ -271,7 +300,17 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
             Effect: "Allow",
             Action: "iam:CreateServiceLinkedRole",
             Resource: "*",
-            Condition: { StringEquals: { "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com", "autoscaling.amazonaws.com"] } },
+            Condition: {
+                StringEquals: {
+                    "iam:AWSServiceName": [
+                        "eks.amazonaws.com",
+                        "eks-nodegroup.amazonaws.com",
+                        "rds.amazonaws.com",
+                        "elasticache.amazonaws.com",
+                        "autoscaling.amazonaws.com",
+                    ],
+                },
+            },
         },
         { Sid: "KeyCreation", Effect: "Allow", Action: ["kms:CreateKey", "kms:ListAliases", "kms:ListKeys"], Resource: "*" },
         {
@@ -302,7 +341,9 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
             Action: ["kms:CreateGrant", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
             Resource: arn("kms", "key/*"),
             Condition: {
-                StringEquals: { "kms:ViaService": ["eks", "rds", "elasticache", "secretsmanager", "s3", "ec2"].map(s => `${s}.${region}.amazonaws.com`) },
+                StringEquals: {
+                    "kms:ViaService": ["eks", "rds", "elasticache", "secretsmanager", "s3", "ec2"].map(s => `${s}.${region}.amazonaws.com`),
+                },
             },
         },
         {
@@ -321,7 +362,13 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
         {
             Sid: "RdsManagedMasterSecrets",
             Effect: "Allow",
-            Action: ["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DescribeSecret", "secretsmanager:RotateSecret", "secretsmanager:DeleteSecret"],
+            Action: [
+                "secretsmanager:CreateSecret",
+                "secretsmanager:TagResource",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:RotateSecret",
+                "secretsmanager:DeleteSecret",
+            ],
             Resource: arn("secretsmanager", "secret:rds!*"),
         },
         {
@@ -329,7 +376,10 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
             Effect: "Allow",
             Action: "elasticache:*",
             Resource: [
-                ...scope.replicationGroups.flatMap(id => [arn("elasticache", `replicationgroup:${id}`), arn("elasticache", `cluster:${id}-*`)]),
+                ...scope.replicationGroups.flatMap(id => [
+                    arn("elasticache", `replicationgroup:${id}`),
+                    arn("elasticache", `cluster:${id}-*`),
+                ]),
                 arn("elasticache", "subnetgroup:*"),
                 arn("elasticache", "parametergroup:*"),
                 arn("elasticache", "snapshot:*"),
@@ -337,12 +387,24 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
         },
         { Sid: "CacheCatalogue", Effect: "Allow", Action: ["elasticache:Describe*", "elasticache:ListTagsForResource"], Resource: "*" },
         // Bucket ARNs only: the update configures its buckets and never reads or writes their objects.
-        ...(scope.buckets.length > 0 ? [{ Sid: "Buckets", Effect: "Allow", Action: "s3:*", Resource: scope.buckets.map(b => `arn:aws:s3:::${b}`) }] : []),
+        ...(scope.buckets.length > 0
+            ? [{ Sid: "Buckets", Effect: "Allow", Action: "s3:*", Resource: scope.buckets.map(b => `arn:aws:s3:::${b}`) }]
+            : []),
         ...(scope.evidence
             ? [
-                  { Sid: "EvidenceRead", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: objectArn(scope.evidence.bucket, `${scope.evidence.prefix}/*`) },
+                  {
+                      Sid: "EvidenceRead",
+                      Effect: "Allow",
+                      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                      Resource: objectArn(scope.evidence.bucket, `${scope.evidence.prefix}/*`),
+                  },
                   // The sync's listing (s3:ListBucket on the bucket) falls under "Buckets" above.
-                  { Sid: "PromotionRecordWrite", Effect: "Allow", Action: ["s3:PutObject"], Resource: objectArn(scope.evidence.bucket, `${scope.evidence.recordsPrefix}/*`) },
+                  {
+                      Sid: "PromotionRecordWrite",
+                      Effect: "Allow",
+                      Action: ["s3:PutObject"],
+                      Resource: objectArn(scope.evidence.bucket, `${scope.evidence.recordsPrefix}/*`),
+                  },
               ]
             : []),
         // Who may deploy is changed by an administrator (docs/ci-identities.md), never by a deploy: its own
@@ -360,7 +422,12 @@ export function deployPolicy(scope: DeployScope): PolicyDocument {
             Resource: arn("kms", "key/*"),
             Condition: { "ForAnyValue:StringLike": { "kms:ResourceAliases": `alias/${scope.project}-state-*` } },
         },
-        { Sid: "NoLongLivedKeys", Effect: "Deny", Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], Resource: "*" },
+        {
+            Sid: "NoLongLivedKeys",
+            Effect: "Deny",
+            Action: ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"],
+            Resource: "*",
+        },
     ];
     return document(statements);
 }
@@ -417,7 +484,13 @@ export function noDataReadsPolicy(state: StateLocation): PolicyDocument {
  */
 export function stateKeyPolicy(accountId: string, deployRoleArn: string, readerRoleArns: string[]): PolicyDocument {
     return document([
-        { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+        {
+            Sid: "AccountAdministersKey",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
         {
             Sid: "DeployEncryptsState",
             Effect: "Allow",
@@ -425,7 +498,13 @@ export function stateKeyPolicy(accountId: string, deployRoleArn: string, readerR
             Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
             Resource: "*",
         },
-        { Sid: "ReadersDecryptState", Effect: "Allow", Principal: { AWS: readerRoleArns }, Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: "*" },
+        {
+            Sid: "ReadersDecryptState",
+            Effect: "Allow",
+            Principal: { AWS: readerRoleArns },
+            Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Resource: "*",
+        },
     ]);
 }
 

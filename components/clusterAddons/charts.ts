@@ -12,7 +12,10 @@ export const addonCharts = {
 export type AddonName = keyof typeof addonCharts;
 
 /** The pods of the Prometheus kube-prometheus-stack runs (the operator labels them so): what scrapes the services. */
-export const PROMETHEUS_PODS = { namespace: addonCharts.prometheus.namespace, podLabels: { "app.kubernetes.io/name": "prometheus" } } as const;
+export const PROMETHEUS_PODS = {
+    namespace: addonCharts.prometheus.namespace,
+    podLabels: { "app.kubernetes.io/name": "prometheus" },
+} as const;
 
 /** The Service the Prometheus operator creates for every Prometheus: where promotion queries metrics. */
 export const PROMETHEUS_IN_CLUSTER_URL = `http://prometheus-operated.${addonCharts.prometheus.namespace}:9090`;
@@ -35,7 +38,12 @@ export function serviceAccountTrustPolicy(oidcProviderArn: string, issuerUrl: st
                 Effect: "Allow",
                 Principal: { Federated: oidcProviderArn },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+                Condition: {
+                    StringEquals: {
+                        [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+                        [`${issuer}:aud`]: "sts.amazonaws.com",
+                    },
+                },
             },
         ],
     });
@@ -48,7 +56,11 @@ export function loadBalancerControllerValues<S>(args: { clusterName: S; region: 
         region: args.region,
         vpcId: args.vpcId,
         replicaCount: 2,
-        serviceAccount: { create: true, name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": args.roleArn } },
+        serviceAccount: {
+            create: true,
+            name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": args.roleArn },
+        },
         // A LoadBalancer Service gets an NLB only when it asks for one by annotation.
         enableServiceMutatorWebhook: false,
     };
@@ -112,7 +124,11 @@ export function prometheusValues(settings: PrometheusSettings, clusterName: stri
                 podMonitorSelectorNilUsesHelmValues: false,
                 storageSpec: {
                     volumeClaimTemplate: {
-                        spec: { storageClassName: settings.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: settings.storageSize } } },
+                        spec: {
+                            storageClassName: settings.storageClass,
+                            accessModes: ["ReadWriteOnce"],
+                            resources: { requests: { storage: settings.storageSize } },
+                        },
                     },
                 },
             },
@@ -130,8 +146,25 @@ export function logShippingValues(lokiPushUrl: string, labels: Record<string, st
         .join(", ");
     return {
         config: {
-            inputs: ["[INPUT]", "    Name tail", "    Path /var/log/containers/*.log", "    multiline.parser docker, cri", "    Tag kube.*", "    Mem_Buf_Limit 16MB", "    Skip_Long_Lines On", ""].join("\n"),
-            filters: ["[FILTER]", "    Name kubernetes", "    Match kube.*", "    Merge_Log On", "    Keep_Log Off", "    K8S-Logging.Exclude On", ""].join("\n"),
+            inputs: [
+                "[INPUT]",
+                "    Name tail",
+                "    Path /var/log/containers/*.log",
+                "    multiline.parser docker, cri",
+                "    Tag kube.*",
+                "    Mem_Buf_Limit 16MB",
+                "    Skip_Long_Lines On",
+                "",
+            ].join("\n"),
+            filters: [
+                "[FILTER]",
+                "    Name kubernetes",
+                "    Match kube.*",
+                "    Merge_Log On",
+                "    Keep_Log Off",
+                "    K8S-Logging.Exclude On",
+                "",
+            ].join("\n"),
             outputs: [
                 "[OUTPUT]",
                 "    Name loki",

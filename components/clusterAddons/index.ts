@@ -76,24 +76,51 @@ export class ClusterAddons extends pulumi.ComponentResource {
             {
                 assumeRolePolicy: pulumi
                     .all([args.oidcProviderArn, args.oidcIssuerUrl])
-                    .apply(([arn, issuer]) => serviceAccountTrustPolicy(arn, issuer, addonCharts.loadBalancerController.namespace, LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT)),
+                    .apply(([arn, issuer]) =>
+                        serviceAccountTrustPolicy(
+                            arn,
+                            issuer,
+                            addonCharts.loadBalancerController.namespace,
+                            LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+                        ),
+                    ),
                 tags: args.tags,
             },
             parent,
         );
-        const lbPolicy = new aws.iam.Policy(`${name}-lb-controller`, { description: "AWS Load Balancer Controller (policy published by AWS)", policy: JSON.stringify(loadBalancerControllerPolicy), tags: args.tags }, parent);
-        const lbAttachment = new aws.iam.RolePolicyAttachment(`${name}-lb-controller`, { role: lbRole.name, policyArn: lbPolicy.arn }, parent);
+        const lbPolicy = new aws.iam.Policy(
+            `${name}-lb-controller`,
+            {
+                description: "AWS Load Balancer Controller (policy published by AWS)",
+                policy: JSON.stringify(loadBalancerControllerPolicy),
+                tags: args.tags,
+            },
+            parent,
+        );
+        const lbAttachment = new aws.iam.RolePolicyAttachment(
+            `${name}-lb-controller`,
+            { role: lbRole.name, policyArn: lbPolicy.arn },
+            parent,
+        );
 
         this.loadBalancerController = release(
             "loadBalancerController",
             // Computed leaves stay Outputs, so a preview shows every known value.
-            loadBalancerControllerValues<pulumi.Input<string>>({ clusterName: args.clusterName, region: args.region, vpcId: args.vpcId, roleArn: lbRole.arn }),
+            loadBalancerControllerValues<pulumi.Input<string>>({
+                clusterName: args.clusterName,
+                region: args.region,
+                vpcId: args.vpcId,
+                roleArn: lbRole.arn,
+            }),
             { dependsOn: [lbAttachment] },
         );
         this.vaultInjector = release("vaultInjector", vaultInjectorValues(args.vault));
         // Without a CSI driver and a class for its claim, the volume stays Pending while Helm reports success.
         this.prometheus = release("prometheus", prometheusValues(args.prometheus, args.clusterLabel), { dependsOn: args.storage ?? [] });
-        this.logShipping = release("logShipping", logShippingValues(args.lokiPushUrl, { cluster: args.clusterLabel, environment: args.environment }));
+        this.logShipping = release(
+            "logShipping",
+            logShippingValues(args.lokiPushUrl, { cluster: args.clusterLabel, environment: args.environment }),
+        );
 
         this.loadBalancerControllerRoleArn = lbRole.arn;
         this.registerOutputs({ loadBalancerControllerRoleArn: this.loadBalancerControllerRoleArn });

@@ -37,7 +37,9 @@ export class DeliveryEnvironment extends pulumi.ComponentResource {
     constructor(name: string, args: DeliveryEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("trading-platform:github:DeliveryEnvironment", name, {}, opts);
         const parent = { parent: this };
-        this.reviewerTeamIds = pulumi.all(args.reviewerTeams.map(slug => github.getTeamOutput({ slug }, parent).id)).apply(ids => ids.map(Number));
+        this.reviewerTeamIds = pulumi
+            .all(args.reviewerTeams.map(slug => github.getTeamOutput({ slug }, parent).id))
+            .apply(ids => ids.map(Number));
 
         const environment = new github.RepositoryEnvironment(
             name,
@@ -56,13 +58,25 @@ export class DeliveryEnvironment extends pulumi.ComponentResource {
         const inEnvironment = { repository: args.repository, environment: environment.environment };
 
         for (const branch of args.deploymentBranches) {
-            new github.RepositoryEnvironmentDeploymentPolicy(`${name}-branch-${refSuffix(branch)}`, { ...inEnvironment, branchPattern: branch }, parent);
+            new github.RepositoryEnvironmentDeploymentPolicy(
+                `${name}-branch-${refSuffix(branch)}`,
+                { ...inEnvironment, branchPattern: branch },
+                parent,
+            );
         }
         for (const tag of args.deploymentTags) {
-            new github.RepositoryEnvironmentDeploymentPolicy(`${name}-tag-${refSuffix(tag)}`, { ...inEnvironment, tagPattern: tag }, parent);
+            new github.RepositoryEnvironmentDeploymentPolicy(
+                `${name}-tag-${refSuffix(tag)}`,
+                { ...inEnvironment, tagPattern: tag },
+                parent,
+            );
         }
         for (const [secretName, value] of Object.entries(args.secrets)) {
-            new github.ActionsEnvironmentSecret(`${name}-${secretName}`, { ...inEnvironment, secretName, value: pulumi.secret(value) }, parent);
+            new github.ActionsEnvironmentSecret(
+                `${name}-${secretName}`,
+                { ...inEnvironment, secretName, value: pulumi.secret(value) },
+                parent,
+            );
         }
         for (const [variableName, value] of Object.entries(args.variables)) {
             new github.ActionsEnvironmentVariable(`${name}-${variableName}`, { ...inEnvironment, variableName, value }, parent);

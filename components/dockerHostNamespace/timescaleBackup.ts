@@ -17,21 +17,44 @@ export function timescaleBackupPrefix(namespace: string): string {
 
 /** Settings the stack derives for the job (the bucket is the stack's backups bucket); never credentials. */
 export function timescaleBackupEnv(args: { bucket: string; namespace: string; region: string }): Record<string, string> {
-    return { BACKUP_BUCKET: args.bucket, BACKUP_PREFIX: timescaleBackupPrefix(args.namespace), AWS_REGION: args.region, BACKUP_SSE: "aws:kms" };
+    return {
+        BACKUP_BUCKET: args.bucket,
+        BACKUP_PREFIX: timescaleBackupPrefix(args.namespace),
+        AWS_REGION: args.region,
+        BACKUP_SSE: "aws:kms",
+    };
 }
 
 /** Problems with a configured backup job, phrased as expectations. */
-export function timescaleBackupProblems(service: { secrets: string[]; env: Record<string, string>; command?: string[] }): { path: string; expected: string; found: string }[] {
+export function timescaleBackupProblems(service: {
+    secrets: string[];
+    env: Record<string, string>;
+    command?: string[];
+}): { path: string; expected: string; found: string }[] {
     const problems: { path: string; expected: string; found: string }[] = [];
     const missing = TIMESCALE_BACKUP_SECRETS.filter(s => !service.secrets.includes(s));
     if (missing.length > 0) {
-        problems.push({ path: "secrets", expected: `the Vault-rendered files ${TIMESCALE_BACKUP_SECRETS.join(", ")} (credentials come from Vault, never config)`, found: JSON.stringify(service.secrets) });
+        problems.push({
+            path: "secrets",
+            expected: `the Vault-rendered files ${TIMESCALE_BACKUP_SECRETS.join(", ")} (credentials come from Vault, never config)`,
+            found: JSON.stringify(service.secrets),
+        });
     }
     for (const key of Object.keys(timescaleBackupEnv({ bucket: "", namespace: "", region: "" }))) {
-        if (key in service.env) problems.push({ path: `env.${key}`, expected: `no ${key}: the stack sets it from data.buckets.backups and eks.region`, found: JSON.stringify(service.env[key]) });
+        if (key in service.env) {
+            problems.push({
+                path: `env.${key}`,
+                expected: `no ${key}: the stack sets it from data.buckets.backups and eks.region`,
+                found: JSON.stringify(service.env[key]),
+            });
+        }
     }
     if (!service.command || service.command.length === 0) {
-        problems.push({ path: "command", expected: 'the scheduler command, e.g. ["/app/bin/backup", "--schedule", "0 */6 * * *", "--mode", "pg_dump"]', found: "nothing" });
+        problems.push({
+            path: "command",
+            expected: 'the scheduler command, e.g. ["/app/bin/backup", "--schedule", "0 */6 * * *", "--mode", "pg_dump"]',
+            found: "nothing",
+        });
     }
     return problems;
 }

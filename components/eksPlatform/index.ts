@@ -111,14 +111,24 @@ export class EksPlatform extends pulumi.ComponentResource {
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
         // Network: private subnets for nodes and pods, public ones for load balancers and NAT.
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags({ Name: `${name}-vpc` }) }, parent);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags({ Name: `${name}-vpc` }) },
+            parent,
+        );
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags({ Name: `${name}-igw` }) }, parent);
         const cidrs = zoneSubnets(args.vpcCidr, args.availabilityZones.length);
         const publicSubnets = args.availabilityZones.map(
             (zone, i) =>
                 new aws.ec2.Subnet(
                     `${name}-public-${zone}`,
-                    { vpcId: vpc.id, availabilityZone: zone, cidrBlock: cidrs.public[i], mapPublicIpOnLaunch: false, tags: tags({ Name: `${name}-public-${zone}`, "kubernetes.io/role/elb": "1", ...clusterTag }) },
+                    {
+                        vpcId: vpc.id,
+                        availabilityZone: zone,
+                        cidrBlock: cidrs.public[i],
+                        mapPublicIpOnLaunch: false,
+                        tags: tags({ Name: `${name}-public-${zone}`, "kubernetes.io/role/elb": "1", ...clusterTag }),
+                    },
                     parent,
                 ),
         );
@@ -126,34 +136,79 @@ export class EksPlatform extends pulumi.ComponentResource {
             (zone, i) =>
                 new aws.ec2.Subnet(
                     `${name}-private-${zone}`,
-                    { vpcId: vpc.id, availabilityZone: zone, cidrBlock: cidrs.private[i], tags: tags({ Name: `${name}-private-${zone}`, "kubernetes.io/role/internal-elb": "1", ...clusterTag }) },
+                    {
+                        vpcId: vpc.id,
+                        availabilityZone: zone,
+                        cidrBlock: cidrs.private[i],
+                        tags: tags({ Name: `${name}-private-${zone}`, "kubernetes.io/role/internal-elb": "1", ...clusterTag }),
+                    },
                     parent,
                 ),
         );
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: tags({ Name: `${name}-public` }) }, parent);
-        publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${args.availabilityZones[i]}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent));
+        const publicRoutes = new aws.ec2.RouteTable(
+            `${name}-public`,
+            { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: tags({ Name: `${name}-public` }) },
+            parent,
+        );
+        publicSubnets.forEach(
+            (subnet, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-public-${args.availabilityZones[i]}`,
+                    { subnetId: subnet.id, routeTableId: publicRoutes.id },
+                    parent,
+                ),
+        );
         const natZones = args.natGatewayPerZone ? args.availabilityZones : args.availabilityZones.slice(0, 1);
         const natGateways = natZones.map((zone, i) => {
             const eip = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: "vpc", tags: tags({ Name: `${name}-nat-${zone}` }) }, parent);
-            return new aws.ec2.NatGateway(`${name}-nat-${zone}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: tags({ Name: `${name}-nat-${zone}` }) }, { parent: this, dependsOn: [igw] });
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${zone}`,
+                { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: tags({ Name: `${name}-nat-${zone}` }) },
+                { parent: this, dependsOn: [igw] },
+            );
         });
         privateSubnets.forEach((subnet, i) => {
             const zone = args.availabilityZones[i];
             const routes = new aws.ec2.RouteTable(
                 `${name}-private-${zone}`,
-                { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id }], tags: tags({ Name: `${name}-private-${zone}` }) },
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[Math.min(i, natGateways.length - 1)].id }],
+                    tags: tags({ Name: `${name}-private-${zone}` }),
+                },
                 parent,
             );
             new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
         });
 
         // Control plane.
-        const secretsKey = new aws.kms.Key(`${name}-secrets`, { description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: tags() }, parent);
+        const secretsKey = new aws.kms.Key(
+            `${name}-secrets`,
+            {
+                description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags: tags(),
+            },
+            parent,
+        );
         new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: secretsKey.keyId }, parent);
         // Created before the cluster so EKS writes into a group with our retention, not an unbounded one.
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: args.logRetentionDays, tags: tags() }, parent);
-        const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: assumeRoleBy("eks.amazonaws.com"), tags: tags() }, parent);
-        const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, { role: clusterRole.name, policyArn: awsPolicy("AmazonEKSClusterPolicy") }, parent);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane`,
+            { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: args.logRetentionDays, tags: tags() },
+            parent,
+        );
+        const clusterRole = new aws.iam.Role(
+            `${name}-cluster`,
+            { assumeRolePolicy: assumeRoleBy("eks.amazonaws.com"), tags: tags() },
+            parent,
+        );
+        const clusterPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-cluster`,
+            { role: clusterRole.name, policyArn: awsPolicy("AmazonEKSClusterPolicy") },
+            parent,
+        );
         const cluster = new aws.eks.Cluster(
             `${name}-cluster`,
             {
@@ -176,8 +231,14 @@ export class EksPlatform extends pulumi.ComponentResource {
 
         // Workers.
         const nodeRole = new aws.iam.Role(`${name}-nodes`, { assumeRolePolicy: assumeRoleBy("ec2.amazonaws.com"), tags: tags() }, parent);
-        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"].map(
-            policy => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: awsPolicy(policy) }, parent),
+        const nodePolicies = [
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEKS_CNI_Policy",
+            "AmazonEC2ContainerRegistryReadOnly",
+            "AmazonSSMManagedInstanceCore",
+        ].map(
+            policy =>
+                new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: awsPolicy(policy) }, parent),
         );
         const nodeGroup = new aws.eks.NodeGroup(
             `${name}-nodes`,
@@ -189,7 +250,11 @@ export class EksPlatform extends pulumi.ComponentResource {
                 capacityType: args.nodeGroup.capacityType,
                 diskSize: args.nodeGroup.diskSizeGiB,
                 amiType: "AL2023_x86_64_STANDARD",
-                scalingConfig: { minSize: args.nodeGroup.minSize, desiredSize: args.nodeGroup.desiredSize, maxSize: args.nodeGroup.maxSize },
+                scalingConfig: {
+                    minSize: args.nodeGroup.minSize,
+                    desiredSize: args.nodeGroup.desiredSize,
+                    maxSize: args.nodeGroup.maxSize,
+                },
                 updateConfig: { maxUnavailable: 1 },
                 labels: { "trading-platform/node-group": "general" },
                 tags: tags(),
@@ -214,22 +279,44 @@ export class EksPlatform extends pulumi.ComponentResource {
 
         // Service-account roles: the cluster's OIDC issuer as an IAM identity provider.
         this.oidcIssuerUrl = cluster.identities.apply(ids => ids[0].oidcs?.[0]?.issuer ?? "");
-        const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"], tags: tags() }, parent);
+        const oidc = new aws.iam.OpenIdConnectProvider(
+            `${name}-oidc`,
+            { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"], tags: tags() },
+            parent,
+        );
 
         args.adminRoleArns.forEach((principalArn, i) => {
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags: tags() }, parent);
+            const entry = new aws.eks.AccessEntry(
+                `${name}-admin-${i}`,
+                { clusterName: cluster.name, principalArn, type: "STANDARD", tags: tags() },
+                parent,
+            );
             new aws.eks.AccessPolicyAssociation(
                 `${name}-admin-${i}`,
-                { clusterName: cluster.name, principalArn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+                {
+                    clusterName: cluster.name,
+                    principalArn,
+                    policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                    accessScope: { type: "cluster" },
+                },
                 { parent: this, dependsOn: [entry] },
             );
         });
 
         (args.viewerRoleArns ?? []).forEach((principalArn, i) => {
-            const entry = new aws.eks.AccessEntry(`${name}-viewer-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags: tags() }, parent);
+            const entry = new aws.eks.AccessEntry(
+                `${name}-viewer-${i}`,
+                { clusterName: cluster.name, principalArn, type: "STANDARD", tags: tags() },
+                parent,
+            );
             new aws.eks.AccessPolicyAssociation(
                 `${name}-viewer-${i}`,
-                { clusterName: cluster.name, principalArn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", accessScope: { type: "cluster" } },
+                {
+                    clusterName: cluster.name,
+                    principalArn,
+                    policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+                    accessScope: { type: "cluster" },
+                },
                 { parent: this, dependsOn: [entry] },
             );
         });
@@ -237,7 +324,11 @@ export class EksPlatform extends pulumi.ComponentResource {
         this.kubeconfig = pulumi
             .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
             .apply(([clusterName, endpoint, ca]) => kubeconfigFor(clusterName, endpoint, ca.data ?? "", args.region));
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true, namespace: args.namespace }, { parent: this, dependsOn: [nodeGroup] });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true, namespace: args.namespace },
+            { parent: this, dependsOn: [nodeGroup] },
+        );
         const namespace = new k8s.core.v1.Namespace(
             args.namespace,
             {
@@ -263,18 +354,35 @@ export class EksPlatform extends pulumi.ComponentResource {
             {
                 assumeRolePolicy: pulumi
                     .all([oidc.arn, this.oidcIssuerUrl])
-                    .apply(([arn, issuer]) => serviceAccountTrustPolicy(arn, issuer, EBS_CSI_SERVICE_ACCOUNT.namespace, EBS_CSI_SERVICE_ACCOUNT.name)),
+                    .apply(([arn, issuer]) =>
+                        serviceAccountTrustPolicy(arn, issuer, EBS_CSI_SERVICE_ACCOUNT.namespace, EBS_CSI_SERVICE_ACCOUNT.name),
+                    ),
                 tags: tags(),
             },
             parent,
         );
-        const ebsCsiPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: EBS_CSI_POLICY_ARN }, parent);
+        const ebsCsiPolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-ebs-csi`,
+            { role: ebsCsiRole.name, policyArn: EBS_CSI_POLICY_ARN },
+            parent,
+        );
         const ebsCsiDriver = new aws.eks.Addon(
             `${name}-aws-ebs-csi-driver`,
-            { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: ebsCsiRole.arn, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "PRESERVE", tags: tags() },
+            {
+                clusterName: cluster.name,
+                addonName: "aws-ebs-csi-driver",
+                serviceAccountRoleArn: ebsCsiRole.arn,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags: tags(),
+            },
             { parent: this, dependsOn: [nodeGroup, ebsCsiPolicy] },
         );
-        const storageClass = new k8s.storage.v1.StorageClass(DEFAULT_STORAGE_CLASS, defaultStorageClassSpec(), { parent: this, provider: this.provider, dependsOn: [ebsCsiDriver] });
+        const storageClass = new k8s.storage.v1.StorageClass(DEFAULT_STORAGE_CLASS, defaultStorageClassSpec(), {
+            parent: this,
+            provider: this.provider,
+            dependsOn: [ebsCsiDriver],
+        });
         this.storage = [ebsCsiDriver, storageClass];
 
         this.vpcId = vpc.id;
@@ -284,6 +392,12 @@ export class EksPlatform extends pulumi.ComponentResource {
         this.oidcProviderArn = oidc.arn;
         this.clusterSecurityGroupId = cluster.vpcConfig.apply(v => v.clusterSecurityGroupId ?? "");
         this.namespace = namespace.metadata.name;
-        this.registerOutputs({ vpcId: this.vpcId, clusterName: this.clusterName, oidcProviderArn: this.oidcProviderArn, clusterSecurityGroupId: this.clusterSecurityGroupId, namespace: this.namespace });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            clusterName: this.clusterName,
+            oidcProviderArn: this.oidcProviderArn,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            namespace: this.namespace,
+        });
     }
 }

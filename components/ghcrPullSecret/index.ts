@@ -33,7 +33,9 @@ export class GhcrPullSecret extends pulumi.ComponentResource {
                 metadata: { name, namespace: args.namespace },
                 type: "kubernetes.io/dockerconfigjson",
                 stringData: {
-                    ".dockerconfigjson": pulumi.secret(pulumi.output(args.token).apply(token => dockerConfigJson(args.server, args.username, token))),
+                    ".dockerconfigjson": pulumi.secret(
+                        pulumi.output(args.token).apply(token => dockerConfigJson(args.server, args.username, token)),
+                    ),
                 },
             },
             // Declared at the stack's top level before this component existed: the alias keeps the same Secret.

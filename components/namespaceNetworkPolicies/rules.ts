@@ -58,7 +58,10 @@ export interface ClusterNetwork {
 }
 
 /** Every address outside the private ranges: the public internet, where the brokers are. */
-export const PUBLIC_INTERNET: Peer = { cidrs: ["0.0.0.0/0"], except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"] };
+export const PUBLIC_INTERNET: Peer = {
+    cidrs: ["0.0.0.0/0"],
+    except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"],
+};
 
 /** The TCP port a URL is reached on: its own, or its scheme's. */
 export function urlPort(url: string): number {
@@ -75,18 +78,36 @@ export function serviceTraffic(service: ServiceDeclaration, cluster: ClusterNetw
     const egress: Allow[] = [];
     if (service.ingress) {
         const subnets = service.ingress.scheme === "internet-facing" ? cluster.publicSubnetCidrs : cluster.privateSubnetCidrs;
-        ingress.push({ peer: { cidrs: subnets }, ports: [tcp(service.port)], reason: `the ${service.ingress.scheme} ALB's targets (IP mode) and health checks` });
+        ingress.push({
+            peer: { cidrs: subnets },
+            ports: [tcp(service.port)],
+            reason: `the ${service.ingress.scheme} ALB's targets (IP mode) and health checks`,
+        });
     }
     if (service.nlb) {
-        ingress.push({ peer: { cidrs: cluster.privateSubnetCidrs }, ports: [tcp(service.nlb.port)], reason: "the internal NLB's FIX sessions and TCP health checks (IP targets)" });
+        ingress.push({
+            peer: { cidrs: cluster.privateSubnetCidrs },
+            ports: [tcp(service.nlb.port)],
+            reason: "the internal NLB's FIX sessions and TCP health checks (IP targets)",
+        });
     }
     // The PodMonitor scrapes every service on its http port (components/blueGreenService/metrics.ts).
     ingress.push({ peer: cluster.metricsScraper, ports: [tcp(service.port)], reason: "Prometheus scraping the service's metrics" });
     // The smoke test's Job calls the version under test on its http port (components/blueGreenService/smoke.ts).
-    if (smokeTested(service)) ingress.push({ peer: { podLabels: smokePodSelector(service.service) }, ports: [tcp(service.port)], reason: "the service's smoke test checking the new version" });
+    if (smokeTested(service)) {
+        ingress.push({
+            peer: { podLabels: smokePodSelector(service.service) },
+            ports: [tcp(service.port)],
+            reason: "the service's smoke test checking the new version",
+        });
+    }
 
     if (Object.keys(service.vault.secrets).length > 0) {
-        egress.push({ peer: { cidrs: cluster.vaultCidrs ?? ["0.0.0.0/0"] }, ports: [tcp(urlPort(cluster.vaultAddress))], reason: "the Vault agent logging in and rendering the service's secrets" });
+        egress.push({
+            peer: { cidrs: cluster.vaultCidrs ?? ["0.0.0.0/0"] },
+            ports: [tcp(urlPort(cluster.vaultAddress))],
+            reason: "the Vault agent logging in and rendering the service's secrets",
+        });
     }
     egress.push({
         peer: { cidrs: cluster.privateSubnetCidrs },
@@ -94,7 +115,13 @@ export function serviceTraffic(service: ServiceDeclaration, cluster: ClusterNetw
         reason: `the data services (${Object.keys(dataPorts).join(", ")}) in the private subnets`,
     });
     const broker = service.env[BROKER_ENDPOINT];
-    if (broker) egress.push({ peer: PUBLIC_INTERNET, ports: [tcp(urlPort(broker))], reason: `the broker the service trades with (${BROKER_ENDPOINT})` });
+    if (broker) {
+        egress.push({
+            peer: PUBLIC_INTERNET,
+            ports: [tcp(urlPort(broker))],
+            reason: `the broker the service trades with (${BROKER_ENDPOINT})`,
+        });
+    }
     return { service: service.service, podLabels: serviceSelector(service.service), ingress, egress };
 }
 
@@ -105,18 +132,36 @@ export function smokeTraffic(service: ServiceDeclaration): ServiceTraffic | unde
         service: `${service.service}-smoke`,
         podLabels: smokePodSelector(service.service),
         ingress: [],
-        egress: [{ peer: { podLabels: serviceSelector(service.service) }, ports: [tcp(service.port)], reason: `the ${service.service} version under test` }],
+        egress: [
+            {
+                peer: { podLabels: serviceSelector(service.service) },
+                ports: [tcp(service.port)],
+                reason: `the ${service.service} version under test`,
+            },
+        ],
     };
 }
 
 /** A NetworkPolicy peer as the API writes it. */
 function peerSpec(peer: Peer) {
-    if ("cidrs" in peer) return peer.cidrs.map(cidr => ({ ipBlock: { cidr, ...(peer.except && cidr === "0.0.0.0/0" ? { except: [...peer.except] } : {}) } }));
+    if ("cidrs" in peer) {
+        return peer.cidrs.map(cidr => ({
+            ipBlock: { cidr, ...(peer.except && cidr === "0.0.0.0/0" ? { except: [...peer.except] } : {}) },
+        }));
+    }
     // A pod selector alone selects pods of the policy's own namespace.
     if (!("namespace" in peer)) return [{ podSelector: { matchLabels: { ...peer.podLabels } } }];
-    return [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } }, podSelector: { matchLabels: { ...peer.podLabels } } }];
+    return [
+        {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } },
+            podSelector: { matchLabels: { ...peer.podLabels } },
+        },
+    ];
 }
-const rule = (allow: Allow, direction: "from" | "to") => ({ [direction]: peerSpec(allow.peer), ports: allow.ports.map(p => ({ port: p.port, protocol: p.protocol })) });
+const rule = (allow: Allow, direction: "from" | "to") => ({
+    [direction]: peerSpec(allow.peer),
+    ports: allow.ports.map(p => ({ port: p.port, protocol: p.protocol })),
+});
 
 export interface NetworkPolicySpec {
     name: string;
@@ -137,23 +182,37 @@ export interface NetworkPolicySpec {
 export function networkPolicySpecs(services: readonly ServiceDeclaration[], cluster: ClusterNetwork): NetworkPolicySpec[] {
     const dns = { namespace: cluster.dns.namespace, podLabels: cluster.dns.podLabels };
     return [
-        { name: "default-deny", description: "Every pod of the namespace receives and sends nothing no other policy allows.", spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        {
+            name: "default-deny",
+            description: "Every pod of the namespace receives and sends nothing no other policy allows.",
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
         {
             name: "allow-dns",
             description: "Every pod resolves names through the cluster's DNS.",
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [rule({ peer: dns, ports: [{ port: cluster.dns.port, protocol: "UDP" }, tcp(cluster.dns.port)], reason: "DNS" }, "to")] },
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    rule({ peer: dns, ports: [{ port: cluster.dns.port, protocol: "UDP" }, tcp(cluster.dns.port)], reason: "DNS" }, "to"),
+                ],
+            },
         },
-        ...services.flatMap(service => [serviceTraffic(service, cluster), smokeTraffic(service)].filter(t => t !== undefined)).map(traffic => {
-            return {
-                name: `allow-${traffic.service}`,
-                description: [...traffic.ingress.map(a => `in: ${a.reason}`), ...traffic.egress.map(a => `out: ${a.reason}`)].join("; "),
-                spec: {
-                    podSelector: { matchLabels: traffic.podLabels },
-                    policyTypes: ["Ingress", "Egress"] as ("Ingress" | "Egress")[],
-                    ingress: traffic.ingress.map(a => rule(a, "from")),
-                    egress: traffic.egress.map(a => rule(a, "to")),
-                },
-            };
-        }),
+        ...services
+            .flatMap(service => [serviceTraffic(service, cluster), smokeTraffic(service)].filter(t => t !== undefined))
+            .map(traffic => {
+                return {
+                    name: `allow-${traffic.service}`,
+                    description: [...traffic.ingress.map(a => `in: ${a.reason}`), ...traffic.egress.map(a => `out: ${a.reason}`)].join(
+                        "; ",
+                    ),
+                    spec: {
+                        podSelector: { matchLabels: traffic.podLabels },
+                        policyTypes: ["Ingress", "Egress"] as ("Ingress" | "Egress")[],
+                        ingress: traffic.ingress.map(a => rule(a, "from")),
+                        egress: traffic.egress.map(a => rule(a, "to")),
+                    },
+                };
+            }),
     ];
 }

@@ -51,7 +51,12 @@ export class RdsPostgres extends pulumi.ComponentResource {
 
         const key = new aws.kms.Key(
             `${name}-key`,
-            { description: `Storage, Performance Insights and master secret of ${args.identifier}`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+            {
+                description: `Storage, Performance Insights and master secret of ${args.identifier}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags,
+            },
             parent,
         );
         new aws.kms.Alias(`${name}-key`, { name: `alias/${args.identifier}`, targetKeyId: key.keyId }, parent);
@@ -61,12 +66,24 @@ export class RdsPostgres extends pulumi.ComponentResource {
             {
                 vpcId: args.vpcId,
                 description: `PostgreSQL ${args.identifier}: the cluster's nodes and pods only`,
-                ingress: [{ description: "PostgreSQL from the cluster", protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: args.clientSecurityGroupIds }],
+                ingress: [
+                    {
+                        description: "PostgreSQL from the cluster",
+                        protocol: "tcp",
+                        fromPort: POSTGRES_PORT,
+                        toPort: POSTGRES_PORT,
+                        securityGroups: args.clientSecurityGroupIds,
+                    },
+                ],
                 tags,
             },
             parent,
         );
-        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.identifier}`, tags }, parent);
+        const subnets = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            { subnetIds: args.subnetIds, description: `Private subnets of ${args.identifier}`, tags },
+            parent,
+        );
         const parameters = new aws.rds.ParameterGroup(
             `${name}-params`,
             {
@@ -129,6 +146,11 @@ export class RdsPostgres extends pulumi.ComponentResource {
         this.securityGroupId = securityGroup.id;
         this.kmsKeyArn = key.arn;
         this.masterSecretArn = instance.masterUserSecrets.apply(secrets => secrets?.[0]?.secretArn);
-        this.registerOutputs({ address: this.address, port: this.port, securityGroupId: this.securityGroupId, masterSecretArn: this.masterSecretArn });
+        this.registerOutputs({
+            address: this.address,
+            port: this.port,
+            securityGroupId: this.securityGroupId,
+            masterSecretArn: this.masterSecretArn,
+        });
     }
 }

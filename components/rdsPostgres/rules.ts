@@ -14,7 +14,10 @@ export function postgresParameterFamily(majorVersion: number): string {
  * What production adds: a standby in another zone, no accidental delete, and a snapshot when the
  * instance goes anyway. A restore drill's instance is throwaway, whatever the stack.
  */
-export function postgresProtection(protectedInstance: boolean, identifier: string): {
+export function postgresProtection(
+    protectedInstance: boolean,
+    identifier: string,
+): {
     multiAz: boolean;
     deletionProtection: boolean;
     skipFinalSnapshot: boolean;

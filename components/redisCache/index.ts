@@ -35,19 +35,35 @@ export class RedisCache extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = { ...args.tags, Name: args.replicationGroupId };
 
-        const key = new aws.kms.Key(`${name}-key`, { description: `At-rest encryption of ${args.replicationGroupId}`, enableKeyRotation: true, deletionWindowInDays: 30, tags }, parent);
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            { description: `At-rest encryption of ${args.replicationGroupId}`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+            parent,
+        );
         new aws.kms.Alias(`${name}-key`, { name: `alias/${args.replicationGroupId}`, targetKeyId: key.keyId }, parent);
         const securityGroup = new aws.ec2.SecurityGroup(
             `${name}-sg`,
             {
                 vpcId: args.vpcId,
                 description: `Redis ${args.replicationGroupId}: the cluster's nodes and pods only`,
-                ingress: [{ description: "Redis from the cluster", protocol: "tcp", fromPort: REDIS_PORT, toPort: REDIS_PORT, securityGroups: args.clientSecurityGroupIds }],
+                ingress: [
+                    {
+                        description: "Redis from the cluster",
+                        protocol: "tcp",
+                        fromPort: REDIS_PORT,
+                        toPort: REDIS_PORT,
+                        securityGroups: args.clientSecurityGroupIds,
+                    },
+                ],
                 tags,
             },
             parent,
         );
-        const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: `Private subnets of ${args.replicationGroupId}`, tags }, parent);
+        const subnets = new aws.elasticache.SubnetGroup(
+            `${name}-subnets`,
+            { subnetIds: args.subnetIds, description: `Private subnets of ${args.replicationGroupId}`, tags },
+            parent,
+        );
 
         const group = new aws.elasticache.ReplicationGroup(
             `${name}-group`,
@@ -80,6 +96,11 @@ export class RedisCache extends pulumi.ComponentResource {
         this.readerEndpoint = group.readerEndpointAddress;
         this.port = REDIS_PORT;
         this.securityGroupId = securityGroup.id;
-        this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, readerEndpoint: this.readerEndpoint, port: this.port, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            primaryEndpoint: this.primaryEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            port: this.port,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }

@@ -53,7 +53,11 @@ export class ReleaseEvidenceStore extends pulumi.ComponentResource {
             parent,
         );
         const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, tags }, parent);
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            parent,
+        );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -62,12 +66,20 @@ export class ReleaseEvidenceStore extends pulumi.ComponentResource {
         new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-encryption`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+            {
+                bucket: bucket.id,
+                rules: [
+                    { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true },
+                ],
+            },
             parent,
         );
         new aws.s3.BucketPolicy(
             `${name}-policy`,
-            { bucket: bucket.id, policy: bucket.arn.apply(bucketArn => JSON.stringify(bucketPolicyDocument({ bucketArn, prefix: args.prefix, ...access }))) },
+            {
+                bucket: bucket.id,
+                policy: bucket.arn.apply(bucketArn => JSON.stringify(bucketPolicyDocument({ bucketArn, prefix: args.prefix, ...access }))),
+            },
             // The account's public-access block must exist first, or a policy naming "*" is refused.
             { parent: this, dependsOn: [publicAccess] },
         );
@@ -77,6 +89,11 @@ export class ReleaseEvidenceStore extends pulumi.ComponentResource {
         this.keyArn = key.arn;
         this.evidenceUri = pulumi.interpolate`s3://${bucket.bucket}/${args.prefix}/`;
         this.recordsUri = args.records && pulumi.interpolate`s3://${bucket.bucket}/${args.records.prefix}/`;
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn, evidenceUri: this.evidenceUri });
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            keyArn: this.keyArn,
+            evidenceUri: this.evidenceUri,
+        });
     }
 }

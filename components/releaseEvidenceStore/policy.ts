@@ -22,8 +22,21 @@ export function bucketPolicyDocument(access: StoreAccess) {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [access.bucketArn, `${access.bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
-            { Sid: "CiWritesEvidence", Effect: "Allow", Principal: { AWS: access.writerRoleArns }, Action: ["s3:PutObject"], Resource: objects },
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [access.bucketArn, `${access.bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+            {
+                Sid: "CiWritesEvidence",
+                Effect: "Allow",
+                Principal: { AWS: access.writerRoleArns },
+                Action: ["s3:PutObject"],
+                Resource: objects,
+            },
             {
                 Sid: "PromoteReadsEvidence",
                 Effect: "Allow",
@@ -57,10 +70,36 @@ export function bucketPolicyDocument(access: StoreAccess) {
 function recordStatements(bucketArn: string, evidence: string, evidenceWriters: string[], records: NonNullable<StoreAccess["records"]>) {
     const recordObjects = `${bucketArn}/${records.prefix}/*`;
     return [
-        { Sid: "PromoteWritesRecords", Effect: "Allow", Principal: { AWS: records.writerRoleArns }, Action: ["s3:PutObject"], Resource: recordObjects },
-        { Sid: "EvidenceOnlyFromCi", Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: evidence, Condition: { ArnNotLike: { "aws:PrincipalArn": evidenceWriters } } },
-        { Sid: "RecordsOnlyFromPromote", Effect: "Deny", Principal: "*", Action: ["s3:PutObject"], Resource: recordObjects, Condition: { ArnNotLike: { "aws:PrincipalArn": records.writerRoleArns } } },
-        { Sid: "RecordsAreKept", Effect: "Deny", Principal: "*", Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: recordObjects },
+        {
+            Sid: "PromoteWritesRecords",
+            Effect: "Allow",
+            Principal: { AWS: records.writerRoleArns },
+            Action: ["s3:PutObject"],
+            Resource: recordObjects,
+        },
+        {
+            Sid: "EvidenceOnlyFromCi",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:PutObject"],
+            Resource: evidence,
+            Condition: { ArnNotLike: { "aws:PrincipalArn": evidenceWriters } },
+        },
+        {
+            Sid: "RecordsOnlyFromPromote",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:PutObject"],
+            Resource: recordObjects,
+            Condition: { ArnNotLike: { "aws:PrincipalArn": records.writerRoleArns } },
+        },
+        {
+            Sid: "RecordsAreKept",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            Resource: recordObjects,
+        },
     ];
 }
 
@@ -70,10 +109,38 @@ export function keyPolicyDocument(accountId: string, access: Omit<StoreAccess, "
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-            { Sid: "CiEncryptsEvidence", Effect: "Allow", Principal: { AWS: access.writerRoleArns }, Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: "*" },
-            { Sid: "PromoteDecryptsEvidence", Effect: "Allow", Principal: { AWS: access.readerRoleArns }, Action: "kms:Decrypt", Resource: "*" },
-            ...(recordWriters.length > 0 ? [{ Sid: "PromoteEncryptsRecords", Effect: "Allow", Principal: { AWS: recordWriters }, Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: "*" }] : []),
+            {
+                Sid: "AccountAdministersKey",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "CiEncryptsEvidence",
+                Effect: "Allow",
+                Principal: { AWS: access.writerRoleArns },
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: "*",
+            },
+            {
+                Sid: "PromoteDecryptsEvidence",
+                Effect: "Allow",
+                Principal: { AWS: access.readerRoleArns },
+                Action: "kms:Decrypt",
+                Resource: "*",
+            },
+            ...(recordWriters.length > 0
+                ? [
+                      {
+                          Sid: "PromoteEncryptsRecords",
+                          Effect: "Allow",
+                          Principal: { AWS: recordWriters },
+                          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                          Resource: "*",
+                      },
+                  ]
+                : []),
         ],
     };
 }

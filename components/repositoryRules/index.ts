@@ -44,7 +44,9 @@ export class RepositoryRules extends pulumi.ComponentResource {
                 requiredReviewThreadResolution: true,
             },
             requiredStatusChecks: {
-                requiredChecks: checks.map(({ context, integrationId }) => (integrationId === undefined ? { context } : { context, integrationId })),
+                requiredChecks: checks.map(({ context, integrationId }) =>
+                    integrationId === undefined ? { context } : { context, integrationId },
+                ),
                 strictRequiredStatusChecksPolicy: true,
             },
         });

@@ -15,7 +15,8 @@ export const COLOUR_WEIGHTS = [...new Set(CANARY_WEIGHTS.flatMap(w => [w, 100 - 
  */
 export function weightQuery(namespace: string, service: string, colour: Colour): string {
     const { metric, label } = deploymentAnnotationSeries(rolloutAnnotations.weight);
-    const selector = (weight: number) => `${metric}{namespace="${namespace}",deployment="${colourObjectName(service, colour)}",${label}="${weight}"}`;
+    const selector = (weight: number) =>
+        `${metric}{namespace="${namespace}",deployment="${colourObjectName(service, colour)}",${label}="${weight}"}`;
     return `max(${COLOUR_WEIGHTS.map(w => `${selector(w)} * ${w}`).join(" or ")})`;
 }
 
@@ -76,7 +77,9 @@ export function unitOf(name: string): string {
  * red for a trigger's (above it rolls back). The first step is the base Grafana requires (value null).
  */
 export function thresholdSteps(checks: Pick<RenderedCheck, "kind" | "limit">[]): { value: number | null; color: string }[] {
-    const steps = [...checks].sort((a, b) => a.limit - b.limit).map(c => ({ value: c.limit, color: c.kind === "trigger" ? "red" : "orange" }));
+    const steps = [...checks]
+        .sort((a, b) => a.limit - b.limit)
+        .map(c => ({ value: c.limit, color: c.kind === "trigger" ? "red" : "orange" }));
     return [{ value: null, color: "green" }, ...steps];
 }
 
@@ -87,7 +90,14 @@ interface Target {
 }
 const refId = (i: number) => String.fromCharCode(65 + (i % 26)) + (i >= 26 ? String(Math.floor(i / 26)) : "");
 const targets = (datasourceUid: string, series: { expr: string; legend: string }[]) =>
-    series.map((s, i): Target & { datasource: object; range: boolean; instant: boolean } => ({ datasource: prometheus(datasourceUid), refId: refId(i), expr: s.expr, legendFormat: s.legend, range: true, instant: false }));
+    series.map((s, i): Target & { datasource: object; range: boolean; instant: boolean } => ({
+        datasource: prometheus(datasourceUid),
+        refId: refId(i),
+        expr: s.expr,
+        legendFormat: s.legend,
+        range: true,
+        instant: false,
+    }));
 
 /** One time-series panel; `limits` become threshold lines. */
 function timeSeries(
@@ -113,12 +123,21 @@ function timeSeries(
                 ...(field.min !== undefined ? { min: field.min } : {}),
                 ...(field.max !== undefined ? { max: field.max } : {}),
                 color: { mode: "palette-classic" },
-                custom: { drawStyle: "line", lineWidth: 2, showPoints: "never", spanNulls: false, thresholdsStyle: { mode: field.limits?.length ? "dashed" : "off" } },
+                custom: {
+                    drawStyle: "line",
+                    lineWidth: 2,
+                    showPoints: "never",
+                    spanNulls: false,
+                    thresholdsStyle: { mode: field.limits?.length ? "dashed" : "off" },
+                },
                 thresholds: { mode: "absolute", steps: thresholdSteps(field.limits ?? []) },
             },
             overrides: [],
         },
-        options: { legend: { displayMode: "table", placement: "bottom", showLegend: true, calcs: ["lastNotNull", "max"] }, tooltip: { mode: "multi", sort: "none" } },
+        options: {
+            legend: { displayMode: "table", placement: "bottom", showLegend: true, calcs: ["lastNotNull", "max"] },
+            tooltip: { mode: "multi", sort: "none" },
+        },
     };
 }
 
@@ -140,7 +159,8 @@ export function servicePanels(service: DashboardService, datasourceUid: string, 
         slot++;
         return gridPos;
     };
-    const perColour = (queries: Record<Colour, string>, suffix = "") => COLOURS.map(colour => ({ expr: queries[colour], legend: `${colour}${suffix}` }));
+    const perColour = (queries: Record<Colour, string>, suffix = "") =>
+        COLOURS.map(colour => ({ expr: queries[colour], legend: `${colour}${suffix}` }));
     panels.push(
         timeSeries(
             id++,
@@ -153,7 +173,17 @@ export function servicePanels(service: DashboardService, datasourceUid: string, 
         ),
     );
     if (service.requestRate) {
-        panels.push(timeSeries(id++, `${service.name}: client requests per colour`, "Client requests per second (probes and scrapes excluded).", place(), datasourceUid, perColour(service.requestRate), { unit: "reqps", min: 0 }));
+        panels.push(
+            timeSeries(
+                id++,
+                `${service.name}: client requests per colour`,
+                "Client requests per second (probes and scrapes excluded).",
+                place(),
+                datasourceUid,
+                perColour(service.requestRate),
+                { unit: "reqps", min: 0 },
+            ),
+        );
     }
     for (const [name, checks] of checksByName(service.checks)) {
         panels.push(
@@ -189,7 +219,14 @@ export function rolloutDashboard(spec: DashboardSpec) {
     let id = 1;
     let y = 0;
     for (const service of spec.services) {
-        panels.push({ id: id++, type: "row", title: service.name, collapsed: false, gridPos: { x: 0, y, w: GRID_WIDTH, h: 1 }, panels: [] });
+        panels.push({
+            id: id++,
+            type: "row",
+            title: service.name,
+            collapsed: false,
+            gridPos: { x: 0, y, w: GRID_WIDTH, h: 1 },
+            panels: [],
+        });
         y += 1;
         const built = servicePanels(service, spec.datasourceUid, id, y);
         panels.push(...built.panels);
@@ -209,7 +246,8 @@ export function rolloutDashboard(spec: DashboardSpec) {
     return {
         uid: spec.uid,
         title: spec.title,
-        description: "Blue-green rollout: each colour's weight, client traffic and the promotion's checks against the limits it judges them by (npm run promote). Declared by the stack: edits here are overwritten.",
+        description:
+            "Blue-green rollout: each colour's weight, client traffic and the promotion's checks against the limits it judges them by (npm run promote). Declared by the stack: edits here are overwritten.",
         tags: ["promotion", "rollout"],
         timezone: "utc",
         editable: false,

@@ -27,7 +27,16 @@ export class SecureBucket extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = { ...args.tags, Name: args.bucketName };
 
-        const key = new aws.kms.Key(`${name}-key`, { description: `Objects of s3://${args.bucketName} (${args.purpose})`, enableKeyRotation: true, deletionWindowInDays: 30, tags }, parent);
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Objects of s3://${args.bucketName} (${args.purpose})`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags,
+            },
+            parent,
+        );
         new aws.kms.Alias(`${name}-key`, { name: `alias/s3-${args.bucketName}`, targetKeyId: key.keyId }, parent);
         const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags }, parent);
         const bucketOpts = { parent: this, dependsOn: [bucket] };
@@ -36,17 +45,38 @@ export class SecureBucket extends pulumi.ComponentResource {
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             bucketOpts,
         );
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, bucketOpts);
-        new aws.s3.BucketServerSideEncryptionConfiguration(
-            `${name}-sse`,
-            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+        new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
             bucketOpts,
         );
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, bucketOpts);
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-sse`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true },
+                ],
+            },
+            bucketOpts,
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            bucketOpts,
+        );
         // Noncurrent-version rules mean nothing until versioning is on.
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucket.id, rules: [lifecycleRule(args.lifecycle)] }, { parent: this, dependsOn: [versioning] });
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            { bucket: bucket.id, rules: [lifecycleRule(args.lifecycle)] },
+            { parent: this, dependsOn: [versioning] },
+        );
         // A policy applied before the block could be judged public; order them.
-        new aws.s3.BucketPolicy(`${name}-tls-only`, { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyPolicy) }, { parent: this, dependsOn: [publicAccess] });
+        new aws.s3.BucketPolicy(
+            `${name}-tls-only`,
+            { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyPolicy) },
+            { parent: this, dependsOn: [publicAccess] },
+        );
 
         this.bucketName = bucket.bucket;
         this.arn = bucket.arn;

@@ -36,7 +36,9 @@ export function lifecycleRule(lifecycle: BucketLifecycle) {
         abortIncompleteMultipartUpload: { daysAfterInitiation: lifecycle.abortIncompleteMultipartUploadDays },
         noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionExpirationDays },
         transitions:
-            lifecycle.transitionToInfrequentAccessDays === undefined ? undefined : [{ days: lifecycle.transitionToInfrequentAccessDays, storageClass: "STANDARD_IA" }],
+            lifecycle.transitionToInfrequentAccessDays === undefined
+                ? undefined
+                : [{ days: lifecycle.transitionToInfrequentAccessDays, storageClass: "STANDARD_IA" }],
         expiration: lifecycle.expirationDays === undefined ? undefined : { days: lifecycle.expirationDays },
     };
 }

@@ -15,28 +15,34 @@ export const UNSAFE_SUBJECTS: Readonly<Record<string, string>> = {
 
 export const kubernetesRbacBindings: ResourceValidationPolicy = {
     name: "kubernetes-rbac-bindings",
-    description: "No RoleBinding or ClusterRoleBinding grants cluster-admin, or grants anything to everybody (anonymous, unauthenticated, all authenticated) or to system:masters.",
+    description:
+        "No RoleBinding or ClusterRoleBinding grants cluster-admin, or grants anything to everybody (anonymous, unauthenticated, all authenticated) or to system:masters.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["access-control", "kubernetes"] }),
     // Any version of the RBAC group (v1beta1 manifests still appear in charts): judged by kind.
-    validateResource: forTypes(type => /^kubernetes:rbac\.authorization\.k8s\.io\/[^:]+:(Cluster)?RoleBinding$/.test(type), (args, reportViolation) => {
-        const kind = args.type.slice(args.type.lastIndexOf(":") + 1);
-        const roleRef = (args.props.roleRef ?? {}) as { kind?: unknown; name?: unknown };
-        const role = text(roleRef.name);
-        const subjects = records<{ kind: string; name: string; namespace: string }>(args.props.subjects);
-        const who = subjects.map(s => `${text(s.kind) || "subject"} "${text(s.name)}"`).join(", ") || "no subject";
-        if ((SUPERUSER_ROLES as readonly string[]).includes(role)) {
-            reportViolation(
-                `${kind} "${args.name}": binds ${text(roleRef.kind) || "role"} "${role}" (every verb on every resource${kind === "ClusterRoleBinding" ? " in every namespace" : ""}) to ${who}. ` +
-                    "Fix: bind a Role (or ClusterRole) listing only the verbs and resources the subject uses; humans get admin through the cluster's access entries, not a binding.",
-            );
-        }
-        for (const subject of subjects) {
-            const name = text(subject.name);
-            const reason = UNSAFE_SUBJECTS[name];
-            if (reason) {
-                reportViolation(`${kind} "${args.name}": grants "${role}" to ${text(subject.kind) || "subject"} "${name}", ${reason}. Fix: bind named service accounts, users or groups only.`);
+    validateResource: forTypes(
+        type => /^kubernetes:rbac\.authorization\.k8s\.io\/[^:]+:(Cluster)?RoleBinding$/.test(type),
+        (args, reportViolation) => {
+            const kind = args.type.slice(args.type.lastIndexOf(":") + 1);
+            const roleRef = (args.props.roleRef ?? {}) as { kind?: unknown; name?: unknown };
+            const role = text(roleRef.name);
+            const subjects = records<{ kind: string; name: string; namespace: string }>(args.props.subjects);
+            const who = subjects.map(s => `${text(s.kind) || "subject"} "${text(s.name)}"`).join(", ") || "no subject";
+            if ((SUPERUSER_ROLES as readonly string[]).includes(role)) {
+                reportViolation(
+                    `${kind} "${args.name}": binds ${text(roleRef.kind) || "role"} "${role}" (every verb on every resource${kind === "ClusterRoleBinding" ? " in every namespace" : ""}) to ${who}. ` +
+                        "Fix: bind a Role (or ClusterRole) listing only the verbs and resources the subject uses; humans get admin through the cluster's access entries, not a binding.",
+                );
             }
-        }
-    }),
+            for (const subject of subjects) {
+                const name = text(subject.name);
+                const reason = UNSAFE_SUBJECTS[name];
+                if (reason) {
+                    reportViolation(
+                        `${kind} "${args.name}": grants "${role}" to ${text(subject.kind) || "subject"} "${name}", ${reason}. Fix: bind named service accounts, users or groups only.`,
+                    );
+                }
+            }
+        },
+    ),
 };

@@ -24,12 +24,15 @@ export function ruleProblems(rule: Rule, clusterWide: boolean): string[] {
     const verbs = strings(rule.verbs);
     const problems: string[] = [];
     if (verbs.includes("*")) problems.push('verbs "*" (every verb, including ones added later)');
-    if (resources.includes("*")) problems.push(`resources "*" in ${groups.includes("*") ? 'apiGroups "*" (the whole API)' : `apiGroups ${JSON.stringify(groups)}`}`);
-    else if (groups.includes("*") && resources.length > 0) problems.push(`apiGroups "*" for ${resources.join(", ")}`);
+    if (resources.includes("*")) {
+        problems.push(`resources "*" in ${groups.includes("*") ? 'apiGroups "*" (the whole API)' : `apiGroups ${JSON.stringify(groups)}`}`);
+    } else if (groups.includes("*") && resources.length > 0) problems.push(`apiGroups "*" for ${resources.join(", ")}`);
     for (const verb of verbs) if (ESCALATING_VERBS[verb]) problems.push(`verb "${verb}" (${ESCALATING_VERBS[verb]})`);
     const coreGroup = groups.includes("") || groups.includes("*");
     const shell = resources.filter(r => SHELL_SUBRESOURCES.includes(r) || r === "pods/*");
-    if (coreGroup && shell.length > 0 && verbs.length > 0) problems.push(`${shell.join(", ")} (a shell in running containers, past every image and admission check)`);
+    if (coreGroup && shell.length > 0 && verbs.length > 0) {
+        problems.push(`${shell.join(", ")} (a shell in running containers, past every image and admission check)`);
+    }
     const readsSecrets = coreGroup && (resources.includes("secrets") || resources.includes("*")) && verbs.some(v => READ_VERBS.includes(v));
     if (readsSecrets && clusterWide && strings(rule.resourceNames).length === 0) problems.push("reading secrets in every namespace");
     return problems;
@@ -37,20 +40,23 @@ export function ruleProblems(rule: Rule, clusterWide: boolean): string[] {
 
 export const kubernetesRbacRules: ResourceValidationPolicy = {
     name: "kubernetes-rbac-least-privilege",
-    description: "No Role or ClusterRole grants wildcard verbs or resources, privilege-escalating verbs (escalate, bind, impersonate), pods/exec or pods/attach, or (a ClusterRole) reading secrets in every namespace.",
+    description:
+        "No Role or ClusterRole grants wildcard verbs or resources, privilege-escalating verbs (escalate, bind, impersonate), pods/exec or pods/attach, or (a ClusterRole) reading secrets in every namespace.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["access-control", "kubernetes"] }),
-    validateResource: forTypes(type => roleType.test(type), (args, reportViolation) => {
-        const kind = roleType.exec(args.type)![1];
-        records<Rule>(args.props.rules).forEach((rule, i) => {
-            const problems = ruleProblems(rule, kind === "ClusterRole");
-            if (problems.length === 0) return;
-            reportViolation(
-                `${kind} "${args.name}": rules[${i}] grants ${problems.join("; ")}. ` +
-                    "Fix: list the API groups, resources and verbs the subject uses (get and list on named resources where it can), " +
-                    "read secrets through Vault or a namespaced Role with resourceNames, and debug with ephemeral containers granted for the incident only.",
-            );
-        });
-    }),
+    validateResource: forTypes(
+        type => roleType.test(type),
+        (args, reportViolation) => {
+            const kind = roleType.exec(args.type)![1];
+            records<Rule>(args.props.rules).forEach((rule, i) => {
+                const problems = ruleProblems(rule, kind === "ClusterRole");
+                if (problems.length === 0) return;
+                reportViolation(
+                    `${kind} "${args.name}": rules[${i}] grants ${problems.join("; ")}. ` +
+                        "Fix: list the API groups, resources and verbs the subject uses (get and list on named resources where it can), " +
+                        "read secrets through Vault or a namespaced Role with resourceNames, and debug with ephemeral containers granted for the incident only.",
+                );
+            });
+        },
+    ),
 };
-

@@ -9,7 +9,8 @@ export interface ServiceAccountTokenConfig {
 
 export const kubernetesServiceAccountToken: ResourceValidationPolicy = {
     name: "kubernetes-service-account-token",
-    description: "A pod mounts no service-account token unless it calls the Kubernetes API: its spec sets automountServiceAccountToken: false.",
+    description:
+        "A pod mounts no service-account token unless it calls the Kubernetes API: its spec sets automountServiceAccountToken: false.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "medium", topics: ["access-control", "kubernetes"] }),
     configSchema: {
@@ -18,7 +19,8 @@ export const kubernetesServiceAccountToken: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "Service accounts (<namespace>/<name>, or <name> in any namespace) whose pods call the Kubernetes API and may mount a token.",
+                description:
+                    "Service accounts (<namespace>/<name>, or <name> in any namespace) whose pods call the Kubernetes API and may mount a token.",
             },
         },
     },
@@ -32,7 +34,7 @@ export const kubernetesServiceAccountToken: ResourceValidationPolicy = {
             `${workload.kind} "${args.name}": ${workload.podSpecPath}.automountServiceAccountToken is ${showValue(spec.automountServiceAccountToken)}` +
                 `${spec.automountServiceAccountToken === undefined ? " (Kubernetes then mounts the token of its service account" : " (the pod mounts the token of its service account"} "${account}"), ` +
                 "which anything running in the pod can use against the API server. " +
-                'Fix: set automountServiceAccountToken: false on the pod spec (and on its ServiceAccount); a pod that calls the API lists its service account in the policy\'s apiClients.',
+                "Fix: set automountServiceAccountToken: false on the pod spec (and on its ServiceAccount); a pod that calls the API lists its service account in the policy's apiClients.",
         );
     }),
 };

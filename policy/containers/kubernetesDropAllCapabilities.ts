@@ -9,7 +9,8 @@ const ALLOWED_ADD = "NET_BIND_SERVICE";
 
 export const kubernetesDropAllCapabilities: ResourceValidationPolicy = {
     name: "kubernetes-drop-all-capabilities",
-    description: "Every container of a Kubernetes workload (init and ephemeral ones included) drops all Linux capabilities and adds back none but NET_BIND_SERVICE.",
+    description:
+        "Every container of a Kubernetes workload (init and ephemeral ones included) drops all Linux capabilities and adds back none but NET_BIND_SERVICE.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
@@ -25,10 +26,14 @@ export const kubernetesDropAllCapabilities: ResourceValidationPolicy = {
             const added = listOf(capabilities?.add).filter(c => c !== ALLOWED_ADD);
             if (added.length > 0) {
                 problems.push(`securityContext.capabilities.add ${showValue(added)}`);
-                fixes.push(`remove ${added.map(showValue).join(", ")} from securityContext.capabilities.add (only ${ALLOWED_ADD} may be added back)`);
+                fixes.push(
+                    `remove ${added.map(showValue).join(", ")} from securityContext.capabilities.add (only ${ALLOWED_ADD} may be added back)`,
+                );
             }
             if (problems.length > 0) {
-                reportViolation(`${workload.kind} "${args.name}": ${describeContainer(ref)} has ${problems.join(" and ")}. Fix: ${fixes.join(" and ")}.`);
+                reportViolation(
+                    `${workload.kind} "${args.name}": ${describeContainer(ref)} has ${problems.join(" and ")}. Fix: ${fixes.join(" and ")}.`,
+                );
             }
         }
     }),

@@ -22,11 +22,15 @@ export const kubernetesHostNamespaces: ResourceValidationPolicy = {
         }
         // Pod Security baseline's "HostProcess": a Windows host process has the node's full privileges.
         if (spec?.securityContext?.windowsOptions?.hostProcess === true) {
-            reportViolation(`${workload.kind} "${args.name}": ${workload.podSpecPath}.securityContext.windowsOptions.hostProcess true. Fix: remove hostProcess.`);
+            reportViolation(
+                `${workload.kind} "${args.name}": ${workload.podSpecPath}.securityContext.windowsOptions.hostProcess true. Fix: remove hostProcess.`,
+            );
         }
         for (const ref of containersOf(workload)) {
             if (ref.container.securityContext?.windowsOptions?.hostProcess === true) {
-                reportViolation(`${workload.kind} "${args.name}": ${describeContainer(ref)} has securityContext.windowsOptions.hostProcess true. Fix: remove hostProcess.`);
+                reportViolation(
+                    `${workload.kind} "${args.name}": ${describeContainer(ref)} has securityContext.windowsOptions.hostProcess true. Fix: remove hostProcess.`,
+                );
             }
         }
     }),

@@ -9,7 +9,13 @@ import { withMetadata } from "../lib/metadata";
  */
 const runtimeSocket = /\/(docker|containerd|crio|cri-dockerd|podman|dockershim)\.sock$/;
 /** Directories that hold those sockets: mounting one mounts the socket. */
-const socketDirectories = new Set(["/", "/run", "/var", "/var/run", ...["docker", "containerd", "crio", "podman", "cri-dockerd"].flatMap(d => [`/run/${d}`, `/var/run/${d}`])]);
+const socketDirectories = new Set([
+    "/",
+    "/run",
+    "/var",
+    "/var/run",
+    ...["docker", "containerd", "crio", "podman", "cri-dockerd"].flatMap(d => [`/run/${d}`, `/var/run/${d}`]),
+]);
 
 /** Whether a host path is, or holds, a container runtime's socket. */
 export function isRuntimeSocketPath(path: string): boolean {

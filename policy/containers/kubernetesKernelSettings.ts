@@ -23,7 +23,8 @@ export const SAFE_SYSCTLS: readonly string[] = [
 
 export const kubernetesKernelSettings: ResourceValidationPolicy = {
     name: "kubernetes-proc-mount-sysctls",
-    description: "No container unmasks /proc (procMount other than Default), and no pod sets a sysctl outside Kubernetes' safe, namespaced set.",
+    description:
+        "No container unmasks /proc (procMount other than Default), and no pod sets a sysctl outside Kubernetes' safe, namespaced set.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {

@@ -5,7 +5,8 @@ import { withMetadata } from "../lib/metadata";
 
 export const kubernetesNoPrivilegeEscalation: ResourceValidationPolicy = {
     name: "kubernetes-no-privilege-escalation",
-    description: "Every container of a Kubernetes workload (init and ephemeral ones included) forbids privilege escalation and is not privileged.",
+    description:
+        "Every container of a Kubernetes workload (init and ephemeral ones included) forbids privilege escalation and is not privileged.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {

@@ -5,7 +5,8 @@ import { showValue } from "../lib/report";
 
 export const kubernetesProbes: ResourceValidationPolicy = {
     name: "kubernetes-probes",
-    description: "Every container of a pod that is restarted whenever it stops (restartPolicy Always) has a readiness probe and a liveness probe.",
+    description:
+        "Every container of a pod that is restarted whenever it stops (restartPolicy Always) has a readiness probe and a liveness probe.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "medium", topics: ["availability", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {
@@ -15,7 +16,9 @@ export const kubernetesProbes: ResourceValidationPolicy = {
         if (workload.restartPolicy !== "Always") return;
         // Init and ephemeral containers take no probes.
         for (const ref of containersOf(workload).filter(r => r.kind === "containers")) {
-            const missing = (["readinessProbe", "livenessProbe"] as const).filter(probe => ref.container[probe] === undefined || ref.container[probe] === null);
+            const missing = (["readinessProbe", "livenessProbe"] as const).filter(
+                probe => ref.container[probe] === undefined || ref.container[probe] === null,
+            );
             if (missing.length > 0) {
                 reportViolation(
                     `${workload.kind} "${args.name}": ${describeContainer(ref)} has no ${missing.join(", ")} ` +

@@ -19,7 +19,9 @@ export const kubernetesResourceRequestsLimits: ResourceValidationPolicy = {
         // Kubernetes forbids resources on ephemeral containers: they are not judged.
         for (const ref of containersOf(workload).filter(r => r.kind !== "ephemeralContainers")) {
             const resources = ref.container.resources;
-            const missing = REQUIRED.filter(([group, name]) => !isSet(resources?.[group]?.[name])).map(([group, name]) => `${group}.${name}`);
+            const missing = REQUIRED.filter(([group, name]) => !isSet(resources?.[group]?.[name])).map(
+                ([group, name]) => `${group}.${name}`,
+            );
             if (missing.length > 0) {
                 reportViolation(
                     `${workload.kind} "${args.name}": ${describeContainer(ref)} has no ${missing.join(", ")}. ` +

@@ -14,11 +14,17 @@ export const kubernetesRootGroup: ResourceValidationPolicy = {
         const podProblems: string[] = [];
         if (pod?.fsGroup === 0) podProblems.push("fsGroup 0 (every mounted volume is group-owned by root)");
         if (listOf(pod?.supplementalGroups).includes(0)) podProblems.push("supplementalGroups with 0");
-        if (podProblems.length > 0) reportViolation(`${workload.kind} "${args.name}": ${workload.podSpecPath}.securityContext has ${podProblems.join(" and ")}. ${fix}`);
+        if (podProblems.length > 0) {
+            reportViolation(
+                `${workload.kind} "${args.name}": ${workload.podSpecPath}.securityContext has ${podProblems.join(" and ")}. ${fix}`,
+            );
+        }
         for (const ref of containersOf(workload)) {
             const group = effectiveSecurityValue(workload, ref, context => context.runAsGroup);
             if (group.value === 0) {
-                reportViolation(`${workload.kind} "${args.name}": ${describeContainer(ref)} runs with runAsGroup 0 (root, ${sourceOf(group)}): it can read and write whatever the root group may. ${fix}`);
+                reportViolation(
+                    `${workload.kind} "${args.name}": ${describeContainer(ref)} runs with runAsGroup 0 (root, ${sourceOf(group)}): it can read and write whatever the root group may. ${fix}`,
+                );
             }
         }
     }),

@@ -8,7 +8,8 @@ const FILTERING_TYPES: readonly unknown[] = ["RuntimeDefault", "Localhost"];
 
 export const kubernetesSeccompRuntimeDefault: ResourceValidationPolicy = {
     name: "kubernetes-seccomp-runtime-default",
-    description: "Every container of a Kubernetes workload (init and ephemeral ones included) runs under the RuntimeDefault or a Localhost seccomp profile.",
+    description:
+        "Every container of a Kubernetes workload (init and ephemeral ones included) runs under the RuntimeDefault or a Localhost seccomp profile.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "medium", topics: ["container-hardening", "kubernetes"] }),
     validateResource: forEachWorkload((workload, args, reportViolation) => {

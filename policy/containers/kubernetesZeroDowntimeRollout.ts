@@ -17,13 +17,23 @@ const unset = (value: unknown) => value === undefined || value === null;
 function boundProblems(bounds: { maxUnavailable?: unknown; maxSurge?: unknown } | undefined, at: string, defaulter: string): string[] {
     const problems: string[] = [];
     const { maxUnavailable, maxSurge } = bounds ?? {};
-    if (amountOf(maxUnavailable) !== 0) problems.push(`${at}.maxUnavailable ${showValue(maxUnavailable)}${unset(maxUnavailable) ? ` (${defaulter} defaults it to 25%)` : ""}`);
+    if (amountOf(maxUnavailable) !== 0) {
+        problems.push(
+            `${at}.maxUnavailable ${showValue(maxUnavailable)}${unset(maxUnavailable) ? ` (${defaulter} defaults it to 25%)` : ""}`,
+        );
+    }
     const surge = amountOf(maxSurge);
     if (!unset(maxSurge) && (surge === undefined || surge <= 0)) problems.push(`${at}.maxSurge ${showValue(maxSurge)}`);
     return problems;
 }
 
-type Strategy = { type?: unknown; rollingUpdate?: { maxUnavailable?: unknown; maxSurge?: unknown }; rollingParams?: { maxUnavailable?: unknown; maxSurge?: unknown }; blueGreen?: unknown; canary?: { maxUnavailable?: unknown; maxSurge?: unknown } };
+type Strategy = {
+    type?: unknown;
+    rollingUpdate?: { maxUnavailable?: unknown; maxSurge?: unknown };
+    rollingParams?: { maxUnavailable?: unknown; maxSurge?: unknown };
+    blueGreen?: unknown;
+    canary?: { maxUnavailable?: unknown; maxSurge?: unknown };
+};
 
 /**
  * Why a workload's rollout takes pods away before their replacements are ready, judged by the shape of
@@ -39,11 +49,21 @@ export function rolloutProblems(kind: string, spec: { strategy?: unknown } | und
     }
     if (typeof strategy !== "object") return [`spec.strategy ${showValue(strategy)}`];
     if (strategy.blueGreen !== undefined && strategy.blueGreen !== null) return []; // the old pods serve until the switch
-    if (strategy.canary !== undefined && strategy.canary !== null) return boundProblems(strategy.canary, "spec.strategy.canary", "Argo Rollouts");
+    if (strategy.canary !== undefined && strategy.canary !== null) {
+        return boundProblems(strategy.canary, "spec.strategy.canary", "Argo Rollouts");
+    }
     const type = strategy.type;
-    if (type === "Rolling" || (unset(type) && strategy.rollingParams)) return boundProblems(strategy.rollingParams, "spec.strategy.rollingParams", "OpenShift");
-    if (unset(type)) return strategy.rollingUpdate ? boundProblems(strategy.rollingUpdate, "spec.strategy.rollingUpdate", "Kubernetes") : ["spec.strategy unset (Kubernetes then rolls with maxUnavailable 25%)"];
-    if (type !== "RollingUpdate") return [`spec.strategy.type ${showValue(type)}${type === "Recreate" ? " (every old pod stops before a new one starts)" : ""}`];
+    if (type === "Rolling" || (unset(type) && strategy.rollingParams)) {
+        return boundProblems(strategy.rollingParams, "spec.strategy.rollingParams", "OpenShift");
+    }
+    if (unset(type)) {
+        return strategy.rollingUpdate
+            ? boundProblems(strategy.rollingUpdate, "spec.strategy.rollingUpdate", "Kubernetes")
+            : ["spec.strategy unset (Kubernetes then rolls with maxUnavailable 25%)"];
+    }
+    if (type !== "RollingUpdate") {
+        return [`spec.strategy.type ${showValue(type)}${type === "Recreate" ? " (every old pod stops before a new one starts)" : ""}`];
+    }
     return boundProblems(strategy.rollingUpdate, "spec.strategy.rollingUpdate", "Kubernetes");
 }
 

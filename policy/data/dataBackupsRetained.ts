@@ -14,8 +14,18 @@ export const dataBackupsRetained: ResourceValidationPolicy = {
     ...withMetadata({ severity: "high", topics: ["backup", "aws"] }),
     configSchema: {
         properties: {
-            minimumBackupRetentionDays: { type: "integer", minimum: 1, default: 7, description: "Least backupRetentionPeriod of an RDS instance (days); point-in-time recovery reaches back this far." },
-            minimumSnapshotRetentionDays: { type: "integer", minimum: 1, default: 1, description: "Least snapshotRetentionLimit of an ElastiCache replication group (days)." },
+            minimumBackupRetentionDays: {
+                type: "integer",
+                minimum: 1,
+                default: 7,
+                description: "Least backupRetentionPeriod of an RDS instance (days); point-in-time recovery reaches back this far.",
+            },
+            minimumSnapshotRetentionDays: {
+                type: "integer",
+                minimum: 1,
+                default: 1,
+                description: "Least snapshotRetentionLimit of an ElastiCache replication group (days).",
+            },
         },
     },
     validateResource: [

@@ -12,15 +12,21 @@ export const dataEncryptionAtRest: ResourceValidationPolicy = {
         validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
             const who = `RDS instance "${db.identifier ?? args.name}"`;
             if (db.storageEncrypted !== true) {
-                reportViolation(`${who} has storageEncrypted ${String(db.storageEncrypted ?? "unset")}, so its storage and snapshots are readable by anyone with the volume. Fix: storageEncrypted: true with kmsKeyId set to the service's KMS key (the RdsPostgres component does both).`);
+                reportViolation(
+                    `${who} has storageEncrypted ${String(db.storageEncrypted ?? "unset")}, so its storage and snapshots are readable by anyone with the volume. Fix: storageEncrypted: true with kmsKeyId set to the service's KMS key (the RdsPostgres component does both).`,
+                );
             } else if (!isSetOrComputed(() => db.kmsKeyId)) {
-                reportViolation(`${who} is encrypted with the AWS-managed key, whose use cannot be limited or revoked per service. Fix: set kmsKeyId to a customer-managed KMS key.`);
+                reportViolation(
+                    `${who} is encrypted with the AWS-managed key, whose use cannot be limited or revoked per service. Fix: set kmsKeyId to a customer-managed KMS key.`,
+                );
             }
         }),
         validateResourceOfType(aws.elasticache.ReplicationGroup, (group, args, reportViolation) => {
             const who = `ElastiCache replication group "${group.replicationGroupId ?? args.name}"`;
             if (group.atRestEncryptionEnabled !== true && String(group.atRestEncryptionEnabled) !== "true") {
-                reportViolation(`${who} has atRestEncryptionEnabled ${String(group.atRestEncryptionEnabled ?? "unset")}: its snapshots and swap are in clear. Fix: atRestEncryptionEnabled: true with kmsKeyId (the RedisCache component does both).`);
+                reportViolation(
+                    `${who} has atRestEncryptionEnabled ${String(group.atRestEncryptionEnabled ?? "unset")}: its snapshots and swap are in clear. Fix: atRestEncryptionEnabled: true with kmsKeyId (the RedisCache component does both).`,
+                );
             } else if (!isSetOrComputed(() => group.kmsKeyId)) {
                 reportViolation(`${who} is encrypted with the AWS-managed key. Fix: set kmsKeyId to a customer-managed KMS key.`);
             }

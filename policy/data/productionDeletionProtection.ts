@@ -13,10 +13,14 @@ export const productionDeletionProtection: ResourceValidationPolicy = {
         if (environmentOf(args.urn, args.getConfig<EnvironmentStacks>()) !== "production") return;
         const who = `Production RDS instance "${db.identifier ?? args.name}"`;
         if (db.deletionProtection !== true) {
-            reportViolation(`${who} has deletionProtection ${String(db.deletionProtection ?? "unset")}: one mistaken update or destroy drops the database. Fix: deletionProtection: true (the RdsPostgres component sets it in production).`);
+            reportViolation(
+                `${who} has deletionProtection ${String(db.deletionProtection ?? "unset")}: one mistaken update or destroy drops the database. Fix: deletionProtection: true (the RdsPostgres component sets it in production).`,
+            );
         }
         if (db.skipFinalSnapshot !== false || !db.finalSnapshotIdentifier) {
-            reportViolation(`${who} would be deleted without a final snapshot. Fix: skipFinalSnapshot: false and a finalSnapshotIdentifier.`);
+            reportViolation(
+                `${who} would be deleted without a final snapshot. Fix: skipFinalSnapshot: false and a finalSnapshotIdentifier.`,
+            );
         }
     }),
 };

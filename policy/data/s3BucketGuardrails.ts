@@ -20,7 +20,10 @@ export const s3BucketGuardrails: StackValidationPolicy = {
         for (const bucket of args.resources.filter(r => BUCKET_TYPES.includes(r.type))) {
             const name = String((bucket.props as { bucket?: string }).bucket ?? bucket.name);
             const blocks = referencing(args.resources, bucket, publicAccessType);
-            const open = blocks.length === 0 ? [...PUBLIC_ACCESS_FLAGS] : PUBLIC_ACCESS_FLAGS.filter(flag => !blocks.some(b => (b.props as Record<string, unknown>)[flag] === true));
+            const open =
+                blocks.length === 0
+                    ? [...PUBLIC_ACCESS_FLAGS]
+                    : PUBLIC_ACCESS_FLAGS.filter(flag => !blocks.some(b => (b.props as Record<string, unknown>)[flag] === true));
             if (open.length > 0) {
                 reportViolation(
                     `Bucket "${name}" ${blocks.length === 0 ? "has no public access block" : `leaves ${open.join(", ")} off`}, so a policy or ACL can still make objects public. ` +
@@ -30,7 +33,10 @@ export const s3BucketGuardrails: StackValidationPolicy = {
             }
             const encryption = SSE_TYPES.flatMap(type => referencing(args.resources, bucket, type));
             if (encryption.length === 0) {
-                reportViolation(`Bucket "${name}" has no default-encryption configuration. Fix: a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and the bucket's KMS key.`, bucket.urn);
+                reportViolation(
+                    `Bucket "${name}" has no default-encryption configuration. Fix: a BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and the bucket's KMS key.`,
+                    bucket.urn,
+                );
             }
         }
     },

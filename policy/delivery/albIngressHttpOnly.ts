@@ -54,7 +54,8 @@ function backendServices(spec: IngressSpec, annotations: Record<string, string>)
 
 export const albIngressHttpOnly: StackValidationPolicy = {
     name: "alb-ingress-http-only",
-    description: "Only HTTP services sit behind an ALB Ingress: a Service with a non-HTTP port (such as the FIX gateway's TCP session) is exposed through an NLB instead.",
+    description:
+        "Only HTTP services sit behind an ALB Ingress: a Service with a non-HTTP port (such as the FIX gateway's TCP session) is exposed through an NLB instead.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "medium", topics: ["traffic", "kubernetes"] }),
     validateStack: (args, reportViolation) => {

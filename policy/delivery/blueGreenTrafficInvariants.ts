@@ -30,7 +30,8 @@ const keyOf = (r: PolicyResource) => metaOf(r).namespace ?? "";
 
 export const blueGreenTrafficInvariants: StackValidationPolicy = {
     name: "blue-green-traffic-invariants",
-    description: "Every blue-green service's traffic adds up to 100 %, every colour with traffic has at least its minimum ready replicas and a disruption budget, and the load balancer's weights match the colours.",
+    description:
+        "Every blue-green service's traffic adds up to 100 %, every colour with traffic has at least its minimum ready replicas and a disruption budget, and the load balancer's weights match the colours.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["traffic", "availability", "kubernetes"] }),
     validateStack: (args, reportViolation) => {
@@ -98,7 +99,10 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
                 try {
                     action = JSON.parse(text) as ForwardAction;
                 } catch {
-                    reportViolation(`Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: ${annotation} is not valid JSON. Fix: let the BlueGreenService component write the action.`, ingress.urn);
+                    reportViolation(
+                        `Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: ${annotation} is not valid JSON. Fix: let the BlueGreenService component write the action.`,
+                        ingress.urn,
+                    );
                     continue;
                 }
                 const targets = action.forwardConfig?.targetGroups ?? [];
@@ -114,7 +118,10 @@ export const blueGreenTrafficInvariants: StackValidationPolicy = {
                     const service = services.find(s => keyOf(s) === keyOf(ingress) && metaOf(s).name === target.serviceName);
                     const deployment = deployments.find(d => keyOf(d) === keyOf(ingress) && metaOf(d).name === target.serviceName);
                     if (!service) {
-                        reportViolation(`Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: forwards to Service "${target.serviceName}", which this stack does not declare. Fix: forward only to the colours' Services.`, ingress.urn);
+                        reportViolation(
+                            `Ingress ${keyOf(ingress)}/${metaOf(ingress).name}: forwards to Service "${target.serviceName}", which this stack does not declare. Fix: forward only to the colours' Services.`,
+                            ingress.urn,
+                        );
                         continue;
                     }
                     const declared = deployment ? Number(metaOf(deployment).annotations?.[WEIGHT]) : undefined;

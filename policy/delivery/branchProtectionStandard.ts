@@ -18,7 +18,10 @@ interface BranchStandardConfig {
  * (platform/delivery.ts); any other repository's are the application CI's of the config.
  */
 function checksFor(branches: Set<ProtectedBranch>, config: BranchStandardConfig, repository: unknown): string[] {
-    const checks = typeof repository === "string" && config.infrastructureRepositories.includes(repository) ? infrastructureChecks : { required: config.requiredChecks, release: config.releaseChecks };
+    const checks =
+        typeof repository === "string" && config.infrastructureRepositories.includes(repository)
+            ? infrastructureChecks
+            : { required: config.requiredChecks, release: config.releaseChecks };
     return [...checks.required, ...(branches.has("release") ? checks.release : [])];
 }
 
@@ -32,7 +35,9 @@ function pullRequestProblems(
     const problems: string[] = [];
     const approvals = settings[fields.approvals];
     if (typeof approvals !== "number" || !(approvals >= minimumApprovals)) {
-        problems.push(`requires ${showValue(approvals)} approving review(s) (${path}.${fields.approvals}), fewer than ${minimumApprovals}. Fix: set ${fields.approvals} to at least ${minimumApprovals}.`);
+        problems.push(
+            `requires ${showValue(approvals)} approving review(s) (${path}.${fields.approvals}), fewer than ${minimumApprovals}. Fix: set ${fields.approvals} to at least ${minimumApprovals}.`,
+        );
     }
     const weak = Object.entries(fields.flags).filter(([field]) => settings[field] !== true);
     if (weak.length > 0) {
@@ -52,7 +57,8 @@ function missingChecksProblem(contexts: string[], required: string[], path: stri
 
 export const branchProtectionStandard: ResourceValidationPolicy = {
     name: "branch-protection-standard",
-    description: "Rulesets and branch protections of main and release/* are enforced, take only reviewed pull requests that pass every required check, and allow no force push, deletion or bypass.",
+    description:
+        "Rulesets and branch protections of main and release/* are enforced, take only reviewed pull requests that pass every required check, and allow no force push, deletion or bypass.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["change-management", "supply-chain", "github"] }),
     configSchema: {
@@ -60,7 +66,15 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
             requiredChecks: {
                 type: "array",
                 items: { type: "string" },
-                default: ["ci/lint", "ci/unit-tests", "ci/integration-tests", "ci/docker-build", "ci/upms-compliance", "ci/security-scan", "ci/upms-gate-validation"],
+                default: [
+                    "ci/lint",
+                    "ci/unit-tests",
+                    "ci/integration-tests",
+                    "ci/docker-build",
+                    "ci/upms-compliance",
+                    "ci/security-scan",
+                    "ci/upms-gate-validation",
+                ],
                 description: "Status checks every pull request into main or release/* of the application repository passes.",
             },
             releaseChecks: {
@@ -79,7 +93,8 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: ["trading-platform"],
-                description: "Repositories whose workflows deploy the stacks: their rulesets require the checks of those workflows (platform/delivery.ts), not requiredChecks.",
+                description:
+                    "Repositories whose workflows deploy the stacks: their rulesets require the checks of those workflows (platform/delivery.ts), not requiredChecks.",
             },
         },
     },
@@ -95,11 +110,15 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
             const report = (problem: string) => reportViolation(`${who} ${problem}`);
 
             if (ruleset.enforcement !== "active") {
-                report(`has enforcement ${showValue(ruleset.enforcement)}, not "active", so its rules are not enforced. Fix: set enforcement: "active".`);
+                report(
+                    `has enforcement ${showValue(ruleset.enforcement)}, not "active", so its rules are not enforced. Fix: set enforcement: "active".`,
+                );
             }
             const rules = ruleset.rules ?? {};
             if (typeof rules.pullRequest !== "object" || rules.pullRequest === null) {
-                report(`does not require pull requests (rules.pullRequest unset), so changes land unreviewed. Fix: set rules.pullRequest with requiredApprovingReviewCount ${config.minimumApprovals} and every review requirement true.`);
+                report(
+                    `does not require pull requests (rules.pullRequest unset), so changes land unreviewed. Fix: set rules.pullRequest with requiredApprovingReviewCount ${config.minimumApprovals} and every review requirement true.`,
+                );
             } else {
                 const flags = {
                     requireCodeOwnerReview: "a code owner's review",
@@ -107,24 +126,39 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                     requireLastPushApproval: "approval of the last push",
                     requiredReviewThreadResolution: "resolved review threads",
                 };
-                for (const problem of pullRequestProblems(rules.pullRequest as Record<string, unknown>, { approvals: "requiredApprovingReviewCount", flags }, config.minimumApprovals, "rules.pullRequest")) {
+                for (const problem of pullRequestProblems(
+                    rules.pullRequest as Record<string, unknown>,
+                    { approvals: "requiredApprovingReviewCount", flags },
+                    config.minimumApprovals,
+                    "rules.pullRequest",
+                )) {
                     report(problem);
                 }
             }
             if (rules.nonFastForward !== true) {
-                report(`allows force pushes (rules.nonFastForward ${showValue(rules.nonFastForward)}). Fix: set rules.nonFastForward: true.`);
+                report(
+                    `allows force pushes (rules.nonFastForward ${showValue(rules.nonFastForward)}). Fix: set rules.nonFastForward: true.`,
+                );
             }
             if (rules.deletion !== true) {
                 report(`allows the branch to be deleted (rules.deletion ${showValue(rules.deletion)}). Fix: set rules.deletion: true.`);
             }
-            const contexts = records<{ context: unknown }>(rules.requiredStatusChecks?.requiredChecks).map(c => text(c.context)).filter(Boolean);
-            const checks = missingChecksProblem(contexts, checksFor(branches, config, ruleset.repository), "rules.requiredStatusChecks.requiredChecks");
+            const contexts = records<{ context: unknown }>(rules.requiredStatusChecks?.requiredChecks)
+                .map(c => text(c.context))
+                .filter(Boolean);
+            const checks = missingChecksProblem(
+                contexts,
+                checksFor(branches, config, ruleset.repository),
+                "rules.requiredStatusChecks.requiredChecks",
+            );
             if (checks) report(checks);
-            const always = records<{ actorId: unknown; actorType: unknown; bypassMode: unknown }>(ruleset.bypassActors).filter(a => a.bypassMode === "always");
+            const always = records<{ actorId: unknown; actorType: unknown; bypassMode: unknown }>(ruleset.bypassActors).filter(
+                a => a.bypassMode === "always",
+            );
             if (always.length > 0) {
                 report(
                     `lets ${always.map(a => `${typeof a.actorType === "string" ? a.actorType : "an actor of unset type"} ${showValue(a.actorId)}`).join(", ")} bypass it always. ` +
-                        "Fix: remove the bypass actors with bypassMode \"always\"; nobody, admins included, bypasses main or release/*.",
+                        'Fix: remove the bypass actors with bypassMode "always"; nobody, admins included, bypasses main or release/*.',
                 );
             }
         }),
@@ -147,23 +181,36 @@ export const branchProtectionStandard: ResourceValidationPolicy = {
                 report(`lets admins bypass it (enforceAdmins ${showValue(protection.enforceAdmins)}). Fix: set enforceAdmins: true.`);
             }
             if (protection.requireConversationResolution !== true) {
-                report(`does not require resolved review threads (requireConversationResolution ${showValue(protection.requireConversationResolution)}). Fix: set requireConversationResolution: true.`);
+                report(
+                    `does not require resolved review threads (requireConversationResolution ${showValue(protection.requireConversationResolution)}). Fix: set requireConversationResolution: true.`,
+                );
             }
             const [reviews] = records<Record<string, unknown>>(protection.requiredPullRequestReviews);
             if (!reviews) {
-                report(`does not require pull request reviews (requiredPullRequestReviews unset), so changes land unreviewed. Fix: set requiredPullRequestReviews with requiredApprovingReviewCount ${config.minimumApprovals} and every review requirement true.`);
+                report(
+                    `does not require pull request reviews (requiredPullRequestReviews unset), so changes land unreviewed. Fix: set requiredPullRequestReviews with requiredApprovingReviewCount ${config.minimumApprovals} and every review requirement true.`,
+                );
             } else {
                 const flags = {
                     requireCodeOwnerReviews: "a code owner's review",
                     dismissStaleReviews: "dismissing stale reviews on push",
                     requireLastPushApproval: "approval of the last push",
                 };
-                for (const problem of pullRequestProblems(reviews, { approvals: "requiredApprovingReviewCount", flags }, config.minimumApprovals, "requiredPullRequestReviews[0]")) {
+                for (const problem of pullRequestProblems(
+                    reviews,
+                    { approvals: "requiredApprovingReviewCount", flags },
+                    config.minimumApprovals,
+                    "requiredPullRequestReviews[0]",
+                )) {
                     report(problem);
                 }
             }
             const [statusChecks] = records<{ contexts: unknown }>(protection.requiredStatusChecks);
-            const checks = missingChecksProblem(strings(statusChecks?.contexts), checksFor(new Set([branch]), config, protection.repositoryId), "requiredStatusChecks[0].contexts");
+            const checks = missingChecksProblem(
+                strings(statusChecks?.contexts),
+                checksFor(new Set([branch]), config, protection.repositoryId),
+                "requiredStatusChecks[0].contexts",
+            );
             if (checks) report(checks);
         }),
     ],

@@ -31,7 +31,8 @@ function reviewersOf(reviewers: unknown): { teams: number; users: number } {
 
 export const productionDeploymentGates: ResourceValidationPolicy = {
     name: "production-deployment-gates",
-    description: "GitHub production environments wait for several reviewers other than the deployer, cannot be bypassed by admins, hold each deployment for a wait timer and deploy only from release tags.",
+    description:
+        "GitHub production environments wait for several reviewers other than the deployer, cannot be bypassed by admins, hold each deployment for a wait timer and deploy only from release tags.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["change-management", "github"] }),
     configSchema: {
@@ -66,18 +67,28 @@ export const productionDeploymentGates: ResourceValidationPolicy = {
                 );
             }
             if (environment.preventSelfReview !== true) {
-                reportViolation(`${who} has preventSelfReview ${showValue(environment.preventSelfReview)}, so whoever starts a deployment may approve it. Fix: set preventSelfReview: true.`);
+                reportViolation(
+                    `${who} has preventSelfReview ${showValue(environment.preventSelfReview)}, so whoever starts a deployment may approve it. Fix: set preventSelfReview: true.`,
+                );
             }
             if (environment.canAdminsBypass !== false) {
-                const found = environment.canAdminsBypass === undefined ? "unset (the provider's default is true)" : showValue(environment.canAdminsBypass);
-                reportViolation(`${who} has canAdminsBypass ${found}, so admins can deploy without review. Fix: set canAdminsBypass: false.`);
+                const found =
+                    environment.canAdminsBypass === undefined
+                        ? "unset (the provider's default is true)"
+                        : showValue(environment.canAdminsBypass);
+                reportViolation(
+                    `${who} has canAdminsBypass ${found}, so admins can deploy without review. Fix: set canAdminsBypass: false.`,
+                );
             }
             const wait = environment.waitTimer;
             if (typeof wait !== "number" || !(wait >= config.minimumWaitTimer)) {
                 const found = typeof wait === "number" ? `${wait} minute(s)` : showValue(wait);
-                reportViolation(`${who} has waitTimer ${found}, below the minimum of ${config.minimumWaitTimer} minute(s). Fix: set waitTimer to at least ${config.minimumWaitTimer}.`);
+                reportViolation(
+                    `${who} has waitTimer ${found}, below the minimum of ${config.minimumWaitTimer} minute(s). Fix: set waitTimer to at least ${config.minimumWaitTimer}.`,
+                );
             }
-            const policy = environment.deploymentBranchPolicy as { protectedBranches?: unknown; customBranchPolicies?: unknown } | undefined;
+            const policy = environment.deploymentBranchPolicy as
+                { protectedBranches?: unknown; customBranchPolicies?: unknown } | undefined;
             if (policy?.protectedBranches !== false || policy?.customBranchPolicies !== true) {
                 const found = policy
                     ? `{ protectedBranches: ${showValue(policy.protectedBranches)}, customBranchPolicies: ${showValue(policy.customBranchPolicies)} }`
@@ -96,13 +107,19 @@ export const productionDeploymentGates: ResourceValidationPolicy = {
             const branch = text(policy.branchPattern);
             const tag = text(policy.tagPattern);
             if (branch) {
-                reportViolation(`${who} allows deployments from the branch pattern "${branch}". Fix: production deploys only from release tags; delete this policy and allow the tag pattern "${release}".`);
+                reportViolation(
+                    `${who} allows deployments from the branch pattern "${branch}". Fix: production deploys only from release tags; delete this policy and allow the tag pattern "${release}".`,
+                );
             }
             if (tag && tag !== release) {
-                reportViolation(`${who} allows deployments from the tag pattern "${tag}", not the release tag pattern "${release}". Fix: set tagPattern: "${release}".`);
+                reportViolation(
+                    `${who} allows deployments from the tag pattern "${tag}", not the release tag pattern "${release}". Fix: set tagPattern: "${release}".`,
+                );
             }
             if (!branch && !tag) {
-                reportViolation(`${who} has a deployment policy with neither a branch nor a tag pattern. Fix: set tagPattern: "${release}".`);
+                reportViolation(
+                    `${who} has a deployment policy with neither a branch nor a tag pattern. Fix: set tagPattern: "${release}".`,
+                );
             }
         }),
     ],

@@ -29,7 +29,11 @@ const date = { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } as cons
 export const deploymentWindowSchema: PolicyConfigSchema = {
     properties: {
         ...environmentStacksSchema,
-        timeZone: { type: "string", default: "America/New_York", description: "IANA time zone the window, blackouts and holidays are read in." },
+        timeZone: {
+            type: "string",
+            default: "America/New_York",
+            description: "IANA time zone the window, blackouts and holidays are read in.",
+        },
         allowedDays: {
             type: "array",
             items: { enum: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] },
@@ -41,7 +45,11 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
         blackouts: {
             type: "array",
             description: "Local periods never to deploy in, whatever the window says (around the open and the close).",
-            items: { type: "object", required: ["start", "end", "reason"], properties: { start: clock, end: clock, reason: { type: "string" } } },
+            items: {
+                type: "object",
+                required: ["start", "end", "reason"],
+                properties: { start: clock, end: clock, reason: { type: "string" } },
+            },
             default: [
                 { start: "09:00", end: "10:00", reason: "market open" },
                 { start: "15:30", end: "16:30", reason: "market close" },
@@ -52,7 +60,12 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
             description:
                 "Days the exchange closes outside its holiday rules (YYYY-MM-DD, e.g. a national day of mourning): no production change all day. " +
                 "The NYSE's holidays themselves are computed from its rules (policy/lib/nyseCalendar.ts), never listed.",
-            items: { type: "object", required: ["date", "name"], properties: { date, name: { type: "string" } }, additionalProperties: false },
+            items: {
+                type: "object",
+                required: ["date", "name"],
+                properties: { date, name: { type: "string" } },
+                additionalProperties: false,
+            },
             default: [{ date: "2025-01-09", name: "National Day of Mourning for President Jimmy Carter" }],
         },
         earlyCloses: {
@@ -66,12 +79,16 @@ export const deploymentWindowSchema: PolicyConfigSchema = {
         closeBufferMinutes: { type: "integer", minimum: 0, default: 30, description: "Minutes kept clear on each side of an early close." },
         emergencyOverride: {
             type: "object",
-            description: "Emergency override { reason (15+ characters), approvedBy, expiresAt (ISO 8601) }: until it expires, a change outside the window is logged as advisory instead of blocked.",
+            description:
+                "Emergency override { reason (15+ characters), approvedBy, expiresAt (ISO 8601) }: until it expires, a change outside the window is logged as advisory instead of blocked.",
             required: ["reason", "approvedBy", "expiresAt"],
             properties: {
                 reason: { type: "string", minLength: 15 },
                 approvedBy: { type: "string", minLength: 1 },
-                expiresAt: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$" },
+                expiresAt: {
+                    type: "string",
+                    pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$",
+                },
             },
             additionalProperties: false,
         },
@@ -125,7 +142,8 @@ export function nextWindow(instant: Date, config: DeploymentWindowConfig): strin
 export function makeProductionDeploymentWindow(now: () => Date): StackValidationPolicy {
     return {
         name: "production-deployment-window",
-        description: "Production changes only inside the deployment windows: Tuesday to Thursday, 10:00 to 14:00 New York time, away from the open and the close, never on a market holiday.",
+        description:
+            "Production changes only inside the deployment windows: Tuesday to Thursday, 10:00 to 14:00 New York time, away from the open and the close, never on a market holiday.",
         // Advisory so pull requests can be previewed at any hour; the promotion config makes it mandatory.
         enforcementLevel: "advisory",
         ...withMetadata({ severity: "low", topics: ["change-management"] }),

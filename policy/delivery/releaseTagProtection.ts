@@ -29,7 +29,9 @@ function tagRulesetProblems(ruleset: RulesetProps): string[] {
         problems.push(`has target ${showValue(ruleset.target)}, not "tag", so it does not guard tags. Fix: set target: "tag".`);
     }
     if (ruleset.enforcement !== "active") {
-        problems.push(`has enforcement ${showValue(ruleset.enforcement)}, not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`);
+        problems.push(
+            `has enforcement ${showValue(ruleset.enforcement)}, not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`,
+        );
     }
     const rules = ruleset.rules ?? {};
     const unrestricted = (["creation", "update", "deletion"] as const).filter(rule => rules[rule] !== true);
@@ -41,7 +43,9 @@ function tagRulesetProblems(ruleset: RulesetProps): string[] {
     }
     const actors = records<{ actorId: unknown; actorType: unknown; bypassMode: unknown }>(ruleset.bypassActors);
     if (actors.length === 0) {
-        problems.push(`has no bypass actor, so nobody (not even the release managers) may create a release tag. Fix: ${ONLY_RELEASE_MANAGERS}.`);
+        problems.push(
+            `has no bypass actor, so nobody (not even the release managers) may create a release tag. Fix: ${ONLY_RELEASE_MANAGERS}.`,
+        );
     }
     for (const actor of actors) {
         if (actor.actorType === "Team" && actor.bypassMode === "always") continue;
@@ -55,7 +59,8 @@ function tagRulesetProblems(ruleset: RulesetProps): string[] {
 
 export const releaseTagProtection: StackValidationPolicy = {
     name: "release-tag-protection",
-    description: "A repository with a GitHub production environment guards its release tags with an active tag ruleset that only the release managers team may bypass.",
+    description:
+        "A repository with a GitHub production environment guards its release tags with an active tag ruleset that only the release managers team may bypass.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["change-management", "supply-chain", "github"] }),
     configSchema: { properties: { ...githubEnvironmentsSchema, releaseTagPattern: releaseTagPatternSchema } },

@@ -58,26 +58,43 @@ export function oidcTrustProblems(document: unknown, config: OidcTrustConfig): s
     statements.forEach((statement, i) => {
         if (statement?.Effect !== "Allow") return;
         const principal = statement.Principal;
-        const federated = principal !== null && typeof principal === "object" ? asList((principal as { Federated?: unknown }).Federated).map(String) : [];
+        const federated =
+            principal !== null && typeof principal === "object" ? asList((principal as { Federated?: unknown }).Federated).map(String) : [];
         const issuers = federated.map(githubIssuerOf).filter((issuer): issuer is string => issuer !== undefined);
         if (issuers.length === 0) return;
         const at = `Statement[${i}]`;
         for (const issuer of new Set(issuers)) {
             const subjects = conditionValues(statement.Condition, ["StringEquals", "StringLike"], `${issuer}:sub`);
             if (!subjects || subjects.length === 0) {
-                problems.push(`${at} trusts ${issuer} with no StringEquals/StringLike on ${issuer}:sub, so any workflow of any repository on GitHub may assume it`);
+                problems.push(
+                    `${at} trusts ${issuer} with no StringEquals/StringLike on ${issuer}:sub, so any workflow of any repository on GitHub may assume it`,
+                );
             } else {
                 const loose = subjects.filter(s => pinnedRepository(s) === undefined);
                 const repositories = [...new Set(subjects.map(pinnedRepository).filter((r): r is string => r !== undefined))];
-                if (loose.length > 0) problems.push(`${at} lets ${issuer}:sub match ${loose.map(s => JSON.stringify(s)).join(", ")}, which names no single repository (a wildcard owner or repository, or no repo: prefix)`);
-                if (repositories.length > 1) problems.push(`${at} trusts ${repositories.length} repositories (${repositories.join(", ")}): one role per repository and environment`);
+                if (loose.length > 0) {
+                    problems.push(
+                        `${at} lets ${issuer}:sub match ${loose.map(s => JSON.stringify(s)).join(", ")}, which names no single repository (a wildcard owner or repository, or no repo: prefix)`,
+                    );
+                }
+                if (repositories.length > 1) {
+                    problems.push(
+                        `${at} trusts ${repositories.length} repositories (${repositories.join(", ")}): one role per repository and environment`,
+                    );
+                }
                 const allowed = config.allowedRepositories.map(r => r.toLowerCase());
                 const outside = repositories.filter(r => allowed.length > 0 && !allowed.includes(r));
-                if (outside.length > 0) problems.push(`${at} trusts ${outside.join(", ")}, not one of allowedRepositories (${config.allowedRepositories.join(", ")})`);
+                if (outside.length > 0) {
+                    problems.push(
+                        `${at} trusts ${outside.join(", ")}, not one of allowedRepositories (${config.allowedRepositories.join(", ")})`,
+                    );
+                }
             }
             const audiences = conditionValues(statement.Condition, ["StringEquals"], `${issuer}:aud`);
             if (!audiences || audiences.length === 0 || audiences.some(a => a !== GITHUB_OIDC_AUDIENCE)) {
-                problems.push(`${at} does not pin ${issuer}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals${audiences?.length ? ` (found ${audiences.map(a => JSON.stringify(a)).join(", ")})` : ""}`);
+                problems.push(
+                    `${at} does not pin ${issuer}:aud to ${GITHUB_OIDC_AUDIENCE} with StringEquals${audiences?.length ? ` (found ${audiences.map(a => JSON.stringify(a)).join(", ")})` : ""}`,
+                );
             }
         }
     });
@@ -86,7 +103,8 @@ export function oidcTrustProblems(document: unknown, config: OidcTrustConfig): s
 
 export const githubOidcRoleTrust: ResourceValidationPolicy = {
     name: "github-oidc-role-trust",
-    description: "An IAM role that trusts GitHub's OIDC provider pins the subject to one repository (StringEquals/StringLike on token.actions.githubusercontent.com:sub, no wildcard owner or repository) and the audience to sts.amazonaws.com.",
+    description:
+        "An IAM role that trusts GitHub's OIDC provider pins the subject to one repository (StringEquals/StringLike on token.actions.githubusercontent.com:sub, no wildcard owner or repository) and the audience to sts.amazonaws.com.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["access-control", "aws", "github"] }),
     configSchema: {

@@ -14,7 +14,8 @@ const isProduction = (urn: string, config: ProvenanceConfig) => environmentOf(ur
 
 export const imageProvenance: ResourceValidationPolicy = {
     name: "image-provenance",
-    description: "Images come from the organisation's GHCR packages, never untagged or `latest`, and production pins every image by digest.",
+    description:
+        "Images come from the organisation's GHCR packages, never untagged or `latest`, and production pins every image by digest.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["supply-chain", "kubernetes", "docker"] }),
     configSchema: {
@@ -42,7 +43,9 @@ export const imageProvenance: ResourceValidationPolicy = {
         validateResourceOfType(dockerBuild.Image, (image, args, reportViolation) => {
             const config = args.getConfig<ProvenanceConfig>();
             if (isProduction(args.urn, config)) {
-                reportViolation(`Image build "${args.name}" in a production stack. Fix: production never builds; promote the digest staging built and ran.`);
+                reportViolation(
+                    `Image build "${args.name}" in a production stack. Fix: production never builds; promote the digest staging built and ran.`,
+                );
                 return;
             }
             for (const tag of image.tags ?? []) {

@@ -101,7 +101,8 @@ export const credentialFamilies: readonly CredentialFamily[] = [
         label: "an Azure Storage account key",
         pattern: "AccountKey=[A-Za-z0-9+/]{86}==",
         source: "Azure Storage connection strings (AccountKey=)",
-        example: "DefaultEndpointsProtocol=https;AccountName=trading;AccountKey=" + f(BASE64, 86, "azs") + "==;EndpointSuffix=core.windows.net",
+        example:
+            "DefaultEndpointsProtocol=https;AccountName=trading;AccountKey=" + f(BASE64, 86, "azs") + "==;EndpointSuffix=core.windows.net",
         nearMiss: "DefaultEndpointsProtocol=https;AccountName=trading;EndpointSuffix=core.windows.net",
     },
     {
@@ -190,7 +191,14 @@ export const credentialFamilies: readonly CredentialFamily[] = [
         label: "a 1Password account secret key",
         pattern: "A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
         source: "gitleaks 1password-secret-key",
-        example: ["A3", f(UPPER_DIGITS, 6, "1p1"), f(UPPER_DIGITS, 11, "1p2"), f(UPPER_DIGITS, 5, "1p3"), f(UPPER_DIGITS, 5, "1p4"), f(UPPER_DIGITS, 5, "1p5")].join("-"),
+        example: [
+            "A3",
+            f(UPPER_DIGITS, 6, "1p1"),
+            f(UPPER_DIGITS, 11, "1p2"),
+            f(UPPER_DIGITS, 5, "1p3"),
+            f(UPPER_DIGITS, 5, "1p4"),
+            f(UPPER_DIGITS, 5, "1p5"),
+        ].join("-"),
         nearMiss: ["A3", f(UPPER_DIGITS, 6, "1p1"), f(UPPER_DIGITS, 5, "1p3")].join("-"),
     },
     {
@@ -352,7 +360,13 @@ export const credentialFamilies: readonly CredentialFamily[] = [
         label: "a Slack incoming webhook URL",
         pattern: "hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
         source: "gitleaks slack-webhook-url, secretlint slack",
-        example: "https://hooks.slack.com/services/T" + f(UPPER_DIGITS, 8, "sw1") + "/B" + f(UPPER_DIGITS, 10, "sw2") + "/" + f(ALNUM, 24, "sw3"),
+        example:
+            "https://hooks.slack.com/services/T" +
+            f(UPPER_DIGITS, 8, "sw1") +
+            "/B" +
+            f(UPPER_DIGITS, 10, "sw2") +
+            "/" +
+            f(ALNUM, 24, "sw3"),
         nearMiss: "https://hooks.slack.com/services/",
     },
     {

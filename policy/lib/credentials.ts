@@ -78,7 +78,8 @@ export function isDocumentedExample(token: string): boolean {
 }
 
 /** Passwords documentation writes in a URL for the reader to replace. */
-const placeholderPasswords = /^(?:password|passwd|pass|pwd|secret|mypassword|your[_-]?password|replace[_-]?(?:me|with[_-]?password)|changeit|example|dummy|sample|test|placeholder)$/i;
+const placeholderPasswords =
+    /^(?:password|passwd|pass|pwd|secret|mypassword|your[_-]?password|replace[_-]?(?:me|with[_-]?password)|changeit|example|dummy|sample|test|placeholder)$/i;
 
 /**
  * Whether a token a credential shape matched is a stand-in rather than a credential: a documented
@@ -91,7 +92,14 @@ function isStandIn(family: CredentialFamily, token: string, after: string): bool
         const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^:@]*):([^@]*)@/i.exec(token);
         if (!userinfo) return false;
         const [, user, password] = userinfo;
-        return password.length < 4 || isReference(password) || /[${}%<>]/.test(password) || placeholderPasswords.test(password) || password === user || /^(.)\1+$/.test(password);
+        return (
+            password.length < 4 ||
+            isReference(password) ||
+            /[${}%<>]/.test(password) ||
+            placeholderPasswords.test(password) ||
+            password === user ||
+            /^(.)\1+$/.test(password)
+        );
     }
     if (family.id === "private-key") {
         // A block whose body is a filler (`xxx`, `...`) documents the format; a cut-off block is still a key.
@@ -117,7 +125,13 @@ const compiled: CompiledFamily[] = credentialFamilies.map((family, i) => ({ fami
 const startsInside = (family: CredentialFamily) => /^(\\\.|\[\?&\])/.test(family.pattern);
 const alternative = ({ family, group }: CompiledFamily) => `(?<${group}>${family.pattern}(?![A-Za-z0-9]))`;
 const anyFamily = new RegExp(
-    `(?<![A-Za-z0-9])(?:${compiled.filter(c => !startsInside(c.family)).map(alternative).join("|")})|${compiled.filter(c => startsInside(c.family)).map(alternative).join("|")}`,
+    `(?<![A-Za-z0-9])(?:${compiled
+        .filter(c => !startsInside(c.family))
+        .map(alternative)
+        .join("|")})|${compiled
+        .filter(c => startsInside(c.family))
+        .map(alternative)
+        .join("|")}`,
     "g",
 );
 const redactedMarker = REDACTED_CREDENTIAL;
@@ -177,7 +191,8 @@ const hosts = new Map<string, string | undefined>();
 function parseHost(value: string): string | undefined {
     // canParse first: a throwing `new URL` per plain setting costs a stack trace each time.
     // A bare host (`api.alpaca.markets`, `api.alpaca.markets:443/v2`) reaches a client just as well as a URL.
-    const candidate = URL.canParse(value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : bareHost.test(value) ? `https://${value}` : undefined;
+    const candidate =
+        URL.canParse(value) && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : bareHost.test(value) ? `https://${value}` : undefined;
     if (!candidate || !URL.canParse(candidate)) return undefined;
     const hostname = new URL(candidate).hostname;
     return hostname ? hostname.toLowerCase() : undefined;

@@ -17,7 +17,9 @@ export interface IngressRule {
 
 /** The data ports an ingress rule opens to the whole internet, by service name. */
 export function openDataPorts(rule: IngressRule): string[] {
-    const cidrs = [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? []), rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => Boolean(c));
+    const cidrs = [...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? []), rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string =>
+        Boolean(c),
+    );
     if (!cidrs.some(c => OPEN_CIDRS.includes(c))) return [];
     const protocol = String(rule.protocol ?? rule.ipProtocol ?? "tcp").toLowerCase();
     const allPorts = protocol === "-1" || protocol === "all";
@@ -30,7 +32,10 @@ export function openDataPorts(rule: IngressRule): string[] {
 /** Resources of the stack that reference `target` through any input (a dependency on its URN). */
 export function referencing(resources: PolicyResource[], target: PolicyResource, type: string): PolicyResource[] {
     return resources.filter(
-        r => r.type === type && (r.dependencies.some(d => d.urn === target.urn) || Object.values(r.propertyDependencies).some(deps => deps.some(d => d.urn === target.urn))),
+        r =>
+            r.type === type &&
+            (r.dependencies.some(d => d.urn === target.urn) ||
+                Object.values(r.propertyDependencies).some(deps => deps.some(d => d.urn === target.urn))),
     );
 }
 

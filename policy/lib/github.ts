@@ -74,7 +74,10 @@ export function sameFlag(value: unknown, expected: string): boolean {
 export const liveTradingFlags: Readonly<Record<string, string>> = flagsAt("live");
 
 /** Variables every staging environment declares, at these values, so its deployments trade on paper. */
-export const paperTradingFlags: Readonly<Record<string, string>> = { DRY_RUN: tradingFlags.DRY_RUN.paper, ALPACA_PAPER: tradingFlags.ALPACA_PAPER.paper };
+export const paperTradingFlags: Readonly<Record<string, string>> = {
+    DRY_RUN: tradingFlags.DRY_RUN.paper,
+    ALPACA_PAPER: tradingFlags.ALPACA_PAPER.paper,
+};
 
 /** Alpaca key ids: live ones start AK, paper ones PK. */
 export const alpacaLiveKeyId = /^AK[A-Z0-9]{18}$/;
@@ -125,7 +128,10 @@ export interface RulesetProps {
             requireLastPushApproval?: boolean;
             requiredReviewThreadResolution?: boolean;
         };
-        requiredStatusChecks?: { requiredChecks?: { context?: string; integrationId?: number }[]; strictRequiredStatusChecksPolicy?: boolean };
+        requiredStatusChecks?: {
+            requiredChecks?: { context?: string; integrationId?: number }[];
+            strictRequiredStatusChecksPolicy?: boolean;
+        };
     };
 }
 

@@ -86,7 +86,12 @@ export interface ContainerRef {
 /** Every container of a pod spec: regular, init and ephemeral (listed once per workload, for every policy to read). */
 export function containersOf(workload: Workload): readonly ContainerRef[] {
     let refs = containerLists.get(workload);
-    if (!refs) containerLists.set(workload, (refs = Object.isFrozen(workload) ? Object.freeze(listContainers(workload)) : listContainers(workload)));
+    if (!refs) {
+        containerLists.set(
+            workload,
+            (refs = Object.isFrozen(workload) ? Object.freeze(listContainers(workload)) : listContainers(workload)),
+        );
+    }
     return refs;
 }
 const containerLists = new WeakMap<Workload, readonly ContainerRef[]>();
@@ -119,7 +124,10 @@ export function describeContainer(ref: ContainerRef): string {
  * The namespace an object lands in: its own, else the namespace its Pulumi provider applies (the
  * Kubernetes provider's `namespace`), else `default`, as the provider and kubectl do.
  */
-export function namespaceOf(own: string | undefined, providerProps: Record<string, unknown> | undefined): { namespace: string; from: "object" | "provider" | "default" } {
+export function namespaceOf(
+    own: string | undefined,
+    providerProps: Record<string, unknown> | undefined,
+): { namespace: string; from: "object" | "provider" | "default" } {
     if (own) return { namespace: own, from: "object" };
     const fromProvider = providerProps?.namespace;
     if (typeof fromProvider === "string" && fromProvider !== "") return { namespace: fromProvider, from: "provider" };
@@ -170,22 +178,54 @@ export function workloadByShape(type: string, props: Record<string, unknown>): W
     if (Array.isArray(spec.containers)) {
         const own = spec.restartPolicy;
         const restartPolicy = typeof own === "string" ? own : "Always";
-        return { kind, namespace, podSpecPath: "spec", podSpec: spec as PodSpecShape, podMetadata: props.metadata as PodTemplateMetadataShape, replicas, restartPolicy };
+        return {
+            kind,
+            namespace,
+            podSpecPath: "spec",
+            podSpec: spec as PodSpecShape,
+            podMetadata: props.metadata as PodTemplateMetadataShape,
+            replicas,
+            restartPolicy,
+        };
     }
     // A built-in workload kind with no pod in it (a half-written manifest) is still judged, so a rule
     // on the workload itself (replicas, strategy) reports it rather than skipping it.
     const path = builtInWorkloadKinds[kind];
     if (path === undefined) return undefined;
-    return { kind, namespace, podSpecPath: path, podSpec: undefined, podMetadata: undefined, replicas, restartPolicy: kind === "Job" || kind === "CronJob" ? "OnFailure" : "Always" };
+    return {
+        kind,
+        namespace,
+        podSpecPath: path,
+        podSpec: undefined,
+        podMetadata: undefined,
+        replicas,
+        restartPolicy: kind === "Job" || kind === "CronJob" ? "OnFailure" : "Always",
+    };
 }
 
-const hasPod = (template: Record<string, unknown> | undefined): template is Record<string, unknown> => template !== undefined && Array.isArray(asRecord(template.spec)?.containers);
+const hasPod = (template: Record<string, unknown> | undefined): template is Record<string, unknown> =>
+    template !== undefined && Array.isArray(asRecord(template.spec)?.containers);
 
-function fromTemplate(kind: string, namespace: string | undefined, template: Record<string, unknown>, podSpecPath: string, underJob: boolean, replicas: number | undefined): Workload {
+function fromTemplate(
+    kind: string,
+    namespace: string | undefined,
+    template: Record<string, unknown>,
+    podSpecPath: string,
+    underJob: boolean,
+    replicas: number | undefined,
+): Workload {
     const podSpec = template.spec as PodSpecShape;
     const own = podSpec.restartPolicy;
     const restartPolicy = typeof own === "string" ? own : underJob ? "OnFailure" : "Always";
-    return { kind, namespace, podSpecPath, podSpec, podMetadata: template.metadata as PodTemplateMetadataShape | undefined, replicas, restartPolicy };
+    return {
+        kind,
+        namespace,
+        podSpecPath,
+        podSpec,
+        podMetadata: template.metadata as PodTemplateMetadataShape | undefined,
+        replicas,
+        restartPolicy,
+    };
 }
 
 /** The built-in kinds that carry a pod, and where their pod spec sits. */

@@ -14,7 +14,11 @@ export interface EffectiveValue<T> {
  * The value a container runs with for a field that both the container's and the pod's securityContext
  * can set (runAsNonRoot, runAsUser, seccompProfile...): the container's when it sets one, else the pod's.
  */
-export function effectiveSecurityValue<T>(workload: Workload, ref: ContainerRef, read: (context: SecurityContextShape) => T | undefined): EffectiveValue<T> {
+export function effectiveSecurityValue<T>(
+    workload: Workload,
+    ref: ContainerRef,
+    read: (context: SecurityContextShape) => T | undefined,
+): EffectiveValue<T> {
     const own = read(ref.container.securityContext ?? {});
     if (own !== undefined && own !== null) return { value: own, from: "container" };
     const pod = read(workload.podSpec?.securityContext ?? {});
@@ -29,7 +33,9 @@ export function describeEffective(effective: EffectiveValue<unknown>): string {
 
 /** `from the container's securityContext`, `from the pod's securityContext`, or where it is missing. */
 export function sourceOf(effective: EffectiveValue<unknown>): string {
-    return effective.from === undefined ? "in both the container's and the pod's securityContext" : `from the ${effective.from}'s securityContext`;
+    return effective.from === undefined
+        ? "in both the container's and the pod's securityContext"
+        : `from the ${effective.from}'s securityContext`;
 }
 
 /** A list field as a list: a missing one is empty, a lone value (a mistyped manifest) is a list of one. */

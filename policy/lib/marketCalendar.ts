@@ -41,5 +41,8 @@ export function clockToMinutes(clock: string): number {
 export function addDays(date: string, days: number): { date: string; weekday: string } {
     const d = new Date(`${date}T12:00:00Z`);
     d.setUTCDate(d.getUTCDate() + days);
-    return { date: d.toISOString().slice(0, 10), weekday: new Intl.DateTimeFormat("en-US", { timeZone: "UTC", weekday: "short" }).format(d) };
+    return {
+        date: d.toISOString().slice(0, 10),
+        weekday: new Intl.DateTimeFormat("en-US", { timeZone: "UTC", weekday: "short" }).format(d),
+    };
 }

@@ -57,12 +57,17 @@ export function withMetadata(metadata: PolicyMetadata): Pick<Policy, "severity" 
 export function metadataProblems(policy: Policy): string[] {
     const problems: string[] = [];
     const name = policy.name;
-    if (policy.severity === undefined) problems.push(`${name}: no severity; spread withMetadata({ severity, topics }) from policy/lib/metadata into it`);
-    else if (!severities.includes(policy.severity)) problems.push(`${name}: severity "${policy.severity}" is not one of ${severities.join(", ")}`);
+    if (policy.severity === undefined) {
+        problems.push(`${name}: no severity; spread withMetadata({ severity, topics }) from policy/lib/metadata into it`);
+    } else if (!severities.includes(policy.severity)) {
+        problems.push(`${name}: severity "${policy.severity}" is not one of ${severities.join(", ")}`);
+    }
     const tags = policy.tags ?? [];
     if (tags.length === 0) problems.push(`${name}: no topics; give it at least one of ${topics.join(", ")}`);
     for (const tag of tags) {
-        if (!(topics as readonly string[]).includes(tag)) problems.push(`${name}: topic "${tag}" is not in the closed list (${topics.join(", ")})`);
+        if (!(topics as readonly string[]).includes(tag)) {
+            problems.push(`${name}: topic "${tag}" is not in the closed list (${topics.join(", ")})`);
+        }
     }
     if (new Set(tags).size !== tags.length) problems.push(`${name}: a topic is listed twice`);
     return problems;

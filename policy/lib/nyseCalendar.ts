@@ -124,7 +124,9 @@ export function nyseEarlyCloses(year: number): EarlyClose[] {
     if (weekday(july3) && weekday(utc(year, 7, 4))) closes.push({ date: iso(july3), name: "Independence Day eve", close: "13:00" });
     closes.push({ date: iso(plusDays(nthWeekday(year, 11, 4, 4), 1)), name: "Day after Thanksgiving", close: "13:00" });
     const christmasEve = utc(year, 12, 24);
-    if (weekday(christmasEve) && !holidays.has(iso(christmasEve))) closes.push({ date: iso(christmasEve), name: "Christmas Eve", close: "13:00" });
+    if (weekday(christmasEve) && !holidays.has(iso(christmasEve))) {
+        closes.push({ date: iso(christmasEve), name: "Christmas Eve", close: "13:00" });
+    }
     return closes;
 }
 

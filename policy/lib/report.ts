@@ -5,7 +5,11 @@ import { EnforcementLevel, ReportViolation } from "@pulumi/policy";
  * (@pulumi/policy server.ts, makeReportViolationFun); the SDK's type declares only the string form.
  */
 export function reportAtLevel(report: ReportViolation, message: string, enforcementLevel: EnforcementLevel, urn?: string): void {
-    (report as unknown as (info: { message: string; enforcementLevel: EnforcementLevel; urn?: string }) => void)({ message, enforcementLevel, urn });
+    (report as unknown as (info: { message: string; enforcementLevel: EnforcementLevel; urn?: string }) => void)({
+        message,
+        enforcementLevel,
+        urn,
+    });
 }
 
 /** A value as violation messages quote it: `unset`, `"Recreate"`, `["NET_RAW"]`, `false`. Never for secrets. */

@@ -48,26 +48,36 @@ export function segregationProblems(
     if (environment === "staging") {
         for (const { name, value } of settings) {
             if (liveFlags[name] !== undefined && value.toLowerCase() === liveFlags[name]) {
-                problems.push(`sets ${name}=${value}: live trading in a staging stack. Fix: staging runs with ${describeFlags("paper")} (trading-platform:trading.mode: paper).`);
+                problems.push(
+                    `sets ${name}=${value}: live trading in a staging stack. Fix: staging runs with ${describeFlags("paper")} (trading-platform:trading.mode: paper).`,
+                );
             }
             const host = hostOf(value);
             if (host && config.liveEndpointHosts.some(h => hostMatches(host, h))) {
-                problems.push(`${name} points at the live endpoint ${host}. Fix: use a paper endpoint (${config.paperEndpointHosts.join(", ")}).`);
+                problems.push(
+                    `${name} points at the live endpoint ${host}. Fix: use a paper endpoint (${config.paperEndpointHosts.join(", ")}).`,
+                );
             }
             if (isCredentialName(name.replace(/_FILE$/, "")) && mentionsLive(name)) {
-                problems.push(`${name} references a live credential. Fix: staging holds paper/sandbox credentials only; render a paper key instead.`);
+                problems.push(
+                    `${name} references a live credential. Fix: staging holds paper/sandbox credentials only; render a paper key instead.`,
+                );
             }
         }
         for (const ref of secretReferences) {
             if (mentionsLive(ref) || mentionsProduction(ref)) {
-                problems.push(`references the secret "${ref}", which belongs to live/production trading. Fix: point staging at its paper/sandbox secrets.`);
+                problems.push(
+                    `references the secret "${ref}", which belongs to live/production trading. Fix: point staging at its paper/sandbox secrets.`,
+                );
             }
         }
     } else if (environment === "production") {
         for (const { name, value } of settings) {
             const host = hostOf(value);
             if (host && config.paperEndpointHosts.some(h => hostMatches(host, h))) {
-                problems.push(`${name} points at the paper endpoint ${host}. Fix: production uses the live endpoint (${config.liveEndpointHosts.join(", ")}).`);
+                problems.push(
+                    `${name} points at the paper endpoint ${host}. Fix: production uses the live endpoint (${config.liveEndpointHosts.join(", ")}).`,
+                );
             }
             if (isCredentialName(name.replace(/_FILE$/, "")) && mentionsPaper(name)) {
                 problems.push(`${name} references a paper/sandbox credential. Fix: production renders live credentials only.`);
@@ -75,7 +85,9 @@ export function segregationProblems(
         }
         for (const ref of secretReferences) {
             if (mentionsPaper(ref) || mentionsStaging(ref)) {
-                problems.push(`references the secret "${ref}", which belongs to paper/staging trading. Fix: point production at its live secrets.`);
+                problems.push(
+                    `references the secret "${ref}", which belongs to paper/staging trading. Fix: point production at its live secrets.`,
+                );
             }
         }
     }

@@ -66,7 +66,12 @@ export function commandLineSettings(words: unknown, base: PropertyPath, label: s
  * the settings written inside each value (an env file, a properties, YAML or JSON file), since a
  * process reads `REDIS_PASSWORD=…` from a mounted file as it would from its environment.
  */
-export function mapSettings(map: unknown, base: PropertyPath, label: string, options: { decode?: (value: string) => string; embedded?: boolean } = {}): Setting[] {
+export function mapSettings(
+    map: unknown,
+    base: PropertyPath,
+    label: string,
+    options: { decode?: (value: string) => string; embedded?: boolean } = {},
+): Setting[] {
     if (map === null || typeof map !== "object" || Array.isArray(map)) return [];
     const out: Setting[] = [];
     for (const [key, raw] of Object.entries(map as Record<string, unknown>)) {
@@ -129,7 +134,15 @@ function listWorkloadSettings(workload: Workload, props: Record<string, unknown>
         const base: PropertyPath = [...podSpecPath, ref.kind, ref.index];
         const who = describeContainer(ref);
         (ref.container.env ?? []).forEach((env, i) => {
-            if (env?.name && typeof env.value === "string") settings.push({ name: env.name, value: env.value, where: `${who} env ${env.name}`, path: [...base, "env", i, "value"], named: true });
+            if (env?.name && typeof env.value === "string") {
+                settings.push({
+                    name: env.name,
+                    value: env.value,
+                    where: `${who} env ${env.name}`,
+                    path: [...base, "env", i, "value"],
+                    named: true,
+                });
+            }
         });
         const container = ref.container as { args?: unknown; command?: unknown };
         settings.push(...commandLineSettings(container.args, [...base, "args"], `${who} args`));
@@ -139,7 +152,11 @@ function listWorkloadSettings(workload: Workload, props: Record<string, unknown>
     const annotations = mapSettings(metadata.annotations, ["metadata", "annotations"], "annotation", { embedded: true });
     if (workload.podMetadata && workload.podSpecPath !== "spec") {
         const templatePath = podSpecPath.slice(0, -1);
-        annotations.push(...mapSettings(workload.podMetadata.annotations, [...templatePath, "metadata", "annotations"], "pod template annotation", { embedded: true }));
+        annotations.push(
+            ...mapSettings(workload.podMetadata.annotations, [...templatePath, "metadata", "annotations"], "pod template annotation", {
+                embedded: true,
+            }),
+        );
     }
     // Vault agent annotations name secrets by path (agent-inject-secret-<file>): references, not values.
     // (and so do the lines inside them: an agent template names fields, not values).

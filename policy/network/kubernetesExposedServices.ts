@@ -25,7 +25,8 @@ export interface ExposedServicesConfig {
 
 export const kubernetesExposedServices: ResourceValidationPolicy = {
     name: "kubernetes-exposed-services",
-    description: "No Service opens a port on every node (NodePort), claims external IPs, or gets an internet-facing load balancer outside the declared ALB ingress: a LoadBalancer Service is an internal NLB.",
+    description:
+        "No Service opens a port on every node (NodePort), claims external IPs, or gets an internet-facing load balancer outside the declared ALB ingress: a LoadBalancer Service is an internal NLB.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["network-exposure", "kubernetes"] }),
     configSchema: {
@@ -34,31 +35,39 @@ export const kubernetesExposedServices: ResourceValidationPolicy = {
                 type: "array",
                 items: { type: "string" },
                 default: [],
-                description: "LoadBalancer Services (<namespace>/<name>) allowed to face the internet; the platform's HTTP services face it through the ALB Ingress instead.",
+                description:
+                    "LoadBalancer Services (<namespace>/<name>) allowed to face the internet; the platform's HTTP services face it through the ALB Ingress instead.",
             },
         },
     },
-    validateResource: forTypes(type => type === "kubernetes:core/v1:Service", (args, reportViolation) => {
-        const spec = (args.props.spec ?? {}) as Record<string, unknown>;
-        const metadata = (args.props.metadata ?? {}) as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> };
-        const who = `Service "${args.name}"`;
-        const type = text(spec.type) || "ClusterIP";
-        if (type === "NodePort") {
-            reportViolation(`${who}: type NodePort opens its ports on every node of the cluster, past the load balancers and their TLS. Fix: use a ClusterIP Service behind the ALB Ingress, or an internal NLB (protocol: fix, nlb).`);
-        }
-        const externalIPs = strings(spec.externalIPs);
-        if (externalIPs.length > 0) {
-            reportViolation(`${who}: spec.externalIPs lists ${externalIPs.length} address(es): the nodes accept traffic for them (and a tenant can capture another's traffic, CVE-2020-8554). Fix: remove externalIPs; expose the Service through the load balancer controller.`);
-        }
-        if (type === "LoadBalancer" && loadBalancerScheme(spec, metadata.annotations ?? {}) === "internet-facing") {
-            const { internetFacingServices } = args.getConfig<ExposedServicesConfig>();
-            const key = `${text(metadata.namespace)}/${text(metadata.name)}`;
-            if (!internetFacingServices.includes(key)) {
+    validateResource: forTypes(
+        type => type === "kubernetes:core/v1:Service",
+        (args, reportViolation) => {
+            const spec = (args.props.spec ?? {}) as Record<string, unknown>;
+            const metadata = (args.props.metadata ?? {}) as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> };
+            const who = `Service "${args.name}"`;
+            const type = text(spec.type) || "ClusterIP";
+            if (type === "NodePort") {
                 reportViolation(
-                    `${who}: type LoadBalancer gets an internet-facing load balancer, outside the declared ALB Ingress. ` +
-                        `Fix: set loadBalancerClass: ${CONTROLLER_CLASS} with ${SCHEME}: internal (the FIX gateway's NLB), serve HTTP through the ALB Ingress, or list "${key}" in internetFacingServices after review.`,
+                    `${who}: type NodePort opens its ports on every node of the cluster, past the load balancers and their TLS. Fix: use a ClusterIP Service behind the ALB Ingress, or an internal NLB (protocol: fix, nlb).`,
                 );
             }
-        }
-    }),
+            const externalIPs = strings(spec.externalIPs);
+            if (externalIPs.length > 0) {
+                reportViolation(
+                    `${who}: spec.externalIPs lists ${externalIPs.length} address(es): the nodes accept traffic for them (and a tenant can capture another's traffic, CVE-2020-8554). Fix: remove externalIPs; expose the Service through the load balancer controller.`,
+                );
+            }
+            if (type === "LoadBalancer" && loadBalancerScheme(spec, metadata.annotations ?? {}) === "internet-facing") {
+                const { internetFacingServices } = args.getConfig<ExposedServicesConfig>();
+                const key = `${text(metadata.namespace)}/${text(metadata.name)}`;
+                if (!internetFacingServices.includes(key)) {
+                    reportViolation(
+                        `${who}: type LoadBalancer gets an internet-facing load balancer, outside the declared ALB Ingress. ` +
+                            `Fix: set loadBalancerClass: ${CONTROLLER_CLASS} with ${SCHEME}: internal (the FIX gateway's NLB), serve HTTP through the ALB Ingress, or list "${key}" in internetFacingServices after review.`,
+                    );
+                }
+            }
+        },
+    ),
 };

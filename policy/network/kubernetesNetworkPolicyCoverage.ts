@@ -7,7 +7,10 @@ const NETWORK_POLICY = /^kubernetes:networking\.k8s\.io\/[^:]+:NetworkPolicy$/;
 
 type Selector = { matchLabels?: Record<string, unknown>; matchExpressions?: unknown[] } | undefined;
 const selectsAll = (selector: Selector) =>
-    selector !== null && typeof selector === "object" && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+    selector !== null &&
+    typeof selector === "object" &&
+    Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    (selector.matchExpressions ?? []).length === 0;
 
 /**
  * The directions a NetworkPolicy denies by default for every pod of its namespace: it selects every pod
@@ -35,7 +38,8 @@ const ownNamespace = (r: PolicyResource) => {
 
 export const kubernetesNetworkPolicyCoverage: StackValidationPolicy = {
     name: "kubernetes-network-policy-coverage",
-    description: "Every namespace that runs workloads has a default-deny NetworkPolicy for ingress and for egress, so a pod receives and sends only what a policy allows.",
+    description:
+        "Every namespace that runs workloads has a default-deny NetworkPolicy for ingress and for egress, so a pod receives and sends only what a policy allows.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["network-exposure", "kubernetes"] }),
     validateStack: (args, reportViolation) => {

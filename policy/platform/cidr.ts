@@ -14,7 +14,9 @@ export function cidrSubnet(base: string, newBits: number, index: number): string
     const prefix = Number(prefixText);
     const newPrefix = prefix + newBits;
     if (newPrefix > 32) throw new Error(`${base} cannot be split into /${newPrefix} blocks`);
-    if (index < 0 || index >= 2 ** newBits) throw new Error(`${base} has only ${2 ** newBits} /${newPrefix} blocks; index ${index} is out of range`);
+    if (index < 0 || index >= 2 ** newBits) {
+        throw new Error(`${base} has only ${2 ** newBits} /${newPrefix} blocks; index ${index} is out of range`);
+    }
     const size = 2 ** (32 - newPrefix);
     const network = toInt(ip) - (toInt(ip) % 2 ** (32 - prefix));
     return `${toIp(network + index * size)}/${newPrefix}`;

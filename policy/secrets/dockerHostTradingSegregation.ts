@@ -9,7 +9,8 @@ import { withMetadata } from "../lib/metadata";
 
 export const dockerHostTradingSegregation: ResourceValidationPolicy = {
     name: "docker-host-trading-segregation",
-    description: "On the shared Docker host, staging containers trade on paper only and production containers never point at paper endpoints.",
+    description:
+        "On the shared Docker host, staging containers trade on paper only and production containers never point at paper endpoints.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["segregation", "docker"] }),
     configSchema: segregationConfigSchema,
@@ -20,7 +21,10 @@ export const dockerHostTradingSegregation: ResourceValidationPolicy = {
         // Env and command line alike: wherever a value reaches the process.
         const settings = [
             ...(container.envs ?? []).map(parseDockerEnv),
-            ...[...commandLineSettings(container.command, ["command"], "command"), ...commandLineSettings(container.entrypoints, ["entrypoints"], "entrypoint")].map(s => ({
+            ...[
+                ...commandLineSettings(container.command, ["command"], "command"),
+                ...commandLineSettings(container.entrypoints, ["entrypoints"], "entrypoint"),
+            ].map(s => ({
                 name: s.named ? s.name : s.where,
                 value: s.value,
             })),

@@ -14,18 +14,20 @@ export function mentionsProduction(name: string): boolean {
 
 /** Why a value is production's AWS identity (a role ARN in a production account, or a role named for production), or undefined. */
 export function productionRoleReason(value: string, productionAccounts: readonly string[]): string | undefined {
-    const match = /arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@\/-]+)/.exec(value);
+    const match = /arn:aws[a-z-]*:iam::(\d{12}):role\/([\w+=,.@/-]+)/.exec(value);
     if (!match) return undefined;
     if (productionAccounts.includes(match[1])) return `an IAM role in the production account ${match[1]}`;
     if (match[2].split("/").some(part => mentionsProduction(part))) return "an IAM role named for production";
     return undefined;
 }
 
-const fix = "a staging job runs with staging's identity only: declare production's credentials in the production environment (behind its reviewers), and staging's own in staging";
+const fix =
+    "a staging job runs with staging's identity only: declare production's credentials in the production environment (behind its reviewers), and staging's own in staging";
 
 export const githubProductionCredentialIsolation: ResourceValidationPolicy = {
     name: "github-production-credential-isolation",
-    description: "No production credential is reachable from a staging job or a pull request: a staging environment, and the repository or organization level every job reads, hold no secret or variable named for production or naming production's AWS role.",
+    description:
+        "No production credential is reachable from a staging job or a pull request: a staging environment, and the repository or organization level every job reads, hold no secret or variable named for production or naming production's AWS role.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["segregation", "access-control", "secrets", "github"] }),
     configSchema: {
@@ -58,8 +60,14 @@ export const githubProductionCredentialIsolation: ResourceValidationPolicy = {
             if (githubEnvironmentOf(variable.environment, config) !== "staging") return;
             const name = text(variable.variableName);
             const who = describeGithubEnvironment(variable.environment, variable.repository);
-            const reason = mentionsProduction(name) ? "is named for production" : productionRoleReason(text(variable.value), config.productionAwsAccounts);
-            if (reason) reportViolation(`${who}: variable ${name || `"${args.name}"`} ${reason.startsWith("is") ? reason : `holds ${reason}`}. Fix: ${fix}.`);
+            const reason = mentionsProduction(name)
+                ? "is named for production"
+                : productionRoleReason(text(variable.value), config.productionAwsAccounts);
+            if (reason) {
+                reportViolation(
+                    `${who}: variable ${name || `"${args.name}"`} ${reason.startsWith("is") ? reason : `holds ${reason}`}. Fix: ${fix}.`,
+                );
+            }
         }),
         // Repository and organization level: every job reads them, the staging job and pull requests' previews included.
         ...(

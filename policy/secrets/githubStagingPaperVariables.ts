@@ -35,7 +35,9 @@ export const githubStagingPaperVariables: StackValidationPolicy = {
             const props = environment.props as EnvironmentProps;
             if (githubEnvironmentOf(props.environment, config) !== "staging") continue;
             const who = describeGithubEnvironment(props.environment, props.repository);
-            const own = variables.filter(v => text(v.repository) === text(props.repository) && text(v.environment) === text(props.environment));
+            const own = variables.filter(
+                v => text(v.repository) === text(props.repository) && text(v.environment) === text(props.environment),
+            );
             for (const [flag, expected] of Object.entries(paperTradingFlags)) {
                 const declared = own.filter(v => text(v.variableName).toUpperCase() === flag);
                 if (declared.length === 0) {
@@ -45,7 +47,10 @@ export const githubStagingPaperVariables: StackValidationPolicy = {
                     );
                 }
                 for (const variable of declared.filter(v => !sameFlag(v.value, expected))) {
-                    const found = variable.value === undefined || variable.value === null ? `declares ${flag} with no value` : `sets ${flag} to ${showValue(variable.value)}`;
+                    const found =
+                        variable.value === undefined || variable.value === null
+                            ? `declares ${flag} with no value`
+                            : `sets ${flag} to ${showValue(variable.value)}`;
                     reportViolation(`${who} ${found}, not ${expected}. Fix: set the variable ${flag}=${expected}.`, environment.urn);
                 }
             }

@@ -13,7 +13,8 @@ const asPair = (s: Setting) => ({ name: s.named ? s.name : s.where, value: s.val
 
 export const kubernetesTradingSegregation: ResourceValidationPolicy = {
     name: "kubernetes-trading-segregation",
-    description: "Kubernetes workloads and ConfigMaps in staging reference paper/sandbox credentials and endpoints only, and production ones never paper ones.",
+    description:
+        "Kubernetes workloads and ConfigMaps in staging reference paper/sandbox credentials and endpoints only, and production ones never paper ones.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["segregation", "kubernetes"] }),
     configSchema: segregationConfigSchema,
@@ -25,16 +26,22 @@ export const kubernetesTradingSegregation: ResourceValidationPolicy = {
             const refs = containersOf(workload);
             // Env, args, command and annotations: wherever a value reaches the process. Vault annotations
             // are judged below as the secret paths they name.
-            const settings = workloadSettings(workload, args.props).filter(s => !s.name.startsWith(vaultAnnotationPrefix)).map(asPair);
+            const settings = workloadSettings(workload, args.props)
+                .filter(s => !s.name.startsWith(vaultAnnotationPrefix))
+                .map(asPair);
             const secretReferences = [
                 // Vault agent injection: the paths the agent renders.
                 ...Object.entries(workload.podMetadata?.annotations ?? {})
                     .filter(([key]) => key.startsWith(vaultSecretAnnotation))
                     .map(([, path]) => path),
                 // Kubernetes secrets referenced by env, envFrom and volumes.
-                ...refs.flatMap(ref => (ref.container.env ?? []).map(e => e?.valueFrom?.secretKeyRef?.name).filter((n): n is string => Boolean(n))),
                 ...refs.flatMap(ref =>
-                    ((ref.container as { envFrom?: { secretRef?: { name?: string } }[] }).envFrom ?? []).map(e => e?.secretRef?.name).filter((n): n is string => Boolean(n)),
+                    (ref.container.env ?? []).map(e => e?.valueFrom?.secretKeyRef?.name).filter((n): n is string => Boolean(n)),
+                ),
+                ...refs.flatMap(ref =>
+                    ((ref.container as { envFrom?: { secretRef?: { name?: string } }[] }).envFrom ?? [])
+                        .map(e => e?.secretRef?.name)
+                        .filter((n): n is string => Boolean(n)),
                 ),
                 ...(workload.podSpec?.volumes ?? []).map(v => v?.secret?.secretName).filter((n): n is string => Boolean(n)),
             ];
@@ -47,7 +54,12 @@ export const kubernetesTradingSegregation: ResourceValidationPolicy = {
             const config = args.getConfig<SegregationConfig>();
             const environment = environmentOf(args.urn, config);
             if (environment === "other") return;
-            for (const problem of segregationProblems(environment, mapSettings(configMap.data, ["data"], "data key", { embedded: true }).map(asPair), [], config)) {
+            for (const problem of segregationProblems(
+                environment,
+                mapSettings(configMap.data, ["data"], "data key", { embedded: true }).map(asPair),
+                [],
+                config,
+            )) {
                 reportViolation(`ConfigMap "${args.name}" ${problem}`);
             }
         }),

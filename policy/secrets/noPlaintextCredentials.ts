@@ -18,7 +18,13 @@ export function plaintextCredentialReason(name: string, value: string, named = t
 }
 
 /** Reports each setting that is a plaintext credential and flags its path so reports redact it. */
-function reportSettings(settings: readonly Setting[], args: ResourceValidationArgs, reportViolation: ReportViolation, who: string, fix: string): void {
+function reportSettings(
+    settings: readonly Setting[],
+    args: ResourceValidationArgs,
+    reportViolation: ReportViolation,
+    who: string,
+    fix: string,
+): void {
     const reported = new Set<string>();
     for (const setting of settings) {
         const reason = plaintextCredentialReason(setting.name, setting.value, setting.named);
@@ -33,11 +39,13 @@ function reportSettings(settings: readonly Setting[], args: ResourceValidationAr
     }
 }
 
-const kubernetesFix = "use valueFrom.secretKeyRef, or Vault agent injection annotations, instead of a literal value (in env, args, command or annotations alike).";
+const kubernetesFix =
+    "use valueFrom.secretKeyRef, or Vault agent injection annotations, instead of a literal value (in env, args, command or annotations alike).";
 
 export const noPlaintextCredentials: ResourceValidationPolicy = {
     name: "no-plaintext-credentials",
-    description: "No credential travels as a plain value a process can read (env, command line, annotations, ConfigMap, Secret literal): secrets arrive as Vault-rendered files or secret references.",
+    description:
+        "No credential travels as a plain value a process can read (env, command line, annotations, ConfigMap, Secret literal): secrets arrive as Vault-rendered files or secret references.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["secrets", "kubernetes", "docker"] }),
     validateResource: [
@@ -59,7 +67,13 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
                 ...commandLineSettings(container.entrypoints, ["entrypoints"], "entrypoint"),
                 ...mapSettings(Object.fromEntries((container.labels ?? []).map(l => [l.label, l.value])), ["labels"], "label"),
             ];
-            reportSettings(commandLines, args, reportViolation, who, "pass no credential on the command line or in a label: have the Vault agent render it into the secrets directory and read it from the file.");
+            reportSettings(
+                commandLines,
+                args,
+                reportViolation,
+                who,
+                "pass no credential on the command line or in a label: have the Vault agent render it into the secrets directory and read it from the file.",
+            );
         }),
         ...forEachWorkload((workload, args, reportViolation) => {
             reportSettings(workloadSettings(workload, args.props), args, reportViolation, `${workload.kind} "${args.name}"`, kubernetesFix);
@@ -70,7 +84,13 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
             if (workloadOf(args.type, args.props)) return; // judged above, with its pod template
             const annotations = ((args.props.metadata ?? {}) as { annotations?: unknown }).annotations;
             const kind = args.type.slice(args.type.lastIndexOf(":") + 1);
-            reportSettings(mapSettings(annotations, ["metadata", "annotations"], "annotation", { embedded: true }), args, reportViolation, `${kind} "${args.name}"`, kubernetesFix);
+            reportSettings(
+                mapSettings(annotations, ["metadata", "annotations"], "annotation", { embedded: true }),
+                args,
+                reportViolation,
+                `${kind} "${args.name}"`,
+                kubernetesFix,
+            );
         }),
         validateResourceOfType(k8s.core.v1.ConfigMap, (configMap, args, reportViolation) => {
             // A ConfigMap reaches processes through envFrom, configMapKeyRef and volumes: it is plain config.

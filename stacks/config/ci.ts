@@ -7,23 +7,49 @@ import { DockerHostConfig } from "./dockerHost";
 import { EksConfig } from "./eks";
 import { ReleaseEvidenceConfig } from "./releaseEvidence";
 
-const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" });
+const bucketName = z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name (3 to 63 lowercase letters, digits, '.', '-')" })
+    .meta({ title: "S3 bucket name" });
 
 /** The identities CI runs as in the stack's AWS account (components/ciIdentities, docs/ci-identities.md). */
-export const ciSchema = z.strictObject({
-    /** The stack's own AWS account: its GitHub OIDC provider, CI roles and state key live there. */
-    accountId: z.string({ error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"' }).regex(/^\d{12}$/, {
-        error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"',
-    }),
-    /** The S3 bucket holding this stack's Pulumi state (created at bootstrap, in the stack's account). */
-    stateBucket: bucketName,
-    /** Longest session of the deploy role, in seconds: outlives the longest deploy job (docs/ci-identities.md). */
-    deploySessionSeconds: z.number().int().min(3600).max(43200).default(7200),
-    /** Declare the read-only role this repository's pull requests preview the stack with (staging only). */
-    pullRequestPreview: z.boolean().default(false),
-    /** Production only: staging's state bucket, which the promotion gate reads (staging's history and outputs). */
-    stagingStateBucket: bucketName.optional(),
-});
+export const ciSchema = z
+    .strictObject({
+        accountId: z
+            .string({ error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"' })
+            .regex(/^\d{12}$/, {
+                error: 'the stack\'s 12-digit AWS account ID as a quoted string, e.g. "111122223333"',
+            })
+            .meta({
+                title: "12 digits, quoted",
+                description:
+                    "The stack's own AWS account (staging `111122223333`, production `444455556666`): its GitHub OIDC provider, CI roles and state key are declared there. `eks.adminRoleArns` must include the deploy role and name no role of another account; production's `releaseEvidence.store` must be in this account and list the deploy role among its readers.",
+            }),
+        stateBucket: bucketName.describe(
+            "The bucket of this stack's Pulumi state (created at bootstrap, in this account); the environment's `PULUMI_BACKEND_URL` is `s3://<stateBucket>?region=<eks.region>`. The deploy role writes only this stack's keys in it.",
+        ),
+        deploySessionSeconds: z
+            .number()
+            .int()
+            .min(3600)
+            .max(43200)
+            .default(7200)
+            .describe(
+                "The deploy role's longest session, in seconds, and the workflow's `role-duration-seconds`: it outlives the job's `timeout-minutes` (a test pins the three), so no update or rollback runs on expired credentials. Production: `10800` (the promotion walks ~40 min of watches plus one update per step, inside a 150-minute job).",
+            ),
+        pullRequestPreview: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Declare the read-only preview role this repository's pull requests assume (staging). Refused in production: a pull request's code never reads production's state.",
+            ),
+        stagingStateBucket: bucketName
+            .optional()
+            .describe(
+                "Production only, required there: staging's state bucket, which the production deploy role reads (not writes) for the promotion gate; must differ from `stateBucket`.",
+            ),
+    })
+    .describe("Who CI runs as in the stack's AWS account, and where the stack's state lives.");
 export type CiConfig = z.infer<typeof ciSchema>;
 
 /** The ARNs of the stack's CI roles, from config alone. */
@@ -68,11 +94,18 @@ export function ciVariables(
             [CI_VARIABLES.deployRole]: roles.deploy,
             [CI_VARIABLES.backend]: backend,
             ...(ci.stagingStateBucket ? { [CI_VARIABLES.stagingBackend]: stateBackendUrl(ci.stagingStateBucket, region) } : {}),
-            ...(github.application && !environments[stack].production ? { [CI_VARIABLES.appRepository]: `${github.owner}/${github.application}` } : {}),
+            ...(github.application && !environments[stack].production
+                ? { [CI_VARIABLES.appRepository]: `${github.owner}/${github.application}` }
+                : {}),
             ...(evidence ? { [CI_VARIABLES.promotionRecords]: `s3://${evidence.bucketName}/${evidence.recordsPrefix}/` } : {}),
         },
-        drift: { environment: driftEnvironmentOf(stack), variables: { [CI_VARIABLES.region]: region, [CI_VARIABLES.driftRole]: roles.drift, [CI_VARIABLES.backend]: backend } },
-        pullRequest: roles.preview ? { [CI_VARIABLES.region]: region, [CI_VARIABLES.previewRole]: roles.preview, [CI_VARIABLES.backend]: backend } : undefined,
+        drift: {
+            environment: driftEnvironmentOf(stack),
+            variables: { [CI_VARIABLES.region]: region, [CI_VARIABLES.driftRole]: roles.drift, [CI_VARIABLES.backend]: backend },
+        },
+        pullRequest: roles.preview
+            ? { [CI_VARIABLES.region]: region, [CI_VARIABLES.previewRole]: roles.preview, [CI_VARIABLES.backend]: backend }
+            : undefined,
     };
 }
 
@@ -83,7 +116,14 @@ export function ciRules(
     project: string,
     environment: EnvironmentName,
     ci: CiConfig,
-    sections: { eks?: EksConfig; releaseEvidence?: ReleaseEvidenceConfig; dockerHost?: DockerHostConfig; eksKey: string; releaseEvidenceKey: string; dockerHostKey: string },
+    sections: {
+        eks?: EksConfig;
+        releaseEvidence?: ReleaseEvidenceConfig;
+        dockerHost?: DockerHostConfig;
+        eksKey: string;
+        releaseEvidenceKey: string;
+        dockerHostKey: string;
+    },
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const production = environments[environment].production;
@@ -91,15 +131,24 @@ export function ciRules(
     if (production && ci.pullRequestPreview) {
         problems.push({
             key: `${key}.pullRequestPreview`,
-            expected: "false: a pull request's code never reads production (its state decrypts the live broker keys); pull requests get production's offline plan",
+            expected:
+                "false: a pull request's code never reads production (its state decrypts the live broker keys); pull requests get production's offline plan",
             found: "true",
         });
     }
     if (production && !ci.stagingStateBucket) {
-        problems.push({ key: `${key}.stagingStateBucket`, expected: "staging's state bucket: the promotion gate reads staging's history and outputs from it", found: "nothing (the key is not set)" });
+        problems.push({
+            key: `${key}.stagingStateBucket`,
+            expected: "staging's state bucket: the promotion gate reads staging's history and outputs from it",
+            found: "nothing (the key is not set)",
+        });
     }
     if (!production && ci.stagingStateBucket) {
-        problems.push({ key: `${key}.stagingStateBucket`, expected: "no stagingStateBucket: only production reads another stack's state", found: JSON.stringify(ci.stagingStateBucket) });
+        problems.push({
+            key: `${key}.stagingStateBucket`,
+            expected: "no stagingStateBucket: only production reads another stack's state",
+            found: JSON.stringify(ci.stagingStateBucket),
+        });
     }
     if (ci.stagingStateBucket && ci.stagingStateBucket === ci.stateBucket) {
         problems.push({
@@ -111,11 +160,19 @@ export function ciRules(
     if (sections.eks) {
         // The update applies Kubernetes objects as the deploy role; a cluster admin of another account is a typo or a leak.
         if (!sections.eks.adminRoleArns.includes(roles.deploy)) {
-            problems.push({ key: `${sections.eksKey}.adminRoleArns`, expected: `to include the deploy role ${roles.deploy} (the update applies Kubernetes objects as it)`, found: JSON.stringify(sections.eks.adminRoleArns) });
+            problems.push({
+                key: `${sections.eksKey}.adminRoleArns`,
+                expected: `to include the deploy role ${roles.deploy} (the update applies Kubernetes objects as it)`,
+                found: JSON.stringify(sections.eks.adminRoleArns),
+            });
         }
         sections.eks.adminRoleArns.forEach((arn, i) => {
             if (accountOf(arn) !== ci.accountId) {
-                problems.push({ key: `${sections.eksKey}.adminRoleArns.${i}`, expected: `a role of the stack's account ${ci.accountId} (ci.accountId)`, found: JSON.stringify(arn) });
+                problems.push({
+                    key: `${sections.eksKey}.adminRoleArns.${i}`,
+                    expected: `a role of the stack's account ${ci.accountId} (ci.accountId)`,
+                    found: JSON.stringify(arn),
+                });
             }
         });
     }
@@ -132,7 +189,11 @@ export function ciRules(
     const store = sections.releaseEvidence?.store;
     if (store) {
         if (store.accountId !== ci.accountId) {
-            problems.push({ key: `${sections.releaseEvidenceKey}.store.accountId`, expected: `the stack's account ${ci.accountId} (ci.accountId)`, found: JSON.stringify(store.accountId) });
+            problems.push({
+                key: `${sections.releaseEvidenceKey}.store.accountId`,
+                expected: `the stack's account ${ci.accountId} (ci.accountId)`,
+                found: JSON.stringify(store.accountId),
+            });
         }
         if (!store.readerRoleArns.includes(roles.deploy)) {
             problems.push({

@@ -23,7 +23,10 @@ export class StackConfigError extends pulumi.RunError {
     ) {
         // Whatever a rule quoted, a credential's shape never reaches the message (a rule that echoes a value
         // it judged, a schema's "found"): the whole finding is replaced.
-        const shown = problems.map(p => ({ ...p, found: credentialInText(p.found) ? `a value shaped like ${credentialInText(p.found)} (not shown)` : p.found }));
+        const shown = problems.map(p => ({
+            ...p,
+            found: credentialInText(p.found) ? `a value shaped like ${credentialInText(p.found)} (not shown)` : p.found,
+        }));
         super(formatProblems(stack, shown));
         this.problems = shown;
         this.name = "StackConfigError";
@@ -79,7 +82,7 @@ export function describeFound(value: unknown): string {
     if (value === undefined) {
         return "nothing (the key is not set)";
     }
-    const shape = credentialInText(typeof value === "string" ? value : JSON.stringify(value) ?? "");
+    const shape = credentialInText(typeof value === "string" ? value : (JSON.stringify(value) ?? ""));
     if (shape) return `a value shaped like ${shape} (not shown)`;
     if (typeof value === "string") {
         const text = withoutUrlPasswords(value);
@@ -104,7 +107,8 @@ export function plainCredentialProblems(key: string, value: unknown, path: Prope
             return [
                 {
                     key: joinPath(key, path),
-                    expected: "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
+                    expected:
+                        "a URL without a password: credentials never sit in plain config (give the password to the tool as a secret, e.g. pulumi config set --secret, or its environment)",
                     found: "a URL with a password in it (not shown)",
                 },
             ];
@@ -119,7 +123,9 @@ export function plainCredentialProblems(key: string, value: unknown, path: Prope
         ];
     }
     if (Array.isArray(value)) return value.flatMap((item, i) => plainCredentialProblems(key, item, [...path, i]));
-    if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => plainCredentialProblems(key, v, [...path, k]));
+    if (value !== null && typeof value === "object") {
+        return Object.entries(value).flatMap(([k, v]) => plainCredentialProblems(key, v, [...path, k]));
+    }
     return [];
 }
 

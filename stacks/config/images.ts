@@ -7,27 +7,41 @@ import { gitSha, semverTag } from "./primitives";
 export const eksServiceNames = ["api", "websocket", "fix-gateway", "worker"] as const;
 export type EksServiceName = (typeof eksServiceNames)[number];
 
-export const imagesSchema = z.strictObject({
-    /** Platforms every image is built for. */
-    platforms: z.array(z.enum(["linux/amd64", "linux/arm64"])).min(1).default(["linux/amd64", "linux/arm64"]),
-    /** Staging only: build and push these images at `sourceSha`. Production never builds. */
-    build: z
-        .strictObject({
-            /** Commit of the application repository being built; tags CI images `<component>-<sha>`. */
-            sourceSha: gitSha,
-            /** Also tag the images `v<semver>` (a release build). */
-            release: semverTag.optional(),
-            /** Checkout of the application repository; each component builds from `<contextRoot>/<component>`. */
-            contextRoot: z.string().min(1),
-            components: z.array(z.enum(eksServiceNames)).min(1).default([...eksServiceNames]),
-        })
-        .optional(),
-});
+export const imagesSchema = z
+    .strictObject({
+        platforms: z
+            .array(z.enum(["linux/amd64", "linux/arm64"]))
+            .min(1)
+            .default(["linux/amd64", "linux/arm64"])
+            .describe("Platforms every image is built for."),
+        build: z
+            .strictObject({
+                sourceSha: gitSha.describe("Commit of the application repository built; CI images are tagged `<component>-<sha>`."),
+                release: semverTag.optional().describe("Also push the release tag `v<semver>` (a release build)."),
+                contextRoot: z.string().min(1).meta({
+                    title: "path",
+                    description:
+                        "Checkout of the application repository (the workflow checks it out at `app/`); each component builds from `<contextRoot>/<component>`.",
+                }),
+                components: z
+                    .array(z.enum(eksServiceNames))
+                    .min(1)
+                    .default([...eksServiceNames])
+                    .describe("Which images this stack builds."),
+            })
+            .optional()
+            .describe(
+                "Build and push the images at `sourceSha`: staging must have it, production must not (it deploys digests staging ran).",
+            ),
+    })
+    .describe("The images of the trading services: the platforms they are built for, and (staging) what to build.");
 export type ImagesConfig = z.infer<typeof imagesSchema>;
 
 export function imagesRules(key: string, environment: EnvironmentName, images: ImagesConfig): ConfigProblem[] {
     if (environment === "production" && images.build) {
-        return [{ key: `${key}.build`, expected: "no build section: production deploys digests staging already ran", found: "a build section" }];
+        return [
+            { key: `${key}.build`, expected: "no build section: production deploys digests staging already ran", found: "a build section" },
+        ];
     }
     if (environment === "staging" && !images.build) {
         return [{ key: `${key}.build`, expected: "a build section: staging builds and pushes the images it deploys", found: "nothing" }];

@@ -20,7 +20,7 @@ export { StackConfigError } from "./errors";
 export type { EnvironmentName } from "../../platform";
 
 /** Every structured section of a stack's config, one schema each (docs/config.md lists them all). */
-const sectionSchemas = {
+export const sectionSchemas = {
     trading: tradingSchema,
     registry: registrySchema,
     dockerHost: dockerHostSchema,
@@ -28,30 +28,40 @@ const sectionSchemas = {
     eks: eksSchema,
     deployments: deploymentsSchema,
     github: githubSchema,
-    /** The identities CI runs as in the stack's AWS account, and where its state lives. */
     ci: ciSchema,
-    /** Production only: the promotion gate's evidence store and limits. */
     releaseEvidence: releaseEvidenceSchema.optional(),
     data: dataSchema,
     addons: addonsSchema,
-    /** Production only, optional: the metric-gated promotion's watches, triggers and gates (defaults from seed 002). */
     promotion: promotionSchema.optional(),
 };
 type Sections = { [K in keyof typeof sectionSchemas]: z.infer<(typeof sectionSchemas)[K]> };
 
 /**
  * Config keys that hold credentials. They must be set with `pulumi config set --secret`; a key is
- * required when its condition holds for the stack's validated sections.
+ * required when its condition holds for the stack's validated sections (`required` says it in words,
+ * for docs/config.md).
  */
 export const secretKeys = {
-    ghcrToken: { purpose: "GHCR token the hosts and the cluster pull images with (read:packages)", requiredWhen: () => true },
+    ghcrToken: {
+        purpose: "GHCR token (read:packages) the Docker host and the cluster pull images with",
+        required: "always",
+        requiredWhen: () => true,
+    },
     ghcrPushToken: {
-        purpose: "GHCR token CI pushes built images with (write:packages); staging only",
+        purpose: "GHCR token (write:packages) the image builds push with",
+        required: "when `images.build` is set (staging)",
         requiredWhen: (sections: Partial<Sections>) => Boolean(sections.images?.build),
     },
-    redisAuthToken: { purpose: "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters)", requiredWhen: () => true },
+    redisAuthToken: {
+        purpose:
+            "AUTH token of the stack's ElastiCache Redis (16 to 128 printable characters); reaches the replication group as a secret and pods through Vault",
+        required: "always",
+        requiredWhen: () => true,
+    },
     grafanaDashboardToken: {
-        purpose: "Grafana service account token (Editor of the dashboard's folder) the stack declares the rollout dashboard with; production, with promotion.dashboard",
+        purpose:
+            "Grafana service account token (Editor of the dashboard's folder) the stack declares the rollout dashboard with; production, with promotion.dashboard",
+        required: "when `promotion.dashboard` is set (production)",
         requiredWhen: (sections: Partial<Sections>) => Boolean(sections.promotion?.dashboard),
     },
 } as const;
@@ -161,7 +171,9 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     if (parsed.dockerHost) problems.push(...dockerHostRules(fullKey("dockerHost"), stack, parsed.dockerHost));
     if (parsed.images) problems.push(...imagesRules(fullKey("images"), stack, parsed.images));
     if (parsed.eks) problems.push(...eksRules(fullKey("eks"), stack, parsed.eks));
-    if (parsed.github) problems.push(...githubRules(fullKey("github"), stack, parsed.github, { buildsImages: Boolean(parsed.images?.build) }));
+    if (parsed.github) {
+        problems.push(...githubRules(fullKey("github"), stack, parsed.github, { buildsImages: Boolean(parsed.images?.build) }));
+    }
     if (!problems.some(p => p.key.startsWith(fullKey("releaseEvidence")))) {
         problems.push(...releaseEvidenceRules(fullKey("releaseEvidence"), stack, parsed.releaseEvidence));
     }
@@ -181,7 +193,11 @@ export function validateStackConfig(raw: RawStackConfig): ValidatedConfig {
     }
     if (parsed.data) problems.push(...dataRules(fullKey("data"), stack, parsed.data, raw.now ?? new Date()));
     if (parsed.addons) problems.push(...addonsRules(fullKey("addons"), stack, parsed.addons));
-    problems.push(...promotionRules(fullKey("promotion"), stack, parsed.promotion, { scrapeInterval: parsed.deployments?.scrapeInterval ?? SCRAPE_INTERVAL }));
+    problems.push(
+        ...promotionRules(fullKey("promotion"), stack, parsed.promotion, {
+            scrapeInterval: parsed.deployments?.scrapeInterval ?? SCRAPE_INTERVAL,
+        }),
+    );
     // Which services this stack builds comes from images: with that section invalid, the deployment
     // rules would blame every service for a missing image, errors that the images fix makes vanish.
     const imagesKnown = parsed.images !== undefined || raw.values[fullKey("images")] === undefined;
@@ -214,7 +230,10 @@ export function loadStackConfig(): StackConfig {
             redisAuthToken: config.requireSecret("redisAuthToken"),
             grafanaDashboardToken: validated.promotion?.dashboard ? config.requireSecret("grafanaDashboardToken") : undefined,
             githubEnvironment: Object.fromEntries(
-                Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [secretName, config.requireSecret(configKey)]),
+                Object.entries(validated.github.environment.secrets).map(([secretName, configKey]) => [
+                    secretName,
+                    config.requireSecret(configKey),
+                ]),
             ),
         },
     };

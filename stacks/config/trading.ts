@@ -3,12 +3,18 @@ import { ConfigProblem } from "./errors";
 import { httpsUrl } from "./primitives";
 import { brokerHosts, EnvironmentName, requiredTradingMode, tradingModes } from "../../platform";
 
-export const tradingSchema = z.strictObject({
-    /** `paper` trades against the broker's sandbox (dry run); `live` sends real orders. */
-    mode: z.enum(tradingModes),
-    /** Broker REST endpoint the services call. Its host must match the mode. */
-    brokerEndpoint: httpsUrl,
-});
+export const tradingSchema = z
+    .strictObject({
+        mode: z
+            .enum(tradingModes)
+            .describe(
+                "`paper` trades against the broker's sandbox (a dry run), `live` sends real orders. Staging must be `paper`, production `live`.",
+            ),
+        brokerEndpoint: httpsUrl.describe(
+            "Broker REST endpoint the services call; its host must match the mode (paper: `paper-api.alpaca.markets`; live: `api.alpaca.markets`).",
+        ),
+    })
+    .describe("How the stack trades: its mode and its broker.");
 export type TradingConfig = z.infer<typeof tradingSchema>;
 
 export function tradingRules(key: string, environment: EnvironmentName, trading: TradingConfig): ConfigProblem[] {

@@ -17,7 +17,10 @@ describe("platform/delivery: CI facts", () => {
     });
 
     it("builds the exact subjects GitHub puts in a job's token: an environment's, a pull request's", () => {
-        assert.equal(environmentSubject("synaptic-platform", "trading-platform", "production"), "repo:synaptic-platform/trading-platform:environment:production");
+        assert.equal(
+            environmentSubject("synaptic-platform", "trading-platform", "production"),
+            "repo:synaptic-platform/trading-platform:environment:production",
+        );
         assert.equal(pullRequestSubject("synaptic-platform", "trading-platform"), "repo:synaptic-platform/trading-platform:pull_request");
         // No wildcard ever: a subject pins one repository and one context.
         for (const subject of [environmentSubject("o", "r", "staging"), pullRequestSubject("o", "r")]) assert.doesNotMatch(subject, /[*?]/);

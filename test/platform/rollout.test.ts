@@ -22,10 +22,21 @@ describe("platform/rollout: canary steps, colours and annotation keys", () => {
         assert.equal(fixCutoverProblem(0), undefined);
         assert.equal(fixCutoverProblem(100), undefined);
         for (const weight of [5, 25, 50]) {
-            assert.match(String(fixCutoverProblem(weight)), new RegExp(`weight ${weight} would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time`));
+            assert.match(
+                String(fixCutoverProblem(weight)),
+                new RegExp(
+                    `weight ${weight} would split FIX sessions across both colours; a FIX session is logged on from exactly one gateway at a time`,
+                ),
+            );
         }
-        assert.deepEqual([5, 25, 50, 100].map(w => weightAtStep("fix", w)), [0, 0, 0, 100]);
-        assert.deepEqual([5, 25, 50, 100].map(w => weightAtStep("http", w)), [5, 25, 50, 100]);
+        assert.deepEqual(
+            [5, 25, 50, 100].map(w => weightAtStep("fix", w)),
+            [0, 0, 0, 100],
+        );
+        assert.deepEqual(
+            [5, 25, 50, 100].map(w => weightAtStep("http", w)),
+            [5, 25, 50, 100],
+        );
         for (const w of [5, 25, 50, 100]) assert.equal(fixCutoverProblem(weightAtStep("fix", w)), undefined);
     });
 

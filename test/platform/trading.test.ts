@@ -1,5 +1,13 @@
 import { strict as assert } from "assert";
-import { brokerHosts, describeFlags, flagsAt, requiredTradingMode, tradingFlags, tradingModeEnv, tradingVariableNames } from "../../platform/trading";
+import {
+    brokerHosts,
+    describeFlags,
+    flagsAt,
+    requiredTradingMode,
+    tradingFlags,
+    tradingModeEnv,
+    tradingVariableNames,
+} from "../../platform/trading";
 
 describe("platform/trading: the trading-mode facts", () => {
     it("sets every flag to its paper or live value, and the endpoint beside them", () => {

@@ -14,16 +14,23 @@ const groups = fs
     .filter(d => d.isDirectory() && !["lib", "config", "platform", "node_modules"].includes(d.name))
     .map(d => d.name);
 const isPolicy = (value: unknown): value is Policy =>
-    typeof value === "object" && value !== null && typeof (value as Policy).name === "string" && typeof (value as Policy).description === "string";
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Policy).name === "string" &&
+    typeof (value as Policy).description === "string";
 
 describe("the policy pack as a whole", () => {
     it("has one policy per file, grouped by concern, each registered in the pack", () => {
         const found: string[] = [];
         for (const group of groups) {
             for (const file of fs.readdirSync(path.join(policyDir, group)).filter(f => f.endsWith(".ts"))) {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- each policy file by path
                 const exported = Object.values(require(path.join(policyDir, group, file)) as Record<string, unknown>).filter(isPolicy);
                 assert.equal(exported.length, 1, `policy/${group}/${file} should export exactly one policy`);
-                assert.ok(policies.includes(exported[0]), `${exported[0].name} (policy/${group}/${file}) is not registered in policy/pack.ts`);
+                assert.ok(
+                    policies.includes(exported[0]),
+                    `${exported[0].name} (policy/${group}/${file}) is not registered in policy/pack.ts`,
+                );
                 found.push(exported[0].name);
             }
         }
@@ -48,7 +55,12 @@ describe("the policy pack as a whole", () => {
         assert.deepEqual(problems, []);
         for (const policy of policies) assert.ok(metadataOf(policy).topics.length > 0);
 
-        const bare: ResourceValidationPolicy = { name: "bare-policy", description: "A policy with no metadata.", enforcementLevel: "mandatory", validateResource: () => undefined };
+        const bare: ResourceValidationPolicy = {
+            name: "bare-policy",
+            description: "A policy with no metadata.",
+            enforcementLevel: "mandatory",
+            validateResource: () => undefined,
+        };
         assert.deepEqual(metadataProblems(bare), [
             "bare-policy: no severity; spread withMetadata({ severity, topics }) from policy/lib/metadata into it",
             `bare-policy: no topics; give it at least one of ${topics.join(", ")}`,
@@ -64,10 +76,14 @@ describe("the policy pack as a whole", () => {
 
     it("hands severity and topics to the engine: the SDK's own analyzer info carries them for every policy", () => {
         // protoutil builds the PolicyInfo list the analyzer serves over gRPC (GetAnalyzerInfo).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, outside its typings
         const { makeAnalyzerInfo } = require("@pulumi/policy/protoutil") as {
-            makeAnalyzerInfo: (...args: unknown[]) => { getPoliciesList(): { getName(): string; getSeverity(): number; getTagsList(): string[] }[] };
+            makeAnalyzerInfo: (...args: unknown[]) => {
+                getPoliciesList(): { getName(): string; getSeverity(): number; getTagsList(): string[] }[];
+            };
         };
         const served = makeAnalyzerInfo("trading-platform", "0.1.0", "mandatory", { policies }, {}).getPoliciesList();
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK's internal module, outside its typings
         const { PolicySeverity } = require("@pulumi/pulumi/proto/analyzer_pb") as { PolicySeverity: Record<string, number> };
         const protoSeverity = (severity: string) => PolicySeverity[`POLICY_SEVERITY_${severity.toUpperCase()}`];
         assert.deepEqual(
@@ -78,9 +94,14 @@ describe("the policy pack as a whole", () => {
 
     it("has a test file for every policy that exercises it by name", () => {
         const testDir = path.join(repoRoot, "test", "policy");
-        const tests = (fs.readdirSync(testDir, { recursive: true }) as string[]).filter(f => f.endsWith(".test.ts")).map(f => fs.readFileSync(path.join(testDir, f), "utf8"));
+        const tests = (fs.readdirSync(testDir, { recursive: true }) as string[])
+            .filter(f => f.endsWith(".test.ts"))
+            .map(f => fs.readFileSync(path.join(testDir, f), "utf8"));
         for (const policy of policies) {
-            assert.ok(tests.some(t => t.includes(`describe("policy ${policy.name}"`)), `no test describes policy ${policy.name}`);
+            assert.ok(
+                tests.some(t => t.includes(`describe("policy ${policy.name}"`)),
+                `no test describes policy ${policy.name}`,
+            );
         }
     });
 

@@ -10,7 +10,13 @@ describe("config sources: which config key declared each resource", () => {
         const resource = { urn: pulumi.output("urn:x") } as unknown as pulumi.Resource;
         assert.equal(fromConfig("deployments.services.api", resource), resource);
         fromConfig("dockerHost", resource, { entries: ["services"] });
-        assert.deepEqual(takeConfigTags().map(t => [t.key, t.entries]), [["deployments.services.api", undefined], ["dockerHost", ["services"]]]);
+        assert.deepEqual(
+            takeConfigTags().map(t => [t.key, t.entries]),
+            [
+                ["deployments.services.api", undefined],
+                ["dockerHost", ["services"]],
+            ],
+        );
         assert.deepEqual(takeConfigTags(), []);
         for (const bad of ["trading-platform:dockerHost", "dockerHost..services", ".x", "a b"]) {
             assert.throws(() => fromConfig(bad, resource), /is not a config key path/, bad);
@@ -22,7 +28,11 @@ describe("config sources: which config key declared each resource", () => {
         it(`traces every resource the ${stack} program declares to a config key of its stack file`, async () => {
             const { document } = await committedPlan(stack);
             const untraced = document.resources.filter(r => !isEngineRegistered(r) && !r.origin?.configKey);
-            assert.deepEqual(untraced.map(r => r.urn), [], "declare these components through fromConfig (stacks/configSource.ts)");
+            assert.deepEqual(
+                untraced.map(r => r.urn),
+                [],
+                "declare these components through fromConfig (stacks/configSource.ts)",
+            );
             assert.ok(document.resources.every(r => r.origin?.file === `Pulumi.${stack}.yaml` && r.origin.line >= 1));
         });
     }

@@ -11,7 +11,8 @@ const RDS = "aws:rds/instance:Instance";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 
 /** A copy of a committed stack file with its data section edited. */
-function stackFileWithData(stack: string, edit: (data: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function stackFileWithData(stack: string, edit: (data: Record<string, any>) => void): string {
     const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
     edit(doc.config["trading-platform:data"]);
     const file = path.join(tempDir(), `Pulumi.${stack}.yaml`);
@@ -34,9 +35,22 @@ describe("stack data services", () => {
                 assert.equal(types.filter(t => t === RDS).length, 1, stack);
                 assert.equal(types.filter(t => t === "aws:elasticache/replicationGroup:ReplicationGroup").length, 1, stack);
                 // The catalogs and backups buckets (production's release-evidence store is a bucket of its own).
-                assert.equal(resources.filter(r => r.type === "aws:s3/bucket:Bucket" && r.urn.includes("trading-platform:data:SecureBucket$")).length, 2, stack);
-                const privateSubnets = resources.filter(r => r.type === "aws:ec2/subnet:Subnet" && (r.inputs.tags as Record<string, string>)["kubernetes.io/role/internal-elb"] === "1").map(r => r.urn);
-                for (const group of resources.filter(r => r.type === "aws:rds/subnetGroup:SubnetGroup" || r.type === "aws:elasticache/subnetGroup:SubnetGroup")) {
+                assert.equal(
+                    resources.filter(r => r.type === "aws:s3/bucket:Bucket" && r.urn.includes("trading-platform:data:SecureBucket$"))
+                        .length,
+                    2,
+                    stack,
+                );
+                const privateSubnets = resources
+                    .filter(
+                        r =>
+                            r.type === "aws:ec2/subnet:Subnet" &&
+                            (r.inputs.tags as Record<string, string>)["kubernetes.io/role/internal-elb"] === "1",
+                    )
+                    .map(r => r.urn);
+                for (const group of resources.filter(
+                    r => r.type === "aws:rds/subnetGroup:SubnetGroup" || r.type === "aws:elasticache/subnetGroup:SubnetGroup",
+                )) {
                     assert.deepEqual([...group.propertyDependencies.subnetIds].sort(), [...privateSubnets].sort(), group.urn);
                 }
                 const cluster = resources.find(r => r.type === "aws:eks/cluster:Cluster")!;
@@ -48,8 +62,14 @@ describe("stack data services", () => {
 
         it("production's database is Multi-AZ, deletion-protected and snapshotted on delete; staging's is not", () => {
             const pg = (stack: string) => plans[stack].resources.find(r => r.type === RDS)!.inputs;
-            assert.deepEqual([pg("production").multiAz, pg("production").deletionProtection, pg("production").skipFinalSnapshot], [true, true, false]);
-            assert.deepEqual([pg("staging").multiAz, pg("staging").deletionProtection, pg("staging").skipFinalSnapshot], [false, false, true]);
+            assert.deepEqual(
+                [pg("production").multiAz, pg("production").deletionProtection, pg("production").skipFinalSnapshot],
+                [true, true, false],
+            );
+            assert.deepEqual(
+                [pg("staging").multiAz, pg("staging").deletionProtection, pg("staging").skipFinalSnapshot],
+                [false, false, true],
+            );
         });
 
         it("outputs endpoints, never a credential", () => {
@@ -62,7 +82,10 @@ describe("stack data services", () => {
     });
 
     it("production's backups below the retention its policy config sets fail the plan", async () => {
-        const plan = await planStack({ stack: "production", stackFile: stackFileWithData("production", data => (data.postgres.backupRetentionDays = 14)) });
+        const plan = await planStack({
+            stack: "production",
+            stackFile: stackFileWithData("production", data => (data.postgres.backupRetentionDays = 14)),
+        });
         const violations = plan.document.policyResults.violations.filter(v => v.policyName === "data-backups-retained");
         assert.equal(violations.length, 1);
         assert.equal(violations[0].enforcementLevel, "mandatory");
@@ -88,13 +111,22 @@ describe("stack data services", () => {
             assert.ok(ownGroup, "the drill has no security group of its own");
             assert.deepEqual(drill.propertyDependencies.vpcSecurityGroupIds, [ownGroup.urn]);
             assert.equal(plan.document.summary.passed, true);
-            assert.deepEqual(plan.document.policyResults.violations.filter(v => v.enforcementLevel === "mandatory"), []);
+            assert.deepEqual(
+                plan.document.policyResults.violations.filter(v => v.enforcementLevel === "mandatory"),
+                [],
+            );
             assert.ok("restoreDrillEndpoint" in plan.document.outputs);
         });
 
         it("switched off: the drill's instance is gone from the plan", async () => {
-            const plan = await planStack({ stack: "staging", stackFile: stagingFileWithDrill({ enabled: false, sourceInstanceIdentifier: "trading-staging-pg" }) });
-            assert.deepEqual(plan.resources.filter(r => r.type === RDS).map(r => r.inputs.identifier), ["trading-staging-pg"]);
+            const plan = await planStack({
+                stack: "staging",
+                stackFile: stagingFileWithDrill({ enabled: false, sourceInstanceIdentifier: "trading-staging-pg" }),
+            });
+            assert.deepEqual(
+                plan.resources.filter(r => r.type === RDS).map(r => r.inputs.identifier),
+                ["trading-staging-pg"],
+            );
             assert.ok(!plan.resources.some(r => r.urn.includes("drill")));
         });
     });

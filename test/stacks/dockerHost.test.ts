@@ -10,7 +10,9 @@ describe("the stack's Docker host namespace", () => {
         });
 
         it("runs the TimescaleDB backup job hardened like every container of the host, writing to the stack's backups bucket with Vault-rendered credentials", () => {
-            const job = plan.resources.find(r => r.type === "docker:index/container:Container" && r.name === "synaptic-prod-timescale-backup");
+            const job = plan.resources.find(
+                r => r.type === "docker:index/container:Container" && r.name === "synaptic-prod-timescale-backup",
+            );
             assert.ok(job);
             const c = job.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
             assert.equal(c.readOnly, true);
@@ -19,7 +21,9 @@ describe("the stack's Docker host namespace", () => {
             assert.equal(c.user, "10001:10001");
             assert.ok(c.envs.includes("BACKUP_BUCKET=synaptic-trading-prod-backups"), c.envs.join(" "));
             assert.ok(c.envs.includes("BACKUPS_AWS_CREDENTIALS_FILE=/run/secrets/backups-aws-credentials"));
-            assert.deepEqual(c.volumes, [{ hostPath: "/srv/vault/rendered/synaptic-prod/timescale-backup", containerPath: "/run/secrets", readOnly: true }]);
+            assert.deepEqual(c.volumes, [
+                { hostPath: "/srv/vault/rendered/synaptic-prod/timescale-backup", containerPath: "/run/secrets", readOnly: true },
+            ]);
             assert.deepEqual(c.command.slice(0, 3), ["/app/bin/backup", "--schedule", "0 * * * *"]);
         });
     });

@@ -13,9 +13,9 @@ import { loadPolicyConfig } from "../../tools/engine/pack";
 function validateKubernetesObject(object: Record<string, unknown>): void {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     // Custom resources come from the same project's per-operator packages (PodMonitor: prometheus-operator).
     const from = apiVersion.startsWith("monitoring.coreos.com/") ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const module = require(`${from}/${apiVersion}/${kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
     new module[kind](object).validate();
 }
@@ -35,9 +35,13 @@ describe("the committed stacks", () => {
     });
 
     it("production declares the release-evidence store from its config; staging declares none", () => {
-        const buckets = (stack: string) => declared[stack].filter(r => r.type === "aws:s3/bucket:Bucket" && r.urn.includes("ReleaseEvidenceStore"));
+        const buckets = (stack: string) =>
+            declared[stack].filter(r => r.type === "aws:s3/bucket:Bucket" && r.urn.includes("ReleaseEvidenceStore"));
         assert.deepEqual(buckets("staging"), []);
-        assert.deepEqual(buckets("production").map(r => r.inputs.bucket), ["synaptic-trading-release-evidence-444455556666"]);
+        assert.deepEqual(
+            buckets("production").map(r => r.inputs.bucket),
+            ["synaptic-trading-release-evidence-444455556666"],
+        );
         assert.equal(plans.production.outputs.releaseEvidenceUri, "s3://synaptic-trading-release-evidence-444455556666/release-evidence/");
         assert.equal(plans.staging.outputs.releaseEvidenceUri, undefined);
     });
@@ -51,14 +55,21 @@ describe("the committed stacks", () => {
             assert.ok(driver && storageClass && prometheus);
             assert.ok(storageClass.dependencies.includes(driver.urn));
             assert.ok(prometheus.dependencies.includes(storageClass.urn) && prometheus.dependencies.includes(driver.urn));
-            const claim = (prometheus.inputs.values as { prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: string } } } } } }).prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
+            const claim = (
+                prometheus.inputs.values as {
+                    prometheus: { prometheusSpec: { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: string } } } } };
+                }
+            ).prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec;
             assert.equal(claim.storageClassName, (storageClass.inputs.metadata as { name: string }).name);
         });
 
         it(`${stack}: the offline plan passes every mandatory policy`, () => {
             const { summary, policyResults } = plans[stack];
             assert.deepEqual(policyResults.errors, []);
-            assert.deepEqual(policyResults.violations.filter(v => v.enforcementLevel === "mandatory"), []);
+            assert.deepEqual(
+                policyResults.violations.filter(v => v.enforcementLevel === "mandatory"),
+                [],
+            );
             assert.equal(summary.passed, true);
         });
 
@@ -115,15 +126,30 @@ describe("the committed stacks", () => {
         const repository = `${production.github.owner}/${production.github.repositories.infrastructure}`;
         for (const stack of ["staging", "production"] as const) {
             const { config: pack } = loadPolicyConfig(stack);
-            assert.deepEqual((pack["github-production-credential-isolation"] as { productionAwsAccounts: string[] }).productionAwsAccounts, [...accounts]);
+            assert.deepEqual(
+                (pack["github-production-credential-isolation"] as { productionAwsAccounts: string[] }).productionAwsAccounts,
+                [...accounts],
+            );
             assert.deepEqual((pack["github-oidc-role-trust"] as { allowedRepositories: string[] }).allowedRepositories, [repository]);
             assert.equal(`${config(stack).github.owner}/${config(stack).github.repositories.infrastructure}`, repository);
         }
-        assert.ok(![...config("staging").eks.adminRoleArns].map(accountOf).some(a => accounts.has(a)), "staging runs in production's account");
+        assert.ok(
+            ![...config("staging").eks.adminRoleArns].map(accountOf).some(a => accounts.has(a)),
+            "staging runs in production's account",
+        );
     });
 
     it("the schema check catches an invalid object", () => {
-        assert.throws(() => validateKubernetesObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { selector: {}, template: { spec: { containers: [{ image: "x" }] } } } }), /containers\/0 must have required property name/);
+        assert.throws(
+            () =>
+                validateKubernetesObject({
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    metadata: { name: "x" },
+                    spec: { selector: {}, template: { spec: { containers: [{ image: "x" }] } } },
+                }),
+            /containers\/0 must have required property name/,
+        );
     });
 
     it("production's promotionState output is each blue-green service's position, exactly the schema's fields, weight as in the stack file", () => {
@@ -144,7 +170,7 @@ describe("the committed stacks", () => {
             ...resources.filter(r => r.type === "docker:index/container:Container").map(r => r.inputs.image as string),
             ...resources
                 .filter(r => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:batch/v1:Job")
-                .map(r => ((r.inputs.spec as any).template.spec.containers[0].image as string)), // eslint-disable-line @typescript-eslint/no-explicit-any
+                .map(r => (r.inputs.spec as any).template.spec.containers[0].image as string), // eslint-disable-line @typescript-eslint/no-explicit-any
         ]);
         assert.deepEqual(plans.production.outputs.deployedImages, [...run].sort());
     });
@@ -155,7 +181,7 @@ describe("the committed stacks", () => {
         assert.deepEqual(builds("production"), []);
         const images = plans.production.resources
             .filter(r => r.type === "kubernetes:apps/v1:Deployment")
-            .map(r => ((r.inputs.spec as any).template.spec.containers[0].image as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
+            .map(r => (r.inputs.spec as any).template.spec.containers[0].image as string); // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.ok(images.length > 0 && images.every(i => /@sha256:[a-f0-9]{64}$/.test(i)), images.join("\n"));
     });
 });

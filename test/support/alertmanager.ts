@@ -8,8 +8,16 @@ import { LoopbackServer, startLoopbackServer } from "./loopbackServer";
 
 export type RunningAlertmanager = LoopbackServer;
 
-const NOT_INSTALLED = "prometheus-alertmanager is not installed: npm test fetches Debian's package before the tests (test/support/debianServers.ts)";
-const CONFIG = ["# One receiver with no integrations: alerts and silences are kept, nothing is sent.", "route:", "  receiver: nowhere", "receivers:", "  - name: nowhere", ""].join("\n");
+const NOT_INSTALLED =
+    "prometheus-alertmanager is not installed: npm test fetches Debian's package before the tests (test/support/debianServers.ts)";
+const CONFIG = [
+    "# One receiver with no integrations: alerts and silences are kept, nothing is sent.",
+    "route:",
+    "  receiver: nowhere",
+    "receivers:",
+    "  - name: nowhere",
+    "",
+].join("\n");
 
 export async function startAlertmanager(): Promise<RunningAlertmanager> {
     const binary = serverBinary("prometheus-alertmanager");

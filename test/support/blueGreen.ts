@@ -20,7 +20,13 @@ export function serviceArgs(rollout: BlueGreenServiceArgs["rollout"], overrides:
         minReady: 3,
         resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } },
         probes: { readinessPath: "/readyz", livenessPath: "/healthz" },
-        env: { LOG_LEVEL: "info", TRADING_MODE: "live", DRY_RUN: "false", ALPACA_PAPER: "false", BROKER_ENDPOINT: "https://api.alpaca.markets" },
+        env: {
+            LOG_LEVEL: "info",
+            TRADING_MODE: "live",
+            DRY_RUN: "false",
+            ALPACA_PAPER: "false",
+            BROKER_ENDPOINT: "https://api.alpaca.markets",
+        },
         vault: { role: "trading-prod-api", secrets: { alpaca: "secret/data/trading/production/alpaca-live" } },
         imagePullSecret: "ghcr-pull",
         ingress: {
@@ -36,7 +42,10 @@ export function serviceArgs(rollout: BlueGreenServiceArgs["rollout"], overrides:
 }
 
 export function blueGreen(state: Partial<Omit<BlueGreenState, "replicas" | "minReady">> = {}): BlueGreenServiceArgs["rollout"] {
-    return { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: API_BLUE, green: API_GREEN }, weight: 0, finalize: false, ...state } };
+    return {
+        strategy: "blueGreen",
+        state: { activeColour: "blue", images: { blue: API_BLUE, green: API_GREEN }, weight: 0, finalize: false, ...state },
+    };
 }
 
 /** A cluster's network facts as production's stack derives them (10.50.0.0/16, three zones). */

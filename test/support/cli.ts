@@ -24,7 +24,9 @@ let queue: Promise<unknown> = Promise.resolve();
 export function runTool(tool: Tool, args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
     const run = queue.then(async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { main } = require(path.join(repoRoot, "tools", "cli", "commands", tool)) as { main: (argv: string[], io: CliIo, env?: NodeJS.ProcessEnv) => Promise<number> };
+        const { main } = require(path.join(repoRoot, "tools", "cli", "commands", tool)) as {
+            main: (argv: string[], io: CliIo, env?: NodeJS.ProcessEnv) => Promise<number>;
+        };
         let stdout = "";
         let stderr = "";
         const io: CliIo = { stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) } };
@@ -56,4 +58,3 @@ export function tempDir(): string {
     created.push(dir);
     return dir;
 }
-

@@ -3,7 +3,12 @@ import { PlannedResource } from "../../tools/engine/resource";
 import { runProgram } from "../../tools/runtime/program";
 
 /** Declares what `program` declares under the mock runtime, for the given stack. */
-export async function declareIn(stack: string, program: () => void, config: Record<string, string> = {}, secretKeys: string[] = []): Promise<PlannedResource[]> {
+export async function declareIn(
+    stack: string,
+    program: () => void,
+    config: Record<string, string> = {},
+    secretKeys: string[] = [],
+): Promise<PlannedResource[]> {
     const run = await runProgram({ project: "trading-platform", stack, config, secretKeys, program });
     if (run.error) throw run.error;
     return run.resources;

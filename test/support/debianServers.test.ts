@@ -14,8 +14,13 @@ function fakeInstaller(bin: string, uid: number, fail: (command: string, args: s
             const failure = fail(command, args);
             if (failure) throw new Error(failure);
             if (args.includes("install")) {
-                const binaries = { prometheus: ["prometheus", "promtool"], "prometheus-alertmanager": ["prometheus-alertmanager"] } as Record<string, string[]>;
-                for (const pkg of args.filter(a => a in binaries)) for (const b of binaries[pkg]) fs.writeFileSync(path.join(bin, b), "#!/bin/sh\n", { mode: 0o755 });
+                const binaries = {
+                    prometheus: ["prometheus", "promtool"],
+                    "prometheus-alertmanager": ["prometheus-alertmanager"],
+                } as Record<string, string[]>;
+                for (const pkg of args.filter(a => a in binaries)) {
+                    for (const b of binaries[pkg]) fs.writeFileSync(path.join(bin, b), "#!/bin/sh\n", { mode: 0o755 });
+                }
             }
         },
     };
@@ -52,7 +57,9 @@ describe("the test servers from Debian's packages", () => {
 
     it("uses passwordless sudo when not root, and refreshes stale package lists once", () => {
         let installs = 0;
-        const { installer, calls } = fakeInstaller(bin, 1000, (_command, args) => (args.includes("install") && installs++ === 0 ? "E: Unable to locate package prometheus" : undefined));
+        const { installer, calls } = fakeInstaller(bin, 1000, (_command, args) =>
+            args.includes("install") && installs++ === 0 ? "E: Unable to locate package prometheus" : undefined,
+        );
         const lines: string[] = [];
         ensureServerBinaries(line => lines.push(line), { dirs: [bin], installer });
         assert.deepEqual(calls, [
@@ -61,20 +68,28 @@ describe("the test servers from Debian's packages", () => {
             "sudo -n apt-get update -qq",
             "sudo -n apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager",
         ]);
-        assert.match(lines[1], /^test servers: apt-get install failed \(E: Unable to locate package prometheus\); running apt-get update first$/);
+        assert.match(
+            lines[1],
+            /^test servers: apt-get install failed \(E: Unable to locate package prometheus\); running apt-get update first$/,
+        );
         assert.deepEqual(missingPackages([bin]), []);
     });
 
     it("without root or passwordless sudo, says the one command to run", () => {
         const { installer } = fakeInstaller(bin, 1000, command => (command === "sudo" ? "sudo: a password is required" : undefined));
-        assert.throws(
-            () => ensureServerBinaries(() => undefined, { dirs: [bin], installer }),
-            { message: "the promotion's tests run Debian's prometheus and prometheus-alertmanager, which this machine lacks, and npm test can install them only as root or with passwordless sudo: run sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager" },
-        );
+        assert.throws(() => ensureServerBinaries(() => undefined, { dirs: [bin], installer }), {
+            message:
+                "the promotion's tests run Debian's prometheus and prometheus-alertmanager, which this machine lacks, and npm test can install them only as root or with passwordless sudo: run sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager",
+        });
     });
 
     it("names the packages and the command when the install fails after an update", () => {
-        const { installer } = fakeInstaller(bin, 0, (_c, args) => (args.includes("install") ? "E: Unable to locate package prometheus" : undefined));
-        assert.throws(() => ensureServerBinaries(() => undefined, { dirs: [bin], installer }), /^Error: could not install prometheus and prometheus-alertmanager for the promotion's tests: E: Unable to locate package prometheus \(by hand: sudo apt-get install/);
+        const { installer } = fakeInstaller(bin, 0, (_c, args) =>
+            args.includes("install") ? "E: Unable to locate package prometheus" : undefined,
+        );
+        assert.throws(
+            () => ensureServerBinaries(() => undefined, { dirs: [bin], installer }),
+            /^Error: could not install prometheus and prometheus-alertmanager for the promotion's tests: E: Unable to locate package prometheus \(by hand: sudo apt-get install/,
+        );
     });
 });

@@ -47,12 +47,16 @@ const systemInstaller: Installer = {
     uid: process.getuid?.() ?? -1,
     run(command, args) {
         try {
-            execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 * 1024 * 1024, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+            execFileSync(command, args, {
+                stdio: ["ignore", "pipe", "pipe"],
+                maxBuffer: 16 * 1024 * 1024,
+                env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+            });
         } catch (e) {
             const err = e as { code?: string; stderr?: Buffer; stdout?: Buffer; message: string };
-            if (err.code === "ENOENT") throw new Error(`${command} is not on this machine`);
+            if (err.code === "ENOENT") throw new Error(`${command} is not on this machine`, { cause: e });
             const said = `${err.stderr?.toString() ?? ""}${err.stdout?.toString() ?? ""}`.trim().split("\n").slice(-6).join("\n");
-            throw new Error(`${command} ${args.join(" ")} failed: ${said || err.message}`);
+            throw new Error(`${command} ${args.join(" ")} failed: ${said || err.message}`, { cause: e });
         }
     },
 };
@@ -69,12 +73,17 @@ export function ensureServerBinaries(log: (line: string) => void, options: { dir
             installer.run("sudo", ["-n", "true"]);
             sudo = ["sudo", "-n"];
         } catch {
-            throw new Error(`the promotion's tests run Debian's ${missing.join(" and ")}, which this machine lacks, and npm test can install them only as root or with passwordless sudo: run ${byHand}`);
+            throw new Error(
+                `the promotion's tests run Debian's ${missing.join(" and ")}, which this machine lacks, and npm test can install them only as root or with passwordless sudo: run ${byHand}`,
+            );
         }
     }
-    const apt = (args: string[]) => (sudo.length ? installer.run(sudo[0], [...sudo.slice(1), "apt-get", ...args]) : installer.run("apt-get", args));
+    const apt = (args: string[]) =>
+        sudo.length ? installer.run(sudo[0], [...sudo.slice(1), "apt-get", ...args]) : installer.run("apt-get", args);
     const install = ["install", "-y", "-qq", "--no-install-recommends", ...missing];
-    log(`test servers: ${missing.join(" and ")} not on this machine; installing Debian's package${missing.length > 1 ? "s" : ""}: ${sudo.length ? "sudo " : ""}apt-get ${install.join(" ")}`);
+    log(
+        `test servers: ${missing.join(" and ")} not on this machine; installing Debian's package${missing.length > 1 ? "s" : ""}: ${sudo.length ? "sudo " : ""}apt-get ${install.join(" ")}`,
+    );
     try {
         apt(install);
     } catch (first) {
@@ -84,10 +93,15 @@ export function ensureServerBinaries(log: (line: string) => void, options: { dir
             apt(["update", "-qq"]);
             apt(install);
         } catch (second) {
-            throw new Error(`could not install ${missing.join(" and ")} for the promotion's tests: ${(second as Error).message} (by hand: ${byHand})`);
+            throw new Error(
+                `could not install ${missing.join(" and ")} for the promotion's tests: ${(second as Error).message} (by hand: ${byHand})`,
+                { cause: second },
+            );
         }
     }
     const still = missingPackages(options.dirs);
-    if (still.length) throw new Error(`apt-get installed ${missing.join(" and ")}, yet ${still.join(", ")} has no binary on PATH or in /usr/bin`);
+    if (still.length) {
+        throw new Error(`apt-get installed ${missing.join(" and ")}, yet ${still.join(", ")} has no binary on PATH or in /usr/bin`);
+    }
     log(`test servers: installed ${missing.join(" and ")}`);
 }

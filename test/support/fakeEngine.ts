@@ -23,7 +23,11 @@ export interface ClusterBehaviour {
     /** Why a smoke-test Job this update creates fails, or undefined when it passes. */
     smokeFails?: (job: { service: string; name: string }) => string | undefined;
     /** Why an update fails at a resource (its URN and the provider's error), or undefined when it succeeds. */
-    updateFails?: (update: { policyConfig: string; targets: string[]; weights: Record<string, number> }) => { urn: string; message: string } | undefined;
+    updateFails?: (update: {
+        policyConfig: string;
+        targets: string[];
+        weights: Record<string, number>;
+    }) => { urn: string; message: string } | undefined;
     /** The load balancer: `follow` the deployed Ingress weights, or `ignore` every change after the first state. */
     loadBalancer?: "follow" | "ignore";
 }
@@ -37,7 +41,9 @@ const stepMetadata = (op: Op, r: PlannedResource, old?: PlannedResource) => ({
     type: r.type,
     provider: "",
     detailedDiff: null,
-    ...(old ? { old: { type: old.type, urn: old.urn, id: old.name, parent: old.parent ?? "", inputs: old.inputs, outputs: {}, provider: "" } } : {}),
+    ...(old
+        ? { old: { type: old.type, urn: old.urn, id: old.name, parent: old.parent ?? "", inputs: old.inputs, outputs: {}, provider: "" } }
+        : {}),
     new: { type: r.type, urn: r.urn, id: r.name, parent: r.parent ?? "", inputs: r.inputs, outputs: {}, provider: "" },
 });
 
@@ -60,7 +66,9 @@ export class FakeEngine {
     /** The state after a full update of `config` (the release's staging `pulumi up`, or the one before it). */
     async deploy(config: StackFileConfig, policyConfig: string): Promise<void> {
         const plan = await planConfig(this.stack, config, policyConfig);
-        if (!plan.document.summary.passed) throw new Error(`the initial state's plan fails: ${JSON.stringify(plan.document.policyResults.violations[0])}`);
+        if (!plan.document.summary.passed) {
+            throw new Error(`the initial state's plan fails: ${JSON.stringify(plan.document.policyResults.violations[0])}`);
+        }
         for (const r of plan.resources.filter(custom)) this.state.set(r.urn, r);
         this.outputs = { ...plan.document.outputs, kubernetesNamespace: this.namespace };
         await this.onLoadBalancer(this.namespace, this.ingressWeights());
@@ -74,7 +82,8 @@ export class FakeEngine {
             const annotations = (r.inputs.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
             const action = annotations[albActionAnnotationKey(r.name)];
             if (!action) continue;
-            const groups = (JSON.parse(action) as { forwardConfig: { targetGroups: { serviceName: string; weight: number }[] } }).forwardConfig.targetGroups;
+            const groups = (JSON.parse(action) as { forwardConfig: { targetGroups: { serviceName: string; weight: number }[] } })
+                .forwardConfig.targetGroups;
             weights[r.name] = Object.fromEntries(groups.map(g => [g.serviceName.slice(r.name.length + 1), g.weight]));
         }
         return weights;
@@ -82,7 +91,11 @@ export class FakeEngine {
 
     handle = async (call: FakePulumiCall): Promise<FakeAnswer> => {
         const [a, b] = call.argv;
-        if (a === "stack" && b === "select") return flagOf(call.argv, "--stack") === this.stack ? {} : { stderr: `error: no stack named '${flagOf(call.argv, "--stack")}' found\n`, code: 255 };
+        if (a === "stack" && b === "select") {
+            return flagOf(call.argv, "--stack") === this.stack
+                ? {}
+                : { stderr: `error: no stack named '${flagOf(call.argv, "--stack")}' found\n`, code: 255 };
+        }
         if (a === "stack" && b === "output") return { stdout: `${JSON.stringify(this.outputs)}\n` };
         if (a === "stack" && b === "history") return { stdout: `${JSON.stringify(this.history)}\n` };
         if (a === "config" && b === "set-all") return this.setAll(call);
@@ -97,7 +110,10 @@ export class FakeEngine {
         for (const pair of flagsOf(call.argv, "--plaintext")) {
             const [key, value] = [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)];
             const [section, ...rest] = key.split(".");
-            document.setIn(["config", section, ...rest], value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value);
+            document.setIn(
+                ["config", section, ...rest],
+                value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value,
+            );
         }
         fs.writeFileSync(file, document.toString());
         return {};
@@ -109,7 +125,16 @@ export class FakeEngine {
         const fail = (events: FakeEngineEvent[], line: string): FakeAnswer => {
             this.ups.push({ targets, ok: false, policyConfig });
             this.history.unshift(historyEntry(this.history.length + 1, flagOf(call.argv, "--message") ?? "", {}, "failed"));
-            return { code: 255, stderr: `error: ${line}\n`, events: [{ preludeEvent: { config: {} } }, ...events, { diagnosticEvent: { message: "update failed\n", color: "never", severity: "error", prefix: "error: " } }, { cancelEvent: {} }] };
+            return {
+                code: 255,
+                stderr: `error: ${line}\n`,
+                events: [
+                    { preludeEvent: { config: {} } },
+                    ...events,
+                    { diagnosticEvent: { message: "update failed\n", color: "never", severity: "error", prefix: "error: " } },
+                    { cancelEvent: {} },
+                ],
+            };
         };
         // The update's config: what the stack file in its directory says now.
         const { readStackConfig } = await import("../../tools/runtime/stackFiles");
@@ -118,7 +143,10 @@ export class FakeEngine {
         try {
             plan = await planConfig(this.stack, config, policyConfig);
         } catch (e) {
-            return fail([{ diagnosticEvent: { message: `${(e as Error).message}\n`, color: "never", severity: "error", prefix: "error: " } }], "an error occurred while running the program");
+            return fail(
+                [{ diagnosticEvent: { message: `${(e as Error).message}\n`, color: "never", severity: "error", prefix: "error: " } }],
+                "an error occurred while running the program",
+            );
         }
         // The analyzers judge every registered resource, targeted or not.
         const mandatory = plan.document.policyResults.violations.filter(v => v.enforcementLevel === "mandatory");
@@ -150,19 +178,56 @@ export class FakeEngine {
                 continue;
             }
             const name = (x: PlannedResource) => (x.inputs.metadata as { name?: unknown } | undefined)?.name;
-            const op: Op = !old ? "create" : JSON.stringify(old.inputs) === JSON.stringify(r.inputs) ? "same" : name(old) !== name(r) ? "replace" : "update";
+            const op: Op = !old
+                ? "create"
+                : JSON.stringify(old.inputs) === JSON.stringify(r.inputs)
+                  ? "same"
+                  : name(old) !== name(r)
+                    ? "replace"
+                    : "update";
             steps.push({ op, resource: r, old });
         }
         for (const { resource } of steps) {
             const missing = resource.dependencies.find(d => skippedCreates.has(d));
-            if (missing) return fail([{ diagnosticEvent: { urn: resource.urn, message: `Resource '${resource.urn}' depends on '${missing}', which will be created but was not specified in the --target list.\n`, color: "never", severity: "error" } }], "update failed");
+            if (missing) {
+                return fail(
+                    [
+                        {
+                            diagnosticEvent: {
+                                urn: resource.urn,
+                                message: `Resource '${resource.urn}' depends on '${missing}', which will be created but was not specified in the --target list.\n`,
+                                color: "never",
+                                severity: "error",
+                            },
+                        },
+                    ],
+                    "update failed",
+                );
+            }
         }
         const deleted = [...this.state.keys()].filter(urn => !planned.some(r => r.urn === urn));
         const untargetedDelete = deleted.find(urn => !targeted(urn));
-        if (untargetedDelete) return fail([{ diagnosticEvent: { urn: untargetedDelete, message: `Resource '${untargetedDelete}' will be destroyed but was not specified in --target list.\n`, color: "never", severity: "error" } }], "update failed");
+        if (untargetedDelete) {
+            return fail(
+                [
+                    {
+                        diagnosticEvent: {
+                            urn: untargetedDelete,
+                            message: `Resource '${untargetedDelete}' will be destroyed but was not specified in --target list.\n`,
+                            color: "never",
+                            severity: "error",
+                        },
+                    },
+                ],
+                "update failed",
+            );
+        }
 
         const weights = Object.fromEntries(
-            Object.entries((plan.document.outputs.promotionState ?? {}) as Record<string, { weight: number }>).map(([service, p]) => [service, p.weight]),
+            Object.entries((plan.document.outputs.promotionState ?? {}) as Record<string, { weight: number }>).map(([service, p]) => [
+                service,
+                p.weight,
+            ]),
         );
         const injected = this.behaviour.updateFails?.({ policyConfig, targets, weights });
         if (injected) {
@@ -170,7 +235,15 @@ export class FakeEngine {
             return fail(
                 [
                     { resourcePreEvent: { metadata: stepMetadata("update", r, this.state.get(r.urn)) } },
-                    { diagnosticEvent: { urn: r.urn, message: `${injected.message}\n`, color: "never", severity: "error", prefix: "error: " } },
+                    {
+                        diagnosticEvent: {
+                            urn: r.urn,
+                            message: `${injected.message}\n`,
+                            color: "never",
+                            severity: "error",
+                            prefix: "error: ",
+                        },
+                    },
                     { resOpFailedEvent: { metadata: stepMetadata("update", r, this.state.get(r.urn)), status: 1, steps: 1 } },
                 ],
                 "update failed",
@@ -190,7 +263,15 @@ export class FakeEngine {
                 if (why) {
                     failedJobs.add(step.resource.urn);
                     events.push(
-                        { diagnosticEvent: { urn: step.resource.urn, message: `resource ${name} was not successfully created by the Kubernetes API server: Job "${name}" failed: ${why}\n`, color: "never", severity: "error", prefix: "error: " } },
+                        {
+                            diagnosticEvent: {
+                                urn: step.resource.urn,
+                                message: `resource ${name} was not successfully created by the Kubernetes API server: Job "${name}" failed: ${why}\n`,
+                                color: "never",
+                                severity: "error",
+                                prefix: "error: ",
+                            },
+                        },
                         { resOpFailedEvent: { metadata: stepMetadata(step.op, step.resource, step.old), status: 1, steps: 1 } },
                     );
                     continue;
@@ -208,7 +289,22 @@ export class FakeEngine {
         if (this.behaviour.loadBalancer !== "ignore") await this.onLoadBalancer(this.namespace, this.ingressWeights());
         this.ups.push({ targets, ok: true, policyConfig });
         this.history.unshift(historyEntry(this.history.length + 1, flagOf(call.argv, "--message") ?? "", changes));
-        events.push({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, PolicyPacks: { "trading-platform": "v0.1.0" } } }, { cancelEvent: {} });
-        return { events, stdout: `Updating (${this.stack}):\n\nResources:\n${Object.entries(changes).map(([op, n]) => `    ${n} ${op}`).join("\n")}\n` };
+        events.push(
+            {
+                summaryEvent: {
+                    maybeCorrupt: false,
+                    durationSeconds: 1,
+                    resourceChanges: changes,
+                    PolicyPacks: { "trading-platform": "v0.1.0" },
+                },
+            },
+            { cancelEvent: {} },
+        );
+        return {
+            events,
+            stdout: `Updating (${this.stack}):\n\nResources:\n${Object.entries(changes)
+                .map(([op, n]) => `    ${n} ${op}`)
+                .join("\n")}\n`,
+        };
     }
 }

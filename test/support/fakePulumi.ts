@@ -97,7 +97,12 @@ function parseCall(body: string): FakePulumiCall {
 
 // The SDK's own generated client of the events service (the same proto the CLI's Go client uses).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const eventsService = require("@pulumi/pulumi/proto/events_grpc_pb") as { EventsClient: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client & { streamEvents(cb: (e: Error | null) => void): grpc.ClientWritableStream<unknown> } };
+const eventsService = require("@pulumi/pulumi/proto/events_grpc_pb") as {
+    EventsClient: new (
+        address: string,
+        credentials: grpc.ChannelCredentials,
+    ) => grpc.Client & { streamEvents(cb: (e: Error | null) => void): grpc.ClientWritableStream<unknown> };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const eventMessages = require("@pulumi/pulumi/proto/events_pb") as { EventRequest: new () => { setEvent(json: string): void } };
 
@@ -140,7 +145,10 @@ export async function startFakePulumi(root: string, options: { version?: string;
         const log = flagOf(call.argv, "--event-log");
         if (log && given.events?.length) {
             const now = Math.floor(Date.now() / 1000);
-            await deliver(log, given.events.map((e, i) => ({ sequence: i + 1, timestamp: now, ...e })));
+            await deliver(
+                log,
+                given.events.map((e, i) => ({ sequence: i + 1, timestamp: now, ...e })),
+            );
         }
         return { code: given.code ?? 0, stdout: given.stdout ?? "", stderr: given.stderr ?? "" };
     };
@@ -179,7 +187,22 @@ export function flagsOf(argv: string[], name: string): string[] {
 }
 
 /** An update's summary as `pulumi stack history --json` prints it. */
-export function historyEntry(version: number, message: string, resourceChanges: Record<string, number>, result: "succeeded" | "failed" = "succeeded") {
+export function historyEntry(
+    version: number,
+    message: string,
+    resourceChanges: Record<string, number>,
+    result: "succeeded" | "failed" = "succeeded",
+) {
     const now = new Date().toISOString();
-    return { version, kind: "update", startTime: now, message, environment: { "exec.kind": "auto.local" }, config: {}, result, endTime: now, resourceChanges };
+    return {
+        version,
+        kind: "update",
+        startTime: now,
+        message,
+        environment: { "exec.kind": "auto.local" },
+        config: {},
+        result,
+        endTime: now,
+        resourceChanges,
+    };
 }

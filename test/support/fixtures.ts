@@ -53,7 +53,12 @@ export function hardenedPodSpec(overrides: Record<string, unknown> = {}): Record
         containers: [hardenedContainer("api")],
         volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }],
         topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "api" } } },
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: "DoNotSchedule",
+                labelSelector: { matchLabels: { app: "api" } },
+            },
         ],
         ...overrides,
     };
@@ -61,26 +66,67 @@ export function hardenedPodSpec(overrides: Record<string, unknown> = {}): Record
 
 const workloadKinds: Record<string, { apiVersion: string; wrap: (podSpec: Record<string, unknown>) => Record<string, unknown> }> = {
     Pod: { apiVersion: "v1", wrap: spec => ({ spec }) },
-    Deployment: { apiVersion: "apps/v1", wrap: spec => ({ spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
-    StatefulSet: { apiVersion: "apps/v1", wrap: spec => ({ spec: { replicas: 3, serviceName: "api", selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
-    DaemonSet: { apiVersion: "apps/v1", wrap: spec => ({ spec: { selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
-    ReplicaSet: { apiVersion: "apps/v1", wrap: spec => ({ spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
+    Deployment: {
+        apiVersion: "apps/v1",
+        wrap: spec => ({
+            spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } },
+        }),
+    },
+    StatefulSet: {
+        apiVersion: "apps/v1",
+        wrap: spec => ({
+            spec: {
+                replicas: 3,
+                serviceName: "api",
+                selector: { matchLabels: { app: "api" } },
+                template: { metadata: { labels: { app: "api" } }, spec },
+            },
+        }),
+    },
+    DaemonSet: {
+        apiVersion: "apps/v1",
+        wrap: spec => ({ spec: { selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }),
+    },
+    ReplicaSet: {
+        apiVersion: "apps/v1",
+        wrap: spec => ({
+            spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } },
+        }),
+    },
     Job: { apiVersion: "batch/v1", wrap: spec => ({ spec: { template: { spec: { restartPolicy: "Never", ...spec } } } }) },
-    CronJob: { apiVersion: "batch/v1", wrap: spec => ({ spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", ...spec } } } } } }) },
+    CronJob: {
+        apiVersion: "batch/v1",
+        wrap: spec => ({
+            spec: { schedule: "*/5 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", ...spec } } } } },
+        }),
+    },
 };
 /** The built-in workload kinds. */
 export const WORKLOAD_KINDS = Object.keys(workloadKinds);
 
 // Kinds no policy names, which carry a pod template all the same: they are judged by shape.
 Object.assign(workloadKinds, {
-    Rollout: { apiVersion: "argoproj.io/v1alpha1", wrap: spec => ({ spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
-    DeploymentConfig: { apiVersion: "apps.openshift.io/v1", wrap: spec => ({ spec: { replicas: 3, selector: { app: "api" }, template: { metadata: { labels: { app: "api" } }, spec } } }) },
+    Rollout: {
+        apiVersion: "argoproj.io/v1alpha1",
+        wrap: spec => ({
+            spec: { replicas: 3, selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec } },
+        }),
+    },
+    DeploymentConfig: {
+        apiVersion: "apps.openshift.io/v1",
+        wrap: spec => ({ spec: { replicas: 3, selector: { app: "api" }, template: { metadata: { labels: { app: "api" } }, spec } } }),
+    },
 } satisfies typeof workloadKinds);
 /** An Argo Rollout and an OpenShift DeploymentConfig: `workload(kind)` builds them too. */
 export const SHAPED_KINDS = ["Rollout", "DeploymentConfig"];
 
 /** A Kubernetes workload of `kind` wrapping `podSpec`, typed and named as Pulumi registers it. */
-export function workload(kind: string, podSpec: Record<string, unknown> = hardenedPodSpec(), stack = "staging", name = "api"): EvaluatedResource {
+export function workload(
+    kind: string,
+    podSpec: Record<string, unknown> = hardenedPodSpec(),
+    stack = "staging",
+    name = "api",
+): EvaluatedResource {
     const { apiVersion, wrap } = workloadKinds[kind];
     const groupVersion = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
     return resourceOf(stack, `kubernetes:${groupVersion}:${kind}`, name, {

@@ -1,8 +1,8 @@
 import { resourceOf } from "./policyHarness";
 import { EvaluatedResource } from "../../tools/engine/resource";
 
-// Valid GitHub delivery resources, shaped as components/deliveryEnvironment.ts and
-// components/repositoryRules.ts declare them, that each test breaks in exactly one way.
+// Valid GitHub delivery resources, shaped as components/deliveryEnvironment/ and
+// components/repositoryRules/ declare them, that each test breaks in exactly one way.
 
 /** Pulumi type tokens (`__pulumiType` of each @pulumi/github class). */
 export const GITHUB = {
@@ -18,7 +18,15 @@ export const GITHUB = {
 export const REPOSITORY = "synaptic-trading";
 /** Numeric team ids, as the components resolve them from team slugs. */
 export const TEAMS = { productLead: 1101, compliance: 1102, quantLead: 1103, releaseManagers: 4201 } as const;
-export const REQUIRED_CHECKS = ["ci/lint", "ci/unit-tests", "ci/integration-tests", "ci/docker-build", "ci/upms-compliance", "ci/security-scan", "ci/upms-gate-validation"];
+export const REQUIRED_CHECKS = [
+    "ci/lint",
+    "ci/unit-tests",
+    "ci/integration-tests",
+    "ci/docker-build",
+    "ci/upms-compliance",
+    "ci/security-scan",
+    "ci/upms-gate-validation",
+];
 export const RELEASE_CHECKS = ["ci/full-test-suite", "ci/performance-tests", "ci/compliance-report"];
 /** Fake Alpaca key ids with the real shapes: live ids start AK, paper ids PK (AK/PK + 18). */
 export const LIVE_KEY_ID = "AKLIVEFIXTURE0000001";
@@ -29,7 +37,13 @@ const SECRET_KEY = "fixture-secret-key-0123456789abcdefghij";
 export const isLiveEnvironment = (environment: string) => /prod|live/i.test(environment);
 
 /** `base` with `overrides` applied; an override to undefined removes the field. */
-function build(stack: string, type: string, name: string, base: Record<string, unknown>, overrides: Record<string, unknown>): EvaluatedResource {
+function build(
+    stack: string,
+    type: string,
+    name: string,
+    base: Record<string, unknown>,
+    overrides: Record<string, unknown>,
+): EvaluatedResource {
     const inputs: Record<string, unknown> = { ...base, ...overrides };
     for (const [key, value] of Object.entries(overrides)) {
         if (value === undefined) delete inputs[key];
@@ -38,14 +52,19 @@ function build(stack: string, type: string, name: string, base: Record<string, u
 }
 
 /** A copy of `resource` whose props (inputs and outputs alike) `change` edits in place. */
-export function withProps(resource: EvaluatedResource, change: (props: any) => void): EvaluatedResource { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function withProps(resource: EvaluatedResource, change: (props: any) => void): EvaluatedResource {
     const props = structuredClone(resource.inputs);
     change(props);
     return { ...resource, inputs: props, outputs: props };
 }
 
 /** A GitHub environment with valid gates: production's are strict, staging's paper deployments lighter. */
-export function repositoryEnvironment(environment = "production", overrides: Record<string, unknown> = {}, stack = environment): EvaluatedResource {
+export function repositoryEnvironment(
+    environment = "production",
+    overrides: Record<string, unknown> = {},
+    stack = environment,
+): EvaluatedResource {
     const live = isLiveEnvironment(environment);
     return build(
         stack,
@@ -65,18 +84,33 @@ export function repositoryEnvironment(environment = "production", overrides: Rec
 }
 
 /** The refs an environment deploys from: production the release tags `v*`, staging the branch `main`. */
-export function deploymentPolicy(environment = "production", overrides: Record<string, unknown> = {}, stack = environment): EvaluatedResource {
+export function deploymentPolicy(
+    environment = "production",
+    overrides: Record<string, unknown> = {},
+    stack = environment,
+): EvaluatedResource {
     const ref = isLiveEnvironment(environment) ? { tagPattern: "v*" } : { branchPattern: "main" };
     const name = `${environment}-${"tagPattern" in ref ? "tag-v-2a" : "branch-main"}`;
     return build(stack, GITHUB.deploymentPolicy, name, { repository: REPOSITORY, environment, ...ref }, overrides);
 }
 
 /** An environment secret: production holds LIVE_* keys, staging PAPER_* keys, each with its key's shape. */
-export function environmentSecret(environment = "production", secretName?: string, overrides: Record<string, unknown> = {}, stack = environment): EvaluatedResource {
+export function environmentSecret(
+    environment = "production",
+    secretName?: string,
+    overrides: Record<string, unknown> = {},
+    stack = environment,
+): EvaluatedResource {
     const live = isLiveEnvironment(environment);
     const name = secretName ?? (live ? "LIVE_API_KEY" : "PAPER_API_KEY");
     const value = /SECRET/.test(name) ? SECRET_KEY : live ? LIVE_KEY_ID : PAPER_KEY_ID;
-    return build(stack, GITHUB.environmentSecret, `${environment}-${name}`, { repository: REPOSITORY, environment, secretName: name, value }, overrides);
+    return build(
+        stack,
+        GITHUB.environmentSecret,
+        `${environment}-${name}`,
+        { repository: REPOSITORY, environment, secretName: name, value },
+        overrides,
+    );
 }
 
 /** The trading-mode variables an environment deploys with (platform/trading.ts). */
@@ -91,20 +125,45 @@ export function tradingVariables(environment: string): Record<string, string> {
 }
 
 /** An environment variable, valued as `tradingVariables(environment)` says (LOG_LEVEL=info for others). */
-export function environmentVariable(environment = "staging", variableName = "DRY_RUN", overrides: Record<string, unknown> = {}, stack = environment): EvaluatedResource {
+export function environmentVariable(
+    environment = "staging",
+    variableName = "DRY_RUN",
+    overrides: Record<string, unknown> = {},
+    stack = environment,
+): EvaluatedResource {
     const value = tradingVariables(environment)[variableName] ?? "info";
-    return build(stack, GITHUB.environmentVariable, `${environment}-${variableName}`, { repository: REPOSITORY, environment, variableName, value }, overrides);
+    return build(
+        stack,
+        GITHUB.environmentVariable,
+        `${environment}-${variableName}`,
+        { repository: REPOSITORY, environment, variableName, value },
+        overrides,
+    );
 }
 
 /** A repository-level Actions variable holding nothing secret. */
-export function actionsVariable(variableName = "LOG_LEVEL", overrides: Record<string, unknown> = {}, stack = "production"): EvaluatedResource {
-    return build(stack, GITHUB.actionsVariable, `${REPOSITORY}-${variableName}`, { repository: REPOSITORY, variableName, value: "info" }, overrides);
+export function actionsVariable(
+    variableName = "LOG_LEVEL",
+    overrides: Record<string, unknown> = {},
+    stack = "production",
+): EvaluatedResource {
+    return build(
+        stack,
+        GITHUB.actionsVariable,
+        `${REPOSITORY}-${variableName}`,
+        { repository: REPOSITORY, variableName, value: "info" },
+        overrides,
+    );
 }
 
 export type RulesetKind = "main" | "release" | "release-tags";
 
 /** One of the repository's rulesets as RepositoryRules declares them: main, release/* or the release tags. */
-export function repositoryRuleset(kind: RulesetKind = "main", overrides: Record<string, unknown> = {}, stack = "production"): EvaluatedResource {
+export function repositoryRuleset(
+    kind: RulesetKind = "main",
+    overrides: Record<string, unknown> = {},
+    stack = "production",
+): EvaluatedResource {
     const base: Record<string, unknown> =
         kind === "release-tags"
             ? {
@@ -143,7 +202,11 @@ export function repositoryRuleset(kind: RulesetKind = "main", overrides: Record<
 }
 
 /** A classic branch protection of main or release/* meeting the same standard as the rulesets. */
-export function branchProtection(pattern: "main" | "release/*" = "main", overrides: Record<string, unknown> = {}, stack = "production"): EvaluatedResource {
+export function branchProtection(
+    pattern: "main" | "release/*" = "main",
+    overrides: Record<string, unknown> = {},
+    stack = "production",
+): EvaluatedResource {
     return build(
         stack,
         GITHUB.branchProtection,
@@ -155,7 +218,14 @@ export function branchProtection(pattern: "main" | "release/*" = "main", overrid
             allowsForcePushes: false,
             enforceAdmins: true,
             requireConversationResolution: true,
-            requiredPullRequestReviews: [{ requiredApprovingReviewCount: 2, requireCodeOwnerReviews: true, dismissStaleReviews: true, requireLastPushApproval: true }],
+            requiredPullRequestReviews: [
+                {
+                    requiredApprovingReviewCount: 2,
+                    requireCodeOwnerReviews: true,
+                    dismissStaleReviews: true,
+                    requireLastPushApproval: true,
+                },
+            ],
             requiredStatusChecks: [{ strict: true, contexts: [...REQUIRED_CHECKS, ...(pattern === "release/*" ? RELEASE_CHECKS : [])] }],
         },
         overrides,

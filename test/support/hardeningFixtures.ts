@@ -29,7 +29,11 @@ export function hardenedSecurityContext(changes: Record<string, unknown> = {}): 
 }
 
 /** A hardened container whose securityContext differs from the hardened one by `changes` only. */
-export function containerWithSecurity(name: string, changes: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function containerWithSecurity(
+    name: string,
+    changes: Record<string, unknown>,
+    overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
     return hardenedContainer(name, { securityContext: hardenedSecurityContext(changes), ...overrides });
 }
 
@@ -59,6 +63,9 @@ export function withWorkloadSpec(resource: EvaluatedResource, changes: Record<st
 }
 
 /** A hardened Deployment that also rolls with no downtime (the fixture's own Deployment sets no strategy). */
-export function rollingDeployment(strategy: unknown = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }, name = "api"): EvaluatedResource {
+export function rollingDeployment(
+    strategy: unknown = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    name = "api",
+): EvaluatedResource {
     return withWorkloadSpec(workload("Deployment", hardenedPodSpec(), "staging", name), { strategy });
 }

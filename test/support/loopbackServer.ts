@@ -95,7 +95,9 @@ export async function startLoopbackServer(spec: LoopbackServerSpec): Promise<Loo
         for (;;) {
             if (exit !== undefined) throw new Error(`${spec.name} did not start: ${exit}\n${stderr.trim()}`);
             if (await ready(url)) return { url, stop };
-            if (Date.now() > deadline) throw new Error(`${spec.name} at ${url} was not ready within ${READY_LIMIT_MS / 1000} s\n${stderr.trim()}`);
+            if (Date.now() > deadline) {
+                throw new Error(`${spec.name} at ${url} was not ready within ${READY_LIMIT_MS / 1000} s\n${stderr.trim()}`);
+            }
             // Short pauses between polls; the process' exit (watched above) ends the wait at once.
             await Promise.race([pause(100), exited]);
         }

@@ -14,7 +14,10 @@ export class MemoryDriver implements StackDriver {
 
     constructor(
         public state: StackState,
-        private readonly options: { clock?: Clock; refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | { summary: string; refusedBy: string } | undefined } = {},
+        private readonly options: {
+            clock?: Clock;
+            refuse?: (updates: PositionUpdate[], purpose: UpdatePurpose) => string | { summary: string; refusedBy: string } | undefined;
+        } = {},
     ) {}
 
     async read(services: string[]): Promise<StackState> {
@@ -41,7 +44,8 @@ export class MemoryDriver implements StackDriver {
             summary: `updated ${updates.length} service(s)`,
             targets: updates.map(u => u.service),
             durationMs: 0,
-            smoke: purpose === "stage" ? updates.map(u => ({ service: u.service, job: `${u.service}-smoke`, result: "passed" as const })) : [],
+            smoke:
+                purpose === "stage" ? updates.map(u => ({ service: u.service, job: `${u.service}-smoke`, result: "passed" as const })) : [],
         };
     }
 

@@ -50,7 +50,11 @@ export function parseXyCharts(markdown: string): { charts: XyChart[]; problems: 
         }
         if (!chart.xLabels || !chart.yAxis || !chart.lines.length) problems.push(`incomplete chart: ${block}`);
         else {
-            for (const series of chart.lines) if (series.length !== chart.xLabels.length) problems.push(`a series of ${series.length} points on an x-axis of ${chart.xLabels.length}`);
+            for (const series of chart.lines) {
+                if (series.length !== chart.xLabels.length) {
+                    problems.push(`a series of ${series.length} points on an x-axis of ${chart.xLabels.length}`);
+                }
+            }
             charts.push(chart as XyChart);
         }
     }

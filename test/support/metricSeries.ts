@@ -51,7 +51,9 @@ interface Span {
 /** Scrape instants from `from` to `to` inclusive, every `everySeconds`. */
 function instants({ from, to, everySeconds = 15 }: Span): Date[] {
     if (!(everySeconds > 0)) throw new Error(`everySeconds: expected a positive number, found ${everySeconds}`);
-    if (!(from.getTime() <= to.getTime())) throw new Error(`series span: expected from (${from.toISOString()}) at or before to (${to.toISOString()})`);
+    if (!(from.getTime() <= to.getTime())) {
+        throw new Error(`series span: expected from (${from.toISOString()}) at or before to (${to.toISOString()})`);
+    }
     const out: Date[] = [];
     for (let t = from.getTime(); t <= to.getTime(); t += everySeconds * 1000) out.push(new Date(t));
     return out;
@@ -121,14 +123,24 @@ export class MetricSeries {
         });
         this.counter("http_requests", "Requests served, by status code.", { ...base, code: "200" }, ok);
         this.counter("http_requests", "Requests served, by status code.", { ...base, code: "500" }, failed);
-        this.addSeries("http_request_duration_seconds", this.family("http_request_duration_seconds", "histogram", "Request latency."), base, histogram);
+        this.addSeries(
+            "http_request_duration_seconds",
+            this.family("http_request_duration_seconds", "histogram", "Request latency."),
+            base,
+            histogram,
+        );
         return this;
     }
 
     /** kube-state-metrics' restart count of a pod's `app` container; `total` is the cumulative count at t. */
     restarts(o: { namespace: string; pod: string; from: Date; to: Date; everySeconds?: number; total: (t: Date) => number }): this {
         const points = instants(o).map(at => ({ t: at.getTime(), value: o.total(at) }));
-        this.counter("kube_pod_container_status_restarts", "Container restarts.", { namespace: o.namespace, pod: o.pod, container: "app" }, points);
+        this.counter(
+            "kube_pod_container_status_restarts",
+            "Container restarts.",
+            { namespace: o.namespace, pod: o.pod, container: "app" },
+            points,
+        );
         return this;
     }
 
@@ -198,7 +210,9 @@ export class MetricSeries {
     private addSeries(name: string, family: Family, labels: Labels, points: CounterPoint[] | HistogramPoint[]): void {
         const key = seriesKey(labels);
         // A second call for the same series would restart its counters: say so rather than write a reset.
-        if (family.metrics.has(key)) throw new Error(`series ${name}${labelText(labels)} written twice: expected each namespace, service, colour and pod once`);
+        if (family.metrics.has(key)) {
+            throw new Error(`series ${name}${labelText(labels)} written twice: expected each namespace, service, colour and pod once`);
+        }
         (family.metrics as Map<string, { labels: Labels; points: typeof points }>).set(key, { labels, points });
     }
 }

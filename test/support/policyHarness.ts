@@ -8,12 +8,22 @@ export function urnOf(stack: string, type: string, name: string, parentType?: st
     return `urn:pulumi:${stack}::${PROJECT}::${parentType ? `${parentType}$` : ""}${type}::${name}`;
 }
 
-export function resourceOf(stack: string, type: string, name: string, inputs: Record<string, unknown>, extra: Partial<EvaluatedResource> = {}): EvaluatedResource {
+export function resourceOf(
+    stack: string,
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    extra: Partial<EvaluatedResource> = {},
+): EvaluatedResource {
     return { urn: urnOf(stack, type, name), type, name, inputs, outputs: inputs, ...extra };
 }
 
 /** Evaluates one policy, alone in a pack, with the engine's semantics. */
-export async function evaluateOne(policy: Policy, resources: EvaluatedResource[], config: PolicyConfigFile = {}): Promise<EvaluationResult> {
+export async function evaluateOne(
+    policy: Policy,
+    resources: EvaluatedResource[],
+    config: PolicyConfigFile = {},
+): Promise<EvaluationResult> {
     return evaluatePolicies({ name: "test-pack", version: "0.0.0", enforcementLevel: "mandatory", policies: [policy] }, resources, config);
 }
 

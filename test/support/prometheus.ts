@@ -15,8 +15,13 @@ const STDERR_KEPT = 8_000;
 function run(binary: string, args: string[]): Promise<void> {
     return new Promise((resolve, reject) => {
         execFile(binary, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error) reject(new Error(`${binary} ${args.join(" ")} failed (${error.code ?? error.signal}): ${(stderr || stdout).trim().slice(-STDERR_KEPT)}`));
-            else resolve();
+            if (error) {
+                reject(
+                    new Error(
+                        `${binary} ${args.join(" ")} failed (${error.code ?? error.signal}): ${(stderr || stdout).trim().slice(-STDERR_KEPT)}`,
+                    ),
+                );
+            } else resolve();
         });
     });
 }
@@ -75,7 +80,11 @@ export async function startScrapingPrometheus(targets: string[], scrapeInterval:
                     "",
                 ].join("\n"),
             );
-            return [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`];
+            return [
+                `--config.file=${configFile}`,
+                `--storage.tsdb.path=${path.join(dir, "data")}`,
+                `--web.listen-address=127.0.0.1:${port}`,
+            ];
         },
     });
 }

@@ -20,7 +20,12 @@ export interface SlackWebhookServer {
     close(): Promise<void>;
 }
 
-export async function startSlackWebhook(answer: (path: string, attempt: number) => { status: number; body: string; headers?: Record<string, string> } = () => ({ status: 200, body: "ok" })): Promise<SlackWebhookServer> {
+export async function startSlackWebhook(
+    answer: (path: string, attempt: number) => { status: number; body: string; headers?: Record<string, string> } = () => ({
+        status: 200,
+        body: "ok",
+    }),
+): Promise<SlackWebhookServer> {
     const posts: SlackPost[] = [];
     const attempts = new Map<string, number>();
     const server = http.createServer((req, res) => {
@@ -49,7 +54,8 @@ export async function startSlackWebhook(answer: (path: string, attempt: number) 
     return {
         url,
         posts,
-        webhook: seed => `${url}/services/T${id(UPPER_DIGITS, 10, `${seed}t`)}/B${id(UPPER_DIGITS, 10, `${seed}b`)}/${id(ALNUM, 24, `${seed}s`)}`,
+        webhook: seed =>
+            `${url}/services/T${id(UPPER_DIGITS, 10, `${seed}t`)}/B${id(UPPER_DIGITS, 10, `${seed}b`)}/${id(ALNUM, 24, `${seed}s`)}`,
         close: () => new Promise(resolve => server.close(() => resolve())),
     };
 }

@@ -36,7 +36,10 @@ export function problemsOf(stack: string, config: ReturnType<typeof committedCon
         validateStackConfig({ ...rawConfig(stack, config), now });
     } catch (e) {
         assert.ok(StackConfigError.isInstance(e), `expected a StackConfigError, got ${String(e)}`);
-        return (e as StackConfigError).message.split("\n").slice(1).map(l => l.trim());
+        return (e as StackConfigError).message
+            .split("\n")
+            .slice(1)
+            .map(l => l.trim());
     }
     assert.fail("the config was accepted");
 }

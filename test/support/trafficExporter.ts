@@ -17,7 +17,9 @@ export interface TrafficExporter {
 }
 
 export async function startTrafficExporter(): Promise<TrafficExporter> {
-    const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, "trafficExporterProcess.js")], { stdio: ["pipe", "pipe", "inherit"] });
+    const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, "trafficExporterProcess.js")], {
+        stdio: ["pipe", "pipe", "inherit"],
+    });
     const exited = new Promise<void>(resolve => child.once("exit", () => resolve()));
     const port = await new Promise<number>((resolve, reject) => {
         child.once("error", reject);

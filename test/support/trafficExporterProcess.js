@@ -35,7 +35,7 @@ function advance() {
                 const fault = faults[namespace]?.[service]?.[colour];
                 const errorRatio = fault && weight >= fault.fromWeight ? fault.errorRatio : 0;
                 const t = total(namespace, service, colour);
-                const requests = (CLIENT_RPS * weight) / 100 * seconds;
+                const requests = ((CLIENT_RPS * weight) / 100) * seconds;
                 t.ok += requests * (1 - errorRatio);
                 t.failed += requests * errorRatio;
                 t.probes += PROBE_RPS * seconds;
@@ -51,11 +51,19 @@ function total(namespace, service, colour) {
     return totals.get(key);
 }
 
-const labels = object => `{${Object.entries(object).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+const labels = object =>
+    `{${Object.entries(object)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(",")}}`;
 
 function exposition() {
     advance();
-    const lines = ["# TYPE http_requests_total counter", "# TYPE http_request_duration_seconds histogram", "# TYPE kube_pod_container_status_restarts_total counter", "# TYPE prober_probe_total counter"];
+    const lines = [
+        "# TYPE http_requests_total counter",
+        "# TYPE http_request_duration_seconds histogram",
+        "# TYPE kube_pod_container_status_restarts_total counter",
+        "# TYPE prober_probe_total counter",
+    ];
     for (const t of totals.values()) {
         const base = { namespace: t.namespace, service: t.service, colour: t.colour };
         const client = { ...base, path: "/api/orders" };
@@ -63,9 +71,14 @@ function exposition() {
         lines.push(`http_requests_total${labels({ ...client, code: "500" })} ${t.failed}`);
         lines.push(`http_requests_total${labels({ ...base, path: "/readyz", code: "200" })} ${t.probes}`);
         const count = t.ok + t.failed;
-        for (const le of BUCKETS) lines.push(`http_request_duration_seconds_bucket${labels({ ...client, le: String(le) })} ${LATENCY <= le ? count : 0}`);
+        for (const le of BUCKETS) {
+            lines.push(`http_request_duration_seconds_bucket${labels({ ...client, le: String(le) })} ${LATENCY <= le ? count : 0}`);
+        }
         lines.push(`http_request_duration_seconds_bucket${labels({ ...client, le: "+Inf" })} ${count}`);
-        lines.push(`http_request_duration_seconds_count${labels(client)} ${count}`, `http_request_duration_seconds_sum${labels(client)} ${count * LATENCY}`);
+        lines.push(
+            `http_request_duration_seconds_count${labels(client)} ${count}`,
+            `http_request_duration_seconds_sum${labels(client)} ${count * LATENCY}`,
+        );
         const pod = { namespace: t.namespace, pod: `${t.service}-${t.colour}-7d4f9-x2k8q`, container: "app" };
         lines.push(`kube_pod_container_status_restarts_total${labels(pod)} 0`);
         lines.push(`prober_probe_total${labels({ ...pod, probe_type: "Readiness", result: "successful" })} ${Math.floor(t.probed)}`);

@@ -13,7 +13,8 @@ import { parse as parseYaml } from "yaml";
 const SENTINEL = "SENTINEL-7f3a9c-never-print-me";
 
 /** Writes a copy of a committed stack file with `edit` applied to its config map. */
-function stackFileWith(stack: string, edit: (config: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function stackFileWith(stack: string, edit: (config: Record<string, any>) => void): string {
     const doc = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
     edit(doc.config);
     const file = path.join(tempDir(), `Pulumi.${stack}.yaml`);
@@ -44,8 +45,14 @@ describe("plan and policy check, end to end", () => {
         assert.equal(root?.urn, "urn:pulumi:staging::trading-platform::pulumi:pulumi:Stack::trading-platform-staging");
         const defaults = doc.resources.filter(r => r.type.startsWith("pulumi:providers:") && r.name.startsWith("default"));
         assert.ok(defaults.length > 0, "no default provider");
-        assert.ok(doc.resources.every(r => r === root || defaults.includes(r) || r.parent), "a resource without a parent");
-        assert.ok(doc.resources.every(r => !r.custom || r.type.startsWith("pulumi:providers:") || r.provider), "a custom resource without a provider");
+        assert.ok(
+            doc.resources.every(r => r === root || defaults.includes(r) || r.parent),
+            "a resource without a parent",
+        );
+        assert.ok(
+            doc.resources.every(r => !r.custom || r.type.startsWith("pulumi:providers:") || r.provider),
+            "a custom resource without a provider",
+        );
         assert.match(fs.readFileSync(markdown, "utf8"), /^<!-- trading-platform-plan:staging -->\n### ✅ Offline plan of stack "staging"/);
 
         // The plan it wrote can be checked again on its own.
@@ -61,7 +68,10 @@ describe("plan and policy check, end to end", () => {
         const result = await runTool("plan", ["--stack", "production", "--stack-file", file]);
         assert.equal(result.code, 1, result.stderr);
         assert.match(result.stdout, /no-plaintext-credentials \[mandatory, severity critical\] — 1 violation\(s\)/);
-        assert.match(result.stdout, /urn:pulumi:production::trading-platform::trading-platform:docker:DockerHostNamespace\$docker:index\/container:Container::synaptic-prod-rest-adapter/);
+        assert.match(
+            result.stdout,
+            /urn:pulumi:production::trading-platform::trading-platform:docker:DockerHostNamespace\$docker:index\/container:Container::synaptic-prod-rest-adapter/,
+        );
         assert.match(result.stdout, /PARTNER_API_SECRET is named like a credential .* Fix: /);
         assert.match(result.stdout, /FAILED: 1 mandatory violation\(s\)/);
         assert.ok(!result.stdout.includes("literal-value"));
@@ -101,20 +111,25 @@ describe("plan and policy check, end to end", () => {
         assert.deepEqual(doc.summary.resourcesByType, { "kubernetes:batch/v1:Job": 1, "kubernetes:core/v1:ConfigMap": 1 });
         const job = "urn:pulumi:staging::trading-platform::kubernetes:batch/v1:Job::trading-staging/migrate";
         assert.ok(doc.policyResults.violations.every(v => v.urn === job && v.enforcementLevel === "mandatory"));
-        assert.deepEqual([...new Set(doc.policyResults.violations.map(v => v.policyName))], [
-            "kubernetes-read-only-root-filesystem",
-            "kubernetes-run-as-non-root",
-            "kubernetes-no-privilege-escalation",
-            "kubernetes-drop-all-capabilities",
-            "kubernetes-seccomp-runtime-default",
-            "kubernetes-resource-requests-limits",
-            "no-plaintext-credentials",
-            "kubernetes-service-account-token",
-            // A stack policy: the namespace has workloads and no default deny; it names the workload.
-            "kubernetes-network-policy-coverage",
-        ]);
+        assert.deepEqual(
+            [...new Set(doc.policyResults.violations.map(v => v.policyName))],
+            [
+                "kubernetes-read-only-root-filesystem",
+                "kubernetes-run-as-non-root",
+                "kubernetes-no-privilege-escalation",
+                "kubernetes-drop-all-capabilities",
+                "kubernetes-seccomp-runtime-default",
+                "kubernetes-resource-requests-limits",
+                "no-plaintext-credentials",
+                "kubernetes-service-account-token",
+                // A stack policy: the namespace has workloads and no default deny; it names the workload.
+                "kubernetes-network-policy-coverage",
+            ],
+        );
         // A Job runs to completion: probes and zone spread do not apply to it.
-        assert.ok(!doc.policyResults.violations.some(v => v.policyName === "kubernetes-probes" || v.policyName === "kubernetes-zone-spread"));
+        assert.ok(
+            !doc.policyResults.violations.some(v => v.policyName === "kubernetes-probes" || v.policyName === "kubernetes-zone-spread"),
+        );
         assert.ok(!bad.stdout.includes("not-a-real-password"));
     });
 
@@ -135,7 +150,9 @@ describe("plan and policy check, end to end", () => {
             Object.entries(staging).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
         ) as Record<string, string>;
         values["trading-platform:ghcrToken"] = SENTINEL;
-        const secretKeys = Object.keys(staging).filter(k => typeof staging[k] === "object" && staging[k] !== null && "secure" in staging[k]);
+        const secretKeys = Object.keys(staging).filter(
+            k => typeof staging[k] === "object" && staging[k] !== null && "secure" in staging[k],
+        );
         assert.ok(secretKeys.includes("trading-platform:ghcrToken"));
         const { document, secretValues } = await planStack({ stack: "staging", config: { values, secretKeys } });
         assert.ok(secretValues.includes(SENTINEL));

@@ -27,7 +27,10 @@ describe("policy check: bad input", () => {
 
     it("refuses a stack the pack does not know, naming the known ones", async () => {
         for (const stack of ["Staging", "dev", "staging-eu"]) {
-            assertUsage(await check(hardened, "--stack", stack), new RegExp(`Unknown stack "${stack}": the policy pack knows production, staging`));
+            assertUsage(
+                await check(hardened, "--stack", stack),
+                new RegExp(`Unknown stack "${stack}": the policy pack knows production, staging`),
+            );
         }
     });
 
@@ -57,13 +60,24 @@ describe("policy check: bad input", () => {
         fs.writeFileSync(notArray, JSON.stringify({ ...base, resources: {} }));
         assertUsage(await check(notArray), /not-array\.json is not a valid plan: "resources" must be an array \(found a object\)/);
         const noSecretPaths = path.join(dir, "no-secret-paths.json");
-        const resource = { urn: "urn:pulumi:staging::trading-platform::docker:index/container:Container::c", type: "docker:index/container:Container", name: "c", custom: true, inputs: {}, unknownPaths: [], dependencies: [] };
+        const resource = {
+            urn: "urn:pulumi:staging::trading-platform::docker:index/container:Container::c",
+            type: "docker:index/container:Container",
+            name: "c",
+            custom: true,
+            inputs: {},
+            unknownPaths: [],
+            dependencies: [],
+        };
         fs.writeFileSync(noSecretPaths, JSON.stringify({ ...base, resources: [resource] }));
         assertUsage(await check(noSecretPaths), /resources\[0\] has no secretPaths array/);
     });
 
     it("refuses a repeated flag instead of taking the last value", async () => {
-        assertUsage(await check(hardened, "--stack", "production", "--stack", "staging"), /^--stack is given more than once; give it once\n/);
+        assertUsage(
+            await check(hardened, "--stack", "production", "--stack", "staging"),
+            /^--stack is given more than once; give it once\n/,
+        );
     });
 
     it("prints one line and a hint on a usage error, and the usage on --help", async () => {
@@ -83,20 +97,32 @@ describe("policy check: bad input", () => {
 
     it("refuses an alias bomb in a manifest in well under a second of parsing, naming the file and the document", async () => {
         const bomb = path.join(dir, "bomb.yaml");
-        fs.writeFileSync(bomb, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations:\n${aliasBomb().replace(/^/gm, "    ")}`);
-        assertUsage(await check(bomb, "--stack", "staging"), /bomb\.yaml: document 1 expands to more than 1,000,000 characters once its aliases are resolved \(an alias bomb\?\)\n/);
+        fs.writeFileSync(
+            bomb,
+            `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations:\n${aliasBomb().replace(/^/gm, "    ")}`,
+        );
+        assertUsage(
+            await check(bomb, "--stack", "staging"),
+            /bomb\.yaml: document 1 expands to more than 1,000,000 characters once its aliases are resolved \(an alias bomb\?\)\n/,
+        );
     });
 
     it("refuses a plan checked as another stack: a production plan is never judged by staging's config", async () => {
         const { document } = await committedPlan("production");
         const plan = path.join(dir, "production.json");
         fs.writeFileSync(plan, JSON.stringify(document));
-        assertUsage(await check(plan, "--stack", "staging"), new RegExp(`^${plan} is a plan of stack "production", not "staging"; leave out --stack`));
+        assertUsage(
+            await check(plan, "--stack", "staging"),
+            new RegExp(`^${plan} is a plan of stack "production", not "staging"; leave out --stack`),
+        );
     });
 
     it("refuses --json and --markdown naming one file, and a report over a checked file", async () => {
         const out = path.join(dir, "report.out");
-        assertUsage(await check(hardened, "--stack", "staging", "--json", out, "--markdown", out), /^--json and --markdown both name .*report\.out; give each report its own file\n/);
+        assertUsage(
+            await check(hardened, "--stack", "staging", "--json", out, "--markdown", out),
+            /^--json and --markdown both name .*report\.out; give each report its own file\n/,
+        );
         const copy = path.join(dir, "hardened.yaml");
         fs.copyFileSync(hardened, copy);
         assertUsage(await check(copy, "--stack", "staging", "--json", copy), /^--json .*hardened\.yaml would overwrite the checked file/);
@@ -128,7 +154,9 @@ describe("policy check: what the pack judges", () => {
     it("judges workloads of kinds it has no typed validation for: List items, old API versions, a Rollout, a custom kind", async () => {
         const { code, document } = await checkWithReports("test/tools/fixtures/unmappedKinds.yaml");
         assert.equal(code, 1);
-        const privileged = new Set(document.policyResults.violations.filter(v => v.policyName === "kubernetes-no-privilege-escalation").map(v => v.urn));
+        const privileged = new Set(
+            document.policyResults.violations.filter(v => v.policyName === "kubernetes-no-privilege-escalation").map(v => v.urn),
+        );
         assert.deepEqual([...privileged].sort(), [
             urn("kubernetes:apps/v1beta2:Deployment", "old-apps"),
             urn("kubernetes:argoproj.io/v1alpha1:Rollout", "canary"),
@@ -139,19 +167,25 @@ describe("policy check: what the pack judges", () => {
         const key = document.policyResults.violations.filter(v => v.policyName === "no-plaintext-credentials");
         assert.equal(key.length, 1);
         assert.equal(key[0].urn, urn("kubernetes:argoproj.io/v1alpha1:Rollout", "canary"));
-        assert.match(key[0].detail, /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/);
+        assert.match(
+            key[0].detail,
+            /Rollout "trading-staging\/canary": container "app" \(spec\.template\.spec\.containers\[0\]\) env AWS_ACCESS_KEY_ID holds a value shaped like an AWS access key id/,
+        );
     });
 
     it("maps RBAC, NetworkPolicy and custom kinds to the engine's types, and catches host access, RBAC, exposure and the missing default deny", async () => {
         const { code, document } = await checkWithReports("test/tools/fixtures/hostAccessAndRbac.yaml");
         assert.equal(code, 1);
-        assert.deepEqual(document.resources.map(r => r.type), [
-            "kubernetes:argoproj.io/v1alpha1:Rollout",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
-            "kubernetes:core/v1:Service",
-            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-        ]);
+        assert.deepEqual(
+            document.resources.map(r => r.type),
+            [
+                "kubernetes:argoproj.io/v1alpha1:Rollout",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+                "kubernetes:core/v1:Service",
+                "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            ],
+        );
         const fired = new Set(document.policyResults.violations.map(v => v.policyName));
         for (const policy of [
             "kubernetes-host-namespaces",
@@ -177,13 +211,21 @@ describe("policy check: what the pack judges", () => {
     it("finds a credential in any object's annotations and redacts it in the JSON, the markdown and the text", async () => {
         const { code, stdout, document, json, markdownText } = await checkWithReports("test/tools/fixtures/annotatedObjects.yaml");
         assert.equal(code, 1);
-        const flagged = document.policyResults.violations.filter(v => v.policyName === "no-plaintext-credentials").map(v => v.urn?.split("::").pop());
+        const flagged = document.policyResults.violations
+            .filter(v => v.policyName === "no-plaintext-credentials")
+            .map(v => v.urn?.split("::").pop());
         assert.deepEqual(flagged, ["trading-staging/api", "trading-staging/api", "trading-staging/settings"]);
         assert.deepEqual(
             document.resources.map(r => r.redactedPaths),
-            [['metadata.annotations["example.com/upstream"]'], ['metadata.annotations["example.com/settings"]'], ['metadata.annotations["example.com/owner-token"]']],
+            [
+                ['metadata.annotations["example.com/upstream"]'],
+                ['metadata.annotations["example.com/settings"]'],
+                ['metadata.annotations["example.com/owner-token"]'],
+            ],
         );
-        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) assert.ok(!text.includes("Sentinel-Pw-7Q2x9K"), "a report carries the sentinel");
+        for (const text of [fs.readFileSync(json, "utf8"), stdout, markdownText]) {
+            assert.ok(!text.includes("Sentinel-Pw-7Q2x9K"), "a report carries the sentinel");
+        }
     });
 
     it("shows each violation's severity beside its level in the JSON, the text and the markdown, the most severe first", async () => {
@@ -193,7 +235,10 @@ describe("policy check: what the pack judges", () => {
         for (const v of document.policyResults.violations) assert.equal(v.severity, registered.get(v.policyName), v.policyName);
         const levels = [...stdout.matchAll(/^ {2}[a-z-]+ \[mandatory, severity (\w+)\]/gm)].map(m => m[1]);
         assert.ok(levels.length > 1, stdout);
-        assert.deepEqual(levels, [...levels].sort((a, b) => severities.indexOf(a as Severity) - severities.indexOf(b as Severity)));
+        assert.deepEqual(
+            levels,
+            [...levels].sort((a, b) => severities.indexOf(a as Severity) - severities.indexOf(b as Severity)),
+        );
         assert.match(markdownText, /\| Policy \| Level \| Severity \| Resource \| Message \|/);
         assert.match(markdownText, /\| `no-plaintext-credentials` \| mandatory \| critical \| /);
     });
@@ -213,13 +258,24 @@ describe("policy check: what the pack judges", () => {
             assert.equal(plaintext.filter(d => where.test(d)).length, 1, `${where}: ${plaintext.join("\n")}`);
         }
         assert.equal(plaintext.length, 4, "the Vault annotation names a path, not a credential");
-        assert.match(details("no-plaintext-credentials", "settings")[0], /ConfigMap "trading-staging\/settings": data key DB_PASSWORD is named like a credential .* Fix: move the credential into a Secret/);
+        assert.match(
+            details("no-plaintext-credentials", "settings")[0],
+            /ConfigMap "trading-staging\/settings": data key DB_PASSWORD is named like a credential .* Fix: move the credential into a Secret/,
+        );
         assert.deepEqual(
-            details("no-plaintext-credentials", "literal").map(d => /(stringData key password|data key \(base64-decoded\) aws)/.exec(d)?.[1]),
+            details("no-plaintext-credentials", "literal").map(
+                d => /(stringData key password|data key \(base64-decoded\) aws)/.exec(d)?.[1],
+            ),
             ["stringData key password", "data key (base64-decoded) aws"],
         );
-        assert.match(details("kubernetes-trading-segregation", "api").join("\n"), /broker points at the live endpoint api\.alpaca\.markets/);
-        assert.match(details("kubernetes-trading-segregation", "settings").join("\n"), /ConfigMap "trading-staging\/settings" BROKER_ENDPOINT points at the live endpoint/);
+        assert.match(
+            details("kubernetes-trading-segregation", "api").join("\n"),
+            /broker points at the live endpoint api\.alpaca\.markets/,
+        );
+        assert.match(
+            details("kubernetes-trading-segregation", "settings").join("\n"),
+            /ConfigMap "trading-staging\/settings" BROKER_ENDPOINT points at the live endpoint/,
+        );
 
         const api = document.resources.find(r => r.urn === urn("kubernetes:apps/v1:Deployment", "api"))!;
         assert.deepEqual(api.redactedPaths, [

@@ -46,7 +46,14 @@ export const secrets: CorpusEntry[] = [
     // secretlint-rule-preset-recommend
     { source: "secretlint aws (access key id)", value: "AKIA" + g("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, "aws1") },
     { source: "secretlint aws (session key id)", value: "ASIA" + g("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, "aws2") },
-    { source: "secretlint gcp (service account JSON)", value: JSON.stringify({ type: "service_account", project_id: "trading", private_key: pem("PRIVATE KEY", "gcpjson", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC") }) },
+    {
+        source: "secretlint gcp (service account JSON)",
+        value: JSON.stringify({
+            type: "service_account",
+            project_id: "trading",
+            private_key: pem("PRIVATE KEY", "gcpjson", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"),
+        }),
+    },
     { source: "secretlint privatekey (RSA)", value: pem("RSA PRIVATE KEY", "rsa") },
     { source: "secretlint privatekey (EC)", value: pem("EC PRIVATE KEY", "ec", "MHcCAQEEI") },
     { source: "secretlint privatekey (OpenSSH)", value: pem("OPENSSH PRIVATE KEY", "openssh", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU") },
@@ -56,9 +63,15 @@ export const secrets: CorpusEntry[] = [
     { source: "secretlint basicauth (https)", value: `https://deployer:${g(ALNUM, 14, "ba1")}@registry.trading-engine.com/v2/` },
     { source: "secretlint basicauth (ftp)", value: `ftp://uploader:${g(ALNUM, 12, "ba2")}@files.trading-engine.com/incoming` },
     { source: "secretlint slack (bot token)", value: `xoxb-${g(D, 12, "sl1")}-${g(D, 13, "sl2")}-${g(ALNUM, 24, "sl3")}` },
-    { source: "secretlint slack (user token)", value: `xoxp-${g(D, 12, "sl4")}-${g(D, 12, "sl5")}-${g(D, 13, "sl6")}-${g(HEX, 32, "sl7")}` },
+    {
+        source: "secretlint slack (user token)",
+        value: `xoxp-${g(D, 12, "sl4")}-${g(D, 12, "sl5")}-${g(D, 13, "sl6")}-${g(HEX, 32, "sl7")}`,
+    },
     { source: "secretlint slack (app token)", value: `xapp-1-A${g(A + D, 10, "sl8")}-${g(D, 13, "sl9")}-${g(HEX, 64, "sl10")}` },
-    { source: "secretlint slack (incoming webhook)", value: `https://hooks.slack.com/services/T${g(A + D, 8, "sw1")}/B${g(A + D, 10, "sw2")}/${g(ALNUM, 24, "sw3")}` },
+    {
+        source: "secretlint slack (incoming webhook)",
+        value: `https://hooks.slack.com/services/T${g(A + D, 8, "sw1")}/B${g(A + D, 10, "sw2")}/${g(ALNUM, 24, "sw3")}`,
+    },
     { source: "secretlint sendgrid", value: `SG.${g(URL, 22, "sg1")}.${g(URL, 43, "sg2")}` },
     { source: "secretlint shopify (access token)", value: "shpat_" + g(HEX, 32, "shp1") },
     { source: "secretlint shopify (shared secret)", value: "shpss_" + g(HEX, 32, "shp2") },
@@ -80,9 +93,15 @@ export const secrets: CorpusEntry[] = [
     { source: "secretlint linear", value: "lin_api_" + g(ALNUM, 40, "lin") },
     { source: "secretlint notion", value: `ntn_${g(D, 11, "nt1")}${g(ALNUM, 35, "nt2")}` },
     { source: "secretlint 1password (service account)", value: onePasswordToken("ops") },
-    { source: "secretlint database-connection-string (PostgreSQL)", value: `postgresql://trader:${g(ALNUM, 18, "db1")}@pg.internal:5432/ticks` },
+    {
+        source: "secretlint database-connection-string (PostgreSQL)",
+        value: `postgresql://trader:${g(ALNUM, 18, "db1")}@pg.internal:5432/ticks`,
+    },
     { source: "secretlint database-connection-string (MySQL)", value: `mysql://app:${g(ALNUM, 16, "db2")}@mysql.internal:3306/orders` },
-    { source: "secretlint database-connection-string (MongoDB SRV)", value: `mongodb+srv://svc:${g(ALNUM, 20, "db3")}@cluster0.internal/strategies` },
+    {
+        source: "secretlint database-connection-string (MongoDB SRV)",
+        value: `mongodb+srv://svc:${g(ALNUM, 20, "db3")}@cluster0.internal/strategies`,
+    },
     { source: "secretlint hashicorp-vault (service token)", value: "hvs." + g(URL, 95, "hv1") },
     { source: "secretlint hashicorp-vault (batch token)", value: "hvb." + g(URL, 160, "hv2") },
     { source: "secretlint hashicorp-vault (recovery token)", value: "hvr." + g(URL, 95, "hv3") },
@@ -130,7 +149,10 @@ export const secrets: CorpusEntry[] = [
     { source: "gitleaks infracost-api-token", value: "ico-" + g(ALNUM, 32, "ico") },
     { source: "gitleaks jwt", value: `eyJhbGciOiJFUzI1NiJ9.eyJ${g(URL, 60, "jwt1")}.${g(URL, 86, "jwt2")}` },
     { source: "gitleaks maxmind-license-key", value: `${g(ALNUM, 6, "mm1")}_${g(ALNUM, 29, "mm2")}_mmk` },
-    { source: "gitleaks microsoft-teams-webhook", value: `https://corp.webhook.office.com/webhookb2/${uuid("tw1")}@${uuid("tw2")}/IncomingWebhook/${g(a + D, 32, "tw3")}/${uuid("tw4")}` },
+    {
+        source: "gitleaks microsoft-teams-webhook",
+        value: `https://corp.webhook.office.com/webhookb2/${uuid("tw1")}@${uuid("tw2")}/IncomingWebhook/${g(a + D, 32, "tw3")}/${uuid("tw4")}`,
+    },
     { source: "gitleaks npm-access-token", value: "npm_" + g(ALNUM, 36, "npm2") },
     { source: "gitleaks octopus-deploy-api-key", value: "API-" + g(A + D, 26, "oct") },
     { source: "gitleaks openshift-user-token", value: "sha256~" + g(URL, 43, "ocp") },
@@ -159,7 +181,10 @@ export const secrets: CorpusEntry[] = [
     { source: "gitleaks vault-batch-token", value: "hvb." + g(URL, 200, "hvb2") },
     { source: "gitleaks adobe-client-secret", value: "p8e-" + g(ALNUM, 32, "p8e") },
     { source: "gitleaks airtable-personnal-access-token", value: `pat${g(ALNUM, 14, "air1")}.${g(HEX, 64, "air2")}` },
-    { source: "gitleaks 1password-secret-key", value: ["A3", g(A + D, 6, "op1"), g(A + D, 11, "op2"), g(A + D, 5, "op3"), g(A + D, 5, "op4"), g(A + D, 5, "op5")].join("-") },
+    {
+        source: "gitleaks 1password-secret-key",
+        value: ["A3", g(A + D, 6, "op1"), g(A + D, 11, "op2"), g(A + D, 5, "op3"), g(A + D, 5, "op4"), g(A + D, 5, "op5")].join("-"),
+    },
     { source: "gitleaks curl-auth-header (bearer)", value: "Bearer " + g(URL, 48, "bearer") },
 ];
 
@@ -245,5 +270,8 @@ export const harmless: CorpusEntry[] = [
         "ghp_" + "x".repeat(36),
     ].map(value => ({ source: "a placeholder or reference", value })),
     // Documented sample keys.
-    ...["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE"].map(value => ({ source: "a documented sample key", value })),
+    ...["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE"].map(value => ({
+        source: "a documented sample key",
+        value,
+    })),
 ];

@@ -17,7 +17,13 @@ async function main(count: number): Promise<void> {
     const wall = Number(process.hrtime.bigint() - start) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     process.stdout.write(
-        JSON.stringify({ cpu: (cpu.user + cpu.system) / 1e6, wall, validations: result.counts.validationsRun, violations: result.violations.length, errors: result.errors.length }),
+        JSON.stringify({
+            cpu: (cpu.user + cpu.system) / 1e6,
+            wall,
+            validations: result.counts.validationsRun,
+            violations: result.violations.length,
+            errors: result.errors.length,
+        }),
     );
 }
 

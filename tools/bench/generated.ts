@@ -26,7 +26,12 @@ export function generatedResources(count: number, stack: string): PlannedResourc
                         name,
                         image: `ghcr.io/synaptic-platform/synaptictrading/${name}@sha256:${"a".repeat(64)}`,
                         readOnly: true,
-                        envs: ["TRADING_MODE=paper", "DRY_RUN=true", "BROKER_ENDPOINT=https://paper-api.alpaca.markets", `KEY_FILE=/run/secrets/${name}`],
+                        envs: [
+                            "TRADING_MODE=paper",
+                            "DRY_RUN=true",
+                            "BROKER_ENDPOINT=https://paper-api.alpaca.markets",
+                            `KEY_FILE=/run/secrets/${name}`,
+                        ],
                         labels: [{ label: "io.synaptic.trading-mode", value: "paper" }],
                     }),
                 );
@@ -36,7 +41,12 @@ export function generatedResources(count: number, stack: string): PlannedResourc
                 const container = (containerName: string) => ({
                     name: containerName,
                     image: "ghcr.io/synaptic-platform/synaptictrading/app:v1.0.0",
-                    securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                    securityContext: {
+                        readOnlyRootFilesystem: true,
+                        runAsNonRoot: true,
+                        allowPrivilegeEscalation: false,
+                        capabilities: { drop: ["ALL"] },
+                    },
                     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
                 });
                 resources.push(
@@ -51,7 +61,9 @@ export function generatedResources(count: number, stack: string): PlannedResourc
                                 spec: {
                                     automountServiceAccountToken: false,
                                     securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
-                                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
+                                    topologySpreadConstraints: [
+                                        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" },
+                                    ],
                                     initContainers: [container("init")],
                                     containers: [
                                         {

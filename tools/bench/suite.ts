@@ -37,22 +37,41 @@ function manyServices(count: number) {
                 probes: { readinessPath: "/readyz", livenessPath: "/healthz" },
                 env: { TRADING_MODE: "live", DRY_RUN: "false", ALPACA_PAPER: "false", BROKER_ENDPOINT: "https://api.alpaca.markets" },
                 vault: { role: `trading-prod-${service}`, secrets: { broker: `secret/data/trading/production/${service}-live` } },
-                ingress: { host: `${service}.trading-engine.com`, scheme: "internal", certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/00000000-0000-0000-0000-000000000000", groupName: "trading-prod", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" },
-                rollout: { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: image("1"), green: image("2") }, weight: 25, finalize: false } },
+                ingress: {
+                    host: `${service}.trading-engine.com`,
+                    scheme: "internal",
+                    certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/00000000-0000-0000-0000-000000000000",
+                    groupName: "trading-prod",
+                    sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                },
+                rollout: {
+                    strategy: "blueGreen",
+                    state: { activeColour: "blue", images: { blue: image("1"), green: image("2") }, weight: 25, finalize: false },
+                },
             });
         }
         const subnets = zoneSubnets("10.50.0.0/16", 3);
-        const cluster = { publicSubnetCidrs: subnets.public, privateSubnetCidrs: subnets.private, dns: CLUSTER_DNS, metricsScraper: PROMETHEUS_PODS, vaultAddress: "https://vault.platform.internal:8200" };
+        const cluster = {
+            publicSubnetCidrs: subnets.public,
+            privateSubnetCidrs: subnets.private,
+            dns: CLUSTER_DNS,
+            metricsScraper: PROMETHEUS_PODS,
+            vaultAddress: "https://vault.platform.internal:8200",
+        };
         const network = new NamespaceNetworkPolicies("trading-network", { namespace: "trading-prod", services: declarations, cluster });
         for (const args of declarations) new BlueGreenService(args.service, args, { dependsOn: [network] });
     };
 }
 
 /** The SDKs and libraries the tools run on (package.json's dependencies): the floor a cold plan is measured against. */
-const sdks = Object.keys((JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies);
+const sdks = Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { dependencies: Record<string, string> })
+        .dependencies,
+);
 const transpile = path.join(__dirname, "..", "transpile.js");
 const runs = 3;
-const cost = (c: ProcessCost) => `${c.cpu.toFixed(2).padStart(5)} s CPU ${c.wall.toFixed(2).padStart(5)} s wall ${c.maxRssMB.toFixed(0).padStart(4)} MB peak`;
+const cost = (c: ProcessCost) =>
+    `${c.cpu.toFixed(2).padStart(5)} s CPU ${c.wall.toFixed(2).padStart(5)} s wall ${c.maxRssMB.toFixed(0).padStart(4)} MB peak`;
 
 function coldProcesses(log: (line: string) => void): void {
     log(`Cold processes (median of ${runs} by CPU; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}):`);
@@ -61,7 +80,9 @@ function coldProcesses(log: (line: string) => void): void {
     for (const stack of ["staging", "production"]) {
         const cached = medianOf(runs, () => measureNode(["-r", transpile, "tools/plan.ts", "--stack", stack]));
         const uncached = medianOf(runs, () => measureNode(["-r", "sucrase/register/ts", "tools/plan.ts", "--stack", stack]));
-        log(`  plan --stack ${stack.padEnd(10)}                ${cost(cached)}  ${(cached.cpu / floor.cpu).toFixed(2)}x the SDK floor (target 2x)`);
+        log(
+            `  plan --stack ${stack.padEnd(10)}                ${cost(cached)}  ${(cached.cpu / floor.cpu).toFixed(2)}x the SDK floor (target 2x)`,
+        );
         log(`    the same, transpiling every file       ${cost(uncached)}  ${(uncached.cpu / floor.cpu).toFixed(2)}x`);
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "trading-platform-bench-"));
@@ -72,7 +93,9 @@ function coldProcesses(log: (line: string) => void): void {
     log(`  policy check, 10,000 Deployments (${size} MB) ${cost(check)}  (target 3 s CPU)`);
     fs.rmSync(dir, { recursive: true, force: true });
 
-    log("\nPolicy evaluation of generated hardened resources, whole pack, one process per size after a warm-up (target 10,000 under 0.4 s CPU, linear):");
+    log(
+        "\nPolicy evaluation of generated hardened resources, whole pack, one process per size after a warm-up (target 10,000 under 0.4 s CPU, linear):",
+    );
     for (const count of [10_000, 20_000, 40_000]) {
         const run = medianOf(runs, () => measureNode(["--expose-gc", "-r", transpile, "tools/bench/evaluate.ts", String(count)]));
         const result = JSON.parse(run.stdout) as { cpu: number; wall: number; validations: number; violations: number };
@@ -99,7 +122,13 @@ export async function runBench(log: (line: string) => void): Promise<void> {
     log("\nPlan of N blue-green services (declare under the mock runtime + evaluate the pack):");
     for (const count of [1, 10, 25, 50]) {
         const start = performance.now();
-        const run = await runProgram({ project: "trading-platform", stack: "production", config: {}, secretKeys: [], program: manyServices(count) });
+        const run = await runProgram({
+            project: "trading-platform",
+            stack: "production",
+            config: {},
+            secretKeys: [],
+            program: manyServices(count),
+        });
         if (run.error) throw run.error;
         const declared = ms(start);
         const evaluation = await evaluatePolicies(pack, run.resources);
@@ -109,5 +138,4 @@ export async function runBench(log: (line: string) => void): Promise<void> {
                 `${declared.toFixed(0).padStart(6)} ms declare ${(ms(start) - declared).toFixed(0).padStart(5)} ms policies  (${mandatory} mandatory violations)`,
         );
     }
-
 }

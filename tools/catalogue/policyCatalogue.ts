@@ -37,7 +37,12 @@ const link = (policy: Policy) => `[\`${policy.name}\`](#${policy.name})`;
  * policy's properties. Throws (naming the policy) when a policy carries no valid metadata.
  */
 export function renderPolicyReference(policies: Policies): string {
-    const lines = [BEGIN, "", "| Policy | Kind | Default level | Severity | Topics | Config properties |", "| --- | --- | --- | --- | --- | --- |"];
+    const lines = [
+        BEGIN,
+        "",
+        "| Policy | Kind | Default level | Severity | Topics | Config properties |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ];
     for (const policy of policies) {
         const props = Object.keys(policy.configSchema?.properties ?? {});
         const metadata = metadataOf(policy);

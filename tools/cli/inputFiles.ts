@@ -51,7 +51,9 @@ export function readInputFile(file: string, what: string, maxBytes: number = INP
         if (code === "ENOTDIR") throw new UsageError(`${what} ${file} does not exist (a part of its path is a file)`);
         throw new UsageError(`${what} ${file} does not exist`);
     }
-    if (stat.isDirectory()) throw new UsageError(`${what} ${file} is a directory; give the files in it (e.g. ${path.join(file, "*.yaml")})`);
+    if (stat.isDirectory()) {
+        throw new UsageError(`${what} ${file} is a directory; give the files in it (e.g. ${path.join(file, "*.yaml")})`);
+    }
     if (!stat.isFile()) throw new UsageError(`${what} ${file} is ${kindOf(stat)}; expected a regular file`);
     if (stat.size > maxBytes) throw new UsageError(`${what} ${file} is ${size(stat.size)}; expected at most ${size(maxBytes)}`);
 
@@ -176,15 +178,21 @@ export function parseYamlInput(text: string, file: string): YamlInput {
         const error = document.errors[0];
         if (error) {
             // The library's composer recurses: a document nested deeper than the stack can follow fails as "call stack".
-            if (/call stack/i.test(error.message)) throw new UsageError(`${file} is not valid YAML: it is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
+            if (/call stack/i.test(error.message)) {
+                throw new UsageError(`${file} is not valid YAML: it is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
+            }
             const at = lines.linePos(error.pos[0]);
             throw new UsageError(`${file} is not valid YAML: ${error.message.split("\n")[0]} at line ${at.line}, column ${at.col}`);
         }
         value = document.toJS({ maxAliasCount: INPUT_LIMITS.maxAliases });
     } catch (e) {
         if (e instanceof UsageError) throw e;
-        if (e instanceof RangeError && /call stack/.test(e.message)) throw new UsageError(`${file} is not valid YAML: it is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
-        if (e instanceof ReferenceError && /alias/i.test(e.message)) throw new UsageError(`${file} is not valid YAML: its aliases expand too far (${e.message})`);
+        if (e instanceof RangeError && /call stack/.test(e.message)) {
+            throw new UsageError(`${file} is not valid YAML: it is nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
+        }
+        if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+            throw new UsageError(`${file} is not valid YAML: its aliases expand too far (${e.message})`);
+        }
         throw new UsageError(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
     }
     const problem = boundsProblem(value, text.length);
@@ -215,7 +223,9 @@ export function parseYamlStream(text: string, file: string): StreamDocuments {
     // YAML 1.2's core schema and merge keys (`<<`), as Kubernetes' YAML reader takes manifests: a
     // date-like scalar stays a string (js-yaml's default schema would make it a Date). js-yaml exports
     // its built-in types as `types`; its typings leave the object out.
-    const schema = jsYaml.CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: import("js-yaml").Type } }).types.merge] });
+    const schema = jsYaml.CORE_SCHEMA.extend({
+        implicit: [(jsYaml as unknown as { types: { merge: import("js-yaml").Type } }).types.merge],
+    });
     const options: LoadOptions & { maxDepth: number; listener: (event: "open" | "close", state: { line: number }) => void } = {
         filename: file,
         schema,
@@ -236,7 +246,9 @@ export function parseYamlStream(text: string, file: string): StreamDocuments {
         if (!(e instanceof jsYaml.YAMLException)) throw e;
         // js-yaml parses the whole stream before handing out documents: place the broken one by the
         // document markers above the line its mark names.
-        throw new UsageError(`${file}: document ${documentAt(text, e.mark.line)} is not valid YAML: ${e.reason} at line ${e.mark.line + 1}, column ${e.mark.column + 1}`);
+        throw new UsageError(
+            `${file}: document ${documentAt(text, e.mark.line)} is not valid YAML: ${e.reason} at line ${e.mark.line + 1}, column ${e.mark.column + 1}`,
+        );
     }
     // Anchors are what aliases need: without one, nothing is shared and the stream is its own size.
     if (/(^|[\s[{,:-])&[^\s]/.test(text)) {

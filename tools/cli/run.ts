@@ -58,7 +58,13 @@ class HelpRequested extends Error {
 export function parseCli<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, allowPositionals = false) {
     let parsed;
     try {
-        parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true, tokens: true });
+        parsed = parseArgs({
+            args: argv,
+            options: { ...options, help: { type: "boolean", short: "h" } },
+            allowPositionals,
+            strict: true,
+            tokens: true,
+        });
     } catch (e) {
         throw new UsageError((e as Error).message);
     }
@@ -81,7 +87,9 @@ export function checkReportTarget(file: string | undefined, flag: string): void 
     if (file === undefined) return;
     if (file === "" || file.endsWith("/") || file.endsWith(path.sep)) throw new UsageError(`${flag} needs a file name, not "${file}"`);
     const resolved = path.resolve(file);
-    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) throw new UsageError(`${flag} ${file} is a directory; give a file name (e.g. reports/plan.json)`);
+    if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) {
+        throw new UsageError(`${flag} ${file} is a directory; give a file name (e.g. reports/plan.json)`);
+    }
     for (let dir = path.dirname(resolved); dir !== path.dirname(dir); dir = path.dirname(dir)) {
         if (fs.existsSync(dir)) {
             if (!fs.statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is a file, not a directory`);
@@ -114,7 +122,12 @@ export function checkDistinctTargets(reports: Record<string, string | undefined>
 export function emitReports(
     io: CliIo,
     doc: PlanDocument,
-    opts: { json?: string; markdown?: string; markdownExtra?: string[]; sarif?: { file: string; pack: PolicyPackDefinition; options: SarifOptions } },
+    opts: {
+        json?: string;
+        markdown?: string;
+        markdownExtra?: string[];
+        sarif?: { file: string; pack: PolicyPackDefinition; options: SarifOptions };
+    },
 ): number {
     checkReportTarget(opts.json, "--json");
     checkReportTarget(opts.markdown, "--markdown");
@@ -166,7 +179,9 @@ export async function runCli(usage: string, io: CliIo, body: () => Promise<numbe
             io.stderr.write(`${error.path ?? "a file"}: ${error.message.replace(/^[A-Z]+: /, "")}\n`);
         } else {
             // An internal failure: the message, not a trace; TRADING_PLATFORM_DEBUG=1 shows where it came from.
-            io.stderr.write(`Internal error: ${error.message ?? String(e)}\n${process.env.TRADING_PLATFORM_DEBUG ? `${error.stack}\n` : ""}`);
+            io.stderr.write(
+                `Internal error: ${error.message ?? String(e)}\n${process.env.TRADING_PLATFORM_DEBUG ? `${error.stack}\n` : ""}`,
+            );
         }
         return EXIT.usage;
     }

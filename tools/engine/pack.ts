@@ -23,7 +23,9 @@ export function loadPolicyConfig(stack: string, file?: string): { config: Policy
     }
     const config = readJsonInput(candidate, "Policy config file", "a policy config (JSON)");
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
-        throw new UsageError(`Policy config file ${candidate} is not a policy config: expected a JSON object of policy names; found ${Array.isArray(config) ? "an array" : JSON.stringify(config)}`);
+        throw new UsageError(
+            `Policy config file ${candidate} is not a policy config: expected a JSON object of policy names; found ${Array.isArray(config) ? "an array" : JSON.stringify(config)}`,
+        );
     }
     return { config: config as PolicyConfigFile, file: candidate };
 }

@@ -86,21 +86,28 @@ interface ReconciledConfig {
  * properties first, then "all"'s level for every policy, then each policy's own entry on top, then
  * validation of every policy's properties against its schema. Throws a UsageError listing every problem.
  */
-export function reconcilePolicyConfig(pack: PolicyPackDefinition, file: PolicyConfigFile = {}): { config: Record<string, ReconciledConfig>; warnings: string[] } {
+export function reconcilePolicyConfig(
+    pack: PolicyPackDefinition,
+    file: PolicyConfigFile = {},
+): { config: Record<string, ReconciledConfig>; warnings: string[] } {
     const problems: string[] = [];
     const warnings: string[] = [];
     const given: Record<string, ReconciledConfig> = {};
     for (const [name, value] of Object.entries(file)) {
         if (typeof value === "string") {
             if (!levels.includes(value as EnforcementLevel)) {
-                problems.push(`parsing enforcement level for "${name}": "${value}" is not a valid enforcement level (${levels.join(", ")})`);
+                problems.push(
+                    `parsing enforcement level for "${name}": "${value}" is not a valid enforcement level (${levels.join(", ")})`,
+                );
                 continue;
             }
             given[name] = { enforcementLevel: value as EnforcementLevel, properties: {} };
         } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
             const { enforcementLevel, ...properties } = value as Record<string, unknown>;
             if (enforcementLevel !== undefined && !levels.includes(enforcementLevel as EnforcementLevel)) {
-                problems.push(`parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${levels.join(", ")})`);
+                problems.push(
+                    `parsing enforcement level for "${name}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${levels.join(", ")})`,
+                );
                 continue;
             }
             given[name] = { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties };
@@ -155,7 +162,11 @@ const validators = new WeakMap<NonNullable<Policy["configSchema"]>, ValidateFunc
 function configValidator(schema: NonNullable<Policy["configSchema"]>): ValidateFunction {
     let validate = validators.get(schema);
     if (!validate) {
-        validate = ajv.compile({ type: "object", properties: schema.properties, ...(schema.required?.length ? { required: schema.required } : {}) });
+        validate = ajv.compile({
+            type: "object",
+            properties: schema.properties,
+            ...(schema.required?.length ? { required: schema.required } : {}),
+        });
         validators.set(schema, validate);
     }
     return validate;
@@ -233,7 +244,11 @@ export async function evaluatePolicies(
     }
 }
 
-async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource[], configFile: PolicyConfigFile): Promise<Omit<EvaluationResult, "flaggedPaths">> {
+async function evaluate(
+    pack: PolicyPackDefinition,
+    resources: EvaluatedResource[],
+    configFile: PolicyConfigFile,
+): Promise<Omit<EvaluationResult, "flaggedPaths">> {
     const { config, warnings } = reconcilePolicyConfig(pack, configFile);
     const violations: PolicyViolation[] = [];
     const errors: PolicyError[] = [];
@@ -243,7 +258,9 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const providerOf = (urn?: string) => {
         const provider = urn ? byUrn.get(urn) : undefined;
-        return provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) } : undefined;
+        return provider
+            ? { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.inputs)) }
+            : undefined;
     };
     // Data with no unknown value is frozen (in place when it is plain data, which the evaluation owns;
     // else as a copy) and shared by every policy that reads it (the engine deserializes a fresh copy
@@ -257,7 +274,17 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
     const frozenProviderOf = (provider: EvaluatedResource, props: "inputs" | "outputs") => {
         const key = `${props} ${provider.urn}`;
         let view = frozenProviders.get(key);
-        if (!view) frozenProviders.set(key, (view = Object.freeze({ type: provider.type, name: provider.name, urn: provider.urn, props: frozenIfKnown(provider[props]) ?? frozenCopy(provider[props]) })));
+        if (!view) {
+            frozenProviders.set(
+                key,
+                (view = Object.freeze({
+                    type: provider.type,
+                    name: provider.name,
+                    urn: provider.urn,
+                    props: frozenIfKnown(provider[props]) ?? frozenCopy(provider[props]),
+                })),
+            );
+        }
         return view;
     };
     const frozenData = new WeakMap<object, Record<string, unknown> | null>();
@@ -277,30 +304,55 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
     // The engine copies the policy's severity onto each diagnostic (the object form may set its own);
     // a policy with none leaves the field out, so such a violation's JSON is as before.
     const severityOf = (severity: Severity | undefined) => (severity ? { severity } : {});
-    const reporterFor = (policy: Policy, level: ReportedLevel, sink: PolicyViolation[], defaultUrnOf?: () => string): ReportViolation => (message, urn) => {
-        const defaultUrn = defaultUrnOf?.();
-        if (typeof message === "object" && message !== null) {
-            // The object form sets its own message, level and URN, and is not prefixed with the description.
-            const info = message as { message?: string; enforcementLevel?: string; urn?: string; description?: string; severity?: Severity };
-            const detail = info.message || info.description || policy.description;
-            const own = info.enforcementLevel === "advisory" || info.enforcementLevel === "mandatory" ? info.enforcementLevel : level;
-            sink.push({ policyName: policy.name, enforcementLevel: own, urn: info.urn ?? defaultUrn, message: detail, description: policy.description, detail, ...severityOf(info.severity || policy.severity) });
-            return;
-        }
-        const detail = typeof message === "string" ? message : "";
-        sink.push({
-            policyName: policy.name,
-            enforcementLevel: level,
-            urn: urn ?? defaultUrn,
-            message: detail ? `${policy.description}\n${detail}` : policy.description,
-            description: policy.description,
-            detail,
-            ...severityOf(policy.severity),
-        });
-    };
+    const reporterFor =
+        (policy: Policy, level: ReportedLevel, sink: PolicyViolation[], defaultUrnOf?: () => string): ReportViolation =>
+        (message, urn) => {
+            const defaultUrn = defaultUrnOf?.();
+            if (typeof message === "object" && message !== null) {
+                // The object form sets its own message, level and URN, and is not prefixed with the description.
+                const info = message as {
+                    message?: string;
+                    enforcementLevel?: string;
+                    urn?: string;
+                    description?: string;
+                    severity?: Severity;
+                };
+                const detail = info.message || info.description || policy.description;
+                const own = info.enforcementLevel === "advisory" || info.enforcementLevel === "mandatory" ? info.enforcementLevel : level;
+                sink.push({
+                    policyName: policy.name,
+                    enforcementLevel: own,
+                    urn: info.urn ?? defaultUrn,
+                    message: detail,
+                    description: policy.description,
+                    detail,
+                    ...severityOf(info.severity || policy.severity),
+                });
+                return;
+            }
+            const detail = typeof message === "string" ? message : "";
+            sink.push({
+                policyName: policy.name,
+                enforcementLevel: level,
+                urn: urn ?? defaultUrn,
+                message: detail ? `${policy.description}\n${detail}` : policy.description,
+                description: policy.description,
+                detail,
+                ...severityOf(policy.severity),
+            });
+        };
     const previewNote = (policy: Policy, e: UnknownValueError, urn?: string) => {
         const detail = `can't run policy '${policy.name}' from policy pack '${pack.name}@v${pack.version}' during preview: ${e.message}`;
-        violations.push({ policyName: policy.name, enforcementLevel: "advisory", urn, message: detail, description: policy.description, detail, previewUnknown: true, ...severityOf(policy.severity) });
+        violations.push({
+            policyName: policy.name,
+            enforcementLevel: "advisory",
+            urn,
+            message: detail,
+            description: policy.description,
+            detail,
+            previewUnknown: true,
+            ...severityOf(policy.severity),
+        });
     };
 
     const resourcePolicies = pack.policies.filter((p): p is ResourceValidationPolicy => isResourcePolicy(p));
@@ -341,7 +393,12 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         try {
             // Most validations are synchronous: awaiting only a promise saves a microtask turn per call.
             const pending = call.validate(args, call.report) as unknown;
-            if (pending instanceof Promise) return pending.then(() => undefined, (e: unknown) => e ?? new Error(String(e)));
+            if (pending instanceof Promise) {
+                return pending.then(
+                    () => undefined,
+                    (e: unknown) => e ?? new Error(String(e)),
+                );
+            }
             return undefined;
         } catch (e) {
             return e ?? new Error(String(e));
@@ -379,7 +436,13 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
             if (pulumiType && pulumiType !== resource.type) continue;
             try {
                 const result = await policy.remediateResource!(
-                    resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), getConfigFor(policy.name), providerOf(resource.provider)),
+                    resourceArgs(
+                        resource,
+                        unknownCheckingProxy(freshCopy(props)),
+                        optionsOf(resource),
+                        getConfigFor(policy.name),
+                        providerOf(resource.provider),
+                    ),
                 );
                 if (result) {
                     props = unproxy(result);
@@ -402,7 +465,14 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
         // Copied and frozen once per source object: a stack policy reading outputs that are the inputs reuses it.
         const frozenProps = frozenIfKnown(props);
         const shareable = frozenProps !== undefined && !(provider && frozenIfKnown(provider.inputs) === undefined);
-        const ownArgs = (call: Call) => resourceArgs(resource, unknownCheckingProxy(freshCopy(props)), optionsOf(resource), call.getConfig, providerOf(resource.provider));
+        const ownArgs = (call: Call) =>
+            resourceArgs(
+                resource,
+                unknownCheckingProxy(freshCopy(props)),
+                optionsOf(resource),
+                call.getConfig,
+                providerOf(resource.provider),
+            );
         // One frozen args object for every call on the shared data: its getConfig answers for the call running.
         let frozenArgs: ResourceValidationArgs | undefined;
         const sharedArgs = (call: Call) => {
@@ -437,7 +507,11 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
             } else if (thrown instanceof UnknownValueError) {
                 previewNote(call.policy, thrown, resource.urn);
             } else {
-                errors.push({ policyName: call.policy.name, urn: resource.urn, message: `Error validating resource: ${(thrown as Error).message}` });
+                errors.push({
+                    policyName: call.policy.name,
+                    urn: resource.urn,
+                    message: `Error validating resource: ${(thrown as Error).message}`,
+                });
             }
         }
     }
@@ -462,7 +536,9 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
             const run = async (views: PolicyResource[], getConfig: () => Record<string, unknown>): Promise<unknown> => {
                 try {
                     await policy.validateStack(
-                        { resources: views, getConfig, notApplicable: throwNotApplicable } as Parameters<StackValidationPolicy["validateStack"]>[0],
+                        { resources: views, getConfig, notApplicable: throwNotApplicable } as Parameters<
+                            StackValidationPolicy["validateStack"]
+                        >[0],
                         reporterFor(policy, level as ReportedLevel, violations),
                     );
                     return undefined;
@@ -470,7 +546,9 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
                     return e;
                 }
             };
-            let thrown = frozenViews ? await run(frozenViews, frozenConfigFor(policy.name)) : await run(stackView(resources, byUrn), getConfigFor(policy.name));
+            let thrown = frozenViews
+                ? await run(frozenViews, frozenConfigFor(policy.name))
+                : await run(stackView(resources, byUrn), getConfigFor(policy.name));
             if (thrown !== undefined && frozenViews && !(thrown instanceof NotApplicableError)) {
                 violations.length = mark;
                 thrown = await run(stackView(resources, byUrn), getConfigFor(policy.name));
@@ -487,8 +565,12 @@ async function evaluate(pack: PolicyPackDefinition, resources: EvaluatedResource
 }
 
 // The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const unknownMarkers = new Set(Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>).filter(([key]) => /^unknown\w+Value$/.test(key)).map(([, value]) => value));
+const unknownMarkers = new Set(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>)
+        .filter(([key]) => /^unknown\w+Value$/.test(key))
+        .map(([, value]) => value),
+);
 
 /** Whether reading `value` anywhere could meet an unknown, i.e. whether it needs the checking proxy. */
 function containsUnknown(value: unknown): boolean {
@@ -624,7 +706,11 @@ interface StackViewSharing {
  * `frozen` is given: then the views, their options and the props (`frozen.outputOf`) are frozen, for
  * every policy to share.
  */
-function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<string, EvaluatedResource>, frozen?: StackViewSharing): PolicyResource[] {
+function stackView(
+    resources: EvaluatedResource[],
+    resourceByUrn: ReadonlyMap<string, EvaluatedResource>,
+    frozen?: StackViewSharing,
+): PolicyResource[] {
     const byUrn = new Map<string, StackResourceView>();
     const views = resources.map(r => {
         const view = new StackResourceView(r, frozen);
@@ -640,7 +726,9 @@ function stackView(resources: EvaluatedResource[], resourceByUrn: ReadonlyMap<st
                 ? frozen.providerOf(provider)
                 : { type: provider.type, name: provider.name, urn: provider.urn, props: unknownCheckingProxy(freshCopy(provider.outputs)) };
         }
-        if (r.dependencies?.length) view.dependencies = r.dependencies.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
+        if (r.dependencies?.length) {
+            view.dependencies = r.dependencies.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
+        }
         for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) {
             view.propertyDependencies[key] = deps.map(d => byUrn.get(d)).filter((d): d is StackResourceView => Boolean(d));
         }
@@ -706,7 +794,9 @@ function frozenKnownCopy(value: Record<string, unknown>): Record<string, unknown
         }
         if (v === null || typeof v !== "object" || unknown) return v;
         if (Array.isArray(v)) return Object.freeze(v.map(copy));
-        if (Object.getPrototypeOf(v) !== Object.prototype) return containsUnknown(v) ? ((unknown = true), v) : deepFreeze(structuredClone(v));
+        if (Object.getPrototypeOf(v) !== Object.prototype) {
+            return containsUnknown(v) ? ((unknown = true), v) : deepFreeze(structuredClone(v));
+        }
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(v)) out[key] = copy((v as Record<string, unknown>)[key]);
         return Object.freeze(out);

@@ -44,10 +44,18 @@ export interface PlannedResource {
  * engine would default (no parent, no dependencies, default options).
  */
 export type EvaluatedResource = Pick<PlannedResource, "urn" | "type" | "name" | "inputs" | "outputs"> &
-    Partial<Pick<PlannedResource, "parent" | "provider" | "dependencies" | "propertyDependencies">> & { options?: Partial<PlannedResource["options"]> };
+    Partial<Pick<PlannedResource, "parent" | "provider" | "dependencies" | "propertyDependencies">> & {
+        options?: Partial<PlannedResource["options"]>;
+    };
 
 /** A resource the engine did not see registered (from a manifest, a plan file, a benchmark), with engine defaults. */
-export function plannedResource(urn: string, type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
+export function plannedResource(
+    urn: string,
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    extra: Partial<PlannedResource> = {},
+): PlannedResource {
     return {
         urn,
         type,

@@ -2,7 +2,7 @@
 // application's CI published. Pure: the caller reads the files and supplies the clock.
 import { z } from "zod";
 import { parseJsonText } from "../runtime/jsonText";
-import { ReleaseEvidenceConfig, trivySeverities, TrivySeverity } from "../../stacks/config/releaseEvidence";
+import { ReleaseEvidenceConfig, trivySeverities } from "../../stacks/config/releaseEvidence";
 
 /** The two files every digest's evidence directory holds, `<dir>/<64 hex>/<file>`. */
 export const evidenceFiles = { trivy: "trivy.json", k6: "k6-summary.json" } as const;
@@ -60,9 +60,7 @@ const trivyReport = z.looseObject({
     ArtifactName: z.string().min(1),
     Metadata: z.looseObject({ ImageID: z.string().optional(), RepoDigests: z.array(z.string()).optional() }).optional(),
     // Trivy omits Results and Vulnerabilities when there is nothing to list (Go's omitempty), and may write null.
-    Results: z
-        .array(z.looseObject({ Target: z.string(), Vulnerabilities: z.array(trivyVulnerability).nullish() }))
-        .nullish(),
+    Results: z.array(z.looseObject({ Target: z.string(), Vulnerabilities: z.array(trivyVulnerability).nullish() })).nullish(),
 });
 type TrivyReport = z.infer<typeof trivyReport>;
 
@@ -102,7 +100,12 @@ function allowedUntil(expires: string): number {
     return Date.parse(`${expires}T00:00:00Z`) + dayMs;
 }
 
-export function judgeTrivy(file: EvidenceFile, digest: string, policy: EvidencePolicy, now: Date): { refusals: Refusal[]; warnings: string[] } {
+export function judgeTrivy(
+    file: EvidenceFile,
+    digest: string,
+    policy: EvidencePolicy,
+    now: Date,
+): { refusals: Refusal[]; warnings: string[] } {
     const refusals: Refusal[] = [];
     const warnings: string[] = [];
     const refuse = (rule: string, found: string) => refusals.push({ file: file.path, rule, found });
@@ -119,12 +122,18 @@ export function judgeTrivy(file: EvidenceFile, digest: string, policy: EvidenceP
     }
     const created = report.CreatedAt === undefined ? NaN : Date.parse(report.CreatedAt);
     if (Number.isNaN(created)) {
-        refuse("the scan is dated", `CreatedAt ${report.CreatedAt === undefined ? "missing (Trivy before 0.48 does not write it)" : JSON.stringify(report.CreatedAt)}`);
+        refuse(
+            "the scan is dated",
+            `CreatedAt ${report.CreatedAt === undefined ? "missing (Trivy before 0.48 does not write it)" : JSON.stringify(report.CreatedAt)}`,
+        );
     } else if (created - now.getTime() > skewMs) {
         // A date in the future would keep a report "fresh" long after the scan.
         refuse("the scan is dated", `CreatedAt ${report.CreatedAt}, later than the gate's clock (${now.toISOString()})`);
     } else if (now.getTime() - created > policy.maxAgeDays * dayMs) {
-        refuse(`the scan is at most ${policy.maxAgeDays} days old`, `a scan from ${report.CreatedAt} (${age(now.getTime() - created)} old)`);
+        refuse(
+            `the scan is at most ${policy.maxAgeDays} days old`,
+            `a scan from ${report.CreatedAt} (${age(now.getTime() - created)} old)`,
+        );
     }
 
     const block = trivySeverities.indexOf(policy.scan.blockSeverity);
@@ -142,7 +151,10 @@ export function judgeTrivy(file: EvidenceFile, digest: string, policy: EvidenceP
                 if (entry && now.getTime() < allowedUntil(entry.expires)) {
                     warnings.push(`${what}: allowed until ${entry.expires} (${entry.reason})`);
                 } else if (entry) {
-                    refuse(`no ${policy.scan.blockSeverity} or higher finding`, `${what}; its allow-list entry expired on ${entry.expires}`);
+                    refuse(
+                        `no ${policy.scan.blockSeverity} or higher finding`,
+                        `${what}; its allow-list entry expired on ${entry.expires}`,
+                    );
                 } else {
                     refuse(`no ${policy.scan.blockSeverity} or higher finding`, what);
                 }
@@ -167,12 +179,15 @@ function statistic(file: EvidenceFile, summary: K6Summary, metric: string, stat:
     if (typeof raw !== "number" || !Number.isFinite(raw)) return undefined;
     if (raw < 0 || (stat === "rate" && raw > 1)) {
         const expected = stat === "rate" ? "a rate between 0 and 1" : "a time of 0 ms or more";
-        throw new MalformedEvidenceError(`${file.path} is not a k6 end-of-test summary k6 could write: at metrics.${metric} ${stat}, expected ${expected}; found ${raw}`);
+        throw new MalformedEvidenceError(
+            `${file.path} is not a k6 end-of-test summary k6 could write: at metrics.${metric} ${stat}, expected ${expected}; found ${raw}`,
+        );
     }
     return raw;
 }
 
-const trendStatsHint = 'run k6 with --summary-trend-stats "avg,min,med,max,p(90),p(95),p(99)" (or options.summaryTrendStats) so the summary holds p(99)';
+const trendStatsHint =
+    'run k6 with --summary-trend-stats "avg,min,med,max,p(90),p(95),p(99)" (or options.summaryTrendStats) so the summary holds p(99)';
 
 export function judgeK6(file: EvidenceFile, policy: EvidencePolicy, now: Date): Refusal[] {
     const refusals: Refusal[] = [];
@@ -192,7 +207,9 @@ export function judgeK6(file: EvidenceFile, policy: EvidencePolicy, now: Date): 
         else if (!(value < limit)) refuse(rule, `${stat}=${unit === "" ? value : value.toFixed(2)}${unit}`);
     };
     const durationMissing = (stat: string) =>
-        summary.metrics.http_req_duration ? `no ${stat} of http_req_duration in the summary; ${trendStatsHint}` : "no http_req_duration metric (the test made no HTTP request)";
+        summary.metrics.http_req_duration
+            ? `no ${stat} of http_req_duration in the summary; ${trendStatsHint}`
+            : "no http_req_duration metric (the test made no HTTP request)";
     below("http_req_duration", "p(95)", limits.httpP95Ms, "ms", durationMissing("p(95)"));
     below("http_req_duration", "p(99)", limits.httpP99Ms, "ms", durationMissing("p(99)"));
     below("http_req_failed", "rate", limits.httpErrorRate, "", "no http_req_failed rate (the test made no HTTP request)");
@@ -209,9 +226,15 @@ export function judgeK6(file: EvidenceFile, policy: EvidencePolicy, now: Date): 
     if (file.mtimeMs === undefined) {
         refuse("the load test is dated", "no modification time");
     } else if (file.mtimeMs - now.getTime() > skewMs) {
-        refuse("the load test is dated", `published ${new Date(file.mtimeMs).toISOString()}, later than the gate's clock (${now.toISOString()})`);
+        refuse(
+            "the load test is dated",
+            `published ${new Date(file.mtimeMs).toISOString()}, later than the gate's clock (${now.toISOString()})`,
+        );
     } else if (now.getTime() - file.mtimeMs > policy.maxAgeDays * dayMs) {
-        refuse(`the load test is at most ${policy.maxAgeDays} days old`, `a summary published ${new Date(file.mtimeMs).toISOString()} (${age(now.getTime() - file.mtimeMs)} old)`);
+        refuse(
+            `the load test is at most ${policy.maxAgeDays} days old`,
+            `a summary published ${new Date(file.mtimeMs).toISOString()} (${age(now.getTime() - file.mtimeMs)} old)`,
+        );
     }
     return refusals;
 }

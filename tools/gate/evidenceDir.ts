@@ -39,7 +39,11 @@ export function readReleaseEvidenceConfig(projectDir: string, stack = "productio
     const project = readProject(projectDir);
     const key = `${project.name}:releaseEvidence`;
     const text = readStackConfig(project, stack).values[key];
-    if (text === undefined) throw new UsageError(`Pulumi.${stack}.yaml has no ${key} section: the gate reads its limits and the evidence store from it (docs/config.md)`);
+    if (text === undefined) {
+        throw new UsageError(
+            `Pulumi.${stack}.yaml has no ${key} section: the gate reads its limits and the evidence store from it (docs/config.md)`,
+        );
+    }
     let value: unknown = text;
     try {
         value = JSON.parse(text);

@@ -27,8 +27,13 @@ export function renderEvidenceMarkdown(verdicts: DigestVerdict[]): string {
         "| --- | --- | --- | --- |",
     ];
     for (const v of verdicts) {
-        const details = [...v.refusals.map(r => `refused: \`${r.file}\`: ${r.rule}; found ${r.found}`), ...v.warnings.map(w => `warning: ${w}`)];
-        lines.push(`| \`${v.digest}\` | ${cell(v.images.join("<br>"))} | ${v.passed ? "✅ pass" : "❌ refused"} | ${cell(details.join("<br>")) || "—"} |`);
+        const details = [
+            ...v.refusals.map(r => `refused: \`${r.file}\`: ${r.rule}; found ${r.found}`),
+            ...v.warnings.map(w => `warning: ${w}`),
+        ];
+        lines.push(
+            `| \`${v.digest}\` | ${cell(v.images.join("<br>"))} | ${v.passed ? "✅ pass" : "❌ refused"} | ${cell(details.join("<br>")) || "—"} |`,
+        );
     }
     return lines.join("\n") + "\n";
 }

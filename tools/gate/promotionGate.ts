@@ -45,7 +45,12 @@ export function deployedImagesOf(outputs: unknown, source: string): string[] {
     if (images === undefined && Object.keys(outputs).length === 0) return [];
     if (!Array.isArray(images) || !images.every(i => typeof i === "string")) {
         // Described, never quoted: another output of the file may sit where the list should be.
-        const found = images === undefined ? "no deployedImages" : Array.isArray(images) ? `a list with ${images.filter(i => typeof i !== "string").length} item(s) that are not strings` : describeJsonShape(images);
+        const found =
+            images === undefined
+                ? "no deployedImages"
+                : Array.isArray(images)
+                  ? `a list with ${images.filter(i => typeof i !== "string").length} item(s) that are not strings`
+                  : describeJsonShape(images);
         throw new Error(`${source}: expected deployedImages, a list of image references; found ${found}`);
     }
     return images;

@@ -41,7 +41,8 @@ function leaves(value: unknown, path = "", out = new Map<string, unknown>()): Ma
 }
 
 /** A path as comparable words: `data["app.key"]`, `data.app.key` and `data.app.key#x` all start `data app key`. */
-const words = (path: string) => parsePath(path.split("#")[0]).flatMap(part => (typeof part === "number" ? [String(part)] : part.split(".")));
+const words = (path: string) =>
+    parsePath(path.split("#")[0]).flatMap(part => (typeof part === "number" ? [String(part)] : part.split(".")));
 
 /**
  * Whether a value at `path` must not show: it is at or under a path either plan marks secret or
@@ -58,7 +59,9 @@ function hiddenBy(hidden: string[][]): (path: string) => boolean {
 function propertyChanges(before: PlanResource, after: PlanResource): PropertyChange[] {
     const a = leaves(before.inputs);
     const b = leaves(after.inputs);
-    const hidden = hiddenBy([...before.secretPaths, ...(before.redactedPaths ?? []), ...after.secretPaths, ...(after.redactedPaths ?? [])].map(words));
+    const hidden = hiddenBy(
+        [...before.secretPaths, ...(before.redactedPaths ?? []), ...after.secretPaths, ...(after.redactedPaths ?? [])].map(words),
+    );
     const shown = (path: string, value: unknown) => (value !== undefined && hidden(path) ? SECRET_PLACEHOLDER : value);
     const changes: PropertyChange[] = [];
     for (const path of new Set([...a.keys(), ...b.keys()])) {
@@ -77,7 +80,13 @@ function propertyChanges(before: PlanResource, after: PlanResource): PropertyCha
 export function diffPlans(base: PlanDocument, current: PlanDocument): PlanDiff {
     const before = new Map(base.resources.map(r => [r.urn, r]));
     const after = new Map(current.resources.map(r => [r.urn, r]));
-    const diff: PlanDiff = { base: { stack: base.stack, resources: base.resources.length }, added: [], removed: [], changed: [], unchanged: 0 };
+    const diff: PlanDiff = {
+        base: { stack: base.stack, resources: base.resources.length },
+        added: [],
+        removed: [],
+        changed: [],
+        unchanged: 0,
+    };
     for (const [urn, resource] of after) {
         const previous = before.get(urn);
         if (!previous) {

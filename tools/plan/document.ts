@@ -10,7 +10,21 @@ import { redactPaths, redactProperties, SECRET_PLACEHOLDER } from "../runtime/pr
 export const PLAN_SCHEMA_VERSION = 2;
 
 /** A PlannedResource as the plan JSON writes it: its `inputs` show every secret path as "[secret]" and every unknown as "[unknown]". */
-export type PlanResource = Pick<PlannedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "inputs" | "secretPaths" | "outputSecretPaths" | "unknownPaths" | "dependencies" | "origin"> & {
+export type PlanResource = Pick<
+    PlannedResource,
+    | "urn"
+    | "type"
+    | "name"
+    | "custom"
+    | "parent"
+    | "provider"
+    | "inputs"
+    | "secretPaths"
+    | "outputSecretPaths"
+    | "unknownPaths"
+    | "dependencies"
+    | "origin"
+> & {
     /** Values a credential policy flagged as plaintext credentials, shown as "[redacted credential]" like secrets. */
     redactedPaths: string[];
 };
@@ -31,7 +45,6 @@ export interface PlanDiff {
     changed: { urn: string; type: string; properties: PropertyChange[] }[];
     unchanged: number;
 }
-
 
 export interface PlanDocument {
     schemaVersion: typeof PLAN_SCHEMA_VERSION;
@@ -79,21 +92,35 @@ export interface PlanInputs {
 export function readPlanDocument(file: string): PlanDocument {
     const document = readJsonInput(file, "Plan file", "a plan JSON file") as PlanDocument;
     if (document?.kind !== "trading-platform/plan" || document.schemaVersion !== PLAN_SCHEMA_VERSION) {
-        throw new UsageError(`${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`);
+        throw new UsageError(
+            `${file} is not a plan of schemaVersion ${PLAN_SCHEMA_VERSION} (found kind ${String(document?.kind)}, schemaVersion ${String(document?.schemaVersion)})`,
+        );
     }
-    if (typeof document.stack !== "string" || document.stack === "") throw new UsageError(`${file} is not a valid plan: "stack" must be a non-empty string`);
-    if (!Array.isArray(document.resources)) throw new UsageError(`${file} is not a valid plan: "resources" must be an array (found ${describeJson(document.resources)})`);
+    if (typeof document.stack !== "string" || document.stack === "") {
+        throw new UsageError(`${file} is not a valid plan: "stack" must be a non-empty string`);
+    }
+    if (!Array.isArray(document.resources)) {
+        throw new UsageError(`${file} is not a valid plan: "resources" must be an array (found ${describeJson(document.resources)})`);
+    }
     document.resources.forEach((r, i) => {
         const problem =
-            r === null || typeof r !== "object" ? "is not an object"
-            : typeof r.urn !== "string" || typeof r.type !== "string" || typeof r.name !== "string" ? "lacks urn, type or name"
-            : r.inputs === null || typeof r.inputs !== "object" || Array.isArray(r.inputs) ? "has no inputs object"
-            : !isStringArray(r.secretPaths) ? "has no secretPaths array (a plan must say what it redacted)"
-            : !isStringArray(r.unknownPaths) ? "has no unknownPaths array"
-            : !isStringArray(r.redactedPaths) ? "has no redactedPaths array (a plan must say what it redacted)"
-            : r.dependencies !== undefined && !isStringArray(r.dependencies) ? "has dependencies that are not a list of URNs"
-            : r.origin !== undefined && !isOrigin(r.origin) ? "has an origin that is not {file, line[, configKey]}"
-            : undefined;
+            r === null || typeof r !== "object"
+                ? "is not an object"
+                : typeof r.urn !== "string" || typeof r.type !== "string" || typeof r.name !== "string"
+                  ? "lacks urn, type or name"
+                  : r.inputs === null || typeof r.inputs !== "object" || Array.isArray(r.inputs)
+                    ? "has no inputs object"
+                    : !isStringArray(r.secretPaths)
+                      ? "has no secretPaths array (a plan must say what it redacted)"
+                      : !isStringArray(r.unknownPaths)
+                        ? "has no unknownPaths array"
+                        : !isStringArray(r.redactedPaths)
+                          ? "has no redactedPaths array (a plan must say what it redacted)"
+                          : r.dependencies !== undefined && !isStringArray(r.dependencies)
+                            ? "has dependencies that are not a list of URNs"
+                            : r.origin !== undefined && !isOrigin(r.origin)
+                              ? "has an origin that is not {file, line[, configKey]}"
+                              : undefined;
         if (problem) throw new UsageError(`${file} is not a valid plan: resources[${i}] ${problem}`);
     });
     return document;
@@ -102,9 +129,18 @@ export function readPlanDocument(file: string): PlanDocument {
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(v => typeof v === "string");
 const isOrigin = (value: unknown): boolean => {
     const o = value as { file?: unknown; line?: unknown; configKey?: unknown } | null;
-    return o !== null && typeof o === "object" && typeof o.file === "string" && o.file !== "" && Number.isInteger(o.line) && (o.line as number) >= 1 && (o.configKey === undefined || typeof o.configKey === "string");
+    return (
+        o !== null &&
+        typeof o === "object" &&
+        typeof o.file === "string" &&
+        o.file !== "" &&
+        Number.isInteger(o.line) &&
+        (o.line as number) >= 1 &&
+        (o.configKey === undefined || typeof o.configKey === "string")
+    );
 };
-const describeJson = (value: unknown) => (value === undefined ? "nothing" : value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`);
+const describeJson = (value: unknown) =>
+    value === undefined ? "nothing" : value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
 
 export function buildPlanDocument(input: PlanInputs): PlanDocument {
     const scrub = scrubber(input.secretValues);

@@ -32,11 +32,15 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
                 throw new UsageError(`${file}: ${where} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
             }
             if (!kindPattern.test(kind)) {
-                throw new UsageError(`${file}: ${where} has kind "${kind}", which is not a valid Kubernetes kind (kinds are PascalCase, e.g. Deployment)`);
+                throw new UsageError(
+                    `${file}: ${where} has kind "${kind}", which is not a valid Kubernetes kind (kinds are PascalCase, e.g. Deployment)`,
+                );
             }
             if (/List$/.test(kind) && Array.isArray(body.items)) {
                 (body.items as unknown[]).forEach((item, i) => {
-                    if (item === null || typeof item !== "object" || Array.isArray(item)) throw new UsageError(`${file}: ${where}, item ${i + 1} is not a Kubernetes object`);
+                    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+                        throw new UsageError(`${file}: ${where}, item ${i + 1} is not a Kubernetes object`);
+                    }
                     add(item as Record<string, unknown>, `${where}, item ${i + 1}`, line);
                 });
                 return;
@@ -45,12 +49,19 @@ export function resourcesFromManifests(files: string[], project: string, stack: 
                 throw new UsageError(`${file}: ${where} is not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
             }
             const type = kubernetesTypeOf(apiVersion, kind);
-            const name = typeof metadata.namespace === "string" && metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
-            resources.push(plannedResource(`urn:pulumi:${stack}::${project}::${type}::${name}`, type, name, body, { origin: { file: origin, line } }));
+            const name =
+                typeof metadata.namespace === "string" && metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+            resources.push(
+                plannedResource(`urn:pulumi:${stack}::${project}::${type}::${name}`, type, name, body, { origin: { file: origin, line } }),
+            );
         };
         bodies.forEach((body: unknown, index) => {
             if (body === null || body === undefined) return; // an empty document between separators
-            if (typeof body !== "object" || Array.isArray(body)) throw new UsageError(`${file}: document ${index + 1} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+            if (typeof body !== "object" || Array.isArray(body)) {
+                throw new UsageError(
+                    `${file}: document ${index + 1} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`,
+                );
+            }
             add(body as Record<string, unknown>, `document ${index + 1}`, lines[index] ?? 1);
         });
         if (resources.length === before) {

@@ -67,7 +67,9 @@ function refine(lines: StackFileLines, tag: { key: string; entries?: string[] },
     let best: { path: string; length: number } | undefined;
     for (const map of tag.entries ?? []) {
         for (const entry of lines.entriesAt(`${tag.key}.${map}`)) {
-            if ((name === entry || name.endsWith(`-${entry}`)) && entry.length > (best?.length ?? 0)) best = { path: `${tag.key}.${map}.${entry}`, length: entry.length };
+            if ((name === entry || name.endsWith(`-${entry}`)) && entry.length > (best?.length ?? 0)) {
+                best = { path: `${tag.key}.${map}.${entry}`, length: entry.length };
+            }
         }
     }
     return best?.path ?? tag.key;
@@ -78,7 +80,12 @@ function refine(lines: StackFileLines, tag: { key: string; entries?: string[] },
  * parent chain gives the key (refined by the entry its name carries), the stack file gives the line.
  * A resource nothing tags (the root stack, default providers) points at the `config:` line.
  */
-export function setConfigOrigins(resources: PlannedResource[], configTags: ProgramRun["configTags"], source: { file: string; yaml: YamlInput }, project: string): void {
+export function setConfigOrigins(
+    resources: PlannedResource[],
+    configTags: ProgramRun["configTags"],
+    source: { file: string; yaml: YamlInput },
+    project: string,
+): void {
     const lines = new StackFileLines(source.yaml, project);
     const file = sourcePath(source.file);
     const byUrn = new Map(resources.map(r => [r.urn, r]));

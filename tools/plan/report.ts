@@ -27,7 +27,11 @@ function verdict(doc: PlanDocument): string {
 }
 
 const what = (doc: PlanDocument) =>
-    doc.source === "program" ? `Offline plan of stack "${doc.stack}"` : doc.source === "manifests" ? `Policy check of manifests (stack "${doc.stack}")` : `Policy check of a plan of stack "${doc.stack}"`;
+    doc.source === "program"
+        ? `Offline plan of stack "${doc.stack}"`
+        : doc.source === "manifests"
+          ? `Policy check of manifests (stack "${doc.stack}")`
+          : `Policy check of a plan of stack "${doc.stack}"`;
 
 const diffHeadline = (diff: PlanDiff) =>
     `${diff.added.length} to add, ${diff.changed.length} to change, ${diff.removed.length} to remove, ${diff.unchanged} unchanged`;
@@ -84,7 +88,9 @@ function diffMarkdown(diff: PlanDiff): string[] {
     for (const r of diff.added) lines.push(`| ➕ | \`${r.urn}\` | |`);
     for (const r of diff.removed) lines.push(`| ➖ | \`${r.urn}\` | |`);
     for (const r of diff.changed) {
-        const shown = r.properties.slice(0, 8).map(p => `\`${p.path}\`: ${escapeCell(showValue(p.before))} → ${escapeCell(showValue(p.after))}`);
+        const shown = r.properties
+            .slice(0, 8)
+            .map(p => `\`${p.path}\`: ${escapeCell(showValue(p.before))} → ${escapeCell(showValue(p.after))}`);
         if (r.properties.length > 8) shown.push(`… and ${r.properties.length - 8} more`);
         lines.push(`| 🔄 | \`${r.urn}\` | ${shown.join("<br>")} |`);
     }
@@ -97,7 +103,10 @@ export function renderMarkdown(doc: PlanDocument, extra: string[] = []): string 
     const lines: string[] = [];
     lines.push(`<!-- trading-platform-plan:${doc.stack} -->`);
     lines.push(`### ${icon} ${what(doc)}`, "");
-    lines.push(`**${verdict(doc)}** — ${doc.summary.resources} resources, policy pack \`${doc.policyPack.name}@${doc.policyPack.version}\`.`, "");
+    lines.push(
+        `**${verdict(doc)}** — ${doc.summary.resources} resources, policy pack \`${doc.policyPack.name}@${doc.policyPack.version}\`.`,
+        "",
+    );
     lines.push(...extra);
     if (doc.diff) lines.push(...diffMarkdown(doc.diff));
     lines.push("<details><summary>Resources by type</summary>", "", "| Type | Count |", "| --- | ---: |");
@@ -108,7 +117,9 @@ export function renderMarkdown(doc: PlanDocument, extra: string[] = []): string 
         lines.push("#### Policy violations", "", "| Policy | Level | Severity | Resource | Message |", "| --- | --- | --- | --- | --- |");
         for (const [, violations] of groups) {
             for (const v of violations) {
-                lines.push(`| \`${v.policyName}\` | ${v.enforcementLevel} | ${v.severity ?? ""} | \`${v.urn ?? "(stack)"}\` | ${escapeCell(v.detail || v.description)} |`);
+                lines.push(
+                    `| \`${v.policyName}\` | ${v.enforcementLevel} | ${v.severity ?? ""} | \`${v.urn ?? "(stack)"}\` | ${escapeCell(v.detail || v.description)} |`,
+                );
             }
         }
         for (const e of doc.policyResults.errors) {

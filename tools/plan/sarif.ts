@@ -54,7 +54,11 @@ const plain = (markdown: string) =>
     // Code spans keep their text verbatim (a literal `****` is not bold): only the prose between them loses its markup.
     markdown
         .split(/(`[^`]+`)/)
-        .map(part => (part.startsWith("`") && part.endsWith("`") && part.length > 1 ? part.slice(1, -1) : part.replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")))
+        .map(part =>
+            part.startsWith("`") && part.endsWith("`") && part.length > 1
+                ? part.slice(1, -1)
+                : part.replace(/\*\*([^*]+)\*\*/g, "$1").replace(/\[([^\]]+)\]\([^)]+\)/g, "$1"),
+        )
         .join("");
 
 function rule(policy: Policy, pack: PolicyPackDefinition, help: string | undefined): ReportingDescriptor {
@@ -66,7 +70,10 @@ function rule(policy: Policy, pack: PolicyPackDefinition, help: string | undefin
         shortDescription: { text: description },
         fullDescription: { text: description },
         help: { text: plain(markdown), markdown },
-        defaultConfiguration: { level: sarifLevel(policy.enforcementLevel ?? pack.enforcementLevel), enabled: (policy.enforcementLevel ?? pack.enforcementLevel) !== "disabled" },
+        defaultConfiguration: {
+            level: sarifLevel(policy.enforcementLevel ?? pack.enforcementLevel),
+            enabled: (policy.enforcementLevel ?? pack.enforcementLevel) !== "disabled",
+        },
         properties: {
             // "security" makes code scanning read security-severity and list the alert as a security finding.
             tags: ["security", ...(policy.tags ?? [])],
@@ -115,23 +122,32 @@ export function renderSarif(doc: PlanDocument, pack: PolicyPackDefinition, optio
         level: v.previewUnknown ? "note" : sarifLevel(v.enforcementLevel),
         message: { text: `${v.detail || v.description}${v.urn ? ` (${v.urn})` : ""}` },
         locations: [location(v.urn)],
-        properties: { enforcementLevel: v.enforcementLevel, ...(v.severity ? { severity: v.severity } : {}), ...(v.urn ? { urn: v.urn } : {}) },
+        properties: {
+            enforcementLevel: v.enforcementLevel,
+            ...(v.severity ? { severity: v.severity } : {}),
+            ...(v.urn ? { urn: v.urn } : {}),
+        },
     });
 
     const overrides = pack.policies.flatMap(policy => {
         const ran = doc.policyPack.levels[policy.name];
         const own = policy.enforcementLevel ?? pack.enforcementLevel;
-        return ran && ran !== own ? [{ descriptor: { id: policy.name, index: ruleIndex.get(policy.name) }, configuration: { level: sarifLevel(ran), enabled: ran !== "disabled" } }] : [];
+        return ran && ran !== own
+            ? [
+                  {
+                      descriptor: { id: policy.name, index: ruleIndex.get(policy.name) },
+                      configuration: { level: sarifLevel(ran), enabled: ran !== "disabled" },
+                  },
+              ]
+            : [];
     });
     const notifications: Notification[] = [
-        ...doc.policyResults.errors.map(
-            (e): Notification => ({
-                level: "error",
-                message: { text: `The policy threw, which fails the run: ${e.message}${e.urn ? ` (${e.urn})` : ""}` },
-                associatedRule: { id: e.policyName, ...(ruleIndex.has(e.policyName) ? { index: ruleIndex.get(e.policyName) } : {}) },
-                locations: [location(e.urn)],
-            }),
-        ),
+        ...doc.policyResults.errors.map((e): Notification => ({
+            level: "error",
+            message: { text: `The policy threw, which fails the run: ${e.message}${e.urn ? ` (${e.urn})` : ""}` },
+            associatedRule: { id: e.policyName, ...(ruleIndex.has(e.policyName) ? { index: ruleIndex.get(e.policyName) } : {}) },
+            locations: [location(e.urn)],
+        })),
         ...doc.policyResults.warnings.map((w): Notification => ({ level: "warning", message: { text: w } })),
     ];
 
@@ -140,7 +156,9 @@ export function renderSarif(doc: PlanDocument, pack: PolicyPackDefinition, optio
         version: "2.1.0",
         runs: [
             {
-                tool: { driver: { name: doc.policyPack.name, version: doc.policyPack.version, semanticVersion: doc.policyPack.version, rules } },
+                tool: {
+                    driver: { name: doc.policyPack.name, version: doc.policyPack.version, semanticVersion: doc.policyPack.version, rules },
+                },
                 // One category per command and stack: code scanning keeps each one's alerts apart, and
                 // refuses two runs of one category in an upload.
                 automationDetails: { id: `${doc.project}/${options.command}/${doc.stack}/` },

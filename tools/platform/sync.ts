@@ -7,7 +7,13 @@ import * as path from "path";
 export const platformDir = path.resolve(__dirname, "..", "..", "platform");
 export const policyPlatformDir = path.resolve(__dirname, "..", "..", "policy", "platform");
 
-const tsFiles = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith(".ts")).sort() : []);
+const tsFiles = (dir: string): string[] =>
+    fs.existsSync(dir)
+        ? fs
+              .readdirSync(dir)
+              .filter(f => f.endsWith(".ts"))
+              .sort()
+        : [];
 
 /** The files of `copy` that are missing, extra or not byte-identical to `source`. Empty when in sync. */
 export function platformCopyDifferences(source = platformDir, copy = policyPlatformDir): string[] {
@@ -15,7 +21,9 @@ export function platformCopyDifferences(source = platformDir, copy = policyPlatf
     const copied = new Set(tsFiles(copy));
     for (const file of tsFiles(source)) {
         if (!copied.has(file)) problems.push(`${file}: missing from the copy`);
-        else if (!fs.readFileSync(path.join(source, file)).equals(fs.readFileSync(path.join(copy, file)))) problems.push(`${file}: differs`);
+        else if (!fs.readFileSync(path.join(source, file)).equals(fs.readFileSync(path.join(copy, file)))) {
+            problems.push(`${file}: differs`);
+        }
         copied.delete(file);
     }
     for (const extra of copied) problems.push(`${extra}: not in the source`);

@@ -22,7 +22,9 @@ export function httpEndpoint(url: string): HttpEndpoint {
 
 /** Why a fetch failed, in one line: a timeout, or the socket error (ECONNREFUSED, ENOTFOUND) fetch keeps as its cause. */
 export function fetchFailureReason(error: unknown, timeoutMs: number): string {
-    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs / 1000} s`;
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+        return `no answer within ${timeoutMs / 1000} s`;
+    }
     const cause = error instanceof Error ? (error.cause as { message?: string; code?: string } | undefined) : undefined;
     return cause?.message || cause?.code || (error instanceof Error ? error.message : String(error));
 }

@@ -19,7 +19,13 @@ export type StepIndex = number | "follows";
 /** One line refusing a position no step sequence reaches, saying exactly what to run; undefined when every service is reachable. */
 export function unreachableProblem(services: ServicePosition[], settings: PromotionSettings, stack = "production"): string | undefined {
     const weights = settings.steps.map(s => s.weight);
-    const stranded = services.filter(s => !s.finalize && s.weight !== 0 && !(s.protocol === "fix" && s.weight === 100) && (s.protocol === "fix" || !weights.includes(s.weight)));
+    const stranded = services.filter(
+        s =>
+            !s.finalize &&
+            s.weight !== 0 &&
+            !(s.protocol === "fix" && s.weight === 100) &&
+            (s.protocol === "fix" || !weights.includes(s.weight)),
+    );
     if (!stranded.length) return undefined;
     const names = stranded.map(s => s.service).join(",");
     return (
@@ -51,9 +57,7 @@ export function runStepIndex(services: ServicePosition[], settings: PromotionSet
 }
 
 export type Move =
-    | { kind: "step"; stepIndex: number; updates: PositionUpdate[] }
-    | { kind: "finalize"; updates: PositionUpdate[] }
-    | { kind: "done" };
+    { kind: "step"; stepIndex: number; updates: PositionUpdate[] } | { kind: "finalize"; updates: PositionUpdate[] } | { kind: "done" };
 
 /**
  * The next move of a release: the services behind move one step (never skipping one), the services
@@ -75,7 +79,10 @@ export function nextMove(services: ServicePosition[], settings: PromotionSetting
             .filter(u => u.weight !== services.find(s => s.service === u.service)?.weight);
         if (updates.length) return { kind: "step", stepIndex: next, updates };
     }
-    return { kind: "finalize", updates: services.filter(s => !s.finalize).map(s => ({ service: s.service, weight: s.weight, finalize: true })) };
+    return {
+        kind: "finalize",
+        updates: services.filter(s => !s.finalize).map(s => ({ service: s.service, weight: s.weight, finalize: true })),
+    };
 }
 
 /** True when every service stands at the same step, with traffic: a resumed run watches that step again before moving. */
@@ -106,7 +113,10 @@ export function rollbackUpdates(services: ServicePosition[]): PositionUpdate[][]
 }
 
 /** Every position a run from `services` may take, in order: each move, then the withdrawal (which is also the rollback). */
-export function plannedPositions(services: ServicePosition[], settings: PromotionSettings): { label: string; services: ServicePosition[] }[] {
+export function plannedPositions(
+    services: ServicePosition[],
+    settings: PromotionSettings,
+): { label: string; services: ServicePosition[] }[] {
     const planned = [{ label: "now", services }];
     let current = services;
     for (let guard = 0; guard <= settings.steps.length + 1; guard++) {
@@ -118,7 +128,12 @@ export function plannedPositions(services: ServicePosition[], settings: Promotio
     // A withdrawal or rollback from any of them: the old colour's size restored (the last step's position), then 0.
     for (const batch of rollbackUpdates(current)) {
         current = applyUpdates(current, batch);
-        planned.push({ label: batch.some(u => u.weight > 0) ? "rollback: old colour's size restored" : "withdrawal and rollback: every candidate at 0 %", services: current });
+        planned.push({
+            label: batch.some(u => u.weight > 0)
+                ? "rollback: old colour's size restored"
+                : "withdrawal and rollback: every candidate at 0 %",
+            services: current,
+        });
     }
     return planned;
 }
@@ -143,7 +158,8 @@ const labelsText = (labels: Record<string, string>) => {
     const entries = Object.entries(labels);
     return entries.length ? `{${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}` : "";
 };
-const noData = (r: CheckReading) => `${r.name} no data (${r.error ?? (r.samples.length ? "NaN: no traffic in the range?" : "the query returned no series")})`;
+const noData = (r: CheckReading) =>
+    `${r.name} no data (${r.error ?? (r.samples.length ? "NaN: no traffic in the range?" : "the query returned no series")})`;
 
 /** For the record: the worst series' value, or null for no data. */
 export function recordedValue(r: CheckReading): number | null {
@@ -170,7 +186,12 @@ export interface TrafficVerdict {
 export function judgeTraffic(check: TrafficCheck, tolerance: number): TrafficVerdict {
     const values = valuesOf(check.reading);
     if (values.length === 0) return { verified: false, reason: `${check.service} traffic not verified: ${noData(check.reading)}` };
-    if (values.length > 1) return { verified: false, reason: `${check.service} traffic not verified: ${values.length} series (the traffic query must aggregate to one share)` };
+    if (values.length > 1) {
+        return {
+            verified: false,
+            reason: `${check.service} traffic not verified: ${values.length} series (the traffic query must aggregate to one share)`,
+        };
+    }
     const share = values[0];
     const verified = Number.isFinite(share) && Math.abs(share - check.expected) <= tolerance;
     return {
@@ -190,10 +211,19 @@ export type TickVerdict =
  * What one tick concludes. A trigger fires when ANY series of its query is above its limit (+Inf is);
  * NaN and an empty result are no data. Traffic checks are those still unverified this step.
  */
-export function judgeTick(triggers: { service: string; readings: CheckReading[] }[], traffic: TrafficCheck[], tolerance: number): TickVerdict {
+export function judgeTick(
+    triggers: { service: string; readings: CheckReading[] }[],
+    traffic: TrafficCheck[],
+    tolerance: number,
+): TickVerdict {
     const breaches = triggers.flatMap(t =>
         t.readings.flatMap(r =>
-            r.samples.filter(s => s.value > r.limit).map(s => `${t.service} ${r.name} ${round(s.value)} > ${r.limit}${labelsText(s.labels) ? ` on ${labelsText(s.labels)}` : ""}`),
+            r.samples
+                .filter(s => s.value > r.limit)
+                .map(
+                    s =>
+                        `${t.service} ${r.name} ${round(s.value)} > ${r.limit}${labelsText(s.labels) ? ` on ${labelsText(s.labels)}` : ""}`,
+                ),
         ),
     );
     if (breaches.length) return { kind: "breach", reasons: breaches };
@@ -225,11 +255,19 @@ export function decideTick(
     context: { limit: number; intervalMs: number; watchMs: number; counts: boolean; windowClosed?: string; weightText: string },
 ): TickDecision {
     if (verdict.kind === "breach") return { action: "rollback", reason: `at ${context.weightText}: ${verdict.reasons.join("; ")}` };
-    if (context.windowClosed) return { action: "cannotAdvance", reason: `the deployment window closed mid-watch (${context.windowClosed}) at ${context.weightText}` };
+    if (context.windowClosed) {
+        return {
+            action: "cannotAdvance",
+            reason: `the deployment window closed mid-watch (${context.windowClosed}) at ${context.weightText}`,
+        };
+    }
     if (verdict.kind === "noEvidence") {
         const inARow = state.noEvidenceInARow + 1;
         if (inARow > context.limit) {
-            return { action: "cannotAdvance", reason: `no evidence for ${inARow} ticks in a row at ${context.weightText} (limit ${context.limit}): ${verdict.reasons.join("; ")} (no data is not health)` };
+            return {
+                action: "cannotAdvance",
+                reason: `no evidence for ${inARow} ticks in a row at ${context.weightText} (limit ${context.limit}): ${verdict.reasons.join("; ")} (no data is not health)`,
+            };
         }
         return { action: "continue", noEvidenceInARow: inARow, watchedMs: state.watchedMs };
     }
@@ -261,7 +299,9 @@ export function judgeGates(readings: GateReadings[]): GateVerdict {
         for (const gate of gates) {
             const values = valuesOf(gate);
             if (!values.length) missing.push(`${service} ${noData(gate)}`);
-            else if (values.some(v => !(v < gate.limit))) failures.push(`${service} ${gate.name} ${round(Math.max(...values))} not below ${gate.limit}`);
+            else if (values.some(v => !(v < gate.limit))) {
+                failures.push(`${service} ${gate.name} ${round(Math.max(...values))} not below ${gate.limit}`);
+            }
         }
         for (const { candidate, active } of comparisons) {
             const mine = valuesOf(candidate);
@@ -273,7 +313,11 @@ export function judgeGates(readings: GateReadings[]): GateVerdict {
             const worst = Math.max(...mine);
             const base = Math.max(...theirs);
             const worse = worst === Infinity ? base !== Infinity : worst - base > candidate.limit;
-            if (worse) failures.push(`${service} ${candidate.name} ${round(worst)} exceeds the active colour's ${round(base)} by more than ${candidate.limit}`);
+            if (worse) {
+                failures.push(
+                    `${service} ${candidate.name} ${round(worst)} exceeds the active colour's ${round(base)} by more than ${candidate.limit}`,
+                );
+            }
         }
     }
     if (missing.length) return { kind: "noData", reasons: missing };

@@ -6,7 +6,16 @@
 // stack file's positions are those the stack's `promotionState` output reported after the last
 // successful one: the file never keeps config that was not deployed.
 import * as path from "path";
-import { CommandError, ConfigMap, EngineEvent, LocalWorkspace, OutputMap, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import {
+    CommandError,
+    ConfigMap,
+    EngineEvent,
+    LocalWorkspace,
+    OutputMap,
+    PulumiCommand,
+    Stack,
+    StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { BlueGreenPosition } from "../../platform";
 import { blueGreenPositionSchema } from "../../stacks/config/deployments";
@@ -47,7 +56,9 @@ export function renameOutputStep(value: unknown): { value: unknown; renamed: str
     if (!value || typeof value !== "object" || Array.isArray(value)) return { value, renamed: [] };
     const renamed: string[] = [];
     const entries = Object.entries(value).map(([service, position]) => {
-        if (!position || typeof position !== "object" || !Object.hasOwn(position, "step") || Object.hasOwn(position, "weight")) return [service, position];
+        if (!position || typeof position !== "object" || !Object.hasOwn(position, "step") || Object.hasOwn(position, "weight")) {
+            return [service, position];
+        }
         renamed.push(service);
         const { step, ...rest } = position as { step: unknown };
         return [service, { ...rest, weight: step }];
@@ -67,7 +78,9 @@ async function pulumiCli(given: PulumiCommand | undefined): Promise<PulumiComman
         // The SDK runs `pulumi version` through execa and keeps its error (code ENOENT) as commandResult.err.
         const code = (e as { commandResult?: { err?: { code?: unknown } } }).commandResult?.err?.code;
         if (code === "ENOENT") {
-            throw new UsageError("the Pulumi CLI is not installed here (no `pulumi` on PATH): install it (https://www.pulumi.com/docs/iac/download-install/), or rehearse offline with --rehearse");
+            throw new UsageError(
+                "the Pulumi CLI is not installed here (no `pulumi` on PATH): install it (https://www.pulumi.com/docs/iac/download-install/), or rehearse offline with --rehearse",
+            );
         }
         throw e;
     }
@@ -84,9 +97,13 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
         stack = await LocalWorkspace.selectStack({ stackName, workDir }, { pulumiCommand, envVars });
     } catch (e) {
         if (e instanceof StackNotFoundError) {
-            throw new UsageError(`--stack ${stackName}: the backend has no stack named ${stackName} (is the CLI logged in to the right backend?)`);
+            throw new UsageError(
+                `--stack ${stackName}: the backend has no stack named ${stackName} (is the CLI logged in to the right backend?)`,
+            );
         }
-        if (e instanceof CommandError) throw new Error(`pulumi stack select ${stackName} failed: ${cliErrorLine(commandStderr(e))}`);
+        if (e instanceof CommandError) {
+            throw new Error(`pulumi stack select ${stackName} failed: ${cliErrorLine(commandStderr(e))}`, { cause: e });
+        }
         throw e;
     }
     const project = (await stack.workspace.projectSettings()).name;
@@ -104,8 +121,10 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             const { value } = await stack.getConfig(key(section));
             return JSON.parse(value);
         } catch (e) {
-            if (e instanceof CommandError) throw new Error(`${stackName}: reading config ${key(section)} failed: ${cliErrorLine(commandStderr(e))}`);
-            throw new Error(`${stackName}: config ${key(section)} is not a JSON object: ${(e as Error).message}`);
+            if (e instanceof CommandError) {
+                throw new Error(`${stackName}: reading config ${key(section)} failed: ${cliErrorLine(commandStderr(e))}`, { cause: e });
+            }
+            throw new Error(`${stackName}: config ${key(section)} is not a JSON object: ${(e as Error).message}`, { cause: e });
         }
     }
 
@@ -114,7 +133,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
         if (output === undefined) return undefined;
         const { value, renamed } = renameOutputStep(output.value);
         if (renamed.length) {
-            emit(`${stackName}'s promotionState output was written by a program from before the rename of step to weight: reading step as the weight of ${renamed.join(", ")}`);
+            emit(
+                `${stackName}'s promotionState output was written by a program from before the rename of step to weight: reading step as the weight of ${renamed.join(", ")}`,
+            );
         }
         const parsed = promotionStateSchema.safeParse(value);
         if (!parsed.success) {
@@ -130,7 +151,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
         if (fromOutput) return fromOutput;
         // A stack last updated by a program without the output: its config is what that update deployed,
         // unless someone changed the stack file since (the runbook forbids it).
-        emit(`${stackName} has no promotionState output yet (last updated by an older program): reading positions from config ${key("deployments")}`);
+        emit(
+            `${stackName} has no promotionState output yet (last updated by an older program): reading positions from config ${key("deployments")}`,
+        );
         return positionsFromDeployments(stackName, key("deployments"), await configSection("deployments"));
     }
 
@@ -138,7 +161,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
         const output = outputs.kubernetesNamespace?.value;
         if (typeof output === "string" && output) return output;
         const eks = (await configSection("eks")) as { namespace?: unknown } | null;
-        if (typeof eks?.namespace !== "string") throw new Error(`${stackName}: no kubernetesNamespace output and no ${key("eks")}.namespace in the config`);
+        if (typeof eks?.namespace !== "string") {
+            throw new Error(`${stackName}: no kubernetesNamespace output and no ${key("eks")}.namespace in the config`);
+        }
         return eks.namespace;
     }
 
@@ -146,7 +171,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
     function recordDeployed(): void {
         if (!deployed) return;
         const skipped = writePositions(stackFile, project, deployed);
-        if (skipped.length) emit(`${stackFile} declares no blue-green ${skipped.join(", ")}: their deployed positions are not written there`);
+        if (skipped.length) {
+            emit(`${stackFile} declares no blue-green ${skipped.join(", ")}: their deployed positions are not written there`);
+        }
     }
 
     return {
@@ -155,7 +182,9 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             try {
                 outputs = await stack.outputs();
             } catch (e) {
-                if (e instanceof CommandError) throw new Error(`${stackName}: reading the stack's outputs failed: ${cliErrorLine(commandStderr(e))}`);
+                if (e instanceof CommandError) {
+                    throw new Error(`${stackName}: reading the stack's outputs failed: ${cliErrorLine(commandStderr(e))}`, { cause: e });
+                }
                 throw e;
             }
             const positions = await positionsOfStack(outputs);
@@ -169,15 +198,30 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
             const started = Date.now();
             if (!deployed) throw new Error("apply before read: the driver does not know what is deployed");
             for (const u of updates) {
-                if (!SERVICE_NAME.test(u.service)) throw new Error(`apply: service ${JSON.stringify(u.service)} is not a service name (lowercase letters, digits, -)`);
-                if (!Number.isInteger(u.weight) || u.weight < 0 || u.weight > 100) throw new Error(`apply: ${u.service} weight should be an integer 0-100, found ${u.weight}`);
+                if (!SERVICE_NAME.test(u.service)) {
+                    throw new Error(`apply: service ${JSON.stringify(u.service)} is not a service name (lowercase letters, digits, -)`);
+                }
+                if (!Number.isInteger(u.weight) || u.weight < 0 || u.weight > 100) {
+                    throw new Error(`apply: ${u.service} weight should be an integer 0-100, found ${u.weight}`);
+                }
             }
             const to: Positions = { ...deployed, ...positionsOf(updates) };
             const targets =
                 purpose === "stage"
-                    ? await options.planner.stageTargets(to, updates.map(u => u.service))
+                    ? await options.planner.stageTargets(
+                          to,
+                          updates.map(u => u.service),
+                      )
                     : await options.planner.targets([deployed, ...(attempted ? [attempted] : [])], to);
-            if (!targets.length) return { ok: true, summary: `nothing to change (${describePositions(positionsOf(updates))} is deployed)`, targets, durationMs: 0, smoke: [] };
+            if (!targets.length) {
+                return {
+                    ok: true,
+                    summary: `nothing to change (${describePositions(positionsOf(updates))} is deployed)`,
+                    targets,
+                    durationMs: 0,
+                    smoke: [],
+                };
+            }
 
             const config: ConfigMap = {};
             for (const u of updates) {
@@ -190,7 +234,15 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 await stack.setAllConfig(config, true);
             } catch (e) {
                 recordDeployed();
-                if (e instanceof CommandError) return { ok: false, summary: `pulumi config set-all failed: ${cliErrorLine(commandStderr(e))}`, targets, durationMs: Date.now() - started, smoke: [] };
+                if (e instanceof CommandError) {
+                    return {
+                        ok: false,
+                        summary: `pulumi config set-all failed: ${cliErrorLine(commandStderr(e))}`,
+                        targets,
+                        durationMs: Date.now() - started,
+                        smoke: [],
+                    };
+                }
                 throw e;
             }
             const events: EngineEvent[] = [];
@@ -226,7 +278,14 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
                 attempted = to;
                 recordDeployed();
                 const reason = failureFromEvents(events) ?? cliErrorLine(err.text || commandStderr(e));
-                return { ok: false, summary: `pulumi up failed: ${reason}`, targets, durationMs: Date.now() - started, smoke: smokeFromEvents(events), refusedBy: refusingPolicy(events) };
+                return {
+                    ok: false,
+                    summary: `pulumi up failed: ${reason}`,
+                    targets,
+                    durationMs: Date.now() - started,
+                    smoke: smokeFromEvents(events),
+                    refusedBy: refusingPolicy(events),
+                };
             } finally {
                 out.flush();
                 err.flush();
@@ -235,12 +294,23 @@ export async function liveStackDriver(options: LiveDriverOptions): Promise<Stack
     };
 }
 
-const CHANGE_WORDS: Record<string, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };
+const CHANGE_WORDS: Record<string, string> = {
+    create: "created",
+    update: "updated",
+    replace: "replaced",
+    delete: "deleted",
+    same: "unchanged",
+};
 
 /** `{ update: 2, same: 118 }` → "2 updated, 118 unchanged" (the CLI's own order, then any other operation). */
 export function describeChanges(changes: Record<string, number> | undefined): string {
     if (!changes) return "";
-    const order = [...Object.keys(CHANGE_WORDS), ...Object.keys(changes).filter(op => !CHANGE_WORDS[op]).sort()];
+    const order = [
+        ...Object.keys(CHANGE_WORDS),
+        ...Object.keys(changes)
+            .filter(op => !CHANGE_WORDS[op])
+            .sort(),
+    ];
     return order
         .filter(op => changes[op])
         .map(op => `${changes[op]} ${CHANGE_WORDS[op] ?? op}`)
@@ -260,7 +330,8 @@ const oneLine = (text: string, max = 400) => {
  * URN, message), else the error diagnostics of the resource whose operation failed, else the first
  * error diagnostic. Undefined when the engine reported nothing (the CLI failed before it ran).
  */
-const mandatoryViolation = (events: EngineEvent[]) => events.map(e => e.policyEvent).find(p => p && String(p.enforcementLevel) !== "advisory" && String(p.enforcementLevel) !== "warning");
+const mandatoryViolation = (events: EngineEvent[]) =>
+    events.map(e => e.policyEvent).find(p => p && String(p.enforcementLevel) !== "advisory" && String(p.enforcementLevel) !== "warning");
 
 /** The policy whose mandatory violation failed the update, if one did. */
 export const refusingPolicy = (events: EngineEvent[]): string | undefined => mandatoryViolation(events)?.policyName;
@@ -271,7 +342,9 @@ export function failureFromEvents(events: EngineEvent[]): string | undefined {
         return `policy violation: ${violation.policyName} [${violation.enforcementLevel}] (${violation.policyPackName} ${violation.policyPackVersion}) on ${violation.resourceUrn ? shortUrn(violation.resourceUrn) : "the stack"}: ${oneLine(violation.message)}`;
     }
     const failed = events.map(e => e.resOpFailedEvent?.metadata.urn).find((urn): urn is string => Boolean(urn));
-    const errors = events.map(e => e.diagnosticEvent).filter(d => d && d.severity === "error") as NonNullable<EngineEvent["diagnosticEvent"]>[];
+    const errors = events.map(e => e.diagnosticEvent).filter(d => d && d.severity === "error") as NonNullable<
+        EngineEvent["diagnosticEvent"]
+    >[];
     const onFailed = failed ? errors.filter(d => d.urn === failed) : [];
     if (failed && onFailed.length) return `${shortUrn(failed)}: ${oneLine(onFailed.map(d => d.message).join(" "))}`;
     const first = errors.find(d => d.urn) ?? errors[0];
@@ -292,11 +365,19 @@ export function smokeFromEvents(events: EngineEvent[]): SmokeOutcome[] {
         if (name !== "?") names.set(urn, name);
         return names.get(urn) ?? name;
     };
-    const serviceOf = (urn: string) => urn.split("::").pop()?.replace(/-smoke$/, "") ?? urn;
+    const serviceOf = (urn: string) =>
+        urn
+            .split("::")
+            .pop()
+            ?.replace(/-smoke$/, "") ?? urn;
     for (const event of events) {
         const pre = event.resourcePreEvent?.metadata;
         if (pre?.type === JOB_TYPE && !event.resourcePreEvent?.planning && String(pre.op) !== "delete") {
-            outcomes.set(pre.urn, { service: serviceOf(pre.urn), job: nameOf(pre.urn, pre), result: String(pre.op) === "same" ? "unchanged" : "planned" });
+            outcomes.set(pre.urn, {
+                service: serviceOf(pre.urn),
+                job: nameOf(pre.urn, pre),
+                result: String(pre.op) === "same" ? "unchanged" : "planned",
+            });
         }
         const done = event.resOutputsEvent?.metadata;
         if (done?.type === JOB_TYPE && String(done.op) !== "same" && String(done.op) !== "delete") {
@@ -309,11 +390,18 @@ export function smokeFromEvents(events: EngineEvent[]): SmokeOutcome[] {
                 .filter(d => d?.urn === failed.urn && d.severity === "error")
                 .map(d => d?.message ?? "")
                 .join(" ");
-            outcomes.set(failed.urn, { service: serviceOf(failed.urn), job: nameOf(failed.urn, failed), result: "failed", detail: oneLine(detail || "the Job failed") });
+            outcomes.set(failed.urn, {
+                service: serviceOf(failed.urn),
+                job: nameOf(failed.urn, failed),
+                result: "failed",
+                detail: oneLine(detail || "the Job failed"),
+            });
         }
     }
     // A Job the engine began and never finished: the update stopped before it (another resource failed).
-    return [...outcomes.values()].map(o => (o.result === "planned" ? { ...o, result: "failed" as const, detail: "the update stopped before the Job completed" } : o));
+    return [...outcomes.values()].map(o =>
+        o.result === "planned" ? { ...o, result: "failed" as const, detail: "the update stopped before the Job completed" } : o,
+    );
 }
 
 /** The stderr of a failed CLI command (the SDK keeps execa's error, with the real streams, as `err`). */

@@ -22,7 +22,19 @@ import {
     unreachableProblem,
 } from "./judge";
 import { renderQuery } from "./prometheus";
-import { Clock, MetricsSource, Notifier, PositionUpdate, PromotionEventKind, RecordEntry, ServicePosition, StackDriver, StackState, UpdatePurpose, UpdateResult } from "./types";
+import {
+    Clock,
+    MetricsSource,
+    Notifier,
+    PositionUpdate,
+    PromotionEventKind,
+    RecordEntry,
+    ServicePosition,
+    StackDriver,
+    StackState,
+    UpdatePurpose,
+    UpdateResult,
+} from "./types";
 import { WindowCheck, WINDOW_POLICY } from "./window";
 
 /** How a run ended. `withdrawn`: it could not advance and took every candidate to 0 %; `held`: it could not, and left them (onHold: keep, or nothing carried traffic). */
@@ -44,7 +56,9 @@ export interface ServiceFacts {
 }
 
 /** The facts of a service with the config's default probe paths. */
-export const defaultFacts: ServiceFacts = { excludedPaths: pathsRegex(nonClientPaths({ readinessPath: "/readyz", livenessPath: "/healthz" })) };
+export const defaultFacts: ServiceFacts = {
+    excludedPaths: pathsRegex(nonClientPaths({ readinessPath: "/readyz", livenessPath: "/healthz" })),
+};
 
 export interface WalkOptions {
     settings: PromotionSettings;
@@ -89,8 +103,10 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
 
     const record = (service: string, event: PromotionEventKind, reason: string, extra: Partial<RecordEntry> = {}) =>
         options.record({ at: clock.now().toISOString(), service, weight: weightOf(service), event, values: {}, reason, ...extra });
-    const recordAll = (event: PromotionEventKind, reason: string, extra: Partial<RecordEntry> = {}) => names.forEach(name => record(name, event, reason, extra));
-    const annotate = (event: PromotionEventKind, text: string) => notifier.annotate({ at: clock.now(), services: names, weight: topWeight(), event, text });
+    const recordAll = (event: PromotionEventKind, reason: string, extra: Partial<RecordEntry> = {}) =>
+        names.forEach(name => record(name, event, reason, extra));
+    const annotate = (event: PromotionEventKind, text: string) =>
+        notifier.annotate({ at: clock.now(), services: names, weight: topWeight(), event, text });
 
     const apply = async (updates: PositionUpdate[], purpose: UpdatePurpose, message: string): Promise<UpdateResult> => {
         const result = await driver.apply(updates, purpose, message);
@@ -118,9 +134,15 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     const giveBack = async (purpose: "rollback" | "withdraw", reason: string): Promise<WalkResult | undefined> => {
         for (const batch of rollbackUpdates(services)) {
             const restoring = batch.some(u => u.weight > 0);
-            const result = await apply(batch, purpose, `${purpose}: ${restoring ? "restore the old colour's size" : "every candidate to 0 %"} (${reason})`);
+            const result = await apply(
+                batch,
+                purpose,
+                `${purpose}: ${restoring ? "restore the old colour's size" : "every candidate to 0 %"} (${reason})`,
+            );
             if (!result.ok) return failed(purpose, result, reason);
-            batch.forEach(u => record(u.service, purpose, restoring ? `old colour's size restored (${reason})` : reason, updateFacts(result)));
+            batch.forEach(u =>
+                record(u.service, purpose, restoring ? `old colour's size restored (${reason})` : reason, updateFacts(result)),
+            );
             options.log(`  ${purpose}: ${result.summary}`);
         }
         return undefined;
@@ -158,8 +180,15 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
 
     // ------------------------------------------------------------------ measuring
 
-    const varsOf = (s: ServicePosition, colour: string, window: string) => ({ namespace, service: s.service, colour, window, excludedPaths: factsOf(s.service).excludedPaths });
-    const applicable = (checks: Record<string, PromotionCheck>, s: ServicePosition) => Object.entries(checks).filter(([, c]) => c.protocols.includes(s.protocol));
+    const varsOf = (s: ServicePosition, colour: string, window: string) => ({
+        namespace,
+        service: s.service,
+        colour,
+        window,
+        excludedPaths: factsOf(s.service).excludedPaths,
+    });
+    const applicable = (checks: Record<string, PromotionCheck>, s: ServicePosition) =>
+        Object.entries(checks).filter(([, c]) => c.protocols.includes(s.protocol));
     const readChecks = (prefix: string, checks: [string, PromotionCheck][], s: ServicePosition, colour: string, window: string, at: Date) =>
         Promise.all(
             checks.map(async ([name, check]): Promise<CheckReading> => {
@@ -169,7 +198,11 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         );
     const readTraffic = async (s: ServicePosition, window: string, at: Date): Promise<TrafficCheck> => {
         const reading = await metrics.query(renderQuery(settings.traffic.query, varsOf(s, otherColour(s.activeColour), window)), at);
-        return { service: s.service, expected: s.weight, reading: { name: "traffic:share", limit: settings.traffic.tolerance, samples: reading.samples, error: reading.error } };
+        return {
+            service: s.service,
+            expected: s.weight,
+            reading: { name: "traffic:share", limit: settings.traffic.tolerance, samples: reading.samples, error: reading.error },
+        };
     };
     /** Every check's query for the service as this step sends it: the record keeps them. */
     const queriesOf = (s: ServicePosition, window: string): Record<string, string> => {
@@ -188,7 +221,9 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     /** Prometheus must answer before anything moves that then has to be watched. */
     const prometheusProblem = async (): Promise<string | undefined> => {
         const probe = await metrics.query("vector(1)", clock.now());
-        return probe.samples[0]?.value === 1 ? undefined : `Prometheus does not answer (${probe.error ?? `vector(1) gave ${JSON.stringify(probe.samples)}`})`;
+        return probe.samples[0]?.value === 1
+            ? undefined
+            : `Prometheus does not answer (${probe.error ?? `vector(1) gave ${JSON.stringify(probe.samples)}`})`;
     };
 
     /**
@@ -218,15 +253,31 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             await clock.sleepUntil(at);
             const counts = pending.size === 0 && tick > 0;
             const triggers = await Promise.all(
-                carrying().map(async s => ({ service: s.service, readings: await readChecks("trigger", applicable(settings.triggers, s), s, otherColour(s.activeColour), window, at) })),
+                carrying().map(async s => ({
+                    service: s.service,
+                    readings: await readChecks("trigger", applicable(settings.triggers, s), s, otherColour(s.activeColour), window, at),
+                })),
             );
-            const traffic = await Promise.all(httpServices().filter(s => pending.has(s.service) || options.trafficCheck === "report").map(s => readTraffic(s, window, at)));
-            const verdict = judgeTick(triggers, traffic.filter(c => pending.has(c.service)), settings.traffic.tolerance);
+            const traffic = await Promise.all(
+                httpServices()
+                    .filter(s => pending.has(s.service) || options.trafficCheck === "report")
+                    .map(s => readTraffic(s, window, at)),
+            );
+            const verdict = judgeTick(
+                triggers,
+                traffic.filter(c => pending.has(c.service)),
+                settings.traffic.tolerance,
+            );
             if (verdict.kind !== "breach") verdict.verified.forEach(s => pending.delete(s));
             for (const t of triggers) {
                 const share = traffic.find(c => c.service === t.service);
                 const values = Object.fromEntries([...t.readings, ...(share ? [share.reading] : [])].map(r => [r.name, recordedValue(r)]));
-                const why = verdict.kind === "breach" ? "trigger breached" : verdict.kind === "noEvidence" ? `no evidence: ${verdict.reasons.filter(r => r.startsWith(`${t.service} `)).join("; ") || "another service's"}` : `${Math.round(state.watchedMs / 1000)}s of ${window} watched`;
+                const why =
+                    verdict.kind === "breach"
+                        ? "trigger breached"
+                        : verdict.kind === "noEvidence"
+                          ? `no evidence: ${verdict.reasons.filter(r => r.startsWith(`${t.service} `)).join("; ") || "another service's"}`
+                          : `${Math.round(state.watchedMs / 1000)}s of ${window} watched`;
                 record(t.service, "check", why, { values });
             }
             const decision = decideTick(verdict, state, {
@@ -239,8 +290,12 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             });
             options.log(
                 `  ${label} ${Math.round((at.getTime() - start.getTime()) / 1000)}s: ` +
-                    (triggers.map(t => `${t.service} ${t.readings.map(r => `${r.name} ${recordedValue(r) ?? "no data"}`).join(", ")}`).join(" | ") || "no service takes traffic") +
-                    (traffic.length ? ` | traffic ${traffic.map(c => `${c.service} ${recordedValue(c.reading) ?? "?"} % of ${c.expected} %`).join(", ")}` : "") +
+                    (triggers
+                        .map(t => `${t.service} ${t.readings.map(r => `${r.name} ${recordedValue(r) ?? "no data"}`).join(", ")}`)
+                        .join(" | ") || "no service takes traffic") +
+                    (traffic.length
+                        ? ` | traffic ${traffic.map(c => `${c.service} ${recordedValue(c.reading) ?? "?"} % of ${c.expected} %`).join(", ")}`
+                        : "") +
                     (verdict.kind === "noEvidence" ? ` (no evidence ${state.noEvidenceInARow + 1}/${settings.consecutiveErrorLimit})` : ""),
             );
             if (decision.action === "rollback") return end(await rollback(decision.reason));
@@ -274,11 +329,17 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         );
         const verdict = judgeGates(readings);
         for (const r of readings) {
-            const values = Object.fromEntries([...r.gates, ...r.comparisons.flatMap(c => [c.candidate, c.active])].map(x => [x.name, recordedValue(x)]));
+            const values = Object.fromEntries(
+                [...r.gates, ...r.comparisons.flatMap(c => [c.candidate, c.active])].map(x => [x.name, recordedValue(x)]),
+            );
             record(r.service, "check", verdict.kind === "pass" ? `gates held over ${step.watch}` : "gates not met", { values });
         }
-        if (verdict.kind === "noData") return cannotAdvance(`no data for the gates at ${label}: ${verdict.reasons.join("; ")} (no data is not health)`);
-        if (verdict.kind === "fail") return cannotAdvance(`gates not met over the ${step.watch} watch at ${label}: ${verdict.reasons.join("; ")}`);
+        if (verdict.kind === "noData") {
+            return cannotAdvance(`no data for the gates at ${label}: ${verdict.reasons.join("; ")} (no data is not health)`);
+        }
+        if (verdict.kind === "fail") {
+            return cannotAdvance(`gates not met over the ${step.watch} watch at ${label}: ${verdict.reasons.join("; ")}`);
+        }
         options.log(`PASSED ${label} after ${step.watch}: gates held`);
         return undefined;
     };
@@ -295,7 +356,19 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     if (services.some(s => s.weight > 0)) {
         const at = clock.now();
         const triggers = await Promise.all(
-            services.filter(s => s.weight > 0).map(async s => ({ service: s.service, readings: await readChecks("trigger", applicable(settings.triggers, s), s, otherColour(s.activeColour), settings.steps[0].watch, at) })),
+            services
+                .filter(s => s.weight > 0)
+                .map(async s => ({
+                    service: s.service,
+                    readings: await readChecks(
+                        "trigger",
+                        applicable(settings.triggers, s),
+                        s,
+                        otherColour(s.activeColour),
+                        settings.steps[0].watch,
+                        at,
+                    ),
+                })),
         );
         const verdict = judgeTick(triggers, [], settings.traffic.tolerance);
         if (verdict.kind === "breach") return rollback(`at ${weightsText()}: ${verdict.reasons.join("; ")}`);
@@ -305,7 +378,11 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
     const staged = services.filter(s => s.weight === 0 && !s.finalize);
     if (staged.length) {
         const closed = options.window(clock.now());
-        if (closed) return cannotAdvance(`the deployment window is closed (${closed}); staging ${staged.map(s => s.service).join(", ")} waits for it`);
+        if (closed) {
+            return cannotAdvance(
+                `the deployment window is closed (${closed}); staging ${staged.map(s => s.service).join(", ")} waits for it`,
+            );
+        }
         const down = await prometheusProblem();
         if (down) return cannotAdvance(`${down}; nothing moves until it answers`);
         const result = await apply(
@@ -315,13 +392,24 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         );
         for (const s of staged) {
             const smoke = result.smoke.find(o => o.service === s.service);
-            record(s.service, "smoke", smoke ? `smoke test ${smoke.job} ${smoke.result}${smoke.detail ? `: ${smoke.detail}` : ""}` : `no smoke test ran (${result.summary})`, {
-                ...updateFacts(result),
-                smoke,
-            });
+            record(
+                s.service,
+                "smoke",
+                smoke
+                    ? `smoke test ${smoke.job} ${smoke.result}${smoke.detail ? `: ${smoke.detail}` : ""}`
+                    : `no smoke test ran (${result.summary})`,
+                {
+                    ...updateFacts(result),
+                    smoke,
+                },
+            );
         }
-        options.log(`STAGE ${staged.map(s => s.service).join(", ")}: ${result.summary}${result.smoke.length ? `; smoke: ${result.smoke.map(o => `${o.job} ${o.result}`).join(", ")}` : ""}`);
-        if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during the stage update: ${result.summary}`);
+        options.log(
+            `STAGE ${staged.map(s => s.service).join(", ")}: ${result.summary}${result.smoke.length ? `; smoke: ${result.smoke.map(o => `${o.job} ${o.result}`).join(", ")}` : ""}`,
+        );
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) {
+            return cannotAdvance(`the deployment window closed during the stage update: ${result.summary}`);
+        }
         if (!result.ok) return rollback(`the stage update failed before any traffic moved: ${result.summary}`);
     }
 
@@ -339,16 +427,27 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
             if (closed) return cannotAdvance(`the deployment window is closed (${closed}); the next step (${step.weight} %) waits for it`);
             const down = await prometheusProblem();
             if (down) return cannotAdvance(`${down}; the next step (${step.weight} %) waits for it`);
-            const result = await apply(move.updates, "advance", `promote ${move.updates.map(u => `${u.service} to ${u.weight} %`).join(", ")}`);
+            const result = await apply(
+                move.updates,
+                "advance",
+                `promote ${move.updates.map(u => `${u.service} to ${u.weight} %`).join(", ")}`,
+            );
             // The window closing under an update is no fault of the candidate; a stack policy fails the update after its steps ran, so it is withdrawn.
-            if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during the update to ${step.weight} %: ${result.summary}`);
+            if (!result.ok && result.refusedBy === WINDOW_POLICY) {
+                return cannotAdvance(`the deployment window closed during the update to ${step.weight} %: ${result.summary}`);
+            }
             if (!result.ok) return rollback(`the update to ${step.weight} % failed: ${result.summary}`);
             for (const s of services) {
                 const moved = move.updates.some(u => u.service === s.service);
-                record(s.service, "step", moved ? `candidate at ${s.weight} % (${result.summary})` : `holds at ${s.weight} % while the others catch up`, {
-                    ...(moved ? updateFacts(result) : {}),
-                    queries: queriesOf(s, step.watch),
-                });
+                record(
+                    s.service,
+                    "step",
+                    moved ? `candidate at ${s.weight} % (${result.summary})` : `holds at ${s.weight} % while the others catch up`,
+                    {
+                        ...(moved ? updateFacts(result) : {}),
+                        queries: queriesOf(s, step.watch),
+                    },
+                );
             }
             options.log(`STEP ${weightsText()}: ${result.summary}`);
             await annotate("step", `${weightsText()}`);
@@ -363,8 +462,14 @@ export async function walk(options: WalkOptions): Promise<WalkResult> {
         if (verified) return verified;
         const closed = options.window(clock.now());
         if (closed) return cannotAdvance(`promoted to 100 %, but the deployment window closed (${closed}); finalize waits for it`);
-        const result = await apply(move.updates, "finalize", `finalize ${move.updates.map(u => u.service).join(", ")}: old colour to one replica`);
-        if (!result.ok && result.refusedBy === WINDOW_POLICY) return cannotAdvance(`the deployment window closed during finalize: ${result.summary}`);
+        const result = await apply(
+            move.updates,
+            "finalize",
+            `finalize ${move.updates.map(u => u.service).join(", ")}: old colour to one replica`,
+        );
+        if (!result.ok && result.refusedBy === WINDOW_POLICY) {
+            return cannotAdvance(`the deployment window closed during finalize: ${result.summary}`);
+        }
         if (!result.ok) return rollback(`finalize failed: ${result.summary}`);
         recordAll("finalized", `old colour scaled to one replica (${result.summary})`, updateFacts(result));
         options.log(`FINALIZED ${names.join(", ")}: ${result.summary}`);
@@ -385,18 +490,56 @@ export async function rollBackByHand(
         const result = await options.driver.apply(batch, "rollback", `rollback by hand: ${reason}`);
         if (!result.ok) {
             const text = `the rollback update failed: ${result.summary}; run it again (npm run promote -- --stack ${stack} --rollback), and if a dead update left a lock: pulumi cancel --stack ${stack} --yes first`;
-            for (const name of names) options.record({ at: options.clock.now().toISOString(), service: name, weight: services.find(s => s.service === name)?.weight ?? 0, event: "failed", values: {}, reason: text, targets: result.targets, durationMs: result.durationMs });
+            for (const name of names) {
+                options.record({
+                    at: options.clock.now().toISOString(),
+                    service: name,
+                    weight: services.find(s => s.service === name)?.weight ?? 0,
+                    event: "failed",
+                    values: {},
+                    reason: text,
+                    targets: result.targets,
+                    durationMs: result.durationMs,
+                });
+            }
             options.log(`ROLLBACK FAILED: ${result.summary}`);
-            await options.notifier.page({ at: options.clock.now(), services: names, weight: Math.max(0, ...services.map(s => s.weight)), reason: text, urgent: true });
-            await options.notifier.annotate({ at: options.clock.now(), services: names, weight: Math.max(0, ...services.map(s => s.weight)), event: "failed", text: `rollback by hand failed: ${result.summary}` });
+            await options.notifier.page({
+                at: options.clock.now(),
+                services: names,
+                weight: Math.max(0, ...services.map(s => s.weight)),
+                reason: text,
+                urgent: true,
+            });
+            await options.notifier.annotate({
+                at: options.clock.now(),
+                services: names,
+                weight: Math.max(0, ...services.map(s => s.weight)),
+                event: "failed",
+                text: `rollback by hand failed: ${result.summary}`,
+            });
             return { outcome: "failed", reason: text };
         }
         services = applyUpdates(services, batch);
         for (const u of batch) {
-            options.record({ at: options.clock.now().toISOString(), service: u.service, weight: u.weight, event: "rollback", values: {}, reason, targets: result.targets, durationMs: result.durationMs });
+            options.record({
+                at: options.clock.now().toISOString(),
+                service: u.service,
+                weight: u.weight,
+                event: "rollback",
+                values: {},
+                reason,
+                targets: result.targets,
+                durationMs: result.durationMs,
+            });
         }
     }
     options.log(`ROLLBACK ${names.join(", ")}: ${reason}`);
-    await options.notifier.annotate({ at: options.clock.now(), services: names, weight: 0, event: "rollback", text: `rolled back by hand: ${reason}` });
+    await options.notifier.annotate({
+        at: options.clock.now(),
+        services: names,
+        weight: 0,
+        event: "rollback",
+        text: `rolled back by hand: ${reason}`,
+    });
     return { outcome: "rolledBack", reason };
 }

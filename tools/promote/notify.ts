@@ -1,4 +1,4 @@
-// The promotion's notifications through the seed's channels, as plain HTTP: a Grafana annotation and a
+// The promotion's notifications through the team's channels, as plain HTTP: a Grafana annotation and a
 // Slack message per decision, an Alertmanager silence over each watch, a PagerDuty event on rollback
 // and at once when a rollback or withdrawal failed. Each channel runs only when the stack's config
 // names it. A failed request, or a channel whose credential is missing, is a warning, never an
@@ -21,7 +21,9 @@ const DEDUP_KEY_MAX = 255;
 function credential(env: NodeJS.ProcessEnv, name: string, channel: string, warn: (line: string) => void): string | undefined {
     const value = env[name];
     if (value === undefined || value.trim() === "") {
-        warn(`${name} is not set: ${CONFIG_KEY}.${channel} is configured, but sends nothing this run (the credential comes from the environment, never the stack's config; a notification never blocks a decision)`);
+        warn(
+            `${name} is not set: ${CONFIG_KEY}.${channel} is configured, but sends nothing this run (the credential comes from the environment, never the stack's config; a notification never blocks a decision)`,
+        );
         return undefined;
     }
     return value.trim();
@@ -60,7 +62,12 @@ export interface HttpNotifierOptions {
     stack?: string;
 }
 
-export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn: (line: string) => void, options: HttpNotifierOptions = {}): Notifier {
+export function httpNotifier(
+    config: Notifications,
+    env: NodeJS.ProcessEnv,
+    warn: (line: string) => void,
+    options: HttpNotifierOptions = {},
+): Notifier {
     const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     // A page that did not get through is sent again, with the same dedup key: PagerDuty keeps one incident.
     const pageRetryDelaysMs = options.pageRetryDelaysMs ?? [2_000, 5_000];
@@ -70,7 +77,9 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
     let webhook = config.slack ? credential(env, notificationCredentialEnv.slackWebhookUrl, "slack", warn) : undefined;
     // The whole URL is the credential: its path as much as the URL (a message may quote either).
     const webhookPath = webhook && URL.canParse(webhook) ? new URL(webhook).pathname : undefined;
-    const secrets = [grafanaToken, routingKey, webhook, webhookPath && webhookPath.length > 8 ? webhookPath : undefined].filter((s): s is string => Boolean(s));
+    const secrets = [grafanaToken, routingKey, webhook, webhookPath && webhookPath.length > 8 ? webhookPath : undefined].filter(
+        (s): s is string => Boolean(s),
+    );
     const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("***"), text);
     if (webhook && !(URL.canParse(webhook) && /^https?:$/.test(new URL(webhook).protocol))) {
         warn(`${notificationCredentialEnv.slackWebhookUrl} is not an http(s) URL (not shown): ${CONFIG_KEY}.slack sends nothing this run`);
@@ -109,7 +118,11 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
         }
         if (!accepts(status)) {
             const excerpt = bodyExcerpt(text, BODY_EXCERPT_CHARS);
-            warn(redact(`${what}: ${method} ${shown} answered HTTP ${status}${excerpt ? `: ${JSON.stringify(excerpt)}` : " with an empty body"}`));
+            warn(
+                redact(
+                    `${what}: ${method} ${shown} answered HTTP ${status}${excerpt ? `: ${JSON.stringify(excerpt)}` : " with an empty body"}`,
+                ),
+            );
             return undefined;
         }
         return text;
@@ -124,7 +137,10 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
 
     const slack = config.slack && webhook ? { ...config.slack, webhook } : undefined;
     // GitHub Actions' run, when the promotion runs in one: where the whole record is.
-    const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+    const runUrl =
+        env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+            ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+            : undefined;
     /** A Slack message for one decision: what happened to which services, who is called, where the run is. */
     async function postToSlack(entry: Parameters<Notifier["annotate"]>[0]): Promise<void> {
         if (!slack) return;
@@ -137,7 +153,16 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
             const seconds = Number(response.headers.get("retry-after") ?? "1");
             return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, SLACK_RETRY_AFTER_MAX_MS) : 1000;
         };
-        await send(`slack message to ${slack.channel}`, "POST", slack.webhook, {}, { text }, ok, `${notificationCredentialEnv.slackWebhookUrl} (not shown)`, retryAfter);
+        await send(
+            `slack message to ${slack.channel}`,
+            "POST",
+            slack.webhook,
+            {},
+            { text },
+            ok,
+            `${notificationCredentialEnv.slackWebhookUrl} (not shown)`,
+            retryAfter,
+        );
     }
 
     const grafana = config.grafana && grafanaToken && { ...config.grafana, ...httpEndpoint(config.grafana.url) };
@@ -156,7 +181,14 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
                 ...(grafana.dashboardUid ? { dashboardUID: grafana.dashboardUid } : {}),
             };
             // The token replaces any Basic credentials of the URL: Grafana reads one Authorization header.
-            await send("grafana annotation", "POST", `${grafana.base}/api/annotations`, { ...grafana.headers, authorization: `Bearer ${grafanaToken}` }, body, ok);
+            await send(
+                "grafana annotation",
+                "POST",
+                `${grafana.base}/api/annotations`,
+                { ...grafana.headers, authorization: `Bearer ${grafanaToken}` },
+                body,
+                ok,
+            );
         },
 
         async silence(entry) {
@@ -186,7 +218,9 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
                 // Reported below with the body.
             }
             if (typeof silenceID !== "string" || silenceID === "") {
-                warn(`alertmanager silence: POST ${url} answered without a silenceID: expected {"silenceID": "..."}, found ${JSON.stringify(text.trim().slice(0, BODY_EXCERPT_CHARS))}`);
+                warn(
+                    `alertmanager silence: POST ${url} answered without a silenceID: expected {"silenceID": "..."}, found ${JSON.stringify(text.trim().slice(0, BODY_EXCERPT_CHARS))}`,
+                );
                 return undefined;
             }
             return silenceID;
@@ -194,7 +228,14 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
 
         async expireSilence(id) {
             if (!alertmanager) return;
-            await send("alertmanager silence expiry", "DELETE", `${alertmanager.base}/api/v2/silence/${encodeURIComponent(id)}`, alertmanager.headers, undefined, ok);
+            await send(
+                "alertmanager silence expiry",
+                "DELETE",
+                `${alertmanager.base}/api/v2/silence/${encodeURIComponent(id)}`,
+                alertmanager.headers,
+                undefined,
+                ok,
+            );
         },
 
         async page(entry) {
@@ -207,7 +248,11 @@ export function httpNotifier(config: Notifications, env: NodeJS.ProcessEnv, warn
                 // One incident per decision: every retry of this page carries the same key.
                 dedup_key: `npm-run-promote:${kind}:${services.join(",")}:${entry.at.toISOString()}`.slice(0, DEDUP_KEY_MAX),
                 payload: {
-                    summary: `${entry.urgent ? "promotion needs a person now" : "promotion rolled back"} ${services.join(", ")}: ${entry.reason}`.slice(0, 1024),
+                    summary:
+                        `${entry.urgent ? "promotion needs a person now" : "promotion rolled back"} ${services.join(", ")}: ${entry.reason}`.slice(
+                            0,
+                            1024,
+                        ),
                     source: "npm run promote",
                     // A failed rollback or withdrawal may leave live traffic on a bad candidate.
                     severity: entry.urgent ? "critical" : pagerduty.severity,

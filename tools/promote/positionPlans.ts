@@ -121,7 +121,8 @@ export function planProblem(plan: PlanResult): string | undefined {
 /** The resources an update must touch to take the stack from one plan to the other: URNs added, removed or with other inputs. */
 export function changedUrns(from: PlannedResource[], to: PlannedResource[]): string[] {
     // The engine targets the root stack and the providers itself (step_generator.go: implicitly targeted).
-    const own = (resources: PlannedResource[]) => new Map(resources.filter(r => !isEngineRegistered(r) && !r.type.startsWith("pulumi:providers:")).map(r => [r.urn, r]));
+    const own = (resources: PlannedResource[]) =>
+        new Map(resources.filter(r => !isEngineRegistered(r) && !r.type.startsWith("pulumi:providers:")).map(r => [r.urn, r]));
     const before = own(from);
     const after = own(to);
     const changed = new Set<string>();
@@ -136,12 +137,17 @@ export function changedUrns(from: PlannedResource[], to: PlannedResource[]): str
 /** The resources of the named BlueGreenService components (every descendant), in a plan. */
 export function serviceUrns(resources: PlannedResource[], services: string[]): string[] {
     const byUrn = new Map(resources.map(r => [r.urn, r]));
-    const roots = new Set(resources.filter(r => r.type === "trading-platform:k8s:BlueGreenService" && services.includes(r.name)).map(r => r.urn));
+    const roots = new Set(
+        resources.filter(r => r.type === "trading-platform:k8s:BlueGreenService" && services.includes(r.name)).map(r => r.urn),
+    );
     const under = (r: PlannedResource): boolean => {
         for (let parent = r.parent; parent; parent = byUrn.get(parent)?.parent) if (roots.has(parent)) return true;
         return false;
     };
-    return resources.filter(r => r.custom && under(r)).map(r => r.urn).sort();
+    return resources
+        .filter(r => r.custom && under(r))
+        .map(r => r.urn)
+        .sort();
 }
 
 export interface PositionPlanner {
@@ -155,7 +161,12 @@ export interface PositionPlanner {
     stageTargets(to: Positions, services: string[]): Promise<string[]>;
 }
 
-export function positionPlanner(options: { stack: string; project: string; config: StackFileConfig; policyConfigFile: string }): PositionPlanner {
+export function positionPlanner(options: {
+    stack: string;
+    project: string;
+    config: StackFileConfig;
+    policyConfigFile: string;
+}): PositionPlanner {
     const plan = (positions: Positions, policyConfigFile = options.policyConfigFile) =>
         cachedPlan(options.stack, options.project, configAt(options.config, options.project, positions), policyConfigFile);
     const problem = async (positions: Positions) => {

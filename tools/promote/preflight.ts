@@ -39,7 +39,9 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
     // A service no trigger judges could never be rolled back.
     for (const s of state.services) {
         if (!Object.values(settings.triggers).some(t => t.protocols.includes(s.protocol))) {
-            throw new UsageError(`${s.service} (protocol ${s.protocol}): no trigger of promotion.triggers judges protocol ${s.protocol}; add one (its protocols list) before promoting it`);
+            throw new UsageError(
+                `${s.service} (protocol ${s.protocol}): no trigger of promotion.triggers judges protocol ${s.protocol}; add one (its protocols list) before promoting it`,
+            );
         }
     }
 
@@ -51,14 +53,18 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
         const at = positionsOf(services);
         const problem = await o.planner.problem(at);
         if (problem) {
-            throw new UsageError(`pre-flight: the offline plan of ${label} (${describePositions(at)}) fails, so the run would too; nothing changed: ${problem}`);
+            throw new UsageError(
+                `pre-flight: the offline plan of ${label} (${describePositions(at)}) fails, so the run would too; nothing changed: ${problem}`,
+            );
         }
         const targets = label === "now" ? 0 : (await o.planner.targets([previous], at)).length;
         positions.push({ label, positions: describePositions(at), targets });
         previous = at;
     }
     // A withdrawal or rollback may leave from any step: its targets from the furthest one are the most it touches.
-    o.log(`Pre-flight: ${planned.length} positions planned offline with the pack: ${positions.map(p => `${p.label}${p.targets ? ` (${p.targets} targets)` : ""}`).join(", ")}`);
+    o.log(
+        `Pre-flight: ${planned.length} positions planned offline with the pack: ${positions.map(p => `${p.label}${p.targets ? ` (${p.targets} targets)` : ""}`).join(", ")}`,
+    );
 
     // Every query, rendered for each service and evaluated once.
     const window = settings.steps[0].watch;
@@ -66,7 +72,13 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
     let unreachableError: string | undefined;
     for (const s of state.services) {
         const candidate = otherColour(s.activeColour);
-        const vars = (colour: string) => ({ namespace: state.namespace, service: s.service, colour, window, excludedPaths: (o.facts[s.service] ?? defaultFacts).excludedPaths });
+        const vars = (colour: string) => ({
+            namespace: state.namespace,
+            service: s.service,
+            colour,
+            window,
+            excludedPaths: (o.facts[s.service] ?? defaultFacts).excludedPaths,
+        });
         const queries: Record<string, string> = {};
         const add = (name: string, template: string, colour: string) => {
             try {
@@ -75,7 +87,8 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
                 throw new UsageError(`${s.service} ${name}: ${(e as Error).message}; nothing changed`);
             }
         };
-        const applies = <T extends { protocols: string[] }>(checks: Record<string, T>) => Object.entries(checks).filter(([, c]) => c.protocols.includes(s.protocol));
+        const applies = <T extends { protocols: string[] }>(checks: Record<string, T>) =>
+            Object.entries(checks).filter(([, c]) => c.protocols.includes(s.protocol));
         for (const [name, c] of applies(settings.triggers)) add(`trigger:${name}`, c.query, candidate);
         if (s.protocol === "http") add("traffic:share", settings.traffic.query, candidate);
         for (const [name, c] of applies(settings.gates)) add(`gate:${name}`, c.query, candidate);
@@ -98,7 +111,13 @@ export async function preflight(o: PreflightOptions): Promise<PreflightResult> {
             queries,
         });
     }
-    if (refused.length) throw new UsageError(`pre-flight: Prometheus refuses ${refused.length === 1 ? "a query" : `${refused.length} queries`}; nothing changed: ${refused.join("; ")}`);
-    if (unreachableError) o.log(`Pre-flight: the queries could not be checked: ${unreachableError} (nothing moves until Prometheus answers)`);
+    if (refused.length) {
+        throw new UsageError(
+            `pre-flight: Prometheus refuses ${refused.length === 1 ? "a query" : `${refused.length} queries`}; nothing changed: ${refused.join("; ")}`,
+        );
+    }
+    if (unreachableError) {
+        o.log(`Pre-flight: the queries could not be checked: ${unreachableError} (nothing moves until Prometheus answers)`);
+    }
     return { positions, prometheusAnswers: !unreachableError };
 }

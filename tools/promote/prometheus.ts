@@ -16,7 +16,13 @@ function parseSampleValue(text: string): number {
 
 type Sample = { metric?: Record<string, string>; value?: [number, string] };
 type QueryResponse =
-    | { status: "success"; data: { resultType: "vector"; result: Sample[] } | { resultType: "scalar" | "string"; result: [number, string] } | { resultType: "matrix"; result: unknown[] } }
+    | {
+          status: "success";
+          data:
+              | { resultType: "vector"; result: Sample[] }
+              | { resultType: "scalar" | "string"; result: [number, string] }
+              | { resultType: "matrix"; result: unknown[] };
+      }
     | { status: "error"; errorType?: string; error?: string };
 
 export class PrometheusSource implements MetricsSource {
@@ -31,9 +37,13 @@ export class PrometheusSource implements MetricsSource {
         try {
             endpoint = httpEndpoint(baseUrl);
         } catch {
-            throw new Error(`Prometheus URL: expected an http(s) URL, found ${JSON.stringify(baseUrl.replace(/\/+$/, "").replace(/\/\/[^/@]*@/, "//***@"))}`);
+            throw new Error(
+                `Prometheus URL: expected an http(s) URL, found ${JSON.stringify(baseUrl.replace(/\/+$/, "").replace(/\/\/[^/@]*@/, "//***@"))}`,
+            );
         }
-        if (!/^https?:\/\//.test(endpoint.base)) throw new Error(`Prometheus URL: expected http or https, found ${new URL(endpoint.base).protocol}`);
+        if (!/^https?:\/\//.test(endpoint.base)) {
+            throw new Error(`Prometheus URL: expected http or https, found ${new URL(endpoint.base).protocol}`);
+        }
         this.url = endpoint.base;
         this.headers = endpoint.headers;
         this.endpoint = new URL(`${this.url}/api/v1/query`);
@@ -51,29 +61,51 @@ export class PrometheusSource implements MetricsSource {
             status = response.status;
             body = await response.text();
         } catch (error) {
-            return { samples: [], failure: "unreachable", error: `Prometheus unreachable at ${this.url}: ${fetchFailureReason(error, this.requestTimeoutMs)}` };
+            return {
+                samples: [],
+                failure: "unreachable",
+                error: `Prometheus unreachable at ${this.url}: ${fetchFailureReason(error, this.requestTimeoutMs)}`,
+            };
         }
         let answer: QueryResponse;
         try {
             answer = JSON.parse(body) as QueryResponse;
         } catch {
             const snippet = bodyExcerpt(body);
-            return { samples: [], failure: "unreachable", error: `Prometheus at ${this.url} answered HTTP ${status} with a body that is not the query API's JSON: ${JSON.stringify(snippet)}` };
+            return {
+                samples: [],
+                failure: "unreachable",
+                error: `Prometheus at ${this.url} answered HTTP ${status} with a body that is not the query API's JSON: ${JSON.stringify(snippet)}`,
+            };
         }
         if (answer.status === "error") {
-            return { samples: [], failure: "refused", error: `Prometheus refused the query (HTTP ${status}, ${answer.errorType ?? "unknown error type"}): ${answer.error ?? "no error text"}` };
+            return {
+                samples: [],
+                failure: "refused",
+                error: `Prometheus refused the query (HTTP ${status}, ${answer.errorType ?? "unknown error type"}): ${answer.error ?? "no error text"}`,
+            };
         }
         if (answer.status !== "success" || !answer.data) {
-            return { samples: [], failure: "unreachable", error: `Prometheus at ${this.url} answered HTTP ${status} without a status of success or error` };
+            return {
+                samples: [],
+                failure: "unreachable",
+                error: `Prometheus at ${this.url} answered HTTP ${status} without a status of success or error`,
+            };
         }
         const data = answer.data;
         if (data.resultType === "scalar") return { samples: [{ labels: {}, value: parseSampleValue(data.result[1]) }] };
         if (data.resultType !== "vector") {
-            return { samples: [], failure: "shape", error: `the query returned a ${data.resultType}: expected an instant vector or a scalar` };
+            return {
+                samples: [],
+                failure: "shape",
+                error: `the query returned a ${data.resultType}: expected an instant vector or a scalar`,
+            };
         }
         if (data.result.length === 0) return { samples: [], error: "the query returned no series" };
         return {
-            samples: data.result.filter(s => s.value?.[1] !== undefined).map(s => ({ labels: s.metric ?? {}, value: parseSampleValue(s.value?.[1] as string) })),
+            samples: data.result
+                .filter(s => s.value?.[1] !== undefined)
+                .map(s => ({ labels: s.metric ?? {}, value: parseSampleValue(s.value?.[1] as string) })),
         };
     }
 }

@@ -36,7 +36,14 @@ export class PromotionRecord {
      * checks (with each update's target count and duration), the smoke tests, the last reading of each
      * service, and with `limits` a timeline: the weights and the watched values against their limits.
      */
-    markdown(meta: { stack: string; mode: "live" | "rehearsal"; outcome: Outcome; reason: string; unwatched?: string; limits?: Limits }): string {
+    markdown(meta: {
+        stack: string;
+        mode: "live" | "rehearsal";
+        outcome: Outcome;
+        reason: string;
+        unwatched?: string;
+        limits?: Limits;
+    }): string {
         const decisions = this.entries.filter(e => e.event !== "check" && e.event !== "preflight");
         const lines = [
             ...(meta.unwatched ? [`**${escape(meta.unwatched)}**`, ""] : []),
@@ -54,14 +61,20 @@ export class PromotionRecord {
         const smoke = this.entries.filter(e => e.event === "smoke" && e.smoke);
         if (smoke.length) {
             lines.push("", "Smoke tests:", "", "| Service | Job | Result |", "| --- | --- | --- |");
-            for (const e of smoke) lines.push(`| ${e.service} | ${e.smoke?.job} | ${e.smoke?.result}${e.smoke?.detail ? `: ${escape(e.smoke.detail)}` : ""} |`);
+            for (const e of smoke) {
+                lines.push(
+                    `| ${e.service} | ${e.smoke?.job} | ${e.smoke?.result}${e.smoke?.detail ? `: ${escape(e.smoke.detail)}` : ""} |`,
+                );
+            }
         }
         const lastChecks = new Map<string, RecordEntry>();
         for (const e of this.entries) if (e.event === "check") lastChecks.set(e.service, e);
         if (lastChecks.size > 0) {
             lines.push("", "Last readings:", "", "| Service | At (UTC) | Values |", "| --- | --- | --- |");
             for (const e of lastChecks.values()) {
-                const values = Object.entries(e.values).map(([name, value]) => `${name} ${value === null ? "no data" : value}`).join(", ");
+                const values = Object.entries(e.values)
+                    .map(([name, value]) => `${name} ${value === null ? "no data" : value}`)
+                    .join(", ");
                 lines.push(`| ${e.service} | ${e.at} | ${escape(values)} |`);
             }
         }

@@ -42,14 +42,28 @@ export function parsePositions(json: string, file: string): Record<string, z.inf
     try {
         value = JSON.parse(json);
     } catch (e) {
-        throw new UsageError(`${file}: expected the JSON of the promotionState output, found text that is not JSON (${(e as Error).message})`);
+        throw new UsageError(
+            `${file}: expected the JSON of the promotionState output, found text that is not JSON (${(e as Error).message})`,
+        );
     }
     const parsed = z.record(z.string(), blueGreenPositionSchema).safeParse(value);
-    if (!parsed.success) throw new UsageError(`${file}: expected promotionState, each service's { ${Object.keys(blueGreenPositionSchema.shape).join(", ")} }; found ${JSON.stringify(value).slice(0, 200)}`);
+    if (!parsed.success) {
+        throw new UsageError(
+            `${file}: expected promotionState, each service's { ${Object.keys(blueGreenPositionSchema.shape).join(", ")} }; found ${JSON.stringify(value).slice(0, 200)}`,
+        );
+    }
     return parsed.data;
 }
 
-export function recordPositions(options: { project: string; positionsJson: string; positionsFile: string; releaseText: string; releaseFile: string; mainText: string; mainFile: string }): RecordedPositions {
+export function recordPositions(options: {
+    project: string;
+    positionsJson: string;
+    positionsFile: string;
+    releaseText: string;
+    releaseFile: string;
+    mainText: string;
+    mainFile: string;
+}): RecordedPositions {
     const deployed = parsePositions(options.positionsJson, options.positionsFile);
     const release = blueGreenOf(options.releaseText, options.project, options.releaseFile);
     const main = blueGreenOf(options.mainText, options.project, options.mainFile);
@@ -65,7 +79,9 @@ export function recordPositions(options: { project: string; positionsJson: strin
             continue;
         }
         if (onMain.activeColour !== p.activeColour || JSON.stringify(onMain.images ?? {}) !== JSON.stringify(promoted?.images ?? {})) {
-            notes.push(`${service}: main stages another release (active colour ${onMain.activeColour}, images differ from the release this run promoted); left as it is (deployed: ${position})`);
+            notes.push(
+                `${service}: main stages another release (active colour ${onMain.activeColour}, images differ from the release this run promoted); left as it is (deployed: ${position})`,
+            );
             continue;
         }
         apply[service] = { weight: p.weight, finalize: p.finalize };

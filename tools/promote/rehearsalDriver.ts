@@ -42,7 +42,10 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
             try {
                 targets =
                     purpose === "stage"
-                        ? await options.planner.stageTargets(to, updates.map(u => u.service))
+                        ? await options.planner.stageTargets(
+                              to,
+                              updates.map(u => u.service),
+                          )
                         : await options.planner.targets([deployed, ...(attempted ? [attempted] : [])], to);
                 problem = await options.planner.problem(to);
             } catch (e) {
@@ -51,7 +54,13 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
             }
             if (problem) {
                 attempted = to;
-                return { ok: false, summary: `offline plan refused (${purpose}: ${message}): ${problem}`, targets, durationMs: Date.now() - started, smoke: [] };
+                return {
+                    ok: false,
+                    summary: `offline plan refused (${purpose}: ${message}): ${problem}`,
+                    targets,
+                    durationMs: Date.now() - started,
+                    smoke: [],
+                };
             }
             const plan = await options.planner.plan(to);
             // A rehearsal runs no Job: it names the smoke tests the update would await.
@@ -59,7 +68,11 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
                 purpose === "stage"
                     ? plan.resources
                           .filter(r => r.type === "kubernetes:batch/v1:Job" && targets.includes(r.urn))
-                          .map(r => ({ service: r.name.replace(/-smoke$/, ""), job: String((r.inputs.metadata as { name?: unknown } | undefined)?.name ?? r.name), result: "planned" as const }))
+                          .map(r => ({
+                              service: r.name.replace(/-smoke$/, ""),
+                              job: String((r.inputs.metadata as { name?: unknown } | undefined)?.name ?? r.name),
+                              result: "planned" as const,
+                          }))
                     : [];
             deployed = to;
             attempted = undefined;
@@ -74,4 +87,3 @@ export function rehearsalStackDriver(options: RehearsalDriverOptions): StackDriv
         },
     };
 }
-

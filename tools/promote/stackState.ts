@@ -12,7 +12,9 @@ import { ServicePosition } from "./types";
 /** The blue-green positions a deployments config value declares; an invalid one is a usage error pointing at the plan. */
 export function positionsFromDeployments(stack: string, key: string, value: unknown): Record<string, BlueGreenPosition> {
     const parsed = deploymentsSchema.safeParse(value);
-    if (!parsed.success) throw new UsageError(`${stack}: ${key} is not a valid deployments section; run npm run plan -- --stack ${stack} for the details`);
+    if (!parsed.success) {
+        throw new UsageError(`${stack}: ${key} is not a valid deployments section; run npm run plan -- --stack ${stack} for the details`);
+    }
     return blueGreenPositions(parsed.data);
 }
 
@@ -53,15 +55,20 @@ export function withPositions(text: string, projectName: string, positions: Posi
             continue;
         }
         const weight = blueGreen.items.find(pair => isScalar(pair.key) && pair.key.value === "weight");
-        if (!weight || !isScalar(weight.value) || !weight.value.range) throw new Error(`${file(projectName)}: ${service}.blueGreen.weight is not a plain value`);
+        if (!weight || !isScalar(weight.value) || !weight.value.range) {
+            throw new Error(`${file(projectName)}: ${service}.blueGreen.weight is not a plain value`);
+        }
         if (weight.value.value !== p.weight) edits.push({ from: weight.value.range[0], to: weight.value.range[1], text: String(p.weight) });
         const finalize = blueGreen.items.find(pair => isScalar(pair.key) && pair.key.value === "finalize");
         if (finalize && isScalar(finalize.value) && finalize.value.range) {
-            if (finalize.value.value !== p.finalize) edits.push({ from: finalize.value.range[0], to: finalize.value.range[1], text: String(p.finalize) });
+            if (finalize.value.value !== p.finalize) {
+                edits.push({ from: finalize.value.range[0], to: finalize.value.range[1], text: String(p.finalize) });
+            }
         } else if (p.finalize) {
             const key = weight.key as Scalar;
             const at = weight.value.range[1];
-            const column = (key.range as [number, number, number])[0] - text.lastIndexOf("\n", (key.range as [number, number, number])[0]) - 1;
+            const column =
+                (key.range as [number, number, number])[0] - text.lastIndexOf("\n", (key.range as [number, number, number])[0]) - 1;
             edits.push({ from: at, to: at, text: blueGreen.flow ? ", finalize: true" : `\n${" ".repeat(column)}finalize: true` });
         }
     }

@@ -67,7 +67,9 @@ export function renderChart(chart: Chart): string {
 export function downsample<T>(points: T[], max: number): T[][] {
     if (points.length <= max) return points.map(p => [p]);
     const buckets: T[][] = [];
-    for (let i = 0; i < max; i++) buckets.push(points.slice(Math.floor((i * points.length) / max), Math.floor(((i + 1) * points.length) / max)));
+    for (let i = 0; i < max; i++) {
+        buckets.push(points.slice(Math.floor((i * points.length) / max), Math.floor(((i + 1) * points.length) / max)));
+    }
     return buckets.filter(b => b.length > 0);
 }
 
@@ -94,7 +96,10 @@ function weightChart(service: string, checks: RecordEntry[]): Chart | undefined 
         yLabel: "%",
         yMax: 100,
         series,
-        note: skipped > 0 && shared.length ? `${skipped} of ${checks.length} readings had no traffic share (not verified yet, or no data): not plotted.` : undefined,
+        note:
+            skipped > 0 && shared.length
+                ? `${skipped} of ${checks.length} readings had no traffic share (not verified yet, or no data): not plotted.`
+                : undefined,
     };
 }
 
@@ -131,11 +136,19 @@ export function timelineCharts(entries: readonly RecordEntry[], limits: Limits):
     const charts: Chart[] = [];
     for (const service of services) {
         const checks = entries.filter(e => e.service === service && e.event === "check");
-        const weight = weightChart(service, checks.filter(e => Object.keys(e.values).some(n => n.startsWith("trigger:") || n === "traffic:share")));
+        const weight = weightChart(
+            service,
+            checks.filter(e => Object.keys(e.values).some(n => n.startsWith("trigger:") || n === "traffic:share")),
+        );
         if (weight) charts.push(weight);
         const names = [...new Set(checks.flatMap(e => Object.keys(e.values)))].filter(n => limits[n] !== undefined);
         for (const name of names) {
-            const chart = valueChart(service, name, limits[name], checks.filter(e => name in e.values));
+            const chart = valueChart(
+                service,
+                name,
+                limits[name],
+                checks.filter(e => name in e.values),
+            );
             if (chart) charts.push(chart);
         }
     }
@@ -153,6 +166,8 @@ export function timelineMarkdown(entries: readonly RecordEntry[], limits: Limits
         "Times in UTC. Each chart's lines are in the order its title names them; long runs are downsampled (a watched value keeps the worst reading of each stretch).",
         "",
         ...shown.map(renderChart),
-        ...(charts.length > shown.length ? [`${charts.length - shown.length} more chart(s) left out; the record (record.jsonl) has every reading.`, ""] : []),
+        ...(charts.length > shown.length
+            ? [`${charts.length - shown.length} more chart(s) left out; the record (record.jsonl) has every reading.`, ""]
+            : []),
     ].join("\n");
 }

@@ -117,7 +117,7 @@ export interface RecordEntry {
     smoke?: SmokeOutcome;
 }
 
-/** The seed's channels, each optional; a failed notification is reported, never blocks a decision. */
+/** The team's channels (Grafana, Alertmanager, PagerDuty), each optional; a failed notification is reported, never blocks a decision. */
 export interface Notifier {
     /** A Grafana annotation for a step, rollback, withdrawal or finalize. */
     annotate(entry: { at: Date; services: string[]; weight: number; event: PromotionEventKind; text: string }): Promise<void>;

@@ -27,6 +27,13 @@ export function describeJsonShape(value: unknown): string {
     if (value === undefined) return "nothing";
     if (value === null) return "null";
     if (Array.isArray(value)) return `a list of ${value.length} item(s)`;
-    if (typeof value === "object") return `an object with keys ${Object.keys(value).slice(0, 8).map(k => JSON.stringify(k.slice(0, 40))).join(", ") || "(none)"}`;
+    if (typeof value === "object") {
+        return `an object with keys ${
+            Object.keys(value)
+                .slice(0, 8)
+                .map(k => JSON.stringify(k.slice(0, 40)))
+                .join(", ") || "(none)"
+        }`;
+    }
     return `a ${typeof value}`;
 }

@@ -14,6 +14,7 @@ function deferModule(file: string): void {
     const load = () => {
         if (!loaded) {
             delete require.cache[file];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- the real module, loaded on first use
             loaded = require(file) as Record<string | symbol, unknown>;
         }
         return loaded;
@@ -25,6 +26,7 @@ function deferModule(file: string): void {
         ownKeys: () => Reflect.ownKeys(load()),
         getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load(), key),
     });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node's Module class, to build the stand-in's cache entry
     const module = new (require("module") as new (id: string) => NodeJS.Module)(file);
     module.filename = file;
     module.loaded = true;

@@ -57,7 +57,10 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
     const versions = new Map<string, string>();
     const monitor = getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: Callback): unknown;
-        registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, cb: Callback): unknown;
+        registerResourceOutputs(
+            req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
+            cb: Callback,
+        ): unknown;
     };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) =>
@@ -101,6 +104,7 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
                 // Only the entry has side effects (it declares the resources); the modules it imports export
                 // functions and classes. Dropping the entry from the cache makes a second run declare afresh.
                 delete require.cache[opts.program.entry];
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- the entry by path, loaded afresh on each run
                 exported = require(opts.program.entry) as Record<string, unknown>;
             }
             await waitForRPCs();
@@ -121,7 +125,9 @@ export async function runProgram(opts: ProgramRunOptions): Promise<ProgramRun> {
     const registered = [...resources.values()];
     return {
         // A program that failed declares nothing the plan shows: the engine's own resources only join a complete run.
-        resources: [...registered, ...(failures.length === 0 ? engineRegistered(opts, registered, outputs, versions) : [])].sort((a, b) => a.urn.localeCompare(b.urn)),
+        resources: [...registered, ...(failures.length === 0 ? engineRegistered(opts, registered, outputs, versions) : [])].sort((a, b) =>
+            a.urn.localeCompare(b.urn),
+        ),
         outputs,
         error: failures[0],
         configTags,
@@ -140,7 +146,9 @@ async function resolveConfigTags(): Promise<ProgramRun["configTags"]> {
 
 /** True for what the engine registers itself (the root stack, default providers), not the program. */
 export function isEngineRegistered(resource: { type: string; name: string }): boolean {
-    return resource.type === "pulumi:pulumi:Stack" || (resource.type.startsWith("pulumi:providers:") && /^default(_|$)/.test(resource.name));
+    return (
+        resource.type === "pulumi:pulumi:Stack" || (resource.type.startsWith("pulumi:providers:") && /^default(_|$)/.test(resource.name))
+    );
 }
 
 /** The root stack resource's URN: `urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>`. */
@@ -164,11 +172,19 @@ function engineRegistered(
     const root = stackUrn(opts.project, opts.stack);
     const stackOutputs = Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.value]));
     const added: PlannedResource[] = [
-        plannedResource(root, "pulumi:pulumi:Stack", `${opts.project}-${opts.stack}`, {}, {
-            custom: false,
-            outputs: stackOutputs,
-            outputSecretPaths: Object.entries(outputs).filter(([, o]) => o.secret).map(([k]) => k),
-        }),
+        plannedResource(
+            root,
+            "pulumi:pulumi:Stack",
+            `${opts.project}-${opts.stack}`,
+            {},
+            {
+                custom: false,
+                outputs: stackOutputs,
+                outputSecretPaths: Object.entries(outputs)
+                    .filter(([, o]) => o.secret)
+                    .map(([k]) => k),
+            },
+        ),
     ];
     const defaults = new Map<string, PlannedResource>();
     for (const resource of registered) {

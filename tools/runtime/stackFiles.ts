@@ -26,7 +26,10 @@ export function readProject(dir: string): ProjectInfo {
     if (!fs.existsSync(projectFile)) {
         throw new UsageError(`No Pulumi.yaml in ${dir}`);
     }
-    const project = parseYamlInput(readInputFile(projectFile, "Project file"), projectFile).value as { name?: unknown; main?: unknown } | null;
+    const project = parseYamlInput(readInputFile(projectFile, "Project file"), projectFile).value as {
+        name?: unknown;
+        main?: unknown;
+    } | null;
     if (typeof project?.name !== "string" || project.name === "") {
         throw new UsageError(`${projectFile} has no project name`);
     }
@@ -59,20 +62,26 @@ export function readStackConfig(project: ProjectInfo, stack: string, stackFile?:
     const what = `Stack file ${file}`;
     const yaml = parseYamlInput(text, file);
     const document = yaml.value as { config?: unknown } | null;
-    if (document === null || document === undefined) throw new UsageError(`${what} is empty; expected a Pulumi stack file with a config: map (see docs/config.md)`);
+    if (document === null || document === undefined) {
+        throw new UsageError(`${what} is empty; expected a Pulumi stack file with a config: map (see docs/config.md)`);
+    }
     if (document === null || typeof document !== "object" || Array.isArray(document)) {
         throw new UsageError(`${what} is not a Pulumi stack file: expected a map with a config: key; found ${describeYaml(document)}`);
     }
     if (!("config" in document) || document.config === null || document.config === undefined) {
         const keys = Object.keys(document);
-        throw new UsageError(`${what} has no config: map; expected the stack's config under config: (see docs/config.md)${keys.length ? `; found only ${keys.join(", ")}` : ""}`);
+        throw new UsageError(
+            `${what} has no config: map; expected the stack's config under config: (see docs/config.md)${keys.length ? `; found only ${keys.join(", ")}` : ""}`,
+        );
     }
     if (typeof document.config !== "object" || Array.isArray(document.config)) {
         throw new UsageError(`${what}: config: must be a map of keys to values; found ${describeYaml(document.config)}`);
     }
     const namespace = `${project.name}:`;
     if (!Object.keys(document.config).some(key => key.startsWith(namespace) || !key.includes(":"))) {
-        throw new UsageError(`${what} sets no ${project.name} key under config:; expected the stack's sections (trading, registry, dockerHost, ...: see docs/config.md)`);
+        throw new UsageError(
+            `${what} sets no ${project.name} key under config:; expected the stack's sections (trading, registry, dockerHost, ...: see docs/config.md)`,
+        );
     }
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -91,14 +100,21 @@ export function readStackConfig(project: ProjectInfo, stack: string, stackFile?:
             return value;
         };
         const value = opaque(rawValue);
-        values[key] = typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+        values[key] =
+            typeof value === "string" ? value : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
         if (secret) secretKeys.push(key);
     }
     return { values, secretKeys, source: { file, yaml } };
 }
 
 const describeYaml = (value: unknown) =>
-    value === null || value === undefined ? "nothing" : Array.isArray(value) ? "a list" : typeof value === "object" ? "a map" : `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
+    value === null || value === undefined
+        ? "nothing"
+        : Array.isArray(value)
+          ? "a list"
+          : typeof value === "object"
+            ? "a map"
+            : `a ${typeof value} (${JSON.stringify(value).slice(0, 40)})`;
 
 function isSecure(value: unknown): boolean {
     return (

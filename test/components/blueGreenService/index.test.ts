@@ -54,12 +54,17 @@ describe("component BlueGreenService", () => {
                 { serviceName: "api-blue", servicePort: "8080", weight: 95 },
                 { serviceName: "api-green", servicePort: "8080", weight: 5 },
             ]);
-            assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: albActionName("api"), port: { name: "use-annotation" } } });
+            assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, {
+                service: { name: albActionName("api"), port: { name: "use-annotation" } },
+            });
             assert.equal(ingress.spec.ingressClassName, "alb");
             assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
             assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/group.name"], "trading-prod");
             for (const colour of ["blue", "green"]) {
-                assert.deepEqual(named(resources, "Service", `api-${colour}`).spec.selector, { "app.kubernetes.io/name": "api", [rolloutAnnotations.colour]: colour });
+                assert.deepEqual(named(resources, "Service", `api-${colour}`).spec.selector, {
+                    "app.kubernetes.io/name": "api",
+                    [rolloutAnnotations.colour]: colour,
+                });
             }
         });
 
@@ -108,13 +113,22 @@ describe("component BlueGreenService", () => {
             for (const colour of ["blue", "green"]) {
                 const template = named(resources, "Deployment", `api-${colour}`).spec.template;
                 assert.equal(template.spec.automountServiceAccountToken, false);
-                assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-service-account-token-volume-name"], VAULT_TOKEN_VOLUME);
-                assert.deepEqual(template.spec.volumes.find((v: { name: string }) => v.name === VAULT_TOKEN_VOLUME), {
-                    name: VAULT_TOKEN_VOLUME,
-                    projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3600 } }] },
-                });
+                assert.equal(
+                    template.metadata.annotations["vault.hashicorp.com/agent-service-account-token-volume-name"],
+                    VAULT_TOKEN_VOLUME,
+                );
+                assert.deepEqual(
+                    template.spec.volumes.find((v: { name: string }) => v.name === VAULT_TOKEN_VOLUME),
+                    {
+                        name: VAULT_TOKEN_VOLUME,
+                        projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3600 } }] },
+                    },
+                );
                 for (const container of template.spec.containers) {
-                    assert.ok(!(container.volumeMounts ?? []).some((m: { name: string }) => m.name === VAULT_TOKEN_VOLUME), `${container.name} mounts the agent's token`);
+                    assert.ok(
+                        !(container.volumeMounts ?? []).some((m: { name: string }) => m.name === VAULT_TOKEN_VOLUME),
+                        `${container.name} mounts the agent's token`,
+                    );
                 }
             }
         });
@@ -123,17 +137,33 @@ describe("component BlueGreenService", () => {
             const template = named(resources, "Deployment", "api-blue").spec.template;
             assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-inject"], "true");
             assert.equal(template.metadata.annotations["vault.hashicorp.com/role"], "trading-prod-api");
-            assert.equal(template.metadata.annotations["vault.hashicorp.com/agent-inject-secret-alpaca"], "secret/data/trading/production/alpaca-live");
+            assert.equal(
+                template.metadata.annotations["vault.hashicorp.com/agent-inject-secret-alpaca"],
+                "secret/data/trading/production/alpaca-live",
+            );
             assert.equal(
                 template.metadata.annotations["vault.hashicorp.com/agent-inject-template-alpaca"],
                 '{{- with secret "secret/data/trading/production/alpaca-live" -}}{{ .Data.data.value }}{{- end -}}',
             );
-            const secrets = Object.keys(template.metadata.annotations).filter(k => k.startsWith("vault.hashicorp.com/agent-inject-secret-"));
-            const templates = Object.keys(template.metadata.annotations).filter(k => k.startsWith("vault.hashicorp.com/agent-inject-template-"));
-            assert.deepEqual(templates.map(k => k.split("-").pop()), secrets.map(k => k.split("-").pop()));
+            const secrets = Object.keys(template.metadata.annotations).filter(k =>
+                k.startsWith("vault.hashicorp.com/agent-inject-secret-"),
+            );
+            const templates = Object.keys(template.metadata.annotations).filter(k =>
+                k.startsWith("vault.hashicorp.com/agent-inject-template-"),
+            );
+            assert.deepEqual(
+                templates.map(k => k.split("-").pop()),
+                secrets.map(k => k.split("-").pop()),
+            );
             const env = template.spec.containers[0].env as { name: string; value: string }[];
-            assert.deepEqual(env.find(e => e.name === "ALPACA_FILE"), { name: "ALPACA_FILE", value: "/vault/secrets/alpaca" });
-            assert.ok(env.every(e => !/SECRET|TOKEN|PASSWORD/.test(e.name)), JSON.stringify(env));
+            assert.deepEqual(
+                env.find(e => e.name === "ALPACA_FILE"),
+                { name: "ALPACA_FILE", value: "/vault/secrets/alpaca" },
+            );
+            assert.ok(
+                env.every(e => !/SECRET|TOKEN|PASSWORD/.test(e.name)),
+                JSON.stringify(env),
+            );
         });
 
         it("annotates each colour with what the stack policy checks", () => {
@@ -149,29 +179,47 @@ describe("component BlueGreenService", () => {
     it("after finalize scales the old colour to one replica and lets it be disrupted", async () => {
         const resources = await declare(serviceArgs(blueGreen({ weight: 100, finalize: true })));
         assert.equal(named(resources, "Deployment", "api-blue").spec.replicas, 1);
-        assert.deepEqual(named(resources, "PodDisruptionBudget", "api-blue").spec, { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": "api", [rolloutAnnotations.colour]: "blue" } } });
+        assert.deepEqual(named(resources, "PodDisruptionBudget", "api-blue").spec, {
+            maxUnavailable: 1,
+            selector: { matchLabels: { "app.kubernetes.io/name": "api", [rolloutAnnotations.colour]: "blue" } },
+        });
         assert.equal(named(resources, "Deployment", "api-green").spec.replicas, 5);
     });
 
     it("declares only the colours that have an image", async () => {
         const resources = await declare(serviceArgs(blueGreen({ images: { blue: API_BLUE } })));
-        assert.deepEqual(ofKind(resources, "Deployment").map(r => r.name), ["api-blue"]);
+        assert.deepEqual(
+            ofKind(resources, "Deployment").map(r => r.name),
+            ["api-blue"],
+        );
     });
 
     it("refuses an impossible position instead of declaring it", async () => {
-        await assert.rejects(declare(serviceArgs(blueGreen({ weight: 10 }))), /impossible blue-green position: weight 10 is not one of the canary weights 0, 5, 25, 50, 100/);
+        await assert.rejects(
+            declare(serviceArgs(blueGreen({ weight: 10 }))),
+            /impossible blue-green position: weight 10 is not one of the canary weights 0, 5, 25, 50, 100/,
+        );
     });
 
     it("in rolling mode declares one unsuffixed set of objects and a plain Ingress backend", async () => {
         const image = "ghcr.io/synaptic-platform/synaptictrading/api:api-4c1f9e2b7d3a5c8e0f6b1a2d9c7e4f3a8b5d6c2e";
-        const resources = await declare(serviceArgs({ strategy: "rolling", image }, { namespace: "trading-staging", environment: "staging" }), "staging");
-        assert.deepEqual(ofKind(resources, "Deployment").map(r => r.name), ["api"]);
+        const resources = await declare(
+            serviceArgs({ strategy: "rolling", image }, { namespace: "trading-staging", environment: "staging" }),
+            "staging",
+        );
+        assert.deepEqual(
+            ofKind(resources, "Deployment").map(r => r.name),
+            ["api"],
+        );
         const deployment = named(resources, "Deployment", "api");
         assert.equal(deployment.spec.template.spec.containers[0].image, image);
         assert.deepEqual(deployment.spec.selector.matchLabels, { "app.kubernetes.io/name": "api" });
         const ingress = named(resources, "Ingress", "api");
         assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: "api", port: { number: 8080 } } });
-        assert.equal(Object.keys(ingress.metadata.annotations).some(k => k.startsWith(ALB_ACTION_ANNOTATION_PREFIX)), false);
+        assert.equal(
+            Object.keys(ingress.metadata.annotations).some(k => k.startsWith(ALB_ACTION_ANNOTATION_PREFIX)),
+            false,
+        );
     });
 
     it("declares no Ingress for a service without one (a queue worker)", async () => {
@@ -185,16 +233,29 @@ describe("component BlueGreenService: a FIX service behind an NLB", () => {
     const FIX_GREEN = "ghcr.io/synaptic-platform/synaptictrading/fix-gateway@sha256:" + "4".repeat(64);
     const fixArgs = (weight: number, tls = true) =>
         serviceArgs(
-            { strategy: "blueGreen", state: { activeColour: "blue", images: { blue: FIX_BLUE, green: FIX_GREEN }, weight, finalize: false } },
+            {
+                strategy: "blueGreen",
+                state: { activeColour: "blue", images: { blue: FIX_BLUE, green: FIX_GREEN }, weight, finalize: false },
+            },
             {
                 service: "fix-gateway",
                 replicas: 3,
                 minReady: 2,
                 ingress: undefined,
-                nlb: { port: 9878, tls: tls ? { certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/7a9c1e3b-2d4f-4a6b-8c0e-1f3a5b7d9e2c", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } : undefined },
+                nlb: {
+                    port: 9878,
+                    tls: tls
+                        ? {
+                              certificateArn: "arn:aws:acm:ap-south-1:444455556666:certificate/7a9c1e3b-2d4f-4a6b-8c0e-1f3a5b7d9e2c",
+                              sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                          }
+                        : undefined,
+                },
             },
         );
-    const sessionFlag = (deployment: Record<string, any>) => deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "FIX_SESSION_ENABLED").value; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const sessionFlag = (deployment: Record<string, any>) =>
+        deployment.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "FIX_SESSION_ENABLED").value;
 
     it("declares an internal NLB with IP targets and TLS, and no Ingress", async () => {
         const resources = await declare(fixArgs(0));
@@ -205,7 +266,9 @@ describe("component BlueGreenService: a FIX service behind an NLB", () => {
         assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"], "ip");
         assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal");
         assert.equal(nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"], "9878");
-        assert.deepEqual(nlb.spec.ports, [{ name: "fix", port: 9878, targetPort: "fix", protocol: "TCP", appProtocol: "trading-platform/fix" }]);
+        assert.deepEqual(nlb.spec.ports, [
+            { name: "fix", port: 9878, targetPort: "fix", protocol: "TCP", appProtocol: "trading-platform/fix" },
+        ]);
     });
 
     it("plain TCP when no certificate is configured", async () => {
@@ -227,7 +290,10 @@ describe("component BlueGreenService: a FIX service behind an NLB", () => {
         assert.equal(sessionFlag(named(resources, "Deployment", "fix-gateway-green")), "true");
     });
     it("renders a KV version 2 secret from .Data.data and a version 1 secret from .Data, and injects nothing without secrets", () => {
-        assert.equal(vaultTemplate("secret/data/trading/staging/redis"), '{{- with secret "secret/data/trading/staging/redis" -}}{{ .Data.data.value }}{{- end -}}');
+        assert.equal(
+            vaultTemplate("secret/data/trading/staging/redis"),
+            '{{- with secret "secret/data/trading/staging/redis" -}}{{ .Data.data.value }}{{- end -}}',
+        );
         assert.equal(vaultTemplate("kv/trading/redis"), '{{- with secret "kv/trading/redis" -}}{{ .Data.value }}{{- end -}}');
         assert.deepEqual(vaultAnnotations("trading-prod-worker", {}), {});
     });

@@ -6,10 +6,16 @@ import { durationMs } from "../../../stacks/config/promotion";
 describe("blueGreenService metrics: the PodMonitor", () => {
     it("scrapes every service at an explicit interval, the one rate windows are measured against", () => {
         const spec = podMonitorSpec("api");
-        assert.deepEqual(spec.podMetricsEndpoints.map(e => e.interval), [SCRAPE_INTERVAL]);
+        assert.deepEqual(
+            spec.podMetricsEndpoints.map(e => e.interval),
+            [SCRAPE_INTERVAL],
+        );
         // Prometheus' default scrape timeout (10 s) must fit in the interval.
         assert.ok(durationMs(SCRAPE_INTERVAL) > 10_000);
         assert.doesNotThrow(() => new PodMonitor({ metadata: { name: "api" }, spec }).validate());
-        assert.deepEqual(podMonitorSpec("api", "15s").podMetricsEndpoints.map(e => e.interval), ["15s"]);
+        assert.deepEqual(
+            podMonitorSpec("api", "15s").podMetricsEndpoints.map(e => e.interval),
+            ["15s"],
+        );
     });
 });

@@ -17,25 +17,40 @@ const state = (overrides: Partial<BlueGreenState> = {}): BlueGreenState => ({
 
 describe("blue-green rollout rules", () => {
     it("derives both colours' weights from the candidate's", () => {
-        assert.deepEqual(planColours(state({ weight: 25 })).map(c => [c.colour, c.weight, c.replicas]), [
-            ["blue", 75, 5],
-            ["green", 25, 5],
-        ]);
-        assert.deepEqual(planColours(state({ activeColour: "green", weight: 50 })).map(c => [c.colour, c.weight]), [
-            ["blue", 50],
-            ["green", 50],
-        ]);
+        assert.deepEqual(
+            planColours(state({ weight: 25 })).map(c => [c.colour, c.weight, c.replicas]),
+            [
+                ["blue", 75, 5],
+                ["green", 25, 5],
+            ],
+        );
+        assert.deepEqual(
+            planColours(state({ activeColour: "green", weight: 50 })).map(c => [c.colour, c.weight]),
+            [
+                ["blue", 50],
+                ["green", 50],
+            ],
+        );
     });
 
     it("names the rule an impossible position breaks", () => {
-        assert.deepEqual(rolloutProblems(state({ weight: 30 })), [{ field: "weight", problem: "weight 30 is not one of the canary weights 0, 5, 25, 50, 100" }]);
-        assert.deepEqual(rolloutProblems(state({ weight: 5, images: { blue: API_BLUE } })), [{ field: "images", problem: "weight 5 sends traffic to green, which has no image" }]);
-        assert.deepEqual(rolloutProblems(state({ images: { green: API_GREEN } })), [{ field: "images", problem: "the active colour blue has no image" }]);
+        assert.deepEqual(rolloutProblems(state({ weight: 30 })), [
+            { field: "weight", problem: "weight 30 is not one of the canary weights 0, 5, 25, 50, 100" },
+        ]);
+        assert.deepEqual(rolloutProblems(state({ weight: 5, images: { blue: API_BLUE } })), [
+            { field: "images", problem: "weight 5 sends traffic to green, which has no image" },
+        ]);
+        assert.deepEqual(rolloutProblems(state({ images: { green: API_GREEN } })), [
+            { field: "images", problem: "the active colour blue has no image" },
+        ]);
         assert.deepEqual(rolloutProblems(state({ weight: 50, finalize: true })), [
             { field: "finalize", problem: "finalize scales blue down while it still has 50% of traffic; finalize only at weight 100" },
         ]);
         assert.deepEqual(rolloutProblems(state({ replicas: 3 })), [
-            { field: "replicas", problem: "replicas (3) must exceed minReady (3) so a node drain can evict a pod without breaking the budget" },
+            {
+                field: "replicas",
+                problem: "replicas (3) must exceed minReady (3) so a node drain can evict a pod without breaking the budget",
+            },
         ]);
     });
 
@@ -56,14 +71,25 @@ describe("blue-green rollout rules", () => {
             for (const colour of ["blue", "green"] as const) {
                 const deployment = named(resources, "Deployment", `api-${colour}`);
                 const [weight, replicas] = expect[colour];
-                assert.equal(Number(deployment.metadata.annotations["trading-platform/traffic-weight"]), weight, `${label}: ${colour} weight`);
+                assert.equal(
+                    Number(deployment.metadata.annotations["trading-platform/traffic-weight"]),
+                    weight,
+                    `${label}: ${colour} weight`,
+                );
                 assert.equal(deployment.spec.replicas, replicas, `${label}: ${colour} replicas`);
                 if (weight > 0) assert.ok(replicas >= 3, `${label}: ${colour} has traffic below minReady`);
             }
             const action = JSON.parse(named(resources, "Ingress", "api").metadata.annotations[albActionAnnotationKey("api")]);
-            assert.equal(action.forwardConfig.targetGroups.reduce((s: number, t: { weight: number }) => s + t.weight, 0), 100, `${label}: ALB weights`);
+            assert.equal(
+                action.forwardConfig.targetGroups.reduce((s: number, t: { weight: number }) => s + t.weight, 0),
+                100,
+                `${label}: ALB weights`,
+            );
             const result = await evaluatePolicies(pack, resources);
-            const blocking = [...result.violations.filter(v => v.enforcementLevel === "mandatory").map(v => v.message), ...result.errors.map(e => e.message)];
+            const blocking = [
+                ...result.violations.filter(v => v.enforcementLevel === "mandatory").map(v => v.message),
+                ...result.errors.map(e => e.message),
+            ];
             assert.deepEqual(blocking, [], `${label}: the pack blocks this step`);
         }
     });

@@ -6,9 +6,17 @@ import { PlannedResource } from "../../../tools/engine/resource";
 import { API_BLUE, API_GREEN, blueGreen, declare, named, ofKind, serviceArgs } from "../../support/blueGreen";
 
 const SMOKE_IMAGE = "ghcr.io/synaptic-platform/synaptictrading/smoke-tests@sha256:" + "7".repeat(64);
-const smoke: SmokeTest = { image: SMOKE_IMAGE, args: ["--expect-trading-mode"], timeout: "4m", env: { TRADING_MODE: "live", ALPACA_PAPER: "false" } };
-const urnOf = (resources: PlannedResource[], kind: string, name: string) => ofKind(resources, kind).find(r => r.name === name)?.urn as string;
-const envOf = (job: Record<string, any>) => Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value])); // eslint-disable-line @typescript-eslint/no-explicit-any
+const smoke: SmokeTest = {
+    image: SMOKE_IMAGE,
+    args: ["--expect-trading-mode"],
+    timeout: "4m",
+    env: { TRADING_MODE: "live", ALPACA_PAPER: "false" },
+};
+const urnOf = (resources: PlannedResource[], kind: string, name: string) =>
+    ofKind(resources, kind).find(r => r.name === name)?.urn as string;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const envOf = (job: Record<string, any>) =>
+    Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
 
 describe("component BlueGreenService: the smoke test", () => {
     let staged: PlannedResource[];
@@ -71,7 +79,9 @@ describe("component BlueGreenService: the smoke test", () => {
     it("a new candidate image is a new Job name; the same one keeps it (nothing re-runs at the next step)", async () => {
         const atFive = await declare(serviceArgs(blueGreen({ weight: 5 }), { smoke }));
         assert.equal(named(atFive, "Job", "api-smoke").metadata.name, named(staged, "Job", "api-smoke").metadata.name);
-        const next = await declare(serviceArgs(blueGreen({ weight: 0, images: { blue: API_BLUE, green: API_BLUE.replace(/1{64}$/, "3".repeat(64)) } }), { smoke }));
+        const next = await declare(
+            serviceArgs(blueGreen({ weight: 0, images: { blue: API_BLUE, green: API_BLUE.replace(/1{64}$/, "3".repeat(64)) } }), { smoke }),
+        );
         assert.notEqual(named(next, "Job", "api-smoke").metadata.name, named(staged, "Job", "api-smoke").metadata.name);
     });
 
@@ -82,7 +92,10 @@ describe("component BlueGreenService: the smoke test", () => {
     });
 
     it("tests a rolling service's Deployment after its rollout, without holding its Ingress", async () => {
-        const rolling = await declare(serviceArgs({ strategy: "rolling", image: API_BLUE }, { smoke: { ...smoke, env: { TRADING_MODE: "paper" } } }), "staging");
+        const rolling = await declare(
+            serviceArgs({ strategy: "rolling", image: API_BLUE }, { smoke: { ...smoke, env: { TRADING_MODE: "paper" } } }),
+            "staging",
+        );
         const job = ofKind(rolling, "Job")[0];
         const inputs = job.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
         assert.match(inputs.metadata.name, /^api-smoke-[0-9a-f]{10}$/);

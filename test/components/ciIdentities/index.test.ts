@@ -30,14 +30,28 @@ const args: CiIdentitiesArgs = {
     tags: { environment: "staging" },
 };
 
-type Statement = { Sid: string; Effect: string; Principal?: Record<string, unknown>; Action?: string | string[]; NotAction?: string[]; Resource?: string | string[]; NotResource?: string[]; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+    Sid: string;
+    Effect: string;
+    Principal?: Record<string, unknown>;
+    Action?: string | string[];
+    NotAction?: string[];
+    Resource?: string | string[];
+    NotResource?: string[];
+    Condition?: Record<string, Record<string, unknown>>;
+};
 const parse = (policy: unknown): Statement[] => {
     assert.equal(typeof policy, "string", "a policy known at preview is a plain JSON string");
     return (JSON.parse(policy as string) as { Statement: Statement[] }).Statement;
 };
 const role = (rs: PlannedResource[], name: string) => {
     const found = ofType(rs, "aws:iam/role:Role").find(r => r.inputs.name === name);
-    assert.ok(found, `no role ${name}; roles: ${ofType(rs, "aws:iam/role:Role").map(r => r.inputs.name).join(", ")}`);
+    assert.ok(
+        found,
+        `no role ${name}; roles: ${ofType(rs, "aws:iam/role:Role")
+            .map(r => r.inputs.name)
+            .join(", ")}`,
+    );
     return found;
 };
 
@@ -70,8 +84,14 @@ describe("component CiIdentities", () => {
     it("gives the drift check its own environment's subject and the pull requests theirs, both read-only", () => {
         const drift = role(resources, "trading-platform-drift-staging");
         const preview = role(resources, "trading-platform-preview-staging");
-        assert.equal(parse(drift.inputs.assumeRolePolicy)[0].Condition?.StringEquals["token.actions.githubusercontent.com:sub"], "repo:synaptic-platform/trading-platform:environment:staging-drift");
-        assert.equal(parse(preview.inputs.assumeRolePolicy)[0].Condition?.StringEquals["token.actions.githubusercontent.com:sub"], "repo:synaptic-platform/trading-platform:pull_request");
+        assert.equal(
+            parse(drift.inputs.assumeRolePolicy)[0].Condition?.StringEquals["token.actions.githubusercontent.com:sub"],
+            "repo:synaptic-platform/trading-platform:environment:staging-drift",
+        );
+        assert.equal(
+            parse(preview.inputs.assumeRolePolicy)[0].Condition?.StringEquals["token.actions.githubusercontent.com:sub"],
+            "repo:synaptic-platform/trading-platform:pull_request",
+        );
         const attachments = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(a => a.inputs.policyArn);
         assert.deepEqual(attachments, [READ_ONLY_ACCESS_POLICY_ARN, READ_ONLY_ACCESS_POLICY_ARN]);
         // No managed policy on the deploy role: what it may do is the inline, scoped document.
@@ -89,7 +109,10 @@ describe("component CiIdentities", () => {
         assert.deepEqual(principals, [
             "arn:aws:iam::111122223333:root",
             "arn:aws:iam::111122223333:role/trading-platform-deploy-staging",
-            ["arn:aws:iam::111122223333:role/trading-platform-drift-staging", "arn:aws:iam::111122223333:role/trading-platform-preview-staging"],
+            [
+                "arn:aws:iam::111122223333:role/trading-platform-drift-staging",
+                "arn:aws:iam::111122223333:role/trading-platform-preview-staging",
+            ],
         ]);
         assert.deepEqual(statements[2].Action, ["kms:Decrypt", "kms:DescribeKey"]);
         assert.equal(one(resources, "aws:kms/alias:Alias").inputs.name, "alias/trading-platform-state-staging");
@@ -100,22 +123,32 @@ describe("component CiIdentities", () => {
     });
 
     it("declares no preview role where pull requests do not preview (production)", async () => {
-        const production = await declareIn("production", () => void new CiIdentities("ci", { ...args, stack: "production", accountId: "444455556666", pullRequestPreview: false }));
-        assert.deepEqual(ofType(production, "aws:iam/role:Role").map(r => r.inputs.name).sort(), ["trading-platform-deploy-production", "trading-platform-drift-production"]);
+        const production = await declareIn(
+            "production",
+            () => void new CiIdentities("ci", { ...args, stack: "production", accountId: "444455556666", pullRequestPreview: false }),
+        );
+        assert.deepEqual(
+            ofType(production, "aws:iam/role:Role")
+                .map(r => r.inputs.name)
+                .sort(),
+            ["trading-platform-deploy-production", "trading-platform-drift-production"],
+        );
         const readers = parse(one(production, "aws:kms/key:Key").inputs.policy)[2].Principal?.AWS;
         assert.deepEqual(readers, ["arn:aws:iam::444455556666:role/trading-platform-drift-production"]);
     });
 
     it("lets the deploy role write only its own stack's state, and read the state it is given", async () => {
-        const production = await declareIn("production", () =>
-            void new CiIdentities("ci", {
-                ...args,
-                stack: "production",
-                accountId: "444455556666",
-                pullRequestPreview: false,
-                stateBucket: "state-prod",
-                readsState: [{ bucket: "state-staging", project: "trading-platform", stack: "staging" }],
-            }),
+        const production = await declareIn(
+            "production",
+            () =>
+                void new CiIdentities("ci", {
+                    ...args,
+                    stack: "production",
+                    accountId: "444455556666",
+                    pullRequestPreview: false,
+                    stateBucket: "state-prod",
+                    readsState: [{ bucket: "state-staging", project: "trading-platform", stack: "staging" }],
+                }),
         );
         const state = ofType(production, "aws:iam/rolePolicy:RolePolicy").find(p => p.urn.endsWith("ci-deploy-state"));
         assert.ok(state);
@@ -138,8 +171,14 @@ describe("component CiIdentities", () => {
     it("attaches the scoped deploy policy, under IAM's size limit", () => {
         const platform = ofType(resources, "aws:iam/rolePolicy:RolePolicy").find(p => p.urn.endsWith("ci-deploy-platform"));
         assert.ok(platform);
-        assert.ok(String(platform.inputs.policy).replace(/\s/g, "").length < INLINE_POLICY_LIMIT, `${String(platform.inputs.policy).length} characters`);
-        const byRole = (name: string) => ofType(resources, "aws:iam/rolePolicy:RolePolicy").filter(p => p.inputs.role === name).map(p => p.urn.split("::").pop());
+        assert.ok(
+            String(platform.inputs.policy).replace(/\s/g, "").length < INLINE_POLICY_LIMIT,
+            `${String(platform.inputs.policy).length} characters`,
+        );
+        const byRole = (name: string) =>
+            ofType(resources, "aws:iam/rolePolicy:RolePolicy")
+                .filter(p => p.inputs.role === name)
+                .map(p => p.urn.split("::").pop());
         assert.deepEqual(byRole("trading-platform-deploy-staging"), ["ci-deploy-platform", "ci-deploy-state"]);
         assert.deepEqual(byRole("trading-platform-drift-staging"), ["ci-drift-no-data-reads", "ci-drift-state"]);
     });
@@ -155,19 +194,32 @@ describe("CI policy documents", () => {
     };
 
     it("scopes the cluster, the databases, the cache and the buckets by the names config gives", () => {
-        assert.ok((sid("Cluster").Resource as string[]).every(r => r.includes(":cluster/trading-staging") || r.includes("/trading-staging/")));
+        assert.ok(
+            (sid("Cluster").Resource as string[]).every(r => r.includes(":cluster/trading-staging") || r.includes("/trading-staging/")),
+        );
         assert.ok((sid("Databases").Resource as string[]).includes("arn:aws:rds:ap-south-1:111122223333:db:trading-staging-pg"));
         assert.ok(!(sid("Databases").Resource as string[]).includes("arn:aws:rds:ap-south-1:111122223333:db:*"));
-        assert.deepEqual(sid("Buckets").Resource, ["arn:aws:s3:::synaptic-trading-staging-catalogs", "arn:aws:s3:::synaptic-trading-staging-backups"]);
+        assert.deepEqual(sid("Buckets").Resource, [
+            "arn:aws:s3:::synaptic-trading-staging-catalogs",
+            "arn:aws:s3:::synaptic-trading-staging-backups",
+        ]);
         // Bucket ARNs only: no statement lets an update read or write the data buckets' objects.
-        assert.ok(!statements.some(s => s.Effect === "Allow" && [s.Resource].flat().some(r => String(r).startsWith("arn:aws:s3:::synaptic-trading-staging-backups/"))));
+        assert.ok(
+            !statements.some(
+                s =>
+                    s.Effect === "Allow" &&
+                    [s.Resource].flat().some(r => String(r).startsWith("arn:aws:s3:::synaptic-trading-staging-backups/")),
+            ),
+        );
         assert.deepEqual(sid("Network").Condition, { StringEquals: { "aws:RequestedRegion": "ap-south-1" } });
     });
 
     it("uses keys only through AWS services and never decrypts directly", () => {
         const use = sid("KeysThroughServicesOnly");
         assert.ok((use.Condition?.StringEquals["kms:ViaService"] as string[]).every(s => s.endsWith(".ap-south-1.amazonaws.com")));
-        const direct = statements.filter(s => s.Effect === "Allow" && !s.Condition && [s.Action].flat().some(a => a === "kms:Decrypt" || a === "kms:*"));
+        const direct = statements.filter(
+            s => s.Effect === "Allow" && !s.Condition && [s.Action].flat().some(a => a === "kms:Decrypt" || a === "kms:*"),
+        );
         assert.deepEqual(direct, []);
     });
 
@@ -181,24 +233,40 @@ describe("CI policy documents", () => {
             "arn:aws:iam::111122223333:role/trading-platform-preview-*",
             "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
         ]);
-        assert.deepEqual(sid("NoDeployChangesStateKeys").Condition, { "ForAnyValue:StringLike": { "kms:ResourceAliases": "alias/trading-platform-state-*" } });
+        assert.deepEqual(sid("NoDeployChangesStateKeys").Condition, {
+            "ForAnyValue:StringLike": { "kms:ResourceAliases": "alias/trading-platform-state-*" },
+        });
         assert.ok((sid("NoLongLivedKeys").Action as string[]).includes("iam:CreateAccessKey"));
     });
 
     it("passes roles only to EKS and EC2, and reads release evidence only under its prefix (production)", () => {
-        assert.deepEqual(sid("PassRolesToTheCluster").Condition, { StringEquals: { "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com"] } });
-        const withEvidence = deployPolicy({ ...scope, stack: "production", evidence: { bucket: "evidence", prefix: "release-evidence", recordsPrefix: "promotion-records" } }).Statement as Statement[];
+        assert.deepEqual(sid("PassRolesToTheCluster").Condition, {
+            StringEquals: { "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com"] },
+        });
+        const withEvidence = deployPolicy({
+            ...scope,
+            stack: "production",
+            evidence: { bucket: "evidence", prefix: "release-evidence", recordsPrefix: "promotion-records" },
+        }).Statement as Statement[];
         assert.equal(withEvidence.find(s => s.Sid === "EvidenceRead")?.Resource, "arn:aws:s3:::evidence/release-evidence/*");
         assert.equal(withEvidence.find(s => s.Sid === "PromotionRecordWrite")?.Resource, "arn:aws:s3:::evidence/promotion-records/*");
-        assert.equal(statements.find(s => s.Sid === "EvidenceRead"), undefined);
+        assert.equal(
+            statements.find(s => s.Sid === "EvidenceRead"),
+            undefined,
+        );
     });
 
     it("takes from ReadOnlyAccess every object read but the stack's state, every secret value, and decryption by other keys", () => {
         const deny = noDataReadsPolicy({ bucket: "state", project: "trading-platform", stack: "staging" }).Statement as Statement[];
         const keys = stateObjectKeys("trading-platform", "staging");
-        assert.deepEqual(deny[0].NotResource, [keys.checkpoint, keys.history, keys.meta].map(k => `arn:aws:s3:::state/${k}`));
+        assert.deepEqual(
+            deny[0].NotResource,
+            [keys.checkpoint, keys.history, keys.meta].map(k => `arn:aws:s3:::state/${k}`),
+        );
         assert.ok(deny.every(s => s.Effect === "Deny"));
         assert.ok((deny[1].Action as string[]).includes("secretsmanager:GetSecretValue"));
-        assert.deepEqual(deny[2].Condition, { "ForAllValues:StringNotEquals": { "kms:ResourceAliases": "alias/trading-platform-state-staging" } });
+        assert.deepEqual(deny[2].Condition, {
+            "ForAllValues:StringNotEquals": { "kms:ResourceAliases": "alias/trading-platform-state-staging" },
+        });
     });
 });

@@ -1,7 +1,13 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ClusterAddons, ClusterAddonsArgs, LOAD_BALANCER_CONTROLLER_POLICY_VERSION, logShippingValues, PROMETHEUS_IN_CLUSTER_URL } from "../../../components/clusterAddons";
+import {
+    ClusterAddons,
+    ClusterAddonsArgs,
+    LOAD_BALANCER_CONTROLLER_POLICY_VERSION,
+    logShippingValues,
+    PROMETHEUS_IN_CLUSTER_URL,
+} from "../../../components/clusterAddons";
 import { PlannedResource } from "../../../tools/engine/resource";
 import { declareIn, ofType, one } from "../../support/components";
 import { repoRoot } from "../../support/stackConfig";
@@ -41,7 +47,9 @@ describe("component ClusterAddons", () => {
             "oidc.eks.ap-south-1.amazonaws.com/id/ABC:aud": "sts.amazonaws.com",
         });
         const policy = JSON.parse(one(resources, "aws:iam/policy:Policy").inputs.policy as string);
-        const published = JSON.parse(fs.readFileSync(path.join(repoRoot, "components/clusterAddons/awsLoadBalancerControllerIamPolicy.json"), "utf8"));
+        const published = JSON.parse(
+            fs.readFileSync(path.join(repoRoot, "components/clusterAddons/awsLoadBalancerControllerIamPolicy.json"), "utf8"),
+        );
         assert.deepEqual(policy, published);
         assert.ok(policy.Statement.some((s: { Action: string[] }) => s.Action.includes("elasticloadbalancing:CreateLoadBalancer")));
         assert.equal(LOAD_BALANCER_CONTROLLER_POLICY_VERSION, "v3.5.0");
@@ -91,7 +99,10 @@ describe("component ClusterAddons", () => {
         assert.match(outputs, /Name loki/);
         assert.match(outputs, /Host loki\.platform\.internal\n\s+Port 443\n\s+Uri \/loki\/api\/v1\/push\n\s+tls On/);
         assert.match(outputs, /Labels job=fluent-bit, cluster=trading-prod, environment=production/);
-        assert.match(logShippingValues("http://loki:3100/loki/api/v1/push", {}).config.outputs, /Port 3100\n\s+Uri \/loki\/api\/v1\/push\n\s+tls Off/);
+        assert.match(
+            logShippingValues("http://loki:3100/loki/api/v1/push", {}).config.outputs,
+            /Port 3100\n\s+Uri \/loki\/api\/v1\/push\n\s+tls Off/,
+        );
     });
 
     it("installs Prometheus only after the storage its volume claim needs", async () => {
@@ -106,7 +117,10 @@ describe("component ClusterAddons", () => {
         assert.ok(storageClass && prometheus);
         assert.ok(prometheus.dependencies.includes(storageClass.urn), prometheus.dependencies.join(", "));
         const others = withStorage.filter(r => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart !== "kube-prometheus-stack");
-        assert.ok(others.every(r => !r.dependencies.includes(storageClass.urn)), "only Prometheus has a volume");
+        assert.ok(
+            others.every(r => !r.dependencies.includes(storageClass.urn)),
+            "only Prometheus has a volume",
+        );
         assert.equal(storage.length, 1);
     });
 });

@@ -44,9 +44,20 @@ describe("component DeliveryEnvironment", () => {
     });
 
     it("allows exactly the configured branches and tags to deploy", async () => {
-        const resources = await declare(() => new DeliveryEnvironment("staging", environmentArgs({ environment: "staging", deploymentBranches: ["develop", "main"], deploymentTags: [] })), "staging");
+        const resources = await declare(
+            () =>
+                new DeliveryEnvironment(
+                    "staging",
+                    environmentArgs({ environment: "staging", deploymentBranches: ["develop", "main"], deploymentTags: [] }),
+                ),
+            "staging",
+        );
         assert.deepEqual(
-            byType(resources, "repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").map(r => [r.name, r.inputs.branchPattern, r.inputs.tagPattern]),
+            byType(resources, "repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy").map(r => [
+                r.name,
+                r.inputs.branchPattern,
+                r.inputs.tagPattern,
+            ]),
             [
                 ["staging-branch-develop", "develop", undefined],
                 ["staging-branch-main", "main", undefined],
@@ -62,7 +73,10 @@ describe("component DeliveryEnvironment", () => {
         assert.equal(secret.inputs.secretName, "LIVE_API_KEY");
         assert.deepEqual(secret.secretPaths, ["value"]);
         const variables = byType(resources, "actionsEnvironmentVariable:ActionsEnvironmentVariable");
-        assert.deepEqual(variables.map(v => [v.inputs.variableName, v.inputs.value]).sort(), [["DRY_RUN", "false"], ["TRADING_MODE", "live"]]);
+        assert.deepEqual(variables.map(v => [v.inputs.variableName, v.inputs.value]).sort(), [
+            ["DRY_RUN", "false"],
+            ["TRADING_MODE", "live"],
+        ]);
         assert.ok(variables.every(v => v.secretPaths.length === 0 && !JSON.stringify(v.inputs).includes(SENTINEL)));
     });
 });

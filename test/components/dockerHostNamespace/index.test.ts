@@ -118,7 +118,13 @@ describe("component DockerHostNamespace", () => {
             assert.equal(c.memorySwap, 1024);
             assert.equal(c.cpus, "1");
             assert.equal(c.restart, "unless-stopped");
-            assert.deepEqual(c.healthcheck, { tests: ["CMD", "/app/bin/healthcheck"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "20s" });
+            assert.deepEqual(c.healthcheck, {
+                tests: ["CMD", "/app/bin/healthcheck"],
+                interval: "30s",
+                timeout: "5s",
+                retries: 3,
+                startPeriod: "20s",
+            });
         }
     });
 
@@ -139,7 +145,9 @@ describe("component DockerHostNamespace", () => {
 
     it("mounts the service's Vault directory read-only only when it has secrets, and points at the files", () => {
         const adapter = container("synaptic-staging-rest-adapter");
-        assert.deepEqual(adapter.volumes, [{ hostPath: "/srv/vault/rendered/synaptic-staging/rest-adapter", containerPath: "/run/secrets", readOnly: true }]);
+        assert.deepEqual(adapter.volumes, [
+            { hostPath: "/srv/vault/rendered/synaptic-staging/rest-adapter", containerPath: "/run/secrets", readOnly: true },
+        ]);
         assert.ok(adapter.envs.includes("ALPACA_PAPER_KEY_FILE=/run/secrets/alpaca-paper-key"));
         assert.equal(container("synaptic-staging-strategy-sim").volumes, undefined);
     });
@@ -161,13 +169,19 @@ describe("component DockerHostNamespace", () => {
     });
 
     it("sets the trading mode flags from the stack's trading mode", () => {
-        assert.deepEqual(containerEnv({ trading: { mode: "live", brokerEndpoint: "https://api.alpaca.markets" } }, { env: {}, secrets: ["alpaca-live-key"] }), [
-            "ALPACA_LIVE_KEY_FILE=/run/secrets/alpaca-live-key",
-            "ALPACA_PAPER=false",
-            "BROKER_ENDPOINT=https://api.alpaca.markets",
-            "DRY_RUN=false",
-            "SECRETS_DIR=/run/secrets",
-            "TRADING_MODE=live",
-        ]);
+        assert.deepEqual(
+            containerEnv(
+                { trading: { mode: "live", brokerEndpoint: "https://api.alpaca.markets" } },
+                { env: {}, secrets: ["alpaca-live-key"] },
+            ),
+            [
+                "ALPACA_LIVE_KEY_FILE=/run/secrets/alpaca-live-key",
+                "ALPACA_PAPER=false",
+                "BROKER_ENDPOINT=https://api.alpaca.markets",
+                "DRY_RUN=false",
+                "SECRETS_DIR=/run/secrets",
+                "TRADING_MODE=live",
+            ],
+        );
     });
 });

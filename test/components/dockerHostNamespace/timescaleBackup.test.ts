@@ -12,7 +12,10 @@ describe("TimescaleDB backup job rules", () => {
     });
 
     it("asks for the Vault-rendered credentials, no derived setting in config, and a scheduler command", () => {
-        assert.deepEqual(timescaleBackupProblems({ secrets: ["timescale-dsn", "backups-aws-credentials"], env: {}, command: ["/app/bin/backup"] }), []);
+        assert.deepEqual(
+            timescaleBackupProblems({ secrets: ["timescale-dsn", "backups-aws-credentials"], env: {}, command: ["/app/bin/backup"] }),
+            [],
+        );
         assert.deepEqual(
             timescaleBackupProblems({ secrets: ["timescale-dsn"], env: { AWS_REGION: "us-east-1" }, command: [] }).map(p => p.path),
             ["secrets", "env.AWS_REGION", "command"],

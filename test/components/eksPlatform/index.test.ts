@@ -52,8 +52,14 @@ describe("component EksPlatform", () => {
         const subnets = ofType(resources, "aws:ec2/subnet:Subnet").map(s => s.inputs as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
         const privateSubnets = subnets.filter(s => s.tags["kubernetes.io/role/internal-elb"] === "1");
         const publicSubnets = subnets.filter(s => s.tags["kubernetes.io/role/elb"] === "1");
-        assert.deepEqual(privateSubnets.map(s => s.availabilityZone), ["ap-south-1a", "ap-south-1b", "ap-south-1c"]);
-        assert.deepEqual(publicSubnets.map(s => s.cidrBlock), zoneSubnets("10.50.0.0/16", 3).public);
+        assert.deepEqual(
+            privateSubnets.map(s => s.availabilityZone),
+            ["ap-south-1a", "ap-south-1b", "ap-south-1c"],
+        );
+        assert.deepEqual(
+            publicSubnets.map(s => s.cidrBlock),
+            zoneSubnets("10.50.0.0/16", 3).public,
+        );
         assert.ok(subnets.every(s => s.tags["kubernetes.io/cluster/trading-prod"] === "shared"));
         assert.equal(ofType(resources, "aws:ec2/natGateway:NatGateway").length, 3);
         assert.equal(ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").length, 6);
@@ -107,15 +113,27 @@ describe("component EksPlatform", () => {
 
     it("registers the OIDC provider for service-account roles and grants the deploy role admin by access entry", () => {
         assert.deepEqual(one(resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").inputs.clientIdLists, ["sts.amazonaws.com"]);
-        assert.equal(one(resources, "aws:eks/accessEntry:AccessEntry").inputs.principalArn, "arn:aws:iam::444455556666:role/trading-platform-deploy-production");
+        assert.equal(
+            one(resources, "aws:eks/accessEntry:AccessEntry").inputs.principalArn,
+            "arn:aws:iam::444455556666:role/trading-platform-deploy-production",
+        );
         assert.deepEqual(one(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").inputs.accessScope, { type: "cluster" });
-        assert.deepEqual(ofType(resources, "aws:eks/addon:Addon").map(a => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+        assert.deepEqual(
+            ofType(resources, "aws:eks/addon:Addon")
+                .map(a => a.inputs.addonName)
+                .sort(),
+            ["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"],
+        );
     });
 
     it("builds the Kubernetes provider from the cluster and creates the restricted namespace through it", () => {
         const provider = one(resources, "pulumi:providers:kubernetes");
         assert.equal(provider.inputs.namespace, "trading-prod");
-        assert.deepEqual(provider.unknownPaths, ["kubeconfig"], "the kubeconfig comes from cluster outputs, unknown until the cluster exists");
+        assert.deepEqual(
+            provider.unknownPaths,
+            ["kubeconfig"],
+            "the kubeconfig comes from cluster outputs, unknown until the cluster exists",
+        );
         const namespace = one(resources, "kubernetes:core/v1:Namespace");
         assert.equal(namespace.provider, provider.urn);
         const labels = (namespace.inputs.metadata as { labels: Record<string, string> }).labels;
@@ -125,7 +143,16 @@ describe("component EksPlatform", () => {
 
     it("writes a kubeconfig that authenticates through aws eks get-token, with no credential in it", () => {
         const config = JSON.parse(kubeconfigFor("trading-prod", "https://abc.eks.amazonaws.com", "Q0E=", "ap-south-1"));
-        assert.deepEqual(config.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "trading-prod", "--region", "ap-south-1", "--output", "json"]);
+        assert.deepEqual(config.users[0].user.exec.args, [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "trading-prod",
+            "--region",
+            "ap-south-1",
+            "--output",
+            "json",
+        ]);
         assert.equal(config.clusters[0].cluster.server, "https://abc.eks.amazonaws.com");
         assert.deepEqual(Object.keys(config.users[0].user), ["exec"], "no token, password or client key: only the exec plugin");
     });

@@ -53,7 +53,9 @@ describe("component GhcrImage", () => {
     it("reads and writes a registry cache next to the image", async () => {
         const { built } = await build();
         assert.deepEqual(built.inputs.cacheFrom, [{ registry: { ref: `${repository}:buildcache` } }]);
-        assert.deepEqual(built.inputs.cacheTo, [{ registry: { ref: `${repository}:buildcache`, mode: "max", imageManifest: true, ociMediaTypes: true } }]);
+        assert.deepEqual(built.inputs.cacheTo, [
+            { registry: { ref: `${repository}:buildcache`, mode: "max", imageManifest: true, ociMediaTypes: true } },
+        ]);
     });
 
     it("authenticates to GHCR with the token as a secret", async () => {

@@ -12,7 +12,12 @@ async function declare() {
         config: {},
         secretKeys: [],
         program: () => {
-            new GhcrPullSecret("ghcr-pull", { namespace: "trading-staging", server: "ghcr.io", username: "synaptic-ci", token: pulumi.secret(SENTINEL) });
+            new GhcrPullSecret("ghcr-pull", {
+                namespace: "trading-staging",
+                server: "ghcr.io",
+                username: "synaptic-ci",
+                token: pulumi.secret(SENTINEL),
+            });
         },
     });
     assert.equal(run.error, undefined);

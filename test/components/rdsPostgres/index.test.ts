@@ -41,15 +41,24 @@ describe("component RdsPostgres", () => {
 
     it("forces TLS through its parameter group of the version's family", async () => {
         const { resources } = await instanceOf(args({ majorVersion: 16 }));
-        const params = one(resources, "aws:rds/parameterGroup:ParameterGroup").inputs as { family: string; parameters: { name: string; value: string }[] };
+        const params = one(resources, "aws:rds/parameterGroup:ParameterGroup").inputs as {
+            family: string;
+            parameters: { name: string; value: string }[];
+        };
         assert.equal(params.family, "postgres16");
-        assert.deepEqual(params.parameters.find(p => p.name === "rds.force_ssl"), { name: "rds.force_ssl", value: "1" });
+        assert.deepEqual(
+            params.parameters.find(p => p.name === "rds.force_ssl"),
+            { name: "rds.force_ssl", value: "1" },
+        );
     });
 
     it("admits only the client security groups on 5432", async () => {
         const { resources } = await instanceOf(args());
         const ingress = one(resources, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress as Record<string, unknown>[];
-        assert.deepEqual(ingress.map(i => [i.fromPort, i.toPort, i.securityGroups, i.cidrBlocks]), [[5432, 5432, ["sg-cluster"], undefined]]);
+        assert.deepEqual(
+            ingress.map(i => [i.fromPort, i.toPort, i.securityGroups, i.cidrBlocks]),
+            [[5432, 5432, ["sg-cluster"], undefined]],
+        );
     });
 
     it("in production: Multi-AZ, deletion protection, a final snapshot, backups, Performance Insights and log exports", async () => {
@@ -73,7 +82,13 @@ describe("component RdsPostgres", () => {
     });
 
     it("a restore restores to the given time, or the latest restorable one, without a database or user of its own", async () => {
-        const at = await instanceOf(args({ identifier: "pg-drill", protected: false, restore: { sourceInstanceIdentifier: "pg", restoreTime: "2026-11-20T03:00:00Z" } }));
+        const at = await instanceOf(
+            args({
+                identifier: "pg-drill",
+                protected: false,
+                restore: { sourceInstanceIdentifier: "pg", restoreTime: "2026-11-20T03:00:00Z" },
+            }),
+        );
         assert.deepEqual(at.instance.restoreToPointInTime, { sourceDbInstanceIdentifier: "pg", restoreTime: "2026-11-20T03:00:00Z" });
         assert.equal(at.instance.dbName, undefined);
         assert.equal(at.instance.username, undefined);

@@ -40,7 +40,10 @@ describe("component RedisCache", () => {
     it("admits only the client security groups on 6379, in private subnets", async () => {
         const resources = await declared(args());
         const ingress = one(resources, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress as Record<string, unknown>[];
-        assert.deepEqual(ingress.map(i => [i.fromPort, i.securityGroups, i.cidrBlocks]), [[6379, ["sg-cluster"], undefined]]);
+        assert.deepEqual(
+            ingress.map(i => [i.fromPort, i.securityGroups, i.cidrBlocks]),
+            [[6379, ["sg-cluster"], undefined]],
+        );
         assert.deepEqual(one(resources, "aws:elasticache/subnetGroup:SubnetGroup").inputs.subnetIds, ["subnet-a", "subnet-b"]);
     });
 

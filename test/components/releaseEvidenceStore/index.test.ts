@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { bucketPolicyDocument, keyPolicyDocument, ReleaseEvidenceStore } from "../../../components/releaseEvidenceStore";
-import { isEngineRegistered, runProgram } from "../../../tools/runtime/program";
+import { runProgram } from "../../../tools/runtime/program";
 
 const writer = "arn:aws:iam::111122223333:role/app-ci";
 const reader = "arn:aws:iam::111122223333:role/promote";
@@ -31,7 +31,14 @@ async function declare() {
     return { run, only, store: store as ReleaseEvidenceStore };
 }
 
-type Statement = { Sid: string; Effect: string; Principal: unknown; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+    Sid: string;
+    Effect: string;
+    Principal: unknown;
+    Action: string | string[];
+    Resource: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+};
 const statements = (policy: unknown): Statement[] => (JSON.parse(String(policy)) as { Statement: Statement[] }).Statement;
 const bySid = (policy: unknown, sid: string) => {
     const found = statements(policy).find(s => s.Sid === sid);
@@ -44,8 +51,14 @@ describe("component ReleaseEvidenceStore", () => {
         const { only } = await declare();
         assert.equal(only("aws:s3/bucket:Bucket").inputs.bucket, "evidence-bucket-111122223333");
         const block = only("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-        assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-        assert.equal((only("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule as { objectOwnership: string }).objectOwnership, "BucketOwnerEnforced");
+        assert.deepEqual(
+            [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+            [true, true, true, true],
+        );
+        assert.equal(
+            (only("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule as { objectOwnership: string }).objectOwnership,
+            "BucketOwnerEnforced",
+        );
         assert.deepEqual(only("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
     });
 
@@ -53,10 +66,18 @@ describe("component ReleaseEvidenceStore", () => {
         const { only } = await declare();
         const key = only("aws:kms/key:Key").inputs;
         assert.equal(key.enableKeyRotation, true);
-        const [rule] = only("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+        const [rule] = only("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: string };
+        }[];
         assert.equal(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
         assert.deepEqual(bySid(key.policy, "CiEncryptsEvidence").Principal, { AWS: [writer] });
-        assert.deepEqual(bySid(key.policy, "PromoteDecryptsEvidence"), { Sid: "PromoteDecryptsEvidence", Effect: "Allow", Principal: { AWS: [reader] }, Action: "kms:Decrypt", Resource: "*" });
+        assert.deepEqual(bySid(key.policy, "PromoteDecryptsEvidence"), {
+            Sid: "PromoteDecryptsEvidence",
+            Effect: "Allow",
+            Principal: { AWS: [reader] },
+            Action: "kms:Decrypt",
+            Resource: "*",
+        });
         assert.deepEqual(bySid(key.policy, "AccountAdministersKey").Principal, { AWS: "arn:aws:iam::111122223333:root" });
     });
 
@@ -65,11 +86,21 @@ describe("component ReleaseEvidenceStore", () => {
         const policy = run.resources.find(r => r.type === "aws:s3/bucketPolicy:BucketPolicy");
         // The bucket's ARN is unknown before the first up, so the policy document is too.
         assert.ok(policy, "a bucket policy");
-        const doc = JSON.stringify(bucketPolicyDocument({ bucketArn: "arn:aws:s3:::evidence-bucket", prefix: "release-evidence", writerRoleArns: [writer], readerRoleArns: [reader] }));
+        const doc = JSON.stringify(
+            bucketPolicyDocument({
+                bucketArn: "arn:aws:s3:::evidence-bucket",
+                prefix: "release-evidence",
+                writerRoleArns: [writer],
+                readerRoleArns: [reader],
+            }),
+        );
         assert.deepEqual(bySid(doc, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
         assert.deepEqual(bySid(doc, "CiWritesEvidence").Principal, { AWS: [writer] });
         const read = bySid(doc, "PromoteReadsEvidence");
-        assert.deepEqual([read.Action, read.Resource], [["s3:GetObject", "s3:GetObjectVersion"], "arn:aws:s3:::evidence-bucket/release-evidence/*"]);
+        assert.deepEqual(
+            [read.Action, read.Resource],
+            [["s3:GetObject", "s3:GetObjectVersion"], "arn:aws:s3:::evidence-bucket/release-evidence/*"],
+        );
         const onlyCi = bySid(doc, "OnlyCiWrites");
         assert.equal(onlyCi.Effect, "Deny");
         assert.ok((onlyCi.Action as string[]).includes("s3:PutObject") && (onlyCi.Action as string[]).includes("s3:DeleteObject"));
@@ -89,9 +120,20 @@ describe("component ReleaseEvidenceStore", () => {
     it("keeps promotion records beside the evidence: only the promote role writes them, nobody deletes them, and neither side writes the other's", () => {
         const promote = "arn:aws:iam::111122223333:role/deploy";
         const records = { prefix: "promotion-records", writerRoleArns: [promote] };
-        const doc = JSON.stringify(bucketPolicyDocument({ bucketArn: "arn:aws:s3:::evidence-bucket", prefix: "release-evidence", writerRoleArns: [writer], readerRoleArns: [promote], records }));
+        const doc = JSON.stringify(
+            bucketPolicyDocument({
+                bucketArn: "arn:aws:s3:::evidence-bucket",
+                prefix: "release-evidence",
+                writerRoleArns: [writer],
+                readerRoleArns: [promote],
+                records,
+            }),
+        );
         const write = bySid(doc, "PromoteWritesRecords");
-        assert.deepEqual([write.Principal, write.Action, write.Resource], [{ AWS: [promote] }, ["s3:PutObject"], "arn:aws:s3:::evidence-bucket/promotion-records/*"]);
+        assert.deepEqual(
+            [write.Principal, write.Action, write.Resource],
+            [{ AWS: [promote] }, ["s3:PutObject"], "arn:aws:s3:::evidence-bucket/promotion-records/*"],
+        );
         assert.deepEqual(bySid(doc, "OnlyCiWrites").Condition, { ArnNotLike: { "aws:PrincipalArn": [writer, promote] } });
         assert.deepEqual(bySid(doc, "EvidenceOnlyFromCi").Condition, { ArnNotLike: { "aws:PrincipalArn": [writer] } });
         assert.equal(bySid(doc, "EvidenceOnlyFromCi").Resource, "arn:aws:s3:::evidence-bucket/release-evidence/*");
@@ -99,9 +141,25 @@ describe("component ReleaseEvidenceStore", () => {
         const kept = bySid(doc, "RecordsAreKept");
         assert.deepEqual([kept.Effect, kept.Principal, kept.Condition], ["Deny", "*", undefined]);
         // SSE-KMS: writing a record needs a data key.
-        assert.deepEqual(bySid(JSON.stringify(keyPolicyDocument("111122223333", { writerRoleArns: [writer], readerRoleArns: [promote], records })), "PromoteEncryptsRecords").Action, ["kms:GenerateDataKey", "kms:Decrypt"]);
+        assert.deepEqual(
+            bySid(
+                JSON.stringify(keyPolicyDocument("111122223333", { writerRoleArns: [writer], readerRoleArns: [promote], records })),
+                "PromoteEncryptsRecords",
+            ).Action,
+            ["kms:GenerateDataKey", "kms:Decrypt"],
+        );
         // Without records, none of it.
-        const plain = JSON.stringify(bucketPolicyDocument({ bucketArn: "arn:aws:s3:::b", prefix: "release-evidence", writerRoleArns: [writer], readerRoleArns: [reader] }));
-        assert.equal(statements(plain).some(s => /Record/.test(s.Sid)), false);
+        const plain = JSON.stringify(
+            bucketPolicyDocument({
+                bucketArn: "arn:aws:s3:::b",
+                prefix: "release-evidence",
+                writerRoleArns: [writer],
+                readerRoleArns: [reader],
+            }),
+        );
+        assert.equal(
+            statements(plain).some(s => /Record/.test(s.Sid)),
+            false,
+        );
     });
 });

@@ -42,7 +42,10 @@ describe("component RepositoryRules", () => {
             requiredReviewThreadResolution: true,
         });
         // A check pinned to an app keeps its integration id; one without stays unpinned.
-        assert.deepEqual(main.rules.requiredStatusChecks.requiredChecks, [{ context: "ci/lint" }, { context: "Tests and offline plans", integrationId: 15368 }]);
+        assert.deepEqual(main.rules.requiredStatusChecks.requiredChecks, [
+            { context: "ci/lint" },
+            { context: "Tests and offline plans", integrationId: 15368 },
+        ]);
         assert.equal(main.rules.nonFastForward, true);
         assert.equal(main.rules.deletion, true);
         assert.deepEqual(main.bypassActors, []);
@@ -51,7 +54,10 @@ describe("component RepositoryRules", () => {
     it("adds the release checks for release/*", () => {
         const release = ruleset("release");
         assert.deepEqual(release.conditions.refName.includes, ["refs/heads/release/*"]);
-        assert.deepEqual(release.rules.requiredStatusChecks.requiredChecks.map((c: { context: string }) => c.context), ["ci/lint", "Tests and offline plans", "ci/full-test-suite"]);
+        assert.deepEqual(
+            release.rules.requiredStatusChecks.requiredChecks.map((c: { context: string }) => c.context),
+            ["ci/lint", "Tests and offline plans", "ci/full-test-suite"],
+        );
     });
 
     it("lets only the release managers create, move or delete release tags", () => {
@@ -62,7 +68,18 @@ describe("component RepositoryRules", () => {
     });
 
     it("declares no tag ruleset for a repository whose tags deploy nothing", async () => {
-        const app = await declare(() => new RepositoryRules("synaptic-trading", { repository: "synaptic-trading", requiredApprovals: 2, requiredChecks: [{ context: "ci/lint" }], releaseChecks: [] }));
-        assert.deepEqual(byType(app, "repositoryRuleset:RepositoryRuleset").map(r => r.inputs.name), ["main", "release"]);
+        const app = await declare(
+            () =>
+                new RepositoryRules("synaptic-trading", {
+                    repository: "synaptic-trading",
+                    requiredApprovals: 2,
+                    requiredChecks: [{ context: "ci/lint" }],
+                    releaseChecks: [],
+                }),
+        );
+        assert.deepEqual(
+            byType(app, "repositoryRuleset:RepositoryRuleset").map(r => r.inputs.name),
+            ["main", "release"],
+        );
     });
 });

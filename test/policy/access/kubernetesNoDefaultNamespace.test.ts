@@ -16,7 +16,10 @@ describe("policy kubernetes-no-default-namespace", () => {
         it(`passes a ${kind} in its own namespace and fails one in default`, async () => {
             assert.deepEqual(await violationsOf(kubernetesNoDefaultNamespace, [workload(kind)]), []);
             const [message] = await violationsOf(kubernetesNoDefaultNamespace, [inNamespace(workload(kind, hardenedPodSpec()), "default")]);
-            assert.match(message, new RegExp(`^${kind} "api": sets metadata.namespace "default", where no Pod Security level .* Fix: set metadata.namespace`));
+            assert.match(
+                message,
+                new RegExp(`^${kind} "api": sets metadata.namespace "default", where no Pod Security level .* Fix: set metadata.namespace`),
+            );
         });
     }
 

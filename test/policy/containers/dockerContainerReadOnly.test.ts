@@ -27,6 +27,9 @@ describe("policy docker-container-read-only", () => {
             "docker-container-read-only": "remediate",
         });
         assert.deepEqual(result.violations, []);
-        assert.deepEqual(result.remediations.map(r => r.policyName), ["docker-container-read-only"]);
+        assert.deepEqual(
+            result.remediations.map(r => r.policyName),
+            ["docker-container-read-only"],
+        );
     });
 });

@@ -20,13 +20,18 @@ describe("policy kubernetes-drop-all-capabilities", () => {
 
     it('accepts "ALL" in any case, and NET_BIND_SERVICE added back', async () => {
         const spec = hardenedPodSpec({
-            containers: [withCapabilities("api", { drop: ["all"] }), withCapabilities("proxy", { drop: ["NET_RAW", "All"], add: ["NET_BIND_SERVICE"] })],
+            containers: [
+                withCapabilities("api", { drop: ["all"] }),
+                withCapabilities("proxy", { drop: ["NET_RAW", "All"], add: ["NET_BIND_SERVICE"] }),
+            ],
         });
         assert.deepEqual(await violationsOf(kubernetesDropAllCapabilities, [workload("Deployment", spec)]), []);
     });
 
     it("fails a container that adds any other capability, naming only the forbidden ones", async () => {
-        const spec = hardenedPodSpec({ containers: [withCapabilities("api", { drop: ["ALL"], add: ["NET_BIND_SERVICE", "SYS_ADMIN", "NET_RAW"] })] });
+        const spec = hardenedPodSpec({
+            containers: [withCapabilities("api", { drop: ["ALL"], add: ["NET_BIND_SERVICE", "SYS_ADMIN", "NET_RAW"] })],
+        });
         assert.deepEqual(await violationsOf(kubernetesDropAllCapabilities, [workload("StatefulSet", spec)]), [
             'StatefulSet "api": container "api" (spec.template.spec.containers[0]) has securityContext.capabilities.add ["SYS_ADMIN","NET_RAW"]. ' +
                 'Fix: remove "SYS_ADMIN", "NET_RAW" from securityContext.capabilities.add (only NET_BIND_SERVICE may be added back).',
@@ -55,7 +60,9 @@ describe("policy kubernetes-drop-all-capabilities", () => {
     });
 
     it("reports a container with no securityContext, or no capabilities, instead of throwing", async () => {
-        const spec = hardenedPodSpec({ containers: [containerWithout("bare", "securityContext"), containerWithSecurity("api", { capabilities: undefined })] });
+        const spec = hardenedPodSpec({
+            containers: [containerWithout("bare", "securityContext"), containerWithSecurity("api", { capabilities: undefined })],
+        });
         assert.deepEqual(await violationsOf(kubernetesDropAllCapabilities, [workload("Pod", spec)]), [
             `Pod "api": container "bare" (spec.containers[0]) has securityContext.capabilities.drop unset, without "ALL". ${FIX_DROP}`,
             `Pod "api": container "api" (spec.containers[1]) has securityContext.capabilities.drop unset, without "ALL". ${FIX_DROP}`,

@@ -8,9 +8,16 @@ describe("policy kubernetes-host-namespaces", () => {
     for (const kind of [...WORKLOAD_KINDS, ...SHAPED_KINDS]) {
         it(`passes a hardened ${kind} and fails one on the node's network`, async () => {
             assert.deepEqual(await violationsOf(kubernetesHostNamespaces, [workload(kind)]), []);
-            const [message, ...rest] = await violationsOf(kubernetesHostNamespaces, [workload(kind, hardenedPodSpec({ hostNetwork: true }))]);
+            const [message, ...rest] = await violationsOf(kubernetesHostNamespaces, [
+                workload(kind, hardenedPodSpec({ hostNetwork: true })),
+            ]);
             assert.deepEqual(rest, []);
-            assert.match(message, new RegExp(`^${kind} "api": ${(POD_SPEC_PATH[kind] ?? "spec.template.spec").replace(/\./g, "\\.")}\\.hostNetwork true .* Fix: remove hostNetwork`));
+            assert.match(
+                message,
+                new RegExp(
+                    `^${kind} "api": ${(POD_SPEC_PATH[kind] ?? "spec.template.spec").replace(/\./g, "\\.")}\\.hostNetwork true .* Fix: remove hostNetwork`,
+                ),
+            );
         });
     }
 
@@ -19,12 +26,19 @@ describe("policy kubernetes-host-namespaces", () => {
         const [message] = await violationsOf(kubernetesHostNamespaces, [workload("DaemonSet", all)]);
         assert.match(message, /hostNetwork true and spec\.template\.spec\.hostPID true and spec\.template\.spec\.hostIPC true/);
         assert.match(message, /Fix: remove hostNetwork, hostPID, hostIPC/);
-        assert.deepEqual(await violationsOf(kubernetesHostNamespaces, [workload("DaemonSet", hardenedPodSpec({ hostNetwork: false, hostPID: false, hostIPC: false }))]), []);
+        assert.deepEqual(
+            await violationsOf(kubernetesHostNamespaces, [
+                workload("DaemonSet", hardenedPodSpec({ hostNetwork: false, hostPID: false, hostIPC: false })),
+            ]),
+            [],
+        );
     });
 
     it("fails a Windows host process at the pod or the container level", async () => {
         const pod = hardenedPodSpec({ securityContext: { runAsNonRoot: true, windowsOptions: { hostProcess: true } } });
-        const container = hardenedPodSpec({ containers: [hardenedContainer("api", { securityContext: { windowsOptions: { hostProcess: true } } })] });
+        const container = hardenedPodSpec({
+            containers: [hardenedContainer("api", { securityContext: { windowsOptions: { hostProcess: true } } })],
+        });
         assert.deepEqual(await violationsOf(kubernetesHostNamespaces, [workload("Pod", pod), workload("Pod", container)]), [
             'Pod "api": spec.securityContext.windowsOptions.hostProcess true. Fix: remove hostProcess.',
             'Pod "api": container "api" (spec.containers[0]) has securityContext.windowsOptions.hostProcess true. Fix: remove hostProcess.',

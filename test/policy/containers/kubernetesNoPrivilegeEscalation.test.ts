@@ -30,7 +30,9 @@ describe("policy kubernetes-no-privilege-escalation", () => {
             'DaemonSet "api": container "api" (spec.template.spec.containers[0]) has securityContext.privileged true. ' +
                 "Fix: set securityContext.privileged: false (or remove it) on the container.",
         ]);
-        const both = hardenedPodSpec({ containers: [containerWithSecurity("api", { privileged: true, allowPrivilegeEscalation: undefined })] });
+        const both = hardenedPodSpec({
+            containers: [containerWithSecurity("api", { privileged: true, allowPrivilegeEscalation: undefined })],
+        });
         assert.deepEqual(await violationsOf(kubernetesNoPrivilegeEscalation, [workload("DaemonSet", both)]), [
             'DaemonSet "api": container "api" (spec.template.spec.containers[0]) has securityContext.allowPrivilegeEscalation unset and securityContext.privileged true. ' +
                 "Fix: set securityContext.allowPrivilegeEscalation: false and securityContext.privileged: false (or remove it) on the container.",
@@ -41,7 +43,10 @@ describe("policy kubernetes-no-privilege-escalation", () => {
 
     it("checks init and ephemeral containers too", async () => {
         const spec = hardenedPodSpec({
-            initContainers: [containerWithSecurity("vault-agent-init", { allowPrivilegeEscalation: undefined }), hardenedContainer("migrate")],
+            initContainers: [
+                containerWithSecurity("vault-agent-init", { allowPrivilegeEscalation: undefined }),
+                hardenedContainer("migrate"),
+            ],
             ephemeralContainers: [containerWithSecurity("debugger", { privileged: true })],
         });
         assert.deepEqual(await violationsOf(kubernetesNoPrivilegeEscalation, [workload("Deployment", spec)]), [

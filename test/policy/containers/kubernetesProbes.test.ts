@@ -21,7 +21,9 @@ describe("policy kubernetes-probes", () => {
     }
 
     it("fails a container without a liveness probe, or without both in one message", async () => {
-        const spec = hardenedPodSpec({ containers: [containerWithout("api", "livenessProbe"), containerWithout("proxy", "readinessProbe", "livenessProbe")] });
+        const spec = hardenedPodSpec({
+            containers: [containerWithout("api", "livenessProbe"), containerWithout("proxy", "readinessProbe", "livenessProbe")],
+        });
         assert.deepEqual(await violationsOf(kubernetesProbes, [workload("Deployment", spec)]), [
             `Deployment "api": container "api" (spec.template.spec.containers[0]) has no livenessProbe ${byDefault}. ` +
                 "Fix: set livenessProbe on the container (e.g. httpGet on its health endpoints).",
@@ -30,12 +32,16 @@ describe("policy kubernetes-probes", () => {
     });
 
     it("judges a bare Pod by its restartPolicy: Always (or unset, the default) serves until replaced, OnFailure and Never run to completion", async () => {
-        const unprobed = (restartPolicy?: string) => hardenedPodSpec({ containers: [containerWithout("api", "readinessProbe", "livenessProbe")], restartPolicy });
+        const unprobed = (restartPolicy?: string) =>
+            hardenedPodSpec({ containers: [containerWithout("api", "readinessProbe", "livenessProbe")], restartPolicy });
         assert.deepEqual(await violationsOf(kubernetesProbes, [workload("Pod", unprobed()), workload("Pod", unprobed("Always"))]), [
             `Pod "api": container "api" (spec.containers[0]) has no readinessProbe, livenessProbe ${byDefault}. ${FIX_BOTH}`,
             `Pod "api": container "api" (spec.containers[0]) has no readinessProbe, livenessProbe (its pod runs with restartPolicy "Always"). ${FIX_BOTH}`,
         ]);
-        assert.deepEqual(await violationsOf(kubernetesProbes, [workload("Pod", unprobed("OnFailure")), workload("Pod", unprobed("Never"))]), []);
+        assert.deepEqual(
+            await violationsOf(kubernetesProbes, [workload("Pod", unprobed("OnFailure")), workload("Pod", unprobed("Never"))]),
+            [],
+        );
     });
 
     for (const kind of ["Job", "CronJob"]) {

@@ -11,7 +11,12 @@ describe("policy kubernetes-read-only-root-filesystem", () => {
                 containers: [hardenedContainer("api", { securityContext: { readOnlyRootFilesystem: false } })],
             });
             const [message] = await violationsOf(kubernetesReadOnlyRootFilesystem, [workload(kind, writable)]);
-            assert.match(message, new RegExp(`^${kind} "api": container "api" \\(spec\\.(.*\\.)?containers\\[0\\]\\) has securityContext\\.readOnlyRootFilesystem false`));
+            assert.match(
+                message,
+                new RegExp(
+                    `^${kind} "api": container "api" \\(spec\\.(.*\\.)?containers\\[0\\]\\) has securityContext\\.readOnlyRootFilesystem false`,
+                ),
+            );
             assert.match(message, /Fix: set securityContext\.readOnlyRootFilesystem: true/);
         });
     }
@@ -23,14 +28,23 @@ describe("policy kubernetes-read-only-root-filesystem", () => {
         });
         const messages = await violationsOf(kubernetesReadOnlyRootFilesystem, [workload("Deployment", spec)]);
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /init container "vault-agent-init" \(spec\.template\.spec\.initContainers\[0\]\) has securityContext\.readOnlyRootFilesystem unset/);
-        assert.match(messages[1], /ephemeral container "debugger" \(spec\.template\.spec\.ephemeralContainers\[0\]\) has securityContext\.readOnlyRootFilesystem false/);
+        assert.match(
+            messages[0],
+            /init container "vault-agent-init" \(spec\.template\.spec\.initContainers\[0\]\) has securityContext\.readOnlyRootFilesystem unset/,
+        );
+        assert.match(
+            messages[1],
+            /ephemeral container "debugger" \(spec\.template\.spec\.ephemeralContainers\[0\]\) has securityContext\.readOnlyRootFilesystem false/,
+        );
     });
 
-    it("says a string \"true\" is a string, so the message cannot read as a pass", async () => {
+    it('says a string "true" is a string, so the message cannot read as a pass', async () => {
         const spec = hardenedPodSpec({ containers: [hardenedContainer("api", { securityContext: { readOnlyRootFilesystem: "true" } })] });
         const [message] = await violationsOf(kubernetesReadOnlyRootFilesystem, [workload("Deployment", spec)]);
-        assert.match(message, /has securityContext\.readOnlyRootFilesystem set to the string "true", not the boolean true\. Fix: set securityContext\.readOnlyRootFilesystem: true \(a boolean\)/);
+        assert.match(
+            message,
+            /has securityContext\.readOnlyRootFilesystem set to the string "true", not the boolean true\. Fix: set securityContext\.readOnlyRootFilesystem: true \(a boolean\)/,
+        );
     });
 
     it("reports a container with no securityContext at all instead of throwing", async () => {

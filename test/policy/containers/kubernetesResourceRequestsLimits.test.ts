@@ -4,14 +4,17 @@ import { containerWithout, POD_SPEC_PATH } from "../../support/hardeningFixtures
 import { hardenedContainer, hardenedPodSpec, workload, WORKLOAD_KINDS } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
-const ALL_MISSING = "has no requests.cpu, requests.memory, limits.cpu, limits.memory. " +
+const ALL_MISSING =
+    "has no requests.cpu, requests.memory, limits.cpu, limits.memory. " +
     "Fix: set resources.requests.cpu, resources.requests.memory, resources.limits.cpu, resources.limits.memory on the container.";
 
 describe("policy kubernetes-resource-requests-limits", () => {
     for (const kind of WORKLOAD_KINDS) {
         it(`passes a hardened ${kind} and fails one without limits`, async () => {
             assert.deepEqual(await violationsOf(kubernetesResourceRequestsLimits, [workload(kind)]), []);
-            const unlimited = hardenedPodSpec({ containers: [hardenedContainer("api", { resources: { requests: { cpu: "250m", memory: "256Mi" } } })] });
+            const unlimited = hardenedPodSpec({
+                containers: [hardenedContainer("api", { resources: { requests: { cpu: "250m", memory: "256Mi" } } })],
+            });
             assert.deepEqual(await violationsOf(kubernetesResourceRequestsLimits, [workload(kind, unlimited)]), [
                 `${kind} "api": container "api" (${POD_SPEC_PATH[kind]}.containers[0]) has no limits.cpu, limits.memory. ` +
                     "Fix: set resources.limits.cpu, resources.limits.memory on the container.",
@@ -44,7 +47,9 @@ describe("policy kubernetes-resource-requests-limits", () => {
     });
 
     it("reports a container with no resources at all instead of throwing", async () => {
-        const spec = hardenedPodSpec({ containers: [containerWithout("bare", "resources"), hardenedContainer("empty", { resources: {} })] });
+        const spec = hardenedPodSpec({
+            containers: [containerWithout("bare", "resources"), hardenedContainer("empty", { resources: {} })],
+        });
         assert.deepEqual(await violationsOf(kubernetesResourceRequestsLimits, [workload("Pod", spec)]), [
             `Pod "api": container "bare" (spec.containers[0]) ${ALL_MISSING}`,
             `Pod "api": container "empty" (spec.containers[1]) ${ALL_MISSING}`,

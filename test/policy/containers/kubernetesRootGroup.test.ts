@@ -9,10 +9,16 @@ const FIX = "Fix: set a non-zero group (the components use 10001) and drop 0 fro
 describe("policy kubernetes-root-group", () => {
     for (const kind of WORKLOAD_KINDS) {
         it(`passes a hardened ${kind} with group 10001 and fails one in the root group`, async () => {
-            assert.deepEqual(await violationsOf(kubernetesRootGroup, [workload(kind, podSpecWithSecurity({ runAsGroup: 10001, fsGroup: 10001 }))]), []);
+            assert.deepEqual(
+                await violationsOf(kubernetesRootGroup, [workload(kind, podSpecWithSecurity({ runAsGroup: 10001, fsGroup: 10001 }))]),
+                [],
+            );
             const [message, ...rest] = await violationsOf(kubernetesRootGroup, [workload(kind, podSpecWithSecurity({ runAsGroup: 0 }))]);
             assert.deepEqual(rest, []);
-            assert.match(message, new RegExp(`^${kind} "api": container "api" .* runs with runAsGroup 0 \\(root, from the pod's securityContext\\)`));
+            assert.match(
+                message,
+                new RegExp(`^${kind} "api": container "api" .* runs with runAsGroup 0 \\(root, from the pod's securityContext\\)`),
+            );
         });
     }
 
@@ -26,8 +32,11 @@ describe("policy kubernetes-root-group", () => {
     });
 
     it("fails fsGroup 0 and a supplemental group 0 in one message", async () => {
-        assert.deepEqual(await violationsOf(kubernetesRootGroup, [workload("Pod", podSpecWithSecurity({ fsGroup: 0, supplementalGroups: [10001, 0] }))]), [
-            `Pod "api": spec.securityContext has fsGroup 0 (every mounted volume is group-owned by root) and supplementalGroups with 0. ${FIX}`,
-        ]);
+        assert.deepEqual(
+            await violationsOf(kubernetesRootGroup, [workload("Pod", podSpecWithSecurity({ fsGroup: 0, supplementalGroups: [10001, 0] }))]),
+            [
+                `Pod "api": spec.securityContext has fsGroup 0 (every mounted volume is group-owned by root) and supplementalGroups with 0. ${FIX}`,
+            ],
+        );
     });
 });

@@ -1,6 +1,12 @@
 import { strict as assert } from "assert";
 import { kubernetesRunAsNonRoot } from "../../../policy/containers/kubernetesRunAsNonRoot";
-import { containerWithSecurity, containerWithout, POD_SPEC_PATH, podSpecWithSecurity, podSpecWithoutSecurity } from "../../support/hardeningFixtures";
+import {
+    containerWithSecurity,
+    containerWithout,
+    POD_SPEC_PATH,
+    podSpecWithSecurity,
+    podSpecWithoutSecurity,
+} from "../../support/hardeningFixtures";
 import { hardenedContainer, hardenedPodSpec, workload, WORKLOAD_KINDS } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
@@ -28,7 +34,10 @@ describe("policy kubernetes-run-as-non-root", () => {
     });
 
     it("lists both problems of one container in one message", async () => {
-        const spec = podSpecWithSecurity({ runAsNonRoot: undefined, runAsUser: 0 }, { containers: [containerWithSecurity("api", { runAsNonRoot: undefined })] });
+        const spec = podSpecWithSecurity(
+            { runAsNonRoot: undefined, runAsUser: 0 },
+            { containers: [containerWithSecurity("api", { runAsNonRoot: undefined })] },
+        );
         assert.deepEqual(await violationsOf(kubernetesRunAsNonRoot, [workload("StatefulSet", spec)]), [
             `StatefulSet "api": container "api" (spec.template.spec.containers[0]) has runAsNonRoot unset ${NEITHER} ` +
                 `and runAsUser 0 (root, from the pod's securityContext). ${FIX}`,
@@ -36,7 +45,10 @@ describe("policy kubernetes-run-as-non-root", () => {
     });
 
     it("accepts a pod-level setting when the container sets none", async () => {
-        const spec = podSpecWithSecurity({ runAsNonRoot: true, runAsUser: 10001 }, { containers: [containerWithSecurity("api", { runAsNonRoot: undefined })] });
+        const spec = podSpecWithSecurity(
+            { runAsNonRoot: true, runAsUser: 10001 },
+            { containers: [containerWithSecurity("api", { runAsNonRoot: undefined })] },
+        );
         assert.deepEqual(await violationsOf(kubernetesRunAsNonRoot, [workload("Deployment", spec)]), []);
         const noPodLevel = podSpecWithoutSecurity({ containers: [containerWithSecurity("api", { runAsNonRoot: undefined })] });
         assert.deepEqual(await violationsOf(kubernetesRunAsNonRoot, [workload("Deployment", noPodLevel)]), [
@@ -45,13 +57,25 @@ describe("policy kubernetes-run-as-non-root", () => {
     });
 
     it("lets a container's own value override the pod's, both ways", async () => {
-        const containerSaysRoot = podSpecWithSecurity({ runAsNonRoot: true }, { containers: [containerWithSecurity("api", { runAsNonRoot: false })] });
-        const containerSaysUid0 = podSpecWithSecurity({ runAsUser: 10001 }, { containers: [containerWithSecurity("api", { runAsUser: 0 })] });
-        assert.deepEqual(await violationsOf(kubernetesRunAsNonRoot, [workload("Pod", containerSaysRoot), workload("Job", containerSaysUid0)]), [
-            `Pod "api": container "api" (spec.containers[0]) has runAsNonRoot false (from the container's securityContext). ${FIX}`,
-            `Job "api": container "api" (spec.template.spec.containers[0]) has runAsUser 0 (root, from the container's securityContext). ${FIX}`,
-        ]);
-        const containerFixesPod = podSpecWithSecurity({ runAsNonRoot: false, runAsUser: 0 }, { containers: [containerWithSecurity("api", { runAsNonRoot: true, runAsUser: 10001 })] });
+        const containerSaysRoot = podSpecWithSecurity(
+            { runAsNonRoot: true },
+            { containers: [containerWithSecurity("api", { runAsNonRoot: false })] },
+        );
+        const containerSaysUid0 = podSpecWithSecurity(
+            { runAsUser: 10001 },
+            { containers: [containerWithSecurity("api", { runAsUser: 0 })] },
+        );
+        assert.deepEqual(
+            await violationsOf(kubernetesRunAsNonRoot, [workload("Pod", containerSaysRoot), workload("Job", containerSaysUid0)]),
+            [
+                `Pod "api": container "api" (spec.containers[0]) has runAsNonRoot false (from the container's securityContext). ${FIX}`,
+                `Job "api": container "api" (spec.template.spec.containers[0]) has runAsUser 0 (root, from the container's securityContext). ${FIX}`,
+            ],
+        );
+        const containerFixesPod = podSpecWithSecurity(
+            { runAsNonRoot: false, runAsUser: 0 },
+            { containers: [containerWithSecurity("api", { runAsNonRoot: true, runAsUser: 10001 })] },
+        );
         assert.deepEqual(await violationsOf(kubernetesRunAsNonRoot, [workload("Pod", containerFixesPod)]), []);
         const podRootNotOverridden = podSpecWithSecurity({ runAsUser: 0 });
         assert.deepEqual(await violationsOf(kubernetesRunAsNonRoot, [workload("Pod", podRootNotOverridden)]), [

@@ -1,6 +1,12 @@
 import { strict as assert } from "assert";
 import { kubernetesSeccompRuntimeDefault } from "../../../policy/containers/kubernetesSeccompRuntimeDefault";
-import { containerWithSecurity, containerWithout, POD_SPEC_PATH, podSpecWithSecurity, podSpecWithoutSecurity } from "../../support/hardeningFixtures";
+import {
+    containerWithSecurity,
+    containerWithout,
+    POD_SPEC_PATH,
+    podSpecWithSecurity,
+    podSpecWithoutSecurity,
+} from "../../support/hardeningFixtures";
 import { hardenedContainer, hardenedPodSpec, workload, WORKLOAD_KINDS } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
@@ -38,7 +44,9 @@ describe("policy kubernetes-seccomp-runtime-default", () => {
     });
 
     it("lets a container's own profile override the pod's, both ways", async () => {
-        const containerUnconfined = podSpecWithSecurity(seccomp("RuntimeDefault"), { containers: [containerWithSecurity("api", seccomp("Unconfined"))] });
+        const containerUnconfined = podSpecWithSecurity(seccomp("RuntimeDefault"), {
+            containers: [containerWithSecurity("api", seccomp("Unconfined"))],
+        });
         assert.deepEqual(await violationsOf(kubernetesSeccompRuntimeDefault, [workload("Pod", containerUnconfined)]), [
             `Pod "api": container "api" (spec.containers[0]) has seccompProfile.type "Unconfined" (from the container's securityContext). ${FIX}`,
         ]);
@@ -62,7 +70,9 @@ describe("policy kubernetes-seccomp-runtime-default", () => {
     });
 
     it("reports a container with no securityContext, in a pod with none, instead of throwing", async () => {
-        const spec = podSpecWithoutSecurity({ containers: [containerWithout("bare", "securityContext"), containerWithSecurity("typeless", { seccompProfile: {} })] });
+        const spec = podSpecWithoutSecurity({
+            containers: [containerWithout("bare", "securityContext"), containerWithSecurity("typeless", { seccompProfile: {} })],
+        });
         assert.deepEqual(await violationsOf(kubernetesSeccompRuntimeDefault, [workload("Pod", spec)]), [
             `Pod "api": container "bare" (spec.containers[0]) has seccompProfile.type unset ${NEITHER}. ${FIX}`,
             `Pod "api": container "typeless" (spec.containers[1]) has seccompProfile.type unset ${NEITHER}. ${FIX}`,

@@ -4,8 +4,10 @@ import { rollingDeployment, withWorkloadSpec } from "../../support/hardeningFixt
 import { SHAPED_KINDS, workload, WORKLOAD_KINDS } from "../../support/fixtures";
 import { violationsOf } from "../../support/policyHarness";
 
-const FIX = 'Fix: set spec.strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } (maxSurge may be a percentage such as "25%").';
-const rolling = (rollingUpdate: unknown, type: string | undefined = "RollingUpdate") => rollingDeployment(type === undefined ? { rollingUpdate } : { type, rollingUpdate });
+const FIX =
+    'Fix: set spec.strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } (maxSurge may be a percentage such as "25%").';
+const rolling = (rollingUpdate: unknown, type: string | undefined = "RollingUpdate") =>
+    rollingDeployment(type === undefined ? { rollingUpdate } : { type, rollingUpdate });
 
 describe("policy kubernetes-zero-downtime-rollout", () => {
     it("passes a rolling update with maxUnavailable 0 and a positive maxSurge, in every accepted spelling", async () => {
@@ -39,7 +41,11 @@ describe("policy kubernetes-zero-downtime-rollout", () => {
     });
 
     it("fails a rolling update that may take pods away, naming the value", async () => {
-        const resources = [rolling({ maxUnavailable: 1, maxSurge: 1 }), rolling({ maxUnavailable: "25%", maxSurge: "25%" }), rolling({ maxSurge: 1 })];
+        const resources = [
+            rolling({ maxUnavailable: 1, maxSurge: 1 }),
+            rolling({ maxUnavailable: "25%", maxSurge: "25%" }),
+            rolling({ maxSurge: 1 }),
+        ];
         assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, resources), [
             `Deployment "api": has spec.strategy.rollingUpdate.maxUnavailable 1. ${FIX}`,
             `Deployment "api": has spec.strategy.rollingUpdate.maxUnavailable "25%". ${FIX}`,
@@ -48,7 +54,11 @@ describe("policy kubernetes-zero-downtime-rollout", () => {
     });
 
     it("fails a rolling update that cannot surge", async () => {
-        const resources = [rolling({ maxUnavailable: 0, maxSurge: 0 }), rolling({ maxUnavailable: 0, maxSurge: "0%" }), rolling({ maxUnavailable: 0, maxSurge: "none" })];
+        const resources = [
+            rolling({ maxUnavailable: 0, maxSurge: 0 }),
+            rolling({ maxUnavailable: 0, maxSurge: "0%" }),
+            rolling({ maxUnavailable: 0, maxSurge: "none" }),
+        ];
         assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, resources), [
             `Deployment "api": has spec.strategy.rollingUpdate.maxSurge 0. ${FIX}`,
             `Deployment "api": has spec.strategy.rollingUpdate.maxSurge "0%". ${FIX}`,
@@ -71,17 +81,34 @@ describe("policy kubernetes-zero-downtime-rollout", () => {
     it("judges an Argo Rollout by its strategy's shape: blueGreen passes, canary needs maxUnavailable 0", async () => {
         const rollout = (strategy: unknown) => withWorkloadSpec(workload("Rollout"), { strategy });
         const FIX_ROLLOUT = "Fix: use strategy.blueGreen, or strategy.canary with maxUnavailable: 0 and maxSurge: 1.";
-        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [rollout({ blueGreen: { activeService: "api" } }), rollout({ canary: { maxUnavailable: 0, maxSurge: 1 } })]), []);
-        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [rollout({ canary: { steps: [{ setWeight: 5 }] } }), rollout({ canary: { maxUnavailable: 1 } })]), [
-            `Rollout "api": has spec.strategy.canary.maxUnavailable unset (Argo Rollouts defaults it to 25%). ${FIX_ROLLOUT}`,
-            `Rollout "api": has spec.strategy.canary.maxUnavailable 1. ${FIX_ROLLOUT}`,
-        ]);
+        assert.deepEqual(
+            await violationsOf(kubernetesZeroDowntimeRollout, [
+                rollout({ blueGreen: { activeService: "api" } }),
+                rollout({ canary: { maxUnavailable: 0, maxSurge: 1 } }),
+            ]),
+            [],
+        );
+        assert.deepEqual(
+            await violationsOf(kubernetesZeroDowntimeRollout, [
+                rollout({ canary: { steps: [{ setWeight: 5 }] } }),
+                rollout({ canary: { maxUnavailable: 1 } }),
+            ]),
+            [
+                `Rollout "api": has spec.strategy.canary.maxUnavailable unset (Argo Rollouts defaults it to 25%). ${FIX_ROLLOUT}`,
+                `Rollout "api": has spec.strategy.canary.maxUnavailable 1. ${FIX_ROLLOUT}`,
+            ],
+        );
     });
 
     it("judges an OpenShift DeploymentConfig by its Rolling parameters, and fails its Recreate", async () => {
         const config = (strategy: unknown) => withWorkloadSpec(workload("DeploymentConfig"), { strategy });
         const FIX_DC = 'Fix: set spec.strategy: { type: "Rolling", rollingParams: { maxUnavailable: 0, maxSurge: 1 } }.';
-        assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [config({ type: "Rolling", rollingParams: { maxUnavailable: 0, maxSurge: "25%" } })]), []);
+        assert.deepEqual(
+            await violationsOf(kubernetesZeroDowntimeRollout, [
+                config({ type: "Rolling", rollingParams: { maxUnavailable: 0, maxSurge: "25%" } }),
+            ]),
+            [],
+        );
         assert.deepEqual(await violationsOf(kubernetesZeroDowntimeRollout, [config({ type: "Rolling" }), config({ type: "Recreate" })]), [
             `DeploymentConfig "api": has spec.strategy.rollingParams.maxUnavailable unset (OpenShift defaults it to 25%). ${FIX_DC}`,
             `DeploymentConfig "api": has spec.strategy.type "Recreate" (every old pod stops before a new one starts). ${FIX_DC}`,

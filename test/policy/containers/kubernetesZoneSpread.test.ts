@@ -23,7 +23,10 @@ describe("policy kubernetes-zone-spread", () => {
 
     it("fails a spread on another key, or on zones with a skew above 1", async () => {
         const hostOnly = spread([{ topologyKey: "kubernetes.io/hostname", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" }]);
-        const skewed = spread([{ topologyKey: ZONE, maxSkew: 2, whenUnsatisfiable: "DoNotSchedule" }, { topologyKey: "kubernetes.io/hostname", maxSkew: 1 }]);
+        const skewed = spread([
+            { topologyKey: ZONE, maxSkew: 2, whenUnsatisfiable: "DoNotSchedule" },
+            { topologyKey: "kubernetes.io/hostname", maxSkew: 1 },
+        ]);
         assert.deepEqual(await violationsOf(kubernetesZoneSpread, [workload("Deployment", hostOnly), workload("StatefulSet", skewed)]), [
             `Deployment "api": 3 replicas but spec.template.spec.topologySpreadConstraints has no entry on ${ZONE} with maxSkew <= 1 ` +
                 `(found: topologyKey "kubernetes.io/hostname" with maxSkew 1). ${FIX}`,
@@ -33,7 +36,10 @@ describe("policy kubernetes-zone-spread", () => {
     });
 
     it("passes when any one entry spreads over zones, beside others", async () => {
-        const both = spread([{ topologyKey: "kubernetes.io/hostname", maxSkew: 2 }, { topologyKey: ZONE, maxSkew: 1, whenUnsatisfiable: "ScheduleAnyway" }]);
+        const both = spread([
+            { topologyKey: "kubernetes.io/hostname", maxSkew: 2 },
+            { topologyKey: ZONE, maxSkew: 1, whenUnsatisfiable: "ScheduleAnyway" },
+        ]);
         assert.deepEqual(await violationsOf(kubernetesZoneSpread, [workload("ReplicaSet", both)]), []);
     });
 

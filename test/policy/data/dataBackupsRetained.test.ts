@@ -9,12 +9,21 @@ describe("policy data-backups-retained", () => {
     });
 
     it("fails an RDS instance with backups off, and one below the configured minimum", async () => {
-        assert.match((await violationsOf(dataBackupsRetained, [rdsInstance("staging", { backupRetentionPeriod: 0 })]))[0], /keeps no automated backups \(point-in-time recovery is off\); the minimum is 7.*Fix: raise data.postgres.backupRetentionDays/);
+        assert.match(
+            (await violationsOf(dataBackupsRetained, [rdsInstance("staging", { backupRetentionPeriod: 0 })]))[0],
+            /keeps no automated backups \(point-in-time recovery is off\); the minimum is 7.*Fix: raise data.postgres.backupRetentionDays/,
+        );
         const config = { "data-backups-retained": { minimumBackupRetentionDays: 14 } };
-        assert.match((await violationsOf(dataBackupsRetained, [rdsInstance("production")], config))[0], /keeps backups 7 day\(s\); the minimum is 14/);
+        assert.match(
+            (await violationsOf(dataBackupsRetained, [rdsInstance("production")], config))[0],
+            /keeps backups 7 day\(s\); the minimum is 14/,
+        );
     });
 
     it("fails Redis without snapshots", async () => {
-        assert.match((await violationsOf(dataBackupsRetained, [redisGroup("staging", { snapshotRetentionLimit: 0 })]))[0], /"trading-staging-redis" keeps no snapshots/);
+        assert.match(
+            (await violationsOf(dataBackupsRetained, [redisGroup("staging", { snapshotRetentionLimit: 0 })]))[0],
+            /"trading-staging-redis" keeps no snapshots/,
+        );
     });
 });

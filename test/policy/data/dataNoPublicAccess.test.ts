@@ -10,24 +10,43 @@ describe("policy data-no-public-access", () => {
     });
 
     it("passes the internet on a port that is no database's (HTTPS)", async () => {
-        assert.deepEqual(await violationsOf(dataNoPublicAccess, [securityGroup("staging", [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }])]), []);
+        assert.deepEqual(
+            await violationsOf(dataNoPublicAccess, [
+                securityGroup("staging", [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }]),
+            ]),
+            [],
+        );
     });
 
     it("fails a publicly accessible RDS instance", async () => {
-        assert.match((await violationsOf(dataNoPublicAccess, [rdsInstance("staging", { publiclyAccessible: true })]))[0], /"trading-staging-pg" is publiclyAccessible.*Fix: publiclyAccessible: false/);
+        assert.match(
+            (await violationsOf(dataNoPublicAccess, [rdsInstance("staging", { publiclyAccessible: true })]))[0],
+            /"trading-staging-pg" is publiclyAccessible.*Fix: publiclyAccessible: false/,
+        );
     });
 
     it("fails PostgreSQL open to 0.0.0.0/0, Redis to ::/0, and all traffic", async () => {
-        const [pg] = await violationsOf(dataNoPublicAccess, [securityGroup("staging", [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }])]);
+        const [pg] = await violationsOf(dataNoPublicAccess, [
+            securityGroup("staging", [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }]),
+        ]);
         assert.match(pg, /ingress 0 opens PostgreSQL \(5432\) to the internet.*Fix: admit the cluster's security group/);
-        const [redis] = await violationsOf(dataNoPublicAccess, [securityGroup("staging", [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"] }])]);
+        const [redis] = await violationsOf(dataNoPublicAccess, [
+            securityGroup("staging", [{ protocol: "tcp", fromPort: 6000, toPort: 7000, ipv6CidrBlocks: ["::/0"] }]),
+        ]);
         assert.match(redis, /opens Redis \(6379\)/);
-        const [all] = await violationsOf(dataNoPublicAccess, [securityGroup("staging", [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }])]);
+        const [all] = await violationsOf(dataNoPublicAccess, [
+            securityGroup("staging", [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]),
+        ]);
         assert.match(all, /opens PostgreSQL \(5432\), Redis \(6379\)/);
     });
 
     it("fails a standalone ingress rule resource", async () => {
-        const rule = resourceOf("staging", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "open-redis", { ipProtocol: "tcp", fromPort: 6379, toPort: 6379, cidrIpv4: "0.0.0.0/0" });
+        const rule = resourceOf("staging", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "open-redis", {
+            ipProtocol: "tcp",
+            fromPort: 6379,
+            toPort: 6379,
+            cidrIpv4: "0.0.0.0/0",
+        });
         assert.match((await violationsOf(dataNoPublicAccess, [rule]))[0], /Security group ingress rule "open-redis" opens Redis \(6379\)/);
     });
 });

@@ -43,17 +43,41 @@ export function securityGroup(stack: string, ingress: Record<string, unknown>[])
 }
 
 /** A bucket with its public access block and KMS encryption, linked the way the engine links them. */
-export function bucketWithGuards(stack: string, guards: { publicAccess?: Record<string, unknown> | null; sse?: boolean } = {}): EvaluatedResource[] {
+export function bucketWithGuards(
+    stack: string,
+    guards: { publicAccess?: Record<string, unknown> | null; sse?: boolean } = {},
+): EvaluatedResource[] {
     const bucket = resourceOf(stack, BUCKET, "catalogs-bucket", { bucket: `synaptic-${stack}-catalogs` });
     const dependsOnBucket = { propertyDependencies: { bucket: [bucket.urn] }, dependencies: [bucket.urn] };
     const resources = [bucket];
     if (guards.publicAccess !== null) {
         resources.push(
-            resourceOf(stack, PUBLIC_ACCESS, "catalogs-public-access", { bucket: "id", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...guards.publicAccess }, dependsOnBucket),
+            resourceOf(
+                stack,
+                PUBLIC_ACCESS,
+                "catalogs-public-access",
+                {
+                    bucket: "id",
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                    ...guards.publicAccess,
+                },
+                dependsOnBucket,
+            ),
         );
     }
     if (guards.sse !== false) {
-        resources.push(resourceOf(stack, SSE, "catalogs-sse", { bucket: "id", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:key" } }] }, dependsOnBucket));
+        resources.push(
+            resourceOf(
+                stack,
+                SSE,
+                "catalogs-sse",
+                { bucket: "id", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:key" } }] },
+                dependsOnBucket,
+            ),
+        );
     }
     return resources;
 }

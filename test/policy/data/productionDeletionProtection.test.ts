@@ -9,9 +9,14 @@ describe("policy production-deletion-protection", () => {
     });
 
     it("fails production without deletion protection or a final snapshot", async () => {
-        const messages = await violationsOf(productionDeletionProtection, [rdsInstance("production", { deletionProtection: false, skipFinalSnapshot: true })]);
+        const messages = await violationsOf(productionDeletionProtection, [
+            rdsInstance("production", { deletionProtection: false, skipFinalSnapshot: true }),
+        ]);
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /Production RDS instance "trading-production-pg" has deletionProtection false.*Fix: deletionProtection: true/);
+        assert.match(
+            messages[0],
+            /Production RDS instance "trading-production-pg" has deletionProtection false.*Fix: deletionProtection: true/,
+        );
         assert.match(messages[1], /without a final snapshot/);
     });
 });

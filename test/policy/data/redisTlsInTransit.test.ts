@@ -9,8 +9,17 @@ describe("policy redis-tls-in-transit", () => {
     });
 
     it("fails plaintext transit, a preferred (optional) TLS mode and a missing AUTH token", async () => {
-        assert.match((await violationsOf(redisTlsInTransit, [redisGroup("staging", { transitEncryptionEnabled: false })]))[0], /transitEncryptionEnabled false.*Fix: transitEncryptionEnabled: true/);
-        assert.match((await violationsOf(redisTlsInTransit, [redisGroup("staging", { transitEncryptionMode: "preferred" })]))[0], /still accepts unencrypted connections/);
-        assert.match((await violationsOf(redisTlsInTransit, [redisGroup("staging", { authToken: undefined })]))[0], /has no AUTH token.*redisAuthToken/);
+        assert.match(
+            (await violationsOf(redisTlsInTransit, [redisGroup("staging", { transitEncryptionEnabled: false })]))[0],
+            /transitEncryptionEnabled false.*Fix: transitEncryptionEnabled: true/,
+        );
+        assert.match(
+            (await violationsOf(redisTlsInTransit, [redisGroup("staging", { transitEncryptionMode: "preferred" })]))[0],
+            /still accepts unencrypted connections/,
+        );
+        assert.match(
+            (await violationsOf(redisTlsInTransit, [redisGroup("staging", { authToken: undefined })]))[0],
+            /has no AUTH token.*redisAuthToken/,
+        );
     });
 });

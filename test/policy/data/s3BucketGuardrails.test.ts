@@ -11,11 +11,17 @@ describe("policy s3-bucket-guardrails", () => {
     it("fails a bucket without a public access block, naming the bucket and the fix", async () => {
         const [message, ...rest] = await violationsOf(s3BucketGuardrails, bucketWithGuards("staging", { publicAccess: null }));
         assert.equal(rest.length, 0);
-        assert.match(message, /Bucket "synaptic-staging-catalogs" has no public access block.*Fix: a BucketPublicAccessBlock with all four flags true/);
+        assert.match(
+            message,
+            /Bucket "synaptic-staging-catalogs" has no public access block.*Fix: a BucketPublicAccessBlock with all four flags true/,
+        );
     });
 
     it("fails a block that leaves a flag off", async () => {
-        const [message] = await violationsOf(s3BucketGuardrails, bucketWithGuards("staging", { publicAccess: { restrictPublicBuckets: false } }));
+        const [message] = await violationsOf(
+            s3BucketGuardrails,
+            bucketWithGuards("staging", { publicAccess: { restrictPublicBuckets: false } }),
+        );
         assert.match(message, /leaves restrictPublicBuckets off/);
     });
 

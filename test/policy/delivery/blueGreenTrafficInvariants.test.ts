@@ -6,7 +6,8 @@ import { PlannedResource } from "../../../tools/engine/resource";
 import { albActionAnnotationKey } from "../../../platform/rollout";
 
 /** Edits the inputs (and outputs: a stack policy reads outputs) of the resource of `kind` named `name`. */
-function edit(resources: PlannedResource[], kind: string, name: string, change: (props: any) => void): PlannedResource[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function edit(resources: PlannedResource[], kind: string, name: string, change: (props: any) => void): PlannedResource[] {
     return resources.map(r => {
         if (!r.type.endsWith(`:${kind}`) || r.name !== name) return r;
         const props = structuredClone(r.inputs);
@@ -28,8 +29,14 @@ describe("policy blue-green-traffic-invariants", () => {
     it("fails when the colours' weights do not add up to 100", async () => {
         const broken = edit(canary, "Deployment", "api-green", d => (d.metadata.annotations["trading-platform/traffic-weight"] = "30"));
         const messages = await violationsOf(blueGreenTrafficInvariants, broken);
-        assert.match(messages[0], /^Service trading-prod\/api: traffic weights blue 75 \+ green 30 add up to 105, not 100\. Fix: set deployments\.services\.<name>\.blueGreen\.weight/);
-        assert.ok(messages.some(m => /sends 25% to api-green, whose Deployment is sized for 30%/.test(m)), messages.join("\n"));
+        assert.match(
+            messages[0],
+            /^Service trading-prod\/api: traffic weights blue 75 \+ green 30 add up to 105, not 100\. Fix: set deployments\.services\.<name>\.blueGreen\.weight/,
+        );
+        assert.ok(
+            messages.some(m => /sends 25% to api-green, whose Deployment is sized for 30%/.test(m)),
+            messages.join("\n"),
+        );
     });
 
     it("fails a colour with traffic below its minimum ready replicas", async () => {
@@ -41,7 +48,10 @@ describe("policy blue-green-traffic-invariants", () => {
     it("fails a colour with traffic and no disruption budget", async () => {
         const broken = canary.filter(r => !(r.type.endsWith(":PodDisruptionBudget") && r.name === "api-green"));
         const [message] = await violationsOf(blueGreenTrafficInvariants, broken);
-        assert.match(message, /colour green takes traffic but has no PodDisruptionBudget\. Fix: guard it with a PodDisruptionBudget "api-green" with minAvailable 3/);
+        assert.match(
+            message,
+            /colour green takes traffic but has no PodDisruptionBudget\. Fix: guard it with a PodDisruptionBudget "api-green" with minAvailable 3/,
+        );
     });
 
     it("fails a load balancer split that is not 100 or forwards to an undeclared Service", async () => {
@@ -58,7 +68,10 @@ describe("policy blue-green-traffic-invariants", () => {
     });
 
     it("ignores rolling services", async () => {
-        const rolling = await declare(serviceArgs({ strategy: "rolling", image: "ghcr.io/synaptic-platform/synaptictrading/api:api-4c1f9e2" }), "staging");
+        const rolling = await declare(
+            serviceArgs({ strategy: "rolling", image: "ghcr.io/synaptic-platform/synaptictrading/api:api-4c1f9e2" }),
+            "staging",
+        );
         assert.deepEqual(await violationsOf(blueGreenTrafficInvariants, rolling), []);
     });
 });

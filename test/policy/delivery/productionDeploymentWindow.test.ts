@@ -92,7 +92,9 @@ describe("policy production-deployment-window", () => {
 
     it("a date the calendar cannot judge is a policy error, never a pass", async () => {
         const policy = makeProductionDeploymentWindow(() => new Date("2100-06-15T15:00:00Z")); // a Tuesday, 11:00 EDT
-        const result = await evaluateOne(policy, [network("production")], { "production-deployment-window": promote["production-deployment-window"] });
+        const result = await evaluateOne(policy, [network("production")], {
+            "production-deployment-window": promote["production-deployment-window"],
+        });
         assert.deepEqual(result.violations, []);
         assert.equal(result.errors.length, 1);
         assert.match(result.errors[0].message, /the NYSE calendar cannot judge 2100: its rules are computed for 2022–2099 only\. Fix: /);
@@ -107,16 +109,26 @@ describe("policy production-deployment-window", () => {
     });
 
     it("lets an emergency through with an explicit, logged override, until it expires", async () => {
-        const override = { reason: "Hotfix for order-routing outage INC-2231", approvedBy: "compliance-oncall", expiresAt: "2026-11-21T06:00:00Z" };
+        const override = {
+            reason: "Hotfix for order-routing outage INC-2231",
+            approvedBy: "compliance-oncall",
+            expiresAt: "2026-11-21T06:00:00Z",
+        };
         const [logged] = await at("2026-11-21T03:00:00Z", { emergencyOverride: override });
         assert.equal(logged.enforcementLevel, "advisory");
-        assert.match(logged.detail, /^Emergency override in effect outside the window \(Fri is not a deployment day .*\): "Hotfix for order-routing outage INC-2231", approved by compliance-oncall, expires 2026-11-21T06:00:00Z\.$/);
+        assert.match(
+            logged.detail,
+            /^Emergency override in effect outside the window \(Fri is not a deployment day .*\): "Hotfix for order-routing outage INC-2231", approved by compliance-oncall, expires 2026-11-21T06:00:00Z\.$/,
+        );
         const [expired] = await at("2026-11-21T07:00:00Z", { emergencyOverride: override });
         assert.equal(expired.enforcementLevel, "mandatory");
     });
 
     it("refuses an override without a reason", async () => {
-        await assert.rejects(at("2026-11-21T03:00:00Z", { emergencyOverride: { approvedBy: "x", expiresAt: "2026-11-21T06:00:00Z" } }), /production-deployment-window: \/emergencyOverride must have required property 'reason'/);
+        await assert.rejects(
+            at("2026-11-21T03:00:00Z", { emergencyOverride: { approvedBy: "x", expiresAt: "2026-11-21T06:00:00Z" } }),
+            /production-deployment-window: \/emergencyOverride must have required property 'reason'/,
+        );
     });
 
     it("judges production stacks only", async () => {

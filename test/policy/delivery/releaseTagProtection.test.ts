@@ -1,6 +1,14 @@
 import { strict as assert } from "assert";
 import { releaseTagProtection } from "../../../policy/delivery/releaseTagProtection";
-import { deliveryEnvironment, GITHUB, repositoryEnvironment, repositoryRules, repositoryRuleset, TEAMS, withProps } from "../../support/githubFixtures";
+import {
+    deliveryEnvironment,
+    GITHUB,
+    repositoryEnvironment,
+    repositoryRules,
+    repositoryRuleset,
+    TEAMS,
+    withProps,
+} from "../../support/githubFixtures";
 import { evaluateOne, resourceOf, urnOf, violationsOf } from "../../support/policyHarness";
 
 const TAGS = 'Ruleset "release-tags" of synaptic-trading (refs/tags/v*)';
@@ -15,7 +23,10 @@ describe("policy release-tag-protection", () => {
     });
 
     it("fails a production environment whose repository has no release tag ruleset, against the environment", async () => {
-        const nightly = repositoryRuleset("release-tags", { name: "nightly-tags", conditions: { refName: { includes: ["refs/tags/nightly-*"], excludes: [] } } });
+        const nightly = repositoryRuleset("release-tags", {
+            name: "nightly-tags",
+            conditions: { refName: { includes: ["refs/tags/nightly-*"], excludes: [] } },
+        });
         const result = await evaluateOne(releaseTagProtection, [...deliveryEnvironment("production"), ...branchRules(), nightly]);
         assert.deepEqual(result.errors, []);
         assert.equal(result.violations.length, 1);
@@ -30,21 +41,38 @@ describe("policy release-tag-protection", () => {
     });
 
     it("does not count another repository's tag ruleset", async () => {
-        const [message, ...rest] = await violationsOf(releaseTagProtection, [repositoryEnvironment("production"), repositoryRuleset("release-tags", { repository: "other-repository" })]);
+        const [message, ...rest] = await violationsOf(releaseTagProtection, [
+            repositoryEnvironment("production"),
+            repositoryRuleset("release-tags", { repository: "other-repository" }),
+        ]);
         assert.equal(rest.length, 0);
-        assert.match(message, /^GitHub environment "production" of synaptic-trading deploys from release tags, but repository synaptic-trading has no ruleset covering refs\/tags\/v\*, so anyone/);
+        assert.match(
+            message,
+            /^GitHub environment "production" of synaptic-trading deploys from release tags, but repository synaptic-trading has no ruleset covering refs\/tags\/v\*, so anyone/,
+        );
     });
 
     it("fails a release tag ruleset that does not target tags, against the ruleset", async () => {
-        const result = await evaluateOne(releaseTagProtection, [repositoryEnvironment("production"), repositoryRuleset("release-tags", { target: "branch" })]);
+        const result = await evaluateOne(releaseTagProtection, [
+            repositoryEnvironment("production"),
+            repositoryRuleset("release-tags", { target: "branch" }),
+        ]);
         assert.equal(result.violations.length, 1);
-        assert.equal(result.violations[0].detail, `${TAGS} has target "branch", not "tag", so it does not guard tags. Fix: set target: "tag".`);
+        assert.equal(
+            result.violations[0].detail,
+            `${TAGS} has target "branch", not "tag", so it does not guard tags. Fix: set target: "tag".`,
+        );
         assert.equal(result.violations[0].urn, tagsUrn);
     });
 
     it("fails a release tag ruleset that is not enforced", async () => {
-        const messages = await violationsOf(releaseTagProtection, [repositoryEnvironment("production"), repositoryRuleset("release-tags", { enforcement: "evaluate" })]);
-        assert.deepEqual(messages, [`${TAGS} has enforcement "evaluate", not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`]);
+        const messages = await violationsOf(releaseTagProtection, [
+            repositoryEnvironment("production"),
+            repositoryRuleset("release-tags", { enforcement: "evaluate" }),
+        ]);
+        assert.deepEqual(messages, [
+            `${TAGS} has enforcement "evaluate", not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`,
+        ]);
     });
 
     it("fails a release tag ruleset that leaves moving or deleting tags open", async () => {
@@ -53,11 +81,16 @@ describe("policy release-tag-protection", () => {
             p.rules.deletion = false;
         });
         const messages = await violationsOf(releaseTagProtection, [repositoryEnvironment("production"), ruleset]);
-        assert.deepEqual(messages, [`${TAGS} does not restrict update, deletion of release tags (rules.update unset, rules.deletion false). Fix: set rules creation, update and deletion to true.`]);
+        assert.deepEqual(messages, [
+            `${TAGS} does not restrict update, deletion of release tags (rules.update unset, rules.deletion false). Fix: set rules creation, update and deletion to true.`,
+        ]);
     });
 
     it("fails a release tag ruleset with no bypass actor", async () => {
-        const messages = await violationsOf(releaseTagProtection, [repositoryEnvironment("production"), repositoryRuleset("release-tags", { bypassActors: [] })]);
+        const messages = await violationsOf(releaseTagProtection, [
+            repositoryEnvironment("production"),
+            repositoryRuleset("release-tags", { bypassActors: [] }),
+        ]);
         assert.deepEqual(messages, [
             `${TAGS} has no bypass actor, so nobody (not even the release managers) may create a release tag. Fix: keep the release managers team as the only bypass actor (actorType "Team", bypassMode "always").`,
         ]);
@@ -69,7 +102,10 @@ describe("policy release-tag-protection", () => {
             { actorId: 1, actorType: "OrganizationAdmin", bypassMode: "always" },
             { actorId: TEAMS.quantLead, actorType: "Team", bypassMode: "pull_request" },
         ];
-        const messages = await violationsOf(releaseTagProtection, [repositoryEnvironment("production"), repositoryRuleset("release-tags", { bypassActors })]);
+        const messages = await violationsOf(releaseTagProtection, [
+            repositoryEnvironment("production"),
+            repositoryRuleset("release-tags", { bypassActors }),
+        ]);
         assert.deepEqual(messages, [
             `${TAGS} lets OrganizationAdmin 1 bypass it with bypassMode "always". Fix: keep the release managers team as the only bypass actor (actorType "Team", bypassMode "always").`,
             `${TAGS} lets Team ${TEAMS.quantLead} bypass it with bypassMode "pull_request". Fix: keep the release managers team as the only bypass actor (actorType "Team", bypassMode "always").`,
@@ -77,8 +113,13 @@ describe("policy release-tag-protection", () => {
     });
 
     it("validates a release tag ruleset even when the stack declares no production environment", async () => {
-        const messages = await violationsOf(releaseTagProtection, [...deliveryEnvironment("staging"), repositoryRuleset("release-tags", { enforcement: "disabled" })]);
-        assert.deepEqual(messages, [`${TAGS} has enforcement "disabled", not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`]);
+        const messages = await violationsOf(releaseTagProtection, [
+            ...deliveryEnvironment("staging"),
+            repositoryRuleset("release-tags", { enforcement: "disabled" }),
+        ]);
+        assert.deepEqual(messages, [
+            `${TAGS} has enforcement "disabled", not "active", so nothing stops a release tag from being pushed. Fix: set enforcement: "active".`,
+        ]);
     });
 
     it("never throws on missing fields: each missing part of the ruleset is a violation", async () => {
@@ -102,13 +143,23 @@ describe("policy release-tag-protection", () => {
 
     it("takes its production environments and release tag pattern from policy config", async () => {
         const resources = [...deliveryEnvironment("production"), ...repositoryRules()];
-        const [missing, ...rest] = await violationsOf(releaseTagProtection, resources, { "release-tag-protection": { releaseTagPattern: "release-*" } });
+        const [missing, ...rest] = await violationsOf(releaseTagProtection, resources, {
+            "release-tag-protection": { releaseTagPattern: "release-*" },
+        });
         assert.equal(rest.length, 0);
-        assert.match(missing, /has no ruleset covering refs\/tags\/release-\* \(its tag rulesets cover: "release-tags" \(refs\/tags\/v\*\)\), so anyone who can push a tag matching "release-\*" can deploy/);
+        assert.match(
+            missing,
+            /has no ruleset covering refs\/tags\/release-\* \(its tag rulesets cover: "release-tags" \(refs\/tags\/v\*\)\), so anyone who can push a tag matching "release-\*" can deploy/,
+        );
 
         const euOnly = [repositoryEnvironment("prod-eu"), ...branchRules()];
         assert.deepEqual(await violationsOf(releaseTagProtection, euOnly), [], "prod-eu is not a production environment by default");
-        const [eu] = await violationsOf(releaseTagProtection, euOnly, { "release-tag-protection": { productionEnvironments: ["production", "prod-eu"] } });
-        assert.match(eu, /^GitHub environment "prod-eu" of synaptic-trading deploys from release tags, but repository synaptic-trading has no ruleset covering refs\/tags\/v\*/);
+        const [eu] = await violationsOf(releaseTagProtection, euOnly, {
+            "release-tag-protection": { productionEnvironments: ["production", "prod-eu"] },
+        });
+        assert.match(
+            eu,
+            /^GitHub environment "prod-eu" of synaptic-trading deploys from release tags, but repository synaptic-trading has no ruleset covering refs\/tags\/v\*/,
+        );
     });
 });

@@ -11,13 +11,21 @@ const withImage = (stack: string, image: string, kind = "Deployment") =>
 
 describe("policy image-provenance", () => {
     it("accepts CI tags, release tags and digests in staging, and digests in production", async () => {
-        const ok = [withImage("staging", `${repo}:api-4c1f9e2`), withImage("staging", `${repo}:v1.4.0`), withImage("production", `${repo}${digest}`), dockerContainer("production")];
+        const ok = [
+            withImage("staging", `${repo}:api-4c1f9e2`),
+            withImage("staging", `${repo}:v1.4.0`),
+            withImage("production", `${repo}${digest}`),
+            dockerContainer("production"),
+        ];
         assert.deepEqual(await violationsOf(imageProvenance, ok), []);
     });
 
     it("refuses images from outside the organisation's GHCR packages", async () => {
         const [message] = await violationsOf(imageProvenance, [withImage("staging", "docker.io/library/nginx:1.27")]);
-        assert.match(message, /^Deployment "api": container "api" \(spec\.template\.spec\.containers\[0\]\) image comes from docker\.io\/library\/nginx, outside the allowed registries \(ghcr\.io\/synaptic-platform\/\)\. Fix: push it to GHCR/);
+        assert.match(
+            message,
+            /^Deployment "api": container "api" \(spec\.template\.spec\.containers\[0\]\) image comes from docker\.io\/library\/nginx, outside the allowed registries \(ghcr\.io\/synaptic-platform\/\)\. Fix: push it to GHCR/,
+        );
     });
 
     it("refuses latest and untagged images", async () => {
@@ -30,8 +38,13 @@ describe("policy image-provenance", () => {
     it("demands a digest in production, for init containers and Docker containers too", async () => {
         const spec = hardenedPodSpec({ initContainers: [hardenedContainer("migrate", { image: `${repo}:v1.4.0` })] });
         const [init] = await violationsOf(imageProvenance, [workload("Job", spec, "production")]);
-        assert.match(init, /init container "migrate" .* image is not pinned by digest \(tag v1\.4\.0\)\. Fix: production deploys only digests staging already ran/);
-        const [docker] = await violationsOf(imageProvenance, [dockerContainer("production", { image: "ghcr.io/synaptic-platform/synaptictrading/rest-adapter:v1.3.2" })]);
+        assert.match(
+            init,
+            /init container "migrate" .* image is not pinned by digest \(tag v1\.4\.0\)\. Fix: production deploys only digests staging already ran/,
+        );
+        const [docker] = await violationsOf(imageProvenance, [
+            dockerContainer("production", { image: "ghcr.io/synaptic-platform/synaptictrading/rest-adapter:v1.3.2" }),
+        ]);
         assert.match(docker, /^Container "synaptic-production-rest-adapter": image is not pinned by digest/);
     });
 
@@ -55,7 +68,11 @@ describe("policy image-provenance", () => {
     });
 
     it("parses references with registry ports, tags and digests", () => {
-        assert.deepEqual(parseImageReference("localhost:5000/a/b:v1@sha256:ff"), { repository: "localhost:5000/a/b", tag: "v1", digest: "sha256:ff" });
+        assert.deepEqual(parseImageReference("localhost:5000/a/b:v1@sha256:ff"), {
+            repository: "localhost:5000/a/b",
+            tag: "v1",
+            digest: "sha256:ff",
+        });
         assert.deepEqual(parseImageReference("ghcr.io/o/r"), { repository: "ghcr.io/o/r", digest: undefined });
     });
 });

@@ -18,19 +18,33 @@ describe("policy kubernetes-exposed-services", () => {
     });
 
     it("fails a NodePort and external IPs", async () => {
-        const messages = await violationsOf(kubernetesExposedServices, [service({ type: "NodePort" }), service({ externalIPs: ["203.0.113.10"] })]);
+        const messages = await violationsOf(kubernetesExposedServices, [
+            service({ type: "NodePort" }),
+            service({ externalIPs: ["203.0.113.10"] }),
+        ]);
         assert.equal(messages.length, 2);
         assert.match(messages[0], /^Service "trading-staging\/svc": type NodePort opens its ports on every node/);
         assert.match(messages[1], /spec\.externalIPs lists 1 address\(es\).*CVE-2020-8554/);
     });
 
     it("fails an internet-facing load balancer, from the controller or the in-tree provider, unless listed", async () => {
-        const controller = service({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
+        const controller = service(
+            { type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb" },
+            { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+        );
         const inTree = service({ type: "LoadBalancer" });
         const messages = await violationsOf(kubernetesExposedServices, [controller, inTree]);
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /type LoadBalancer gets an internet-facing load balancer, outside the declared ALB Ingress\. Fix: set loadBalancerClass/);
-        assert.deepEqual(await violationsOf(kubernetesExposedServices, [inTree], { "kubernetes-exposed-services": { internetFacingServices: ["trading-staging/svc"] } }), []);
+        assert.match(
+            messages[0],
+            /type LoadBalancer gets an internet-facing load balancer, outside the declared ALB Ingress\. Fix: set loadBalancerClass/,
+        );
+        assert.deepEqual(
+            await violationsOf(kubernetesExposedServices, [inTree], {
+                "kubernetes-exposed-services": { internetFacingServices: ["trading-staging/svc"] },
+            }),
+            [],
+        );
     });
 
     it("reads the scheme as each implementation defaults it", () => {

@@ -17,10 +17,17 @@ describe("policy docker-host-trading-segregation", () => {
     });
 
     it("fails staging pointing at the live endpoint or holding a live credential", async () => {
-        const envs = ["TRADING_MODE=paper", "BROKER_ENDPOINT=https://api.alpaca.markets/v2", "ALPACA_LIVE_KEY_FILE=/run/secrets/alpaca-live-key"];
+        const envs = [
+            "TRADING_MODE=paper",
+            "BROKER_ENDPOINT=https://api.alpaca.markets/v2",
+            "ALPACA_LIVE_KEY_FILE=/run/secrets/alpaca-live-key",
+        ];
         const messages = await violationsOf(dockerHostTradingSegregation, [dockerContainer("staging", { envs })]);
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /BROKER_ENDPOINT points at the live endpoint api\.alpaca\.markets\. Fix: use a paper endpoint \(paper-api\.alpaca\.markets\)/);
+        assert.match(
+            messages[0],
+            /BROKER_ENDPOINT points at the live endpoint api\.alpaca\.markets\. Fix: use a paper endpoint \(paper-api\.alpaca\.markets\)/,
+        );
         assert.match(messages[1], /ALPACA_LIVE_KEY_FILE references a live credential/);
     });
 
@@ -55,17 +62,28 @@ describe("policy docker-host-trading-segregation: mounted secrets", () => {
             volumes: [{ hostPath: "/srv/vault/rendered/synaptic-prod/rest-adapter", containerPath: "/run/secrets", readOnly: true }],
         });
         const [message] = await violationsOf(dockerHostTradingSegregation, [container]);
-        assert.match(message, /references the secret "\/srv\/vault\/rendered\/synaptic-prod\/rest-adapter", which belongs to live\/production trading/);
+        assert.match(
+            message,
+            /references the secret "\/srv\/vault\/rendered\/synaptic-prod\/rest-adapter", which belongs to live\/production trading/,
+        );
     });
 });
 
 describe("policy docker-host-trading-segregation: command lines", () => {
     it("fails a staging container whose command points at the live host, with or without a scheme", async () => {
-        for (const command of [["trader", "--endpoint=api.alpaca.markets"], ["trader", "--endpoint", "https://api.alpaca.markets/v2"]]) {
+        for (const command of [
+            ["trader", "--endpoint=api.alpaca.markets"],
+            ["trader", "--endpoint", "https://api.alpaca.markets/v2"],
+        ]) {
             const messages = await violationsOf(dockerHostTradingSegregation, [dockerContainer("staging", { command })]);
             assert.equal(messages.length, 1, messages.join("\n"));
             assert.match(messages[0], /endpoint points at the live endpoint api\.alpaca\.markets\. Fix: use a paper endpoint/);
         }
-        assert.deepEqual(await violationsOf(dockerHostTradingSegregation, [dockerContainer("staging", { command: ["trader", "--endpoint=paper-api.alpaca.markets"] })]), []);
+        assert.deepEqual(
+            await violationsOf(dockerHostTradingSegregation, [
+                dockerContainer("staging", { command: ["trader", "--endpoint=paper-api.alpaca.markets"] }),
+            ]),
+            [],
+        );
     });
 });

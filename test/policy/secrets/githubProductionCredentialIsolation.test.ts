@@ -1,5 +1,9 @@
 import { strict as assert } from "assert";
-import { githubProductionCredentialIsolation, mentionsProduction, productionRoleReason } from "../../../policy/secrets/githubProductionCredentialIsolation";
+import {
+    githubProductionCredentialIsolation,
+    mentionsProduction,
+    productionRoleReason,
+} from "../../../policy/secrets/githubProductionCredentialIsolation";
 import { actionsVariable, environmentSecret, environmentVariable, REPOSITORY } from "../../support/githubFixtures";
 import { resourceOf, violationsOf } from "../../support/policyHarness";
 
@@ -37,14 +41,35 @@ describe("policy github-production-credential-isolation", () => {
     });
 
     it("fails a repository-level or organization-level secret or variable of production's: every job reads it", async () => {
-        const repoSecret = resourceOf("staging", "github:index/actionsSecret:ActionsSecret", "state", { repository: REPOSITORY, secretName: "PULUMI_PRODUCTION_PASSPHRASE" });
-        const orgSecret = resourceOf("staging", "github:index/actionsOrganizationSecret:ActionsOrganizationSecret", "org", { secretName: "PROD_SSH_KEY", visibility: "all" });
+        const repoSecret = resourceOf("staging", "github:index/actionsSecret:ActionsSecret", "state", {
+            repository: REPOSITORY,
+            secretName: "PULUMI_PRODUCTION_PASSPHRASE",
+        });
+        const orgSecret = resourceOf("staging", "github:index/actionsOrganizationSecret:ActionsOrganizationSecret", "org", {
+            secretName: "PROD_SSH_KEY",
+            visibility: "all",
+        });
         const repoVariable = actionsVariable("AWS_DEPLOY_ROLE_ARN", { value: PRODUCTION_ROLE });
-        const messages = await violationsOf(githubProductionCredentialIsolation, [repoSecret, orgSecret, repoVariable, resourceOf("staging", "github:index/actionsSecret:ActionsSecret", "ok", { secretName: "SLACK_WEBHOOK" })], config);
+        const messages = await violationsOf(
+            githubProductionCredentialIsolation,
+            [
+                repoSecret,
+                orgSecret,
+                repoVariable,
+                resourceOf("staging", "github:index/actionsSecret:ActionsSecret", "ok", { secretName: "SLACK_WEBHOOK" }),
+            ],
+            config,
+        );
         assert.equal(messages.length, 3);
-        assert.match(messages[0], /^Repository-level Actions secret PULUMI_PRODUCTION_PASSPHRASE is named for production: every workflow job reads it, the staging job and pull requests' previews included\. Fix: move it to the production environment/);
+        assert.match(
+            messages[0],
+            /^Repository-level Actions secret PULUMI_PRODUCTION_PASSPHRASE is named for production: every workflow job reads it, the staging job and pull requests' previews included\. Fix: move it to the production environment/,
+        );
         assert.match(messages[1], /^Organization-level Actions secret PROD_SSH_KEY is named for production/);
-        assert.match(messages[2], /^Repository-level Actions variable AWS_DEPLOY_ROLE_ARN holds an IAM role in the production account 444455556666/);
+        assert.match(
+            messages[2],
+            /^Repository-level Actions variable AWS_DEPLOY_ROLE_ARN holds an IAM role in the production account 444455556666/,
+        );
     });
 
     it("reads production in names and role ARNs, not in words that merely contain it", () => {

@@ -9,7 +9,10 @@ const stagingUrn = urnOf("staging", GITHUB.environment, "staging");
 
 describe("policy github-staging-paper-variables", () => {
     it("passes a staging environment declaring its paper variables and a production environment declaring live ones", async () => {
-        assert.deepEqual(await violationsOf(githubStagingPaperVariables, [...deliveryEnvironment("staging"), ...deliveryEnvironment("production")]), []);
+        assert.deepEqual(
+            await violationsOf(githubStagingPaperVariables, [...deliveryEnvironment("staging"), ...deliveryEnvironment("production")]),
+            [],
+        );
     });
 
     it("fails a staging environment with no DRY_RUN variable, against the environment", async () => {
@@ -25,15 +28,22 @@ describe("policy github-staging-paper-variables", () => {
     });
 
     it("fails a staging environment whose ALPACA_PAPER is not true, against the environment", async () => {
-        const resources = deliveryEnvironment("staging").map(r => (isVariable("ALPACA_PAPER")(r) ? withProps(r, p => (p.value = "false")) : r));
+        const resources = deliveryEnvironment("staging").map(r =>
+            isVariable("ALPACA_PAPER")(r) ? withProps(r, p => (p.value = "false")) : r,
+        );
         const result = await evaluateOne(githubStagingPaperVariables, resources);
         assert.equal(result.violations.length, 1);
-        assert.equal(result.violations[0].detail, 'GitHub environment "staging" of synaptic-trading sets ALPACA_PAPER to "false", not true. Fix: set the variable ALPACA_PAPER=true.');
+        assert.equal(
+            result.violations[0].detail,
+            'GitHub environment "staging" of synaptic-trading sets ALPACA_PAPER to "false", not true. Fix: set the variable ALPACA_PAPER=true.',
+        );
         assert.equal(result.violations[0].urn, stagingUrn);
     });
 
     it("compares values case-insensitively", async () => {
-        const resources = deliveryEnvironment("staging").map(r => (r.type === GITHUB.environmentVariable ? withProps(r, p => (p.value = String(p.value).toUpperCase())) : r));
+        const resources = deliveryEnvironment("staging").map(r =>
+            r.type === GITHUB.environmentVariable ? withProps(r, p => (p.value = String(p.value).toUpperCase())) : r,
+        );
         assert.deepEqual(await violationsOf(githubStagingPaperVariables, resources), []);
     });
 
@@ -69,8 +79,13 @@ describe("policy github-staging-paper-variables", () => {
     it("takes its staging environments from policy config", async () => {
         const qa = [repositoryEnvironment("qa")];
         assert.deepEqual(await violationsOf(githubStagingPaperVariables, qa), [], "an unlisted environment is not judged");
-        const messages = await violationsOf(githubStagingPaperVariables, qa, { "github-staging-paper-variables": { stagingEnvironments: ["staging", "qa"] } });
+        const messages = await violationsOf(githubStagingPaperVariables, qa, {
+            "github-staging-paper-variables": { stagingEnvironments: ["staging", "qa"] },
+        });
         assert.equal(messages.length, 2);
-        assert.ok(messages.every(m => m.startsWith('GitHub environment "qa" of synaptic-trading declares no ')), messages.join("\n"));
+        assert.ok(
+            messages.every(m => m.startsWith('GitHub environment "qa" of synaptic-trading declares no ')),
+            messages.join("\n"),
+        );
     });
 });

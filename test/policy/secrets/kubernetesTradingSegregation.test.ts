@@ -7,11 +7,17 @@ import { violationsOf } from "../../support/policyHarness";
 function service(stack: string, env: Record<string, string>, vault: Record<string, string> = {}, extraEnv: unknown[] = []) {
     const resource = workload(
         "Deployment",
-        hardenedPodSpec({ containers: [hardenedContainer("api", { env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...extraEnv] })] }),
+        hardenedPodSpec({
+            containers: [
+                hardenedContainer("api", { env: [...Object.entries(env).map(([name, value]) => ({ name, value })), ...extraEnv] }),
+            ],
+        }),
         stack,
     );
     const template = (resource.inputs.spec as { template: { metadata: Record<string, unknown> } }).template;
-    template.metadata.annotations = Object.fromEntries(Object.entries(vault).map(([file, path]) => [`vault.hashicorp.com/agent-inject-secret-${file}`, path]));
+    template.metadata.annotations = Object.fromEntries(
+        Object.entries(vault).map(([file, path]) => [`vault.hashicorp.com/agent-inject-secret-${file}`, path]),
+    );
     return resource;
 }
 
@@ -41,17 +47,30 @@ describe("policy kubernetes-trading-segregation", () => {
             ]),
         ]);
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /references the secret "secret\/data\/trading\/production\/alpaca-live", which belongs to live\/production trading\. Fix: /);
+        assert.match(
+            messages[0],
+            /references the secret "secret\/data\/trading\/production\/alpaca-live", which belongs to live\/production trading\. Fix: /,
+        );
         assert.match(messages[1], /references the secret "alpaca-live"/);
     });
 
     it("fails production pointing at the paper endpoint or a staging/paper secret", async () => {
         const messages = await violationsOf(kubernetesTradingSegregation, [
-            service("production", { ...live, BROKER_ENDPOINT: "https://paper-api.alpaca.markets/v2" }, { alpaca: "secret/data/trading/staging/alpaca-paper" }),
+            service(
+                "production",
+                { ...live, BROKER_ENDPOINT: "https://paper-api.alpaca.markets/v2" },
+                { alpaca: "secret/data/trading/staging/alpaca-paper" },
+            ),
         ]);
         assert.equal(messages.length, 2);
-        assert.match(messages[0], /BROKER_ENDPOINT points at the paper endpoint paper-api\.alpaca\.markets\. Fix: production uses the live endpoint/);
-        assert.match(messages[1], /references the secret "secret\/data\/trading\/staging\/alpaca-paper", which belongs to paper\/staging trading/);
+        assert.match(
+            messages[0],
+            /BROKER_ENDPOINT points at the paper endpoint paper-api\.alpaca\.markets\. Fix: production uses the live endpoint/,
+        );
+        assert.match(
+            messages[1],
+            /references the secret "secret\/data\/trading\/staging\/alpaca-paper", which belongs to paper\/staging trading/,
+        );
     });
 
     it("checks init containers and secret volumes too", async () => {

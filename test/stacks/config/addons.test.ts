@@ -15,14 +15,20 @@ describe("stack config: addons", () => {
     });
 
     it("keeps Prometheus's size cap below its volume", () => {
-        const config = withSection(committedConfig("production"), "addons", a => ({ ...a, prometheus: { ...a.prometheus, retentionSize: "250GB" } }));
+        const config = withSection(committedConfig("production"), "addons", a => ({
+            ...a,
+            prometheus: { ...a.prometheus, retentionSize: "250GB" },
+        }));
         assert.deepEqual(problemsOf("production", config), [
             '- production: trading-platform:addons.prometheus.retentionSize: expected less than storageSize (200Gi), or Prometheus fills its volume before it deletes anything; found "250GB"',
         ]);
     });
 
     it("asks for the StorageClass the cluster declares, not one nobody does", () => {
-        const config = withSection(committedConfig("staging"), "addons", a => ({ ...a, prometheus: { ...a.prometheus, storageClass: "gp2-encrypted" } }));
+        const config = withSection(committedConfig("staging"), "addons", a => ({
+            ...a,
+            prometheus: { ...a.prometheus, storageClass: "gp2-encrypted" },
+        }));
         assert.deepEqual(problemsOf("staging", config), [
             '- staging: trading-platform:addons.prometheus.storageClass: expected "gp3", the StorageClass the cluster declares (a claim for a class nobody declares stays Pending while Helm reports success); found "gp2-encrypted"',
         ]);

@@ -9,7 +9,9 @@ describe("stack config: data", () => {
             delete d.postgres.majorVersion;
             return { ...d, postgres: { ...d.postgres, majorVersion: 12 } };
         });
-        assert.deepEqual(problemsOf("staging", config), ["- staging: trading-platform:data.postgres.majorVersion: expected a PostgreSQL major version RDS offers (14, 15, 16, 17); found 12"]);
+        assert.deepEqual(problemsOf("staging", config), [
+            "- staging: trading-platform:data.postgres.majorVersion: expected a PostgreSQL major version RDS offers (14, 15, 16, 17); found 12",
+        ]);
     });
 
     it("production needs a Redis replica and backups kept past a quarterly drill", () => {
@@ -27,17 +29,31 @@ describe("stack config: data", () => {
     });
 
     it("the restore drill runs in staging only, at a UTC time", () => {
-        const prod = withSection(committedConfig("production"), "data", d => ({ ...d, restoreDrill: { enabled: true, sourceInstanceIdentifier: "trading-prod-pg" } }));
-        assert.deepEqual(problemsOf("production", prod), ["- production: trading-platform:data.restoreDrill.enabled: expected false in production: the drill restores into staging; found true"]);
-        const badTime = withSection(committedConfig("staging"), "data", d => ({ ...d, restoreDrill: { ...d.restoreDrill, enabled: true, restoreTime: "yesterday" } }));
-        assert.match(problemsOf("staging", badTime)[0], /data\.restoreDrill\.restoreTime: expected a UTC time such as "2026-11-20T03:00:00Z".*; found "yesterday"/);
+        const prod = withSection(committedConfig("production"), "data", d => ({
+            ...d,
+            restoreDrill: { enabled: true, sourceInstanceIdentifier: "trading-prod-pg" },
+        }));
+        assert.deepEqual(problemsOf("production", prod), [
+            "- production: trading-platform:data.restoreDrill.enabled: expected false in production: the drill restores into staging; found true",
+        ]);
+        const badTime = withSection(committedConfig("staging"), "data", d => ({
+            ...d,
+            restoreDrill: { ...d.restoreDrill, enabled: true, restoreTime: "yesterday" },
+        }));
+        assert.match(
+            problemsOf("staging", badTime)[0],
+            /data\.restoreDrill\.restoreTime: expected a UTC time such as "2026-11-20T03:00:00Z".*; found "yesterday"/,
+        );
         assert.equal(drillInstanceIdentifier("trading-staging-pg"), "trading-staging-pg-drill");
     });
 
     it("the drill restores to a time the source's backups reach: not in the future, not past the retention", () => {
         const now = new Date("2026-11-23T12:00:00Z");
         const drillAt = (restoreTime: string, sourceInstanceIdentifier = "trading-staging-pg") =>
-            withSection(committedConfig("staging"), "data", d => ({ ...d, restoreDrill: { enabled: true, sourceInstanceIdentifier, restoreTime } }));
+            withSection(committedConfig("staging"), "data", d => ({
+                ...d,
+                restoreDrill: { enabled: true, sourceInstanceIdentifier, restoreTime },
+            }));
         assert.deepEqual(problemsOf("staging", drillAt("2026-11-24T03:00:00Z"), now), [
             '- staging: trading-platform:data.restoreDrill.restoreTime: expected a time in the past (now is 2026-11-23T12:00:00Z), or no key for the latest restorable time; found "2026-11-24T03:00:00Z"',
         ]);
@@ -46,18 +62,29 @@ describe("stack config: data", () => {
             '- staging: trading-platform:data.restoreDrill.restoreTime: expected a time within the source\'s retention, after 2026-11-16T12:00:00Z (the source keeps 7 days of backups (postgres.backupRetentionDays)); found "2026-11-10T03:00:00Z"',
         ]);
         // Another source's retention is not in this stack: RDS's 35 days are the most it can keep.
-        assert.match(problemsOf("staging", drillAt("2026-10-01T03:00:00Z", "trading-prod-pg"), now)[0], /after 2026-10-19T12:00:00Z \(RDS keeps backups at most 35 days\)/);
+        assert.match(
+            problemsOf("staging", drillAt("2026-10-01T03:00:00Z", "trading-prod-pg"), now)[0],
+            /after 2026-10-19T12:00:00Z \(RDS keeps backups at most 35 days\)/,
+        );
         assert.doesNotThrow(() => validateStackConfig({ ...rawConfig("staging", drillAt("2026-11-20T03:00:00Z")), now }));
         // A switched-off drill is not judged: its time may age in the file.
-        const off = withSection(committedConfig("staging"), "data", d => ({ ...d, restoreDrill: { enabled: false, sourceInstanceIdentifier: "trading-staging-pg", restoreTime: "2020-01-01T00:00:00Z" } }));
+        const off = withSection(committedConfig("staging"), "data", d => ({
+            ...d,
+            restoreDrill: { enabled: false, sourceInstanceIdentifier: "trading-staging-pg", restoreTime: "2020-01-01T00:00:00Z" },
+        }));
         assert.doesNotThrow(() => validateStackConfig({ ...rawConfig("staging", off), now }));
     });
 
     it("requires the Redis AUTH token as a secret", () => {
         const config = committedConfig("staging");
-        const plaintext = { values: { ...config.values, "trading-platform:redisAuthToken": "PLAINTEXT-SENTINEL-redis" }, secretKeys: config.secretKeys.filter(k => k !== "trading-platform:redisAuthToken") };
+        const plaintext = {
+            values: { ...config.values, "trading-platform:redisAuthToken": "PLAINTEXT-SENTINEL-redis" },
+            secretKeys: config.secretKeys.filter(k => k !== "trading-platform:redisAuthToken"),
+        };
         const problems = problemsOf("staging", plaintext);
-        assert.deepEqual(problems, ["- staging: trading-platform:redisAuthToken: expected a secret (pulumi config set --secret redisAuthToken ...); found a plaintext value"]);
+        assert.deepEqual(problems, [
+            "- staging: trading-platform:redisAuthToken: expected a secret (pulumi config set --secret redisAuthToken ...); found a plaintext value",
+        ]);
         assert.ok(!problems.join("\n").includes("PLAINTEXT-SENTINEL"));
     });
 });

@@ -25,9 +25,18 @@ describe("stack config: deployments, the FIX gateway", () => {
         assert.deepEqual(problemsOf("production", config), [
             "- production: trading-platform:deployments.services.api.blueGreen.step: expected the key weight in its place: blueGreen.step was renamed blueGreen.weight (the candidate's share of traffic, in percent); found 5",
         ]);
-        const run = await runProgram({ project: project.name, stack: "production", program: { entry: project.entry }, config: config.values, secretKeys: config.secretKeys });
+        const run = await runProgram({
+            project: project.name,
+            stack: "production",
+            program: { entry: project.entry },
+            config: config.values,
+            secretKeys: config.secretKeys,
+        });
         assert.ok(run.error && StackConfigError.isInstance(run.error));
-        assert.match(run.error.message, /^Invalid configuration for stack "production" \(1 problem\); no resource was registered:\n  - production: trading-platform:deployments\.services\.api\.blueGreen\.step: expected the key weight in its place/);
+        assert.match(
+            run.error.message,
+            /^Invalid configuration for stack "production" \(1 problem\); no resource was registered:\n {2}- production: trading-platform:deployments\.services\.api\.blueGreen\.step: expected the key weight in its place/,
+        );
         assert.deepEqual(run.resources, []);
     });
 
@@ -81,6 +90,8 @@ describe("stack config: deployments, smoke tests and the scrape interval", () =>
 
     it("scrapes every 30s unless set, between 100ms and 5m", () => {
         const config = withSection(committedConfig("staging"), "deployments", d => ({ ...d, scrapeInterval: "10m" }));
-        assert.deepEqual(problemsOf("staging", config), ['- staging: trading-platform:deployments.scrapeInterval: expected 100ms to 5m; found "10m"']);
+        assert.deepEqual(problemsOf("staging", config), [
+            '- staging: trading-platform:deployments.scrapeInterval: expected 100ms to 5m; found "10m"',
+        ]);
     });
 });

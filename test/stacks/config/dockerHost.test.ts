@@ -34,7 +34,10 @@ describe("config: dockerHost", () => {
         const config = withSection(committedConfig("staging"), "dockerHost", h => {
             h.services["data-pipeline"].ports = [{ internal: 9000, external: 18080 }];
             h.services["strategy-sim"].networks = ["backend", "egress"];
-            h.services["strategy-sim"].ports = [{ internal: 9100, external: 19000, hostIp: "0.0.0.0" }, { internal: 9101, external: 19000, hostIp: "10.0.0.5" }];
+            h.services["strategy-sim"].ports = [
+                { internal: 9100, external: 19000, hostIp: "0.0.0.0" },
+                { internal: 9101, external: 19000, hostIp: "10.0.0.5" },
+            ];
             return h;
         });
         assert.deepEqual(problemsOf("staging", config), [

@@ -13,7 +13,10 @@ describe("config github: each repository named for what it is", () => {
         const config = withSection(committedConfig("staging"), "github", g => ({ ...g, repository: "synaptic-trading" }));
         const [problem, ...rest] = problemsOf("staging", config).filter(p => p.includes(":github"));
         assert.equal(rest.length, 0, rest.join("\n"));
-        assert.match(problem, /^- staging: trading-platform:github\.repository: expected repositories\.infrastructure \(this repository, .*\) and repositories\.application .*; found "synaptic-trading"$/);
+        assert.match(
+            problem,
+            /^- staging: trading-platform:github\.repository: expected repositories\.infrastructure \(this repository, .*\) and repositories\.application .*; found "synaptic-trading"$/,
+        );
     });
 
     it("refuses the application's checks under the old keys: this repository's come from its workflows", () => {
@@ -22,9 +25,14 @@ describe("config github: each repository named for what it is", () => {
             delete g.branchProtection.applicationChecks;
             return g;
         });
-        assert.deepEqual(problemsOf("production", config).filter(p => p.includes(":github")).map(p => p.replace(/; found .*/, "")), [
-            "- production: trading-platform:github.branchProtection.requiredChecks: expected applicationChecks (the application repository's CI checks); this repository's checks come from its workflows (platform/delivery.ts)",
-        ]);
+        assert.deepEqual(
+            problemsOf("production", config)
+                .filter(p => p.includes(":github"))
+                .map(p => p.replace(/; found .*/, "")),
+            [
+                "- production: trading-platform:github.branchProtection.requiredChecks: expected applicationChecks (the application repository's CI checks); this repository's checks come from its workflows (platform/delivery.ts)",
+            ],
+        );
         const missing = withSection(committedConfig("production"), "github", g => {
             delete g.branchProtection.applicationChecks;
             return g;
@@ -35,11 +43,17 @@ describe("config github: each repository named for what it is", () => {
     });
 
     it("requires the application's repository where staging builds its images, and a repository other than this one", () => {
-        const missing = withSection(committedConfig("staging"), "github", g => ({ ...g, repositories: { infrastructure: "trading-platform" } }));
+        const missing = withSection(committedConfig("staging"), "github", g => ({
+            ...g,
+            repositories: { infrastructure: "trading-platform" },
+        }));
         assert.deepEqual(problemsOf("staging", missing), [
             "- staging: trading-platform:github.repositories.application: expected the application's repository: staging checks out its source to build the images; found nothing (the key is not set)",
         ]);
-        const same = withSection(committedConfig("production"), "github", g => ({ ...g, repositories: { infrastructure: "trading-platform", application: "trading-platform" } }));
+        const same = withSection(committedConfig("production"), "github", g => ({
+            ...g,
+            repositories: { infrastructure: "trading-platform", application: "trading-platform" },
+        }));
         assert.match(problemsOf("production", same)[0], /github\.repositories\.application: expected the application's own repository/);
     });
 

@@ -10,7 +10,13 @@ describe("config releaseEvidence", () => {
             { scan: releaseEvidence?.scan, loadTest: releaseEvidence?.loadTest, maxAgeDays: releaseEvidence?.maxAgeDays },
             {
                 scan: { blockSeverity: "CRITICAL", allowList: [] },
-                loadTest: { httpP95Ms: 500, httpP99Ms: 1000, httpErrorRate: 0.01, orderExecutionMetric: "order_execution_duration", orderExecutionP95Ms: 300 },
+                loadTest: {
+                    httpP95Ms: 500,
+                    httpP99Ms: 1000,
+                    httpErrorRate: 0.01,
+                    orderExecutionMetric: "order_execution_duration",
+                    orderExecutionP95Ms: 300,
+                },
                 maxAgeDays: 14,
             },
         );
@@ -52,7 +58,10 @@ describe("config releaseEvidence", () => {
     });
 
     it("keeps promotion records under a prefix apart from the evidence", () => {
-        const config = withSection(committedConfig("production"), "releaseEvidence", r => ({ ...r, store: { ...r.store, recordsPrefix: "release-evidence/records" } }));
+        const config = withSection(committedConfig("production"), "releaseEvidence", r => ({
+            ...r,
+            store: { ...r.store, recordsPrefix: "release-evidence/records" },
+        }));
         assert.deepEqual(problemsOf("production", config), [
             '- production: trading-platform:releaseEvidence.store.recordsPrefix: expected a prefix apart from the evidence\'s ("release-evidence"): the CI writes evidence, the promote job records; found "release-evidence/records"',
         ]);

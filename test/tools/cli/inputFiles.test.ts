@@ -19,10 +19,19 @@ describe("input files: one bounded reader", () => {
     it("refuses what is not a regular file without opening it: a FIFO would block, /dev/zero never ends", () => {
         const fifo = path.join(dir, "fifo");
         execFileSync("mkfifo", [fifo]);
-        assert.throws(() => readInputFile(fifo, "Stack file"), usage(new RegExp(`^Stack file ${fifo} is a named pipe \\(FIFO\\); expected a regular file$`)));
-        assert.throws(() => readInputFile("/dev/zero", "Stack file"), usage(/^Stack file \/dev\/zero is a character device; expected a regular file$/));
+        assert.throws(
+            () => readInputFile(fifo, "Stack file"),
+            usage(new RegExp(`^Stack file ${fifo} is a named pipe \\(FIFO\\); expected a regular file$`)),
+        );
+        assert.throws(
+            () => readInputFile("/dev/zero", "Stack file"),
+            usage(/^Stack file \/dev\/zero is a character device; expected a regular file$/),
+        );
         assert.throws(() => readInputFile(dir, "Manifest file"), usage(/is a directory; give the files in it/));
-        assert.throws(() => readInputFile(path.join(dir, "missing.yaml"), "Manifest file"), usage(/^Manifest file .*missing\.yaml does not exist$/));
+        assert.throws(
+            () => readInputFile(path.join(dir, "missing.yaml"), "Manifest file"),
+            usage(/^Manifest file .*missing\.yaml does not exist$/),
+        );
     });
 
     it("bounds the size before reading, and refuses binary data and text that is not UTF-8", () => {
@@ -40,18 +49,36 @@ describe("input files: one bounded reader", () => {
     it("refuses an alias bomb in a manifest stream (js-yaml) quickly, naming the file and the document", () => {
         const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\nkind: Bomb\n${aliasBomb()}`;
         const start = process.hrtime.bigint();
-        assert.throws(() => parseYamlStream(text, "bomb.yaml"), usage(/^bomb\.yaml: document 2 expands to more than 1,000,000 characters once its aliases are resolved \(an alias bomb\?\)$/));
+        assert.throws(
+            () => parseYamlStream(text, "bomb.yaml"),
+            usage(/^bomb\.yaml: document 2 expands to more than 1,000,000 characters once its aliases are resolved \(an alias bomb\?\)$/),
+        );
         assert.ok(Number(process.hrtime.bigint() - start) / 1e9 < 5, "refusing the bomb took seconds");
     });
 
     it("refuses an alias bomb in a stack file (yaml) and nesting past the bound in both parsers and in JSON", () => {
-        assert.throws(() => parseYamlInput(aliasBomb(), "Pulumi.staging.yaml"), usage(/^Pulumi\.staging\.yaml is not valid YAML: its aliases expand too far/));
+        assert.throws(
+            () => parseYamlInput(aliasBomb(), "Pulumi.staging.yaml"),
+            usage(/^Pulumi\.staging\.yaml is not valid YAML: its aliases expand too far/),
+        );
         const deepFlow = "[".repeat(INPUT_LIMITS.maxDepth + 5) + "]".repeat(INPUT_LIMITS.maxDepth + 5);
-        assert.throws(() => parseYamlInput(`a: ${deepFlow}\n`, "s.yaml"), usage(/^s\.yaml is not valid input: it is nested deeper than 100 levels$/));
+        assert.throws(
+            () => parseYamlInput(`a: ${deepFlow}\n`, "s.yaml"),
+            usage(/^s\.yaml is not valid input: it is nested deeper than 100 levels$/),
+        );
         // 3,000 deep: with the library's pretty errors on, this crashed the process (V8 out of memory in a regular expression).
-        assert.throws(() => parseYamlInput("[".repeat(3000) + "]".repeat(3000), "s.yaml"), usage(/^s\.yaml is not valid YAML: it is nested deeper than 100 levels$/));
-        assert.throws(() => parseYamlStream(`a: ${deepFlow}\n`, "m.yaml"), usage(/^m\.yaml: document 1 is not valid YAML: nesting exceeded maxDepth \(100\)/));
-        assert.throws(() => parseJsonInput("[".repeat(5000) + "]".repeat(5000), "p.json", "a plan JSON file"), usage(/^p\.json is not a plan JSON file: it is nested deeper than 100 levels$/));
+        assert.throws(
+            () => parseYamlInput("[".repeat(3000) + "]".repeat(3000), "s.yaml"),
+            usage(/^s\.yaml is not valid YAML: it is nested deeper than 100 levels$/),
+        );
+        assert.throws(
+            () => parseYamlStream(`a: ${deepFlow}\n`, "m.yaml"),
+            usage(/^m\.yaml: document 1 is not valid YAML: nesting exceeded maxDepth \(100\)/),
+        );
+        assert.throws(
+            () => parseJsonInput("[".repeat(5000) + "]".repeat(5000), "p.json", "a plan JSON file"),
+            usage(/^p\.json is not a plan JSON file: it is nested deeper than 100 levels$/),
+        );
     });
 
     it("allows a few honest aliases, and counts what they expand to", () => {

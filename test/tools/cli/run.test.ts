@@ -9,10 +9,14 @@ import { repoRoot } from "../../support/stackConfig";
 /** Runs a command with its stdout already closed at the other end, as `cmd | head -0` would. */
 function withClosedStdout(tool: Tool, args: string[]): Promise<{ code: number | null; stderr: string }> {
     return new Promise(resolve => {
-        const child = spawn(process.execPath, ["-r", path.join(repoRoot, "tools", "transpile.js"), path.join(repoRoot, "tools", `${tool}.ts`), ...args], {
-            cwd: repoRoot,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(
+            process.execPath,
+            ["-r", path.join(repoRoot, "tools", "transpile.js"), path.join(repoRoot, "tools", `${tool}.ts`), ...args],
+            {
+                cwd: repoRoot,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         child.stdout.destroy();
         let stderr = "";
         child.stderr.on("data", chunk => (stderr += chunk));
@@ -22,7 +26,11 @@ function withClosedStdout(tool: Tool, args: string[]): Promise<{ code: number | 
 
 /** The files a command might write, with their modification times. */
 function writableState(): Map<string, number> {
-    const files = [path.join(repoRoot, "docs", "policies.md"), ...fs.readdirSync(path.join(repoRoot, "policy", "platform")).map(f => path.join(repoRoot, "policy", "platform", f))];
+    const files = [
+        path.join(repoRoot, "docs", "policies.md"),
+        path.join(repoRoot, "docs", "config.md"),
+        ...fs.readdirSync(path.join(repoRoot, "policy", "platform")).map(f => path.join(repoRoot, "policy", "platform", f)),
+    ];
     return new Map(files.map(f => [f, fs.statSync(f).mtimeMs]));
 }
 
@@ -51,7 +59,13 @@ describe("every command", () => {
     it("runs from its tools/<command>.ts entry through runEntry, which guards the output streams", () => {
         for (const tool of tools) {
             const entry = fs.readFileSync(path.join(repoRoot, "tools", `${tool}.ts`), "utf8");
-            assert.match(entry, new RegExp(`import \\{ main \\} from "\\./cli/commands/${tool}";\\nimport \\{ runEntry \\} from "\\./cli/run";\\n\\nrunEntry\\(main\\);\\n$`), tool);
+            assert.match(
+                entry,
+                new RegExp(
+                    `import \\{ main \\} from "\\./cli/commands/${tool}";\\nimport \\{ runEntry \\} from "\\./cli/run";\\n\\nrunEntry\\(main\\);\\n$`,
+                ),
+                tool,
+            );
         }
     });
 

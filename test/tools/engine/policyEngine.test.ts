@@ -1,5 +1,11 @@
 import * as docker from "@pulumi/docker";
-import { Policy, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType, validateStackResourcesOfType } from "@pulumi/policy";
+import {
+    Policy,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    validateResourceOfType,
+    validateStackResourcesOfType,
+} from "@pulumi/policy";
 import { strict as assert } from "assert";
 import { environmentStacksSchema } from "../../../policy/lib/stacks";
 import { evaluatePolicies, knownStacks, PolicyPackDefinition, reconcilePolicyConfig } from "../../../tools/engine/policyEngine";
@@ -40,10 +46,14 @@ describe("in-process policy evaluator", () => {
         });
 
         it('applies "all" to every policy, under each policy\'s own entry', async () => {
-            const result = await evaluatePolicies(pack([always("a", "mandatory"), always("b", "mandatory")]), [dockerContainer("staging")], {
-                all: "advisory",
-                b: { enforcementLevel: "mandatory" },
-            });
+            const result = await evaluatePolicies(
+                pack([always("a", "mandatory"), always("b", "mandatory")]),
+                [dockerContainer("staging")],
+                {
+                    all: "advisory",
+                    b: { enforcementLevel: "mandatory" },
+                },
+            );
             assert.deepEqual(result.levels, { a: "advisory", b: "mandatory" });
         });
 
@@ -58,13 +68,18 @@ describe("in-process policy evaluator", () => {
             const own: ResourceValidationPolicy = {
                 ...always("own-severity", "mandatory"),
                 severity: "low",
-                validateResource: validateResourceOfType(docker.Container, (_c, _args, report) => report({ message: "own", severity: "critical" } as unknown as string)),
+                validateResource: validateResourceOfType(docker.Container, (_c, _args, report) =>
+                    report({ message: "own", severity: "critical" } as unknown as string),
+                ),
             };
             const result = await evaluatePolicies(pack([graded, own, always("ungraded", "mandatory")]), [dockerContainer("staging")]);
             const severityOf = (name: string) => result.violations.find(v => v.policyName === name)!;
             assert.equal(severityOf("graded").severity, "high");
             assert.equal(severityOf("own-severity").severity, "critical");
-            assert.ok(!("severity" in severityOf("ungraded")), "no severity key, so the JSON of an ungraded policy's violation is unchanged");
+            assert.ok(
+                !("severity" in severityOf("ungraded")),
+                "no severity key, so the JSON of an ungraded policy's violation is unchanged",
+            );
         });
 
         it("formats a violation as the engine does: description, newline, message", async () => {
@@ -98,8 +113,14 @@ describe("in-process policy evaluator", () => {
             const result = await evaluatePolicies(pack([fixesReadOnly, cannotFix]), [dockerContainer("staging", { readOnly: false })], {
                 all: "remediate",
             });
-            assert.deepEqual(result.remediations.map(r => r.policyName), ["fixes-read-only"]);
-            assert.deepEqual(result.violations.map(v => [v.policyName, v.enforcementLevel]), [["cannot-fix", "mandatory"]]);
+            assert.deepEqual(
+                result.remediations.map(r => r.policyName),
+                ["fixes-read-only"],
+            );
+            assert.deepEqual(
+                result.violations.map(v => [v.policyName, v.enforcementLevel]),
+                [["cannot-fix", "mandatory"]],
+            );
         });
 
         it("counts a stack policy at the remediate level as mandatory", async () => {
@@ -133,8 +154,14 @@ describe("in-process policy evaluator", () => {
         });
 
         it("rejects config that breaks the schema, naming the policy", () => {
-            assert.throws(() => reconcilePolicyConfig(pack([configurable]), { configurable: { limit: "many" } }), /configurable: \/limit must be number/);
-            assert.throws(() => reconcilePolicyConfig(pack([configurable]), { configurable: "loud" }), /"loud" is not a valid enforcement level/);
+            assert.throws(
+                () => reconcilePolicyConfig(pack([configurable]), { configurable: { limit: "many" } }),
+                /configurable: \/limit must be number/,
+            );
+            assert.throws(
+                () => reconcilePolicyConfig(pack([configurable]), { configurable: "loud" }),
+                /"loud" is not a valid enforcement level/,
+            );
         });
 
         it("enforces required properties", () => {
@@ -147,14 +174,24 @@ describe("in-process policy evaluator", () => {
                 () => reconcilePolicyConfig(pack([configurable]), { typo: "advisory", configurable: { required: "x" } }),
                 /Invalid policy pack config:\n {2}- "typo" is not a policy of pack engine-test; known policies: configurable/,
             );
-            await assert.rejects(evaluatePolicies(pack([configurable]), [dockerContainer("staging")], { typo: "advisory" }), { name: "UsageError" });
+            await assert.rejects(evaluatePolicies(pack([configurable]), [dockerContainer("staging")], { typo: "advisory" }), {
+                name: "UsageError",
+            });
             assert.deepEqual(reconcilePolicyConfig(pack([configurable]), { all: "advisory" }).warnings, []);
         });
 
         it("knows the stacks its policies are configured to tell apart", () => {
-            const segregating: ResourceValidationPolicy = { ...configurable, name: "segregating", configSchema: { properties: { ...environmentStacksSchema } } };
+            const segregating: ResourceValidationPolicy = {
+                ...configurable,
+                name: "segregating",
+                configSchema: { properties: { ...environmentStacksSchema } },
+            };
             assert.deepEqual(knownStacks(pack([configurable, segregating])), ["production", "staging"]);
-            assert.deepEqual(knownStacks(pack([segregating]), { segregating: { stagingStacks: ["staging", "staging-eu"] } }), ["production", "staging", "staging-eu"]);
+            assert.deepEqual(knownStacks(pack([segregating]), { segregating: { stagingStacks: ["staging", "staging-eu"] } }), [
+                "production",
+                "staging",
+                "staging-eu",
+            ]);
         });
     });
 
@@ -179,7 +216,7 @@ describe("in-process policy evaluator", () => {
                 name: "both",
                 description: "Both.",
                 validateResource: [
-                    (args) => {
+                    args => {
                         seen.push("first");
                         args.notApplicable("not mine");
                     },
@@ -204,7 +241,9 @@ describe("in-process policy evaluator", () => {
                 },
             };
             const result = await evaluatePolicies(pack([broken]), [network]);
-            assert.deepEqual(result.errors, [{ policyName: "broken", urn: network.urn, message: "Error validating resource: cannot read properties of undefined" }]);
+            assert.deepEqual(result.errors, [
+                { policyName: "broken", urn: network.urn, message: "Error validating resource: cannot read properties of undefined" },
+            ]);
         });
 
         it("turns a read of an unknown value into an advisory preview note, even for a mandatory policy", async () => {
@@ -218,7 +257,10 @@ describe("in-process policy evaluator", () => {
             assert.equal(result.violations.length, 1);
             assert.equal(result.violations[0].enforcementLevel, "advisory");
             assert.equal(result.violations[0].previewUnknown, true);
-            assert.match(result.violations[0].message, /can't run policy 'reads-image' from policy pack 'engine-test@v1\.2\.3' during preview: string value at \.image can't be known during preview/);
+            assert.match(
+                result.violations[0].message,
+                /can't run policy 'reads-image' from policy pack 'engine-test@v1\.2\.3' during preview: string value at \.image can't be known during preview/,
+            );
         });
     });
 
@@ -246,7 +288,9 @@ describe("in-process policy evaluator", () => {
                 },
             });
             const original = structuredClone(network.inputs);
-            const result = await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [network]);
+            const result = await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [
+                network,
+            ]);
             assert.deepEqual(
                 result.violations.map(v => `${v.policyName}: ${v.detail}`),
                 ["first", "second", "third", "fourth"].flatMap(name => [`${name}: saw backend`, `${name}: wrote changed by ${name}`]),
@@ -265,8 +309,14 @@ describe("in-process policy evaluator", () => {
                 },
             };
             const result = await evaluatePolicies(pack([broken]), [network]);
-            assert.deepEqual(result.violations.map(v => v.detail), ["half-way"]);
-            assert.deepEqual(result.errors.map(e => e.message), ["Error validating resource: boom"]);
+            assert.deepEqual(
+                result.violations.map(v => v.detail),
+                ["half-way"],
+            );
+            assert.deepEqual(
+                result.errors.map(e => e.message),
+                ["Error validating resource: boom"],
+            );
             assert.equal(result.counts.validationsRun, 1);
         });
     });
@@ -275,7 +325,8 @@ describe("in-process policy evaluator", () => {
         it("hides nested additions, deletions and option changes of one policy from the next, for resource and stack policies", async () => {
             const seen: string[] = [];
             const resource = dockerContainer("staging", { envs: ["A=1"], labels: [{ label: "x", value: "" }] });
-            const look = (props: Record<string, unknown>, opts: unknown) => JSON.stringify({ envs: props.envs, labels: props.labels, extra: props.extra, opts });
+            const look = (props: Record<string, unknown>, opts: unknown) =>
+                JSON.stringify({ envs: props.envs, labels: props.labels, extra: props.extra, opts });
             const vandal = (name: string): ResourceValidationPolicy => ({
                 name,
                 description: "Mutates nested data.",
@@ -327,8 +378,14 @@ describe("in-process policy evaluator", () => {
                     if (props) props.host = `changed by ${name}`;
                 },
             });
-            const result = await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [provider, container]);
-            assert.deepEqual(result.violations.map(v => v.detail), Array(4).fill("saw ssh://deploy@host"));
+            const result = await evaluatePolicies(pack([vandal("first"), vandal("second"), stackVandal("third"), stackVandal("fourth")]), [
+                provider,
+                container,
+            ]);
+            assert.deepEqual(
+                result.violations.map(v => v.detail),
+                Array(4).fill("saw ssh://deploy@host"),
+            );
             assert.equal(provider.inputs.host, "ssh://deploy@host");
         });
     });
@@ -336,7 +393,13 @@ describe("in-process policy evaluator", () => {
     describe("stack policies", () => {
         it("see every resource's outputs with parents and dependencies linked", async () => {
             const parentUrn = urnOf("staging", "trading-platform:docker:DockerHostNamespace", "ns");
-            const parent = resourceOf("staging", "trading-platform:docker:DockerHostNamespace", "ns", {}, { outputs: { containerNames: { api: "c" } } });
+            const parent = resourceOf(
+                "staging",
+                "trading-platform:docker:DockerHostNamespace",
+                "ns",
+                {},
+                { outputs: { containerNames: { api: "c" } } },
+            );
             const child = { ...dockerContainer("staging"), parent: parentUrn, dependencies: [network.urn] };
             const seen: string[] = [];
             const inspect: StackValidationPolicy = {

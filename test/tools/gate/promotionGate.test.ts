@@ -6,19 +6,36 @@ import { runTool, spawnTool, tempDir } from "../../support/cli";
 import { committedPlan } from "../../support/committedPlans";
 
 const sha = "9f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6";
-const update = (head: string, result = "succeeded", version = 42, kind = "update"): StackUpdate => ({ kind, result, version, environment: { "git.head": head, "git.headName": "refs/heads/main" } });
+const update = (head: string, result = "succeeded", version = 42, kind = "update"): StackUpdate => ({
+    kind,
+    result,
+    version,
+    environment: { "git.head": head, "git.headName": "refs/heads/main" },
+});
 
 describe("promotion gate", () => {
     it("opens when staging's last successful update ran the commit", () => {
         assert.equal(stagingGateProblem([update(sha)], sha), undefined);
         // A later failed update or a preview does not count.
-        assert.equal(stagingGateProblem([update("0".repeat(40), "failed", 44), update("0".repeat(40), "succeeded", 43, "preview"), update(sha)], sha), undefined);
+        assert.equal(
+            stagingGateProblem(
+                [update("0".repeat(40), "failed", 44), update("0".repeat(40), "succeeded", 43, "preview"), update(sha)],
+                sha,
+            ),
+            undefined,
+        );
     });
 
     it("stays shut when staging runs another commit, or nothing", () => {
-        assert.equal(stagingGateProblem([update("a".repeat(40))], sha), `staging's last successful update (version 42) ran ${"a".repeat(40)}, not ${sha}`);
+        assert.equal(
+            stagingGateProblem([update("a".repeat(40))], sha),
+            `staging's last successful update (version 42) ran ${"a".repeat(40)}, not ${sha}`,
+        );
         assert.equal(stagingGateProblem([], sha), "staging has no successful update in its history");
-        assert.equal(stagingGateProblem([{ kind: "update", result: "succeeded", version: 7 }], sha), "staging's last update (version 7) recorded no git commit");
+        assert.equal(
+            stagingGateProblem([{ kind: "update", result: "succeeded", version: 7 }], sha),
+            "staging's last update (version 7) recorded no git commit",
+        );
     });
 
     it("exits 0, 1 or 2 from the command line", async () => {
@@ -41,7 +58,10 @@ describe("promotion gate", () => {
         fs.writeFileSync(file, JSON.stringify([null, update(sha)]));
         const result = await runTool("promotionGate", ["--history", file, "--sha", sha]);
         assert.equal(result.code, 2);
-        assert.equal(result.stderr.split("\n")[0], `${file}: entry 0 of the stack history is null; expected an update object ({kind, result, version, environment}, as pulumi stack history --json writes)`);
+        assert.equal(
+            result.stderr.split("\n")[0],
+            `${file}: entry 0 of the stack history is null; expected an update object ({kind, result, version, environment}, as pulumi stack history --json writes)`,
+        );
         assert.doesNotMatch(result.stderr, /Internal error|\n\s+at /);
     });
 
@@ -64,7 +84,10 @@ describe("promotion gate", () => {
         it("reads deployedImages from stack outputs, and no outputs as none", () => {
             assert.deepEqual(deployedImagesOf({ deployedImages: [active], clusterName: "x" }, "outputs.json"), [active]);
             assert.deepEqual(deployedImagesOf({}, "outputs.json"), []);
-            assert.throws(() => deployedImagesOf({ clusterName: "x" }, "outputs.json"), /^Error: outputs\.json: expected deployedImages, a list of image references; found no deployedImages$/);
+            assert.throws(
+                () => deployedImagesOf({ clusterName: "x" }, "outputs.json"),
+                /^Error: outputs\.json: expected deployedImages, a list of image references; found no deployedImages$/,
+            );
             assert.throws(() => deployedImagesOf([active], "outputs.json"), /outputs\.json: expected stack outputs \(a JSON object\)/);
         });
 
@@ -85,7 +108,16 @@ describe("promotion gate", () => {
             for (const [name, text] of Object.entries(files)) {
                 const outputs = path.join(dir, `${name}.json`);
                 fs.writeFileSync(outputs, text);
-                const result = await runTool("promotionGate", ["--history", history, "--sha", sha, "--plan", plan, "--staging-outputs", outputs]);
+                const result = await runTool("promotionGate", [
+                    "--history",
+                    history,
+                    "--sha",
+                    sha,
+                    "--plan",
+                    plan,
+                    "--staging-outputs",
+                    outputs,
+                ]);
                 assert.equal(result.code, 2, `${name}: ${result.stderr}`);
                 assert.match(result.stderr, new RegExp(`${name}\\.json`), name);
                 assert.ok(!(result.stdout + result.stderr).includes(sentinel), `${name}: the output echoes the file's content`);
@@ -95,7 +127,10 @@ describe("promotion gate", () => {
         it("gates the committed production plan: its images are the config's digests, refused until staging runs the new ones", async () => {
             const { document } = await committedPlan("production");
             const planned = document.outputs.deployedImages as string[];
-            assert.ok(planned.length >= 9 && planned.every(i => /^ghcr\.io\/synaptic-platform\/.+@sha256:[0-9a-f]{64}$/.test(i)), JSON.stringify(planned));
+            assert.ok(
+                planned.length >= 9 && planned.every(i => /^ghcr\.io\/synaptic-platform\/.+@sha256:[0-9a-f]{64}$/.test(i)),
+                JSON.stringify(planned),
+            );
             const dir = tempDir();
             const files = {
                 history: path.join(dir, "history.json"),
@@ -110,23 +145,48 @@ describe("promotion gate", () => {
             fs.writeFileSync(files.stagingMissesOne, JSON.stringify({ deployedImages: planned.slice(1) }));
             fs.writeFileSync(files.productionNone, "{}");
             const gate = (staging: string, ...more: string[]) =>
-                runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.plan, "--staging-outputs", staging, ...more]);
+                runTool("promotionGate", [
+                    "--history",
+                    files.history,
+                    "--sha",
+                    sha,
+                    "--plan",
+                    files.plan,
+                    "--staging-outputs",
+                    staging,
+                    ...more,
+                ]);
             const [open, shut, incomplete, notAPlan] = await Promise.all([
                 gate(files.stagingRuns, "--production-outputs", files.productionNone),
                 gate(files.stagingMissesOne, "--production-outputs", files.productionNone),
                 runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.plan]),
-                runTool("promotionGate", ["--history", files.history, "--sha", sha, "--plan", files.stagingRuns, "--staging-outputs", files.stagingRuns]),
+                runTool("promotionGate", [
+                    "--history",
+                    files.history,
+                    "--sha",
+                    sha,
+                    "--plan",
+                    files.stagingRuns,
+                    "--staging-outputs",
+                    files.stagingRuns,
+                ]),
             ]);
             assert.equal(open.code, 0, open.stderr);
             assert.match(open.stdout, new RegExp(`Every image production would run \\(${planned.length}\\) is one staging runs`));
             assert.equal(shut.code, 1, shut.stdout);
             assert.equal(shut.stderr.split("\n")[1], `  ${planned[0]}`);
-            assert.match(shut.stderr, /^Promotion refused: production would run 1 image\(s\) that staging does not run.*\n.*\nFix: promote only digests from staging's outputs/);
+            assert.match(
+                shut.stderr,
+                /^Promotion refused: production would run 1 image\(s\) that staging does not run.*\n.*\nFix: promote only digests from staging's outputs/,
+            );
             assert.equal(incomplete.code, 2);
             assert.match(incomplete.stderr, /--plan and --staging-outputs go together/);
             // Stack outputs are not a plan: the gate reads --plan as plan and policy check do.
             assert.equal(notAPlan.code, 2);
-            assert.match(notAPlan.stderr, /staging-outputs\.json is not a plan of schemaVersion 2 \(found kind undefined, schemaVersion undefined\)/);
+            assert.match(
+                notAPlan.stderr,
+                /staging-outputs\.json is not a plan of schemaVersion 2 \(found kind undefined, schemaVersion undefined\)/,
+            );
         });
     });
 });

@@ -24,11 +24,25 @@ const plan = (resources: PlanResource[]) => ({ stack: "production", resources })
 
 describe("plan diff", () => {
     it("lists resources added, removed and changed, with each changed property", () => {
-        const base = plan([resource("kept", { a: 1 }), resource("gone", { a: 1 }), resource("edited", { spec: { replicas: 3, labels: { app: "api" } }, tags: ["x"] })]);
-        const head = plan([resource("kept", { a: 1 }), resource("new", { a: 2 }), resource("edited", { spec: { replicas: 5, labels: { app: "api" } }, tags: ["x", "y"] })]);
+        const base = plan([
+            resource("kept", { a: 1 }),
+            resource("gone", { a: 1 }),
+            resource("edited", { spec: { replicas: 3, labels: { app: "api" } }, tags: ["x"] }),
+        ]);
+        const head = plan([
+            resource("kept", { a: 1 }),
+            resource("new", { a: 2 }),
+            resource("edited", { spec: { replicas: 5, labels: { app: "api" } }, tags: ["x", "y"] }),
+        ]);
         const diff = diffPlans(base, head);
-        assert.deepEqual(diff.added.map(r => r.urn.split("::").pop()), ["new"]);
-        assert.deepEqual(diff.removed.map(r => r.urn.split("::").pop()), ["gone"]);
+        assert.deepEqual(
+            diff.added.map(r => r.urn.split("::").pop()),
+            ["new"],
+        );
+        assert.deepEqual(
+            diff.removed.map(r => r.urn.split("::").pop()),
+            ["gone"],
+        );
         assert.equal(diff.unchanged, 1);
         assert.deepEqual(diff.changed[0].properties, [
             { path: "spec.replicas", before: 3, after: 5 },
@@ -38,17 +52,34 @@ describe("plan diff", () => {
 
     it("opens JSON held in strings, so a weight change is one number", () => {
         const action = (blue: number, green: number) =>
-            JSON.stringify({ type: "forward", forwardConfig: { targetGroups: [{ serviceName: "api-blue", weight: blue }, { serviceName: "api-green", weight: green }] } });
+            JSON.stringify({
+                type: "forward",
+                forwardConfig: {
+                    targetGroups: [
+                        { serviceName: "api-blue", weight: blue },
+                        { serviceName: "api-green", weight: green },
+                    ],
+                },
+            });
         const key = albActionAnnotationKey("api");
-        const diff = diffPlans(plan([resource("api", { metadata: { annotations: { [key]: action(95, 5) } } })]), plan([resource("api", { metadata: { annotations: { [key]: action(75, 25) } } })]));
-        assert.deepEqual(diff.changed[0].properties.map(p => [p.path, p.before, p.after]), [
-            [`metadata.annotations["${key}"]#forwardConfig.targetGroups[0].weight`, 95, 75],
-            [`metadata.annotations["${key}"]#forwardConfig.targetGroups[1].weight`, 5, 25],
-        ]);
+        const diff = diffPlans(
+            plan([resource("api", { metadata: { annotations: { [key]: action(95, 5) } } })]),
+            plan([resource("api", { metadata: { annotations: { [key]: action(75, 25) } } })]),
+        );
+        assert.deepEqual(
+            diff.changed[0].properties.map(p => [p.path, p.before, p.after]),
+            [
+                [`metadata.annotations["${key}"]#forwardConfig.targetGroups[0].weight`, 95, 75],
+                [`metadata.annotations["${key}"]#forwardConfig.targetGroups[1].weight`, 5, 25],
+            ],
+        );
     });
 
     it("compares redacted plans, so a secret never shows but becoming a secret does", () => {
-        const diff = diffPlans(plan([resource("s", { value: "[secret]", name: "A" }, ["value"])]), plan([resource("s", { value: "[secret]", name: "B" }, ["value"])]));
+        const diff = diffPlans(
+            plan([resource("s", { value: "[secret]", name: "A" }, ["value"])]),
+            plan([resource("s", { value: "[secret]", name: "B" }, ["value"])]),
+        );
         assert.deepEqual(diff.changed[0].properties, [{ path: "name", before: "A", after: "B" }]);
     });
 
@@ -67,13 +98,27 @@ describe("plan diff", () => {
         fs.writeFileSync(proposed, toYaml(doc));
         const json = path.join(dir, "head.json");
         const markdown = path.join(dir, "head.md");
-        const result = await runTool("plan", ["--stack", "production", "--stack-file", proposed, "--diff", base, "--json", json, "--markdown", markdown]);
+        const result = await runTool("plan", [
+            "--stack",
+            "production",
+            "--stack-file",
+            proposed,
+            "--diff",
+            base,
+            "--json",
+            json,
+            "--markdown",
+            markdown,
+        ]);
         const wrongStack = await runTool("plan", ["--stack", "production", "--diff", stagingBase]);
         assert.equal(result.code, 0, result.stderr);
         assert.match(result.stdout, /Changes against the base plan: 0 to add, 3 to change, 0 to remove, \d+ unchanged/);
         assert.match(result.stdout, /~ .*Deployment::api-green\n\s+metadata\.annotations\["trading-platform\/traffic-weight"\]: 5 => 25/);
         const written = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
-        assert.deepEqual(written.diff?.changed.map(c => c.urn.split("::").pop()), ["api-blue", "api-green", "api"]);
+        assert.deepEqual(
+            written.diff?.changed.map(c => c.urn.split("::").pop()),
+            ["api-blue", "api-green", "api"],
+        );
         assert.match(fs.readFileSync(markdown, "utf8"), /#### Changes in this pull request\n\n0 to add, 3 to change, 0 to remove/);
         assert.equal(wrongStack.code, 2);
         assert.match(wrongStack.stderr, /--diff compares plans of one stack: .* is a plan of "staging", not "production"/);
@@ -83,14 +128,23 @@ describe("plan diff", () => {
         const dir = tempDir();
         const deep = path.join(dir, "deep.json");
         const nested = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
-        fs.writeFileSync(deep, `{"schemaVersion":2,"kind":"trading-platform/plan","project":"trading-platform","stack":"production","resources":[{"inputs":${nested}}]}`);
+        fs.writeFileSync(
+            deep,
+            `{"schemaVersion":2,"kind":"trading-platform/plan","project":"trading-platform","stack":"production","resources":[{"inputs":${nested}}]}`,
+        );
         const result = await runTool("plan", ["--stack", "production", "--diff", deep]);
         assert.equal(result.code, 2);
-        assert.equal(result.stderr, `${deep} is not a plan JSON file: it is nested deeper than 100 levels\nRun \`npm run plan -- --help\` for usage.\n`);
+        assert.equal(
+            result.stderr,
+            `${deep} is not a plan JSON file: it is nested deeper than 100 levels\nRun \`npm run plan -- --help\` for usage.\n`,
+        );
         // A string holding JSON nested past the bound is one leaf, not a stack overflow.
         const text = "[".repeat(5000) + "]".repeat(5000);
         const diff = diffPlans(plan([resource("a", { note: text })]), plan([resource("a", { note: text.slice(1, -1) })]));
-        assert.deepEqual(diff.changed[0].properties.map(p => p.path), ["note"]);
+        assert.deepEqual(
+            diff.changed[0].properties.map(p => p.path),
+            ["note"],
+        );
     });
 });
 
@@ -98,21 +152,34 @@ describe("plan diff: a value either plan hides never shows", () => {
     const sentinel = "Sentinel-Pw-7Q2x9K";
 
     it("hides a base plan's plain value at a path the new plan marks secret or redacted, down to its leaves", () => {
-        const base = plan([resource("db", { env: [{ name: "DB_PASSWORD", value: sentinel }], config: { url: `postgres://u:${sentinel}@db` }, data: { "app.env": `PASS=${sentinel}` } })]);
+        const base = plan([
+            resource("db", {
+                env: [{ name: "DB_PASSWORD", value: sentinel }],
+                config: { url: `postgres://u:${sentinel}@db` },
+                data: { "app.env": `PASS=${sentinel}` },
+            }),
+        ]);
         const head = plan([
             {
-                ...resource("db", { env: [{ name: "DB_PASSWORD", value: "[secret]" }], config: "[secret]", data: { "app.env": "[redacted credential]" } }, ["env[0].value", "config"]),
+                ...resource(
+                    "db",
+                    { env: [{ name: "DB_PASSWORD", value: "[secret]" }], config: "[secret]", data: { "app.env": "[redacted credential]" } },
+                    ["env[0].value", "config"],
+                ),
                 redactedPaths: ['data["app.env"]'],
             },
         ]);
         const diff = diffPlans(base, head);
         assert.ok(!JSON.stringify(diff).includes(sentinel), JSON.stringify(diff));
-        assert.deepEqual(diff.changed[0].properties.map(p => [p.path, p.before, p.after]), [
-            ["config", undefined, "[secret]"],
-            ["config.url", "[secret]", undefined],
-            ['data["app.env"]', "[secret]", "[secret]"],
-            ["env[0].value", "[secret]", "[secret]"],
-        ]);
+        assert.deepEqual(
+            diff.changed[0].properties.map(p => [p.path, p.before, p.after]),
+            [
+                ["config", undefined, "[secret]"],
+                ["config.url", "[secret]", undefined],
+                ['data["app.env"]', "[secret]", "[secret]"],
+                ["env[0].value", "[secret]", "[secret]"],
+            ],
+        );
     });
 
     it("hides the new plan's value at a path the base plan marked secret", () => {
@@ -142,7 +209,18 @@ describe("plan diff: a value either plan hides never shows", () => {
         fs.writeFileSync(baseFile, JSON.stringify(base));
         const json = path.join(dir, "head.json");
         const markdown = path.join(dir, "head.md");
-        const head = await runTool("plan", ["--stack", "production", "--stack-file", stackFile, "--diff", baseFile, "--json", json, "--markdown", markdown]);
+        const head = await runTool("plan", [
+            "--stack",
+            "production",
+            "--stack-file",
+            stackFile,
+            "--diff",
+            baseFile,
+            "--json",
+            json,
+            "--markdown",
+            markdown,
+        ]);
         for (const text of [head.stdout, head.stderr, fs.readFileSync(json, "utf8"), fs.readFileSync(markdown, "utf8")]) {
             assert.ok(!text.includes(sentinel), "an output carries the sentinel");
         }

@@ -31,7 +31,10 @@ describe("manifest reading", () => {
 
     it("refuses a duplicated key, as the engine's YAML reader does", () => {
         const file = write(`---\n${configMap("a")}  name: b\n`);
-        assert.throws(() => resourcesFromManifests([file], "p", "staging"), /document 1 is not valid YAML: duplicated mapping key at line 6, column 3/);
+        assert.throws(
+            () => resourcesFromManifests([file], "p", "staging"),
+            /document 1 is not valid YAML: duplicated mapping key at line 6, column 3/,
+        );
     });
 
     it("reads YAML 1.2's core schema with merge keys, as Kubernetes does: a date stays a string", () => {

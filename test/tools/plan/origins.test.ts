@@ -57,7 +57,12 @@ describe("plan origins", () => {
             provider,
             grandchild,
         ];
-        setConfigOrigins(resources, { [ns]: { key: "dockerHost", entries: ["services", "networks"] } }, { file: "/elsewhere/Pulumi.staging.yaml", yaml }, "trading-platform");
+        setConfigOrigins(
+            resources,
+            { [ns]: { key: "dockerHost", entries: ["services", "networks"] } },
+            { file: "/elsewhere/Pulumi.staging.yaml", yaml },
+            "trading-platform",
+        );
         assert.deepEqual(
             resources.map(r => [r.name, r.origin?.line, r.origin?.configKey]),
             [
@@ -69,6 +74,9 @@ describe("plan origins", () => {
                 ["synaptic-staging-strategy-sim-data", 4, "trading-platform:dockerHost"],
             ],
         );
-        assert.ok(resources.every(r => r.origin?.file === "/elsewhere/Pulumi.staging.yaml"), "a file outside the repository keeps its absolute path");
+        assert.ok(
+            resources.every(r => r.origin?.file === "/elsewhere/Pulumi.staging.yaml"),
+            "a file outside the repository keeps its absolute path",
+        );
     });
 });

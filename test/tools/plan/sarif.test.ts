@@ -29,12 +29,18 @@ function assertValidSarif(log: unknown): asserts log is Log {
     const valid = validateSarif(log);
     assert.ok(valid, `not valid SARIF 2.1.0: ${ajv.errorsText(validateSarif.errors, { separator: "\n" })}`);
     for (const result of (log as Log).runs.flatMap(r => r.results ?? [])) {
-        for (const location of result.locations ?? []) assert.ok((location.physicalLocation?.region?.startLine ?? 0) >= 1, "a region without a start line");
+        for (const location of result.locations ?? []) {
+            assert.ok((location.physicalLocation?.region?.startLine ?? 0) >= 1, "a region without a start line");
+        }
     }
 }
 
 const readSarif = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-const lineOf = (file: string, pattern: RegExp) => fs.readFileSync(file, "utf8").split("\n").findIndex(l => pattern.test(l)) + 1;
+const lineOf = (file: string, pattern: RegExp) =>
+    fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .findIndex(l => pattern.test(l)) + 1;
 const LITERAL = "literal-value-3b9e-never-in-sarif";
 
 describe("SARIF", () => {
@@ -59,7 +65,10 @@ describe("SARIF", () => {
         assert.ok(!fs.readFileSync(sarif, "utf8").includes(LITERAL), "the SARIF carries the plaintext credential");
 
         const [run] = log.runs;
-        assert.deepEqual(run.tool.driver.rules?.map(r => r.id), policies.map(p => p.name));
+        assert.deepEqual(
+            run.tool.driver.rules?.map(r => r.id),
+            policies.map(p => p.name),
+        );
         assert.equal(run.automationDetails?.id, "trading-platform/plan/production/");
         const byRule = (id: string) => (run.results ?? []).filter((r: Result) => r.ruleId === id);
 
@@ -79,11 +88,34 @@ describe("SARIF", () => {
         const plan = JSON.parse(fs.readFileSync(json, "utf8")) as PlanDocument;
         const api = plan.resources.filter(r => r.parent?.endsWith("BlueGreenService::api") || r.urn.endsWith("BlueGreenService::api"));
         assert.ok(api.length >= 8, `only ${api.length} resources of the api service`);
-        for (const r of api) assert.deepEqual(r.origin, { file: sourcePath(stackFile), line: lineOf(stackFile, /^ {6}api:$/), configKey: "trading-platform:deployments.services.api" }, r.urn);
+        for (const r of api) {
+            assert.deepEqual(
+                r.origin,
+                {
+                    file: sourcePath(stackFile),
+                    line: lineOf(stackFile, /^ {6}api:$/),
+                    configKey: "trading-platform:deployments.services.api",
+                },
+                r.urn,
+            );
+        }
     });
 
     it("rules carry the policy's description, severity as GitHub code scanning reads it, and the catalogue's help with the fix", () => {
-        const doc = { project: "trading-platform", stack: "staging", source: "manifests", resources: [], policyPack: { name: "trading-platform", version: "0.1.0", enforcementLevel: "mandatory", levels: { "production-deployment-window": "mandatory" } }, policyResults: { violations: [], errors: [], remediations: [], warnings: [] }, summary: { passed: true } };
+        const doc = {
+            project: "trading-platform",
+            stack: "staging",
+            source: "manifests",
+            resources: [],
+            policyPack: {
+                name: "trading-platform",
+                version: "0.1.0",
+                enforcementLevel: "mandatory",
+                levels: { "production-deployment-window": "mandatory" },
+            },
+            policyResults: { violations: [], errors: [], remediations: [], warnings: [] },
+            summary: { passed: true },
+        };
         const log = renderSarif(doc as never, loadPolicyPack(), { command: "policy-check", fallbackFile: "x.yaml" });
         assertValidSarif(log);
         const rules = log.runs[0].tool.driver.rules ?? [];
@@ -91,7 +123,10 @@ describe("SARIF", () => {
             const rule = rules.find(r => r.id === policy.name);
             assert.equal(rule?.fullDescription?.text, policy.description);
             assert.equal(rule?.properties?.["security-severity"], securitySeverity[policy.severity!]);
-            assert.ok((rule?.properties?.tags as string[]).includes("security"), "code scanning reads security-severity only with the security tag");
+            assert.ok(
+                (rule?.properties?.tags as string[]).includes("security"),
+                "code scanning reads security-severity only with the security tag",
+            );
             assert.match(rule?.help?.markdown ?? "", /\bFix\b/, `${policy.name} has no fix in its help`);
             // No bold markup left around prose (a literal `****` inside a code span stays, as in no-plaintext-credentials' masks).
             assert.doesNotMatch(rule?.help?.text ?? "", /\*\*[A-Za-z][^*\n]*\*\*/);
@@ -102,7 +137,12 @@ describe("SARIF", () => {
         const window = rules.find(r => r.id === "production-deployment-window");
         assert.equal(window?.defaultConfiguration?.level, "warning");
         // Run at mandatory by the config: an override of the rule's default for this run.
-        assert.deepEqual(log.runs[0].invocations?.[0].ruleConfigurationOverrides, [{ descriptor: { id: "production-deployment-window", index: rules.indexOf(window!) }, configuration: { level: "error", enabled: true } }]);
+        assert.deepEqual(log.runs[0].invocations?.[0].ruleConfigurationOverrides, [
+            {
+                descriptor: { id: "production-deployment-window", index: rules.indexOf(window!) },
+                configuration: { level: "error", enabled: true },
+            },
+        ]);
     });
 
     it("policy check --sarif: each result at its manifest's document line; a plan keeps the origins it recorded", async () => {
@@ -118,7 +158,11 @@ describe("SARIF", () => {
         for (const r of results) {
             assert.equal(r.locations?.[0].physicalLocation?.artifactLocation?.uri, manifest);
             assert.equal(r.locations?.[0].physicalLocation?.artifactLocation?.uriBaseId, "%SRCROOT%");
-            assert.equal(r.locations?.[0].physicalLocation?.region?.startLine, lineOf(manifest, /^apiVersion: batch\/v1$/), "the Job's document line");
+            assert.equal(
+                r.locations?.[0].physicalLocation?.region?.startLine,
+                lineOf(manifest, /^apiVersion: batch\/v1$/),
+                "the Job's document line",
+            );
         }
         assert.ok(!fs.readFileSync(sarif, "utf8").includes("not-a-real-password"));
         assert.equal(log.runs[0].automationDetails?.id, "trading-platform/policy-check/staging/");
@@ -143,7 +187,9 @@ describe("SARIF", () => {
         const docker = JSON.parse(values["trading-platform:dockerHost"]);
         docker.services["rest-adapter"].env.API_TOKEN = SENTINEL;
         values["trading-platform:dockerHost"] = JSON.stringify(docker);
-        const secretKeys = Object.keys(staging).filter(k => typeof staging[k] === "object" && staging[k] !== null && "secure" in (staging[k] as object));
+        const secretKeys = Object.keys(staging).filter(
+            k => typeof staging[k] === "object" && staging[k] !== null && "secure" in (staging[k] as object),
+        );
         const { document, pack } = await planStack({ stack: "staging", config: { values, secretKeys } });
         assert.ok(document.policyResults.violations.some(v => v.policyName === "no-plaintext-credentials"));
         const text = JSON.stringify(renderSarif(document, pack, { command: "plan", fallbackFile: "Pulumi.staging.yaml" }));
@@ -151,10 +197,15 @@ describe("SARIF", () => {
     });
 
     it("reads each policy's help from its section of the catalogue", () => {
-        const help = policyHelp("# Title\n\n## Group\n\n### `a-policy`\n- **Checks**: x.\n- **Fix**: y.\n\n### `b-policy`\n- **Fix**: z.\n\n## Reference\n\n### Policies by topic\nno\n");
-        assert.deepEqual([...help.entries()], [
-            ["a-policy", "- **Checks**: x.\n- **Fix**: y."],
-            ["b-policy", "- **Fix**: z."],
-        ]);
+        const help = policyHelp(
+            "# Title\n\n## Group\n\n### `a-policy`\n- **Checks**: x.\n- **Fix**: y.\n\n### `b-policy`\n- **Fix**: z.\n\n## Reference\n\n### Policies by topic\nno\n",
+        );
+        assert.deepEqual(
+            [...help.entries()],
+            [
+                ["a-policy", "- **Checks**: x.\n- **Fix**: y."],
+                ["b-policy", "- **Fix**: z."],
+            ],
+        );
     });
 });

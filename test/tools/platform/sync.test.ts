@@ -16,7 +16,11 @@ describe("policy/platform, the pack's copy of platform/", () => {
         fs.writeFileSync(path.join(source, "b.ts"), "export const b = 2;\n");
         fs.writeFileSync(path.join(copy, "a.ts"), "export const a = 2;\n");
         fs.writeFileSync(path.join(copy, "old.ts"), "export {};\n");
-        assert.deepEqual(platformCopyDifferences(source, copy), ["a.ts: differs", "b.ts: missing from the copy", "old.ts: not in the source"]);
+        assert.deepEqual(platformCopyDifferences(source, copy), [
+            "a.ts: differs",
+            "b.ts: missing from the copy",
+            "old.ts: not in the source",
+        ]);
         syncPlatform(source, copy);
         assert.deepEqual(platformCopyDifferences(source, copy), []);
         assert.deepEqual(fs.readdirSync(copy).sort(), ["a.ts", "b.ts"]);

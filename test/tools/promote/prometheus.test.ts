@@ -35,7 +35,16 @@ function series(): MetricSeries {
         s.httpTraffic({ namespace, service: "probed", colour: "blue", from, to, requestsPerSecond: 19, path: "/api/orders" });
         s.httpTraffic({ namespace, service: "probed", colour: "green", from, to, requestsPerSecond: 1, path: "/api/orders" });
         s.httpTraffic({ namespace, service: "probed", colour: "blue", from, to, requestsPerSecond: 5, path: "/readyz" });
-        s.httpTraffic({ namespace, service: "probed", colour: "green", from, to, requestsPerSecond: 5, path: "/readyz", errorRatio: () => 0.5 });
+        s.httpTraffic({
+            namespace,
+            service: "probed",
+            colour: "green",
+            from,
+            to,
+            requestsPerSecond: 5,
+            path: "/readyz",
+            errorRatio: () => 0.5,
+        });
         // Two candidate pods restart (2, then 1 more at 15:25); the active colour's pod never does.
         s.restarts({ namespace, pod: "api-green-5d9f8-abcde", from, to, total: t => (t >= at(20) ? 2 : 0) });
         s.restarts({ namespace, pod: "api-green-5d9f8-vwxyz", from, to, total: t => (t >= at(25) ? 1 : 0) });
@@ -46,8 +55,14 @@ function series(): MetricSeries {
 }
 
 type Vars = Partial<Record<QueryPlaceholder, string>>;
-const vars = (v: Vars = {}): Record<QueryPlaceholder, string> => ({ namespace: NS, service: "api", colour: "green", window: "5m", excludedPaths: defaultFacts.excludedPaths, ...v });
-
+const vars = (v: Vars = {}): Record<QueryPlaceholder, string> => ({
+    namespace: NS,
+    service: "api",
+    colour: "green",
+    window: "5m",
+    excludedPaths: defaultFacts.excludedPaths,
+    ...v,
+});
 
 async function listen(server: http.Server | net.Server): Promise<string> {
     await new Promise<void>(resolve => server.listen(0, "127.0.0.1", resolve));
@@ -62,7 +77,11 @@ describe("PrometheusSource against a real Prometheus", () => {
     const read = (query: string, v: Vars, time: Date) => source.query(renderQuery(query, vars(v)), time);
     const valueOf = async (query: string, v: Vars, time: Date) => {
         const reading = await read(query, v, time);
-        assert.equal(reading.samples.length, 1, `${renderQuery(query, vars(v))} at ${time.toISOString()}: ${reading.error ?? JSON.stringify(reading.samples)}`);
+        assert.equal(
+            reading.samples.length,
+            1,
+            `${renderQuery(query, vars(v))} at ${time.toISOString()}: ${reading.error ?? JSON.stringify(reading.samples)}`,
+        );
         assert.equal(reading.error, undefined);
         return reading.samples[0].value;
     };
@@ -81,7 +100,8 @@ describe("PrometheusSource against a real Prometheus", () => {
     after(async () => prometheus?.stop());
 
     it("serves the backfilled blocks: raw samples read back exactly, per namespace", async () => {
-        const raw = (namespace: string, code: string) => `http_requests_total{namespace="${namespace}",service="api",colour="blue",code="${code}"}`;
+        const raw = (namespace: string, code: string) =>
+            `http_requests_total{namespace="${namespace}",service="api",colour="blue",code="${code}"}`;
         // 20 requests/s for 15 s per scrape, 2 % of them errors.
         assert.equal((await source.query(raw(NS, "200"), at(0.25))).samples[0].value, 294);
         assert.equal((await source.query(raw(NS, "500"), at(60))).samples[0].value, 240 * 6);
@@ -109,7 +129,11 @@ describe("PrometheusSource against a real Prometheus", () => {
         ];
         for (const { service, colour, latency, p95 } of cases) {
             near(expectedQuantile(latency), p95);
-            for (const query of [defaultTriggers.latencyP95Seconds.query, defaultGates.latencyP95Seconds.query, defaultComparisons.latencyP95Seconds.query]) {
+            for (const query of [
+                defaultTriggers.latencyP95Seconds.query,
+                defaultGates.latencyP95Seconds.query,
+                defaultComparisons.latencyP95Seconds.query,
+            ]) {
                 near(await valueOf(query, { service, colour }, at(30)), p95);
             }
         }
@@ -137,7 +161,11 @@ describe("PrometheusSource against a real Prometheus", () => {
 
     it("judges client requests only: the kubelet's probes reach every colour alike and never make a share, an error or a latency", async () => {
         near(await valueOf(defaultTrafficQuery, { service: "probed" }, at(30)), 5, 1e-6);
-        assert.equal(await valueOf(defaultTriggers.errorRate.query, { service: "probed" }, at(30)), 0, "the failing readiness probes are no client's errors");
+        assert.equal(
+            await valueOf(defaultTriggers.errorRate.query, { service: "probed" }, at(30)),
+            0,
+            "the failing readiness probes are no client's errors",
+        );
         // Counting every request, green's share would read 20 % and its error rate 36 %.
         const all = (q: string) => q.replace(/,path!~"[^"]*"/g, "");
         near(await valueOf(all(defaultTrafficQuery), { service: "probed" }, at(30)), 20, 1e-6);
@@ -150,8 +178,14 @@ describe("PrometheusSource against a real Prometheus", () => {
     });
 
     it("answers no series, saying so, for an empty result: an unknown service, or a time before the series", async () => {
-        assert.deepEqual(await read(defaultGates.errorRate.query, { service: "missing" }, at(30)), { samples: [], error: "the query returned no series" });
-        assert.deepEqual(await read(defaultGates.latencyP95Seconds.query, {}, at(-30)), { samples: [], error: "the query returned no series" });
+        assert.deepEqual(await read(defaultGates.errorRate.query, { service: "missing" }, at(30)), {
+            samples: [],
+            error: "the query returned no series",
+        });
+        assert.deepEqual(await read(defaultGates.latencyP95Seconds.query, {}, at(-30)), {
+            samples: [],
+            error: "the query returned no series",
+        });
     });
 
     it("answers NaN as a value when a service had no traffic in the range (the judges take it for no data)", async () => {
@@ -161,18 +195,21 @@ describe("PrometheusSource against a real Prometheus", () => {
     });
 
     it("answers every series with its labels, so a trigger can fire on any one of them", async () => {
-        const reading = await source.query(`sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="${NS}",pod=~"api-green-.*"}[10m]))`, at(28));
-        assert.deepEqual(
-            reading.samples.map(s => [s.labels.pod, Math.round(s.value)]).sort(),
-            [
-                ["api-green-5d9f8-abcde", 2],
-                ["api-green-5d9f8-vwxyz", 1],
-            ],
+        const reading = await source.query(
+            `sum by (pod) (increase(kube_pod_container_status_restarts_total{namespace="${NS}",pod=~"api-green-.*"}[10m]))`,
+            at(28),
         );
+        assert.deepEqual(reading.samples.map(s => [s.labels.pod, Math.round(s.value)]).sort(), [
+            ["api-green-5d9f8-abcde", 2],
+            ["api-green-5d9f8-vwxyz", 1],
+        ]);
     });
 
     it("reads a scalar, and refuses a range vector as a shape no check can judge", async () => {
-        assert.deepEqual(await source.query(`scalar(sum(rate(http_requests_total{namespace="${NS}",service="api",colour="blue"}[5m])))`, at(30)), { samples: [{ labels: {}, value: 20 }] });
+        assert.deepEqual(
+            await source.query(`scalar(sum(rate(http_requests_total{namespace="${NS}",service="api",colour="blue"}[5m])))`, at(30)),
+            { samples: [{ labels: {}, value: 20 }] },
+        );
         const matrix = await source.query(`http_requests_total{namespace="${NS}",service="api",colour="blue",code="200"}[1m]`, at(30));
         assert.equal(matrix.failure, "shape");
         assert.match(matrix.error ?? "", /returned a matrix: expected an instant vector or a scalar/);
@@ -199,7 +236,11 @@ describe("PrometheusSource failures without a Prometheus", () => {
         const port = await freePort();
         const source = new PrometheusSource(`http://127.0.0.1:${port}/`);
         assert.equal(source.url, `http://127.0.0.1:${port}`);
-        assert.deepEqual(await source.query("vector(1)", new Date()), { samples: [], failure: "unreachable", error: `Prometheus unreachable at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}` });
+        assert.deepEqual(await source.query("vector(1)", new Date()), {
+            samples: [],
+            failure: "unreachable",
+            error: `Prometheus unreachable at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
+        });
     });
 
     it("answers null 'unreachable' when the server accepts but never answers, after the request timeout", async () => {
@@ -209,7 +250,11 @@ describe("PrometheusSource failures without a Prometheus", () => {
         try {
             // The server never answers, so any timeout ends the same way; a short one keeps the test quick.
             const reading = await new PrometheusSource(`http://${address}`, { requestTimeoutMs: 300 }).query("vector(1)", new Date());
-            assert.deepEqual(reading, { samples: [], failure: "unreachable", error: `Prometheus unreachable at http://${address}: no answer within 0.3 s` });
+            assert.deepEqual(reading, {
+                samples: [],
+                failure: "unreachable",
+                error: `Prometheus unreachable at http://${address}: no answer within 0.3 s`,
+            });
         } finally {
             sockets.forEach(s => s.destroy());
             await close(silent);
@@ -224,11 +269,22 @@ describe("PrometheusSource failures without a Prometheus", () => {
         });
         const address = await listen(proxy);
         try {
-            const reading = await new PrometheusSource(`http://reader:s3cret@${address}/prometheus/`).query('up{job="x"}', new Date(1_795_446_000_500));
+            const reading = await new PrometheusSource(`http://reader:s3cret@${address}/prometheus/`).query(
+                'up{job="x"}',
+                new Date(1_795_446_000_500),
+            );
             assert.equal(reading.failure, "unreachable");
-            assert.equal(reading.error, `Prometheus at http://${address}/prometheus answered HTTP 502 with a body that is not the query API's JSON: "<html><body>Bad gateway</body></html>"`);
+            assert.equal(
+                reading.error,
+                `Prometheus at http://${address}/prometheus answered HTTP 502 with a body that is not the query API's JSON: "<html><body>Bad gateway</body></html>"`,
+            );
             assert.ok(!/s3cret/.test(reading.error ?? ""));
-            assert.deepEqual(seen, [{ url: "/prometheus/api/v1/query?query=up%7Bjob%3D%22x%22%7D&time=1795446000.5", authorization: `Basic ${Buffer.from("reader:s3cret").toString("base64")}` }]);
+            assert.deepEqual(seen, [
+                {
+                    url: "/prometheus/api/v1/query?query=up%7Bjob%3D%22x%22%7D&time=1795446000.5",
+                    authorization: `Basic ${Buffer.from("reader:s3cret").toString("base64")}`,
+                },
+            ]);
         } finally {
             await close(proxy);
         }
@@ -238,13 +294,21 @@ describe("PrometheusSource failures without a Prometheus", () => {
 describe("renderQuery", () => {
     it("fills every placeholder, spaces inside the braces allowed, as often as it appears", () => {
         assert.equal(
-            renderQuery('rate(x{namespace="{{namespace}}",svc="{{ service }}",c="{{colour}}",pod=~"{{service}}-{{  colour}}-.*"}[{{window }}])', vars({ window: "10m" })),
+            renderQuery(
+                'rate(x{namespace="{{namespace}}",svc="{{ service }}",c="{{colour}}",pod=~"{{service}}-{{  colour}}-.*"}[{{window }}])',
+                vars({ window: "10m" }),
+            ),
             'rate(x{namespace="trading-prod",svc="api",c="green",pod=~"api-green-.*"}[10m])',
         );
     });
 
     it("renders every default query with no placeholder left", () => {
-        for (const check of [...Object.values(defaultTriggers), ...Object.values(defaultGates), ...Object.values(defaultComparisons), { query: defaultTrafficQuery }]) {
+        for (const check of [
+            ...Object.values(defaultTriggers),
+            ...Object.values(defaultGates),
+            ...Object.values(defaultComparisons),
+            { query: defaultTrafficQuery },
+        ]) {
             const rendered = renderQuery(check.query, vars());
             assert.ok(!/[{]{2}|[}]{2}/.test(rendered), rendered);
             assert.ok(rendered.includes('namespace="trading-prod"'), rendered);
@@ -252,12 +316,18 @@ describe("renderQuery", () => {
     });
 
     it("throws on an unknown placeholder, naming it and the known ones", () => {
-        assert.throws(() => renderQuery("sum(x{pod=~\"{{ pod }}\"})", vars()), /query placeholder \{\{pod\}\}: expected one of \{\{namespace\}\}, \{\{service\}\}, \{\{colour\}\}, \{\{window\}\}, \{\{excludedPaths\}\}/);
+        assert.throws(
+            () => renderQuery('sum(x{pod=~"{{ pod }}"})', vars()),
+            /query placeholder \{\{pod\}\}: expected one of \{\{namespace\}\}, \{\{service\}\}, \{\{colour\}\}, \{\{window\}\}, \{\{excludedPaths\}\}/,
+        );
         assert.throws(() => renderQuery("{{}}", vars()), /query placeholder \{\{\}\}/);
     });
 
     it("throws on a value that would break out of its label string", () => {
-        assert.throws(() => renderQuery('x{service="{{service}}"}', vars({ service: 'api"} or vector(0) #' })), /expected a value without quotes/);
+        assert.throws(
+            () => renderQuery('x{service="{{service}}"}', vars({ service: 'api"} or vector(0) #' })),
+            /expected a value without quotes/,
+        );
         assert.throws(() => renderQuery("x[{{window}}]", vars({ window: "" })), /expected a value, found ""/);
     });
 });
@@ -297,29 +367,44 @@ describe("MetricSeries", () => {
             assert.ok(sample, `not a sample line: ${line}`);
             const [, name, labels, , time] = sample;
             const suffixes = types.get(family) === "counter" ? ["_total"] : ["_bucket", "_count", "_sum"];
-            assert.ok(suffixes.some(s => name === family + s), `${name} outside its family (under ${family})`);
+            assert.ok(
+                suffixes.some(s => name === family + s),
+                `${name} outside its family (under ${family})`,
+            );
             const key = name + labels;
             assert.ok((lastTime.get(key) ?? -1) < Number(time), `${key} out of time order at ${time}`);
             lastTime.set(key, Number(time));
         }
-        assert.deepEqual([...types], [
-            ["http_requests", "counter"],
-            ["http_request_duration_seconds", "histogram"],
-            ["kube_pod_container_status_restarts", "counter"],
-            ["prober_probe", "counter"],
-        ]);
+        assert.deepEqual(
+            [...types],
+            [
+                ["http_requests", "counter"],
+                ["http_request_duration_seconds", "histogram"],
+                ["kube_pod_container_status_restarts", "counter"],
+                ["prober_probe", "counter"],
+            ],
+        );
         // 5 scrapes of 2 codes × 2 namespaces; the histogram's buckets, count and sum for each.
         assert.equal(lines.filter(l => l.startsWith("http_requests_total{")).length, 20);
         assert.equal(lines.filter(l => l.startsWith("http_request_duration_seconds_bucket{")).length, 2 * 5 * LATENCY_BUCKETS.length);
-        assert.ok(lines.includes('http_requests_total{namespace="b",service="api",colour="green",code="500"} 600 1794927660'), "b's errors after a minute");
+        assert.ok(
+            lines.includes('http_requests_total{namespace="b",service="api",colour="green",code="500"} 600 1794927660'),
+            "b's errors after a minute",
+        );
         assert.ok(lines.includes('kube_pod_container_status_restarts_total{namespace="b",pod="api-green-1",container="app"} 1 1794927615'));
-        assert.ok(lines.includes('prober_probe_total{namespace="a",pod="api-blue-1",container="app",probe_type="Readiness",result="failed"} 0 1794927660'));
+        assert.ok(
+            lines.includes(
+                'prober_probe_total{namespace="a",pod="api-blue-1",container="app",probe_type="Readiness",result="failed"} 0 1794927660',
+            ),
+        );
     });
 
     it("writes cumulative histogram buckets, every request of an interval in its latency's bucket", () => {
         const lines = mixed().split("\n");
         const point = (time: string) =>
-            lines.filter(l => l.startsWith('http_request_duration_seconds') && l.includes('namespace="b"') && l.endsWith(` ${time}`)).map(l => l.replace(/namespace="b",service="api",colour="green",?/, ""));
+            lines
+                .filter(l => l.startsWith("http_request_duration_seconds") && l.includes('namespace="b"') && l.endsWith(` ${time}`))
+                .map(l => l.replace(/namespace="b",service="api",colour="green",?/, ""));
         assert.deepEqual(point("1794927630"), [
             'http_request_duration_seconds_bucket{le="0.05"} 0 1794927630',
             'http_request_duration_seconds_bucket{le="0.1"} 0 1794927630',
@@ -336,8 +421,14 @@ describe("MetricSeries", () => {
 
     it("refuses the same series twice, and ratios outside 0 to 1", () => {
         const s = new MetricSeries().restarts({ namespace: "a", pod: "p", from, to, total: () => 0 });
-        assert.throws(() => s.restarts({ namespace: "a", pod: "p", from, to, total: () => 1 }), /series kube_pod_container_status_restarts\{namespace="a",pod="p",container="app"\} written twice/);
-        assert.throws(() => new MetricSeries().httpTraffic({ namespace: "a", service: "s", colour: "blue", from, to, errorRatio: () => 2 }), /errorRatio at .*: expected 0 to 1, found 2/);
+        assert.throws(
+            () => s.restarts({ namespace: "a", pod: "p", from, to, total: () => 1 }),
+            /series kube_pod_container_status_restarts\{namespace="a",pod="p",container="app"\} written twice/,
+        );
+        assert.throws(
+            () => new MetricSeries().httpTraffic({ namespace: "a", service: "s", colour: "blue", from, to, errorRatio: () => 2 }),
+            /errorRatio at .*: expected 0 to 1, found 2/,
+        );
     });
 });
 

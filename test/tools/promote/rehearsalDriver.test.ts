@@ -16,10 +16,19 @@ const copy = () => {
     return file;
 };
 const blueGreenOf = (file: string, service: string) =>
-    (parseYaml(fs.readFileSync(file, "utf8")) as { config: Record<string, { services: Record<string, { blueGreen: Record<string, unknown> }> }> }).config["trading-platform:deployments"].services[service].blueGreen;
+    (
+        parseYaml(fs.readFileSync(file, "utf8")) as {
+            config: Record<string, { services: Record<string, { blueGreen: Record<string, unknown> }> }>;
+        }
+    ).config["trading-platform:deployments"].services[service].blueGreen;
 const driverOf = () => {
     const config = committedConfig("production");
-    const planner = positionPlanner({ stack: "production", project: project.name, config, policyConfigFile: promotionPolicyConfigs.rollback });
+    const planner = positionPlanner({
+        stack: "production",
+        project: project.name,
+        config,
+        policyConfigFile: promotionPolicyConfigs.rollback,
+    });
     return rehearsalStackDriver({ stack: "production", project: project.name, config, planner });
 };
 const short = (urn: string) => urn.split("::").slice(-2).join("::").replace(/^.*\$/, "");
@@ -33,7 +42,10 @@ describe("rehearsal stack driver", () => {
             { service: "websocket", activeColour: "blue", weight: 0, finalize: false, protocol: "http" },
             { service: "fix-gateway", activeColour: "green", weight: 0, finalize: false, protocol: "fix" },
         ]);
-        assert.deepEqual((await driverOf().read(["websocket"])).services.map(s => s.service), ["websocket"]);
+        assert.deepEqual(
+            (await driverOf().read(["websocket"])).services.map(s => s.service),
+            ["websocket"],
+        );
     });
 
     it("plans each update offline with the pack and limits it to the resources whose inputs change: the service's traffic objects only", async () => {
@@ -53,7 +65,10 @@ describe("rehearsal stack driver", () => {
             "kubernetes:networking.k8s.io/v1:Ingress::api",
             "kubernetes:policy/v1:PodDisruptionBudget::api-green",
         ]);
-        assert.ok(rollback.targets.every(t => !/docker|github|helm|aws:/.test(t)), "a rollback never waits on the Docker host, GitHub, a chart or AWS");
+        assert.ok(
+            rollback.targets.every(t => !/docker|github|helm|aws:/.test(t)),
+            "a rollback never waits on the Docker host, GitHub, a chart or AWS",
+        );
         assert.equal((await driver.read(["api"])).services[0].weight, 0);
     });
 
@@ -62,17 +77,30 @@ describe("rehearsal stack driver", () => {
         const stage = await driver.apply([{ service: "websocket", weight: 0, finalize: false }], "stage", "stage websocket");
         assert.equal(stage.ok, true, stage.summary);
         assert.ok(stage.targets.map(short).includes("kubernetes:batch/v1:Job::websocket-smoke"), stage.targets.join("\n"));
-        assert.ok(stage.targets.every(t => t.includes("BlueGreenService")), "only the service's own objects");
-        assert.deepEqual(stage.smoke.map(s => [s.service, s.result]), [["websocket", "planned"]]);
+        assert.ok(
+            stage.targets.every(t => t.includes("BlueGreenService")),
+            "only the service's own objects",
+        );
+        assert.deepEqual(
+            stage.smoke.map(s => [s.service, s.result]),
+            [["websocket", "planned"]],
+        );
         assert.match(stage.smoke[0].job, /^websocket-green-smoke-[0-9a-f]{10}$/);
     });
 
     it("refuses a position the program refuses, with the config error, and keeps its state", async () => {
         const driver = driverOf();
         // A FIX gateway cuts over whole: 25 % is a config error, so no plan, and no change.
-        const result = await driver.apply([{ service: "fix-gateway", weight: 25, finalize: false }], "advance", "promote fix-gateway to 25 %");
+        const result = await driver.apply(
+            [{ service: "fix-gateway", weight: 25, finalize: false }],
+            "advance",
+            "promote fix-gateway to 25 %",
+        );
         assert.equal(result.ok, false);
-        assert.match(result.summary, /offline plan refused \(advance: promote fix-gateway to 25 %\): Invalid configuration for stack "production"/);
+        assert.match(
+            result.summary,
+            /offline plan refused \(advance: promote fix-gateway to 25 %\): Invalid configuration for stack "production"/,
+        );
         assert.equal((await driver.read(["fix-gateway"])).services[0].weight, 0);
     });
 

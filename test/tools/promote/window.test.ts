@@ -33,8 +33,15 @@ describe("promotion window", () => {
 
     it("honours an unexpired emergency override from the same config, as the policy does", () => {
         const file = path.join(tempDir(), "promote.json");
-        const override = { reason: "Hotfix for order-routing outage INC-2231", approvedBy: "compliance-oncall", expiresAt: "2026-11-22T00:00:00Z" };
-        fs.writeFileSync(file, JSON.stringify({ "production-deployment-window": { enforcementLevel: "mandatory", emergencyOverride: override } }));
+        const override = {
+            reason: "Hotfix for order-routing outage INC-2231",
+            approvedBy: "compliance-oncall",
+            expiresAt: "2026-11-22T00:00:00Z",
+        };
+        fs.writeFileSync(
+            file,
+            JSON.stringify({ "production-deployment-window": { enforcementLevel: "mandatory", emergencyOverride: override } }),
+        );
         const window = promotionWindow(file);
         assert.equal(window(saturday), undefined, "before expiry");
         assert.match(window(new Date("2026-11-22T15:30:00Z")) ?? "", /Sun is not a deployment day/, "after expiry");

@@ -14,7 +14,10 @@ describe("deferred SDK modules", () => {
             "const works = typeof pulumi.automation.LocalWorkspace.create === 'function';",
             "console.log(JSON.stringify({ before, works, after: loaded() }));",
         ].join("\n");
-        const out = execFileSync(process.execPath, ["-r", path.join(repoRoot, "tools", "transpile.js"), "-e", script], { cwd: repoRoot, encoding: "utf8" });
+        const out = execFileSync(process.execPath, ["-r", path.join(repoRoot, "tools", "transpile.js"), "-e", script], {
+            cwd: repoRoot,
+            encoding: "utf8",
+        });
         const { before, works, after } = JSON.parse(out) as { before: number; works: boolean; after: number };
         assert.equal(before, 0, "loaded before use");
         assert.equal(works, true);

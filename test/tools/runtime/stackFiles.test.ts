@@ -14,13 +14,16 @@ describe("stack files", () => {
     };
     /** The one line a bad stack file gets: a UsageError naming the file. */
     const refused = (file: string, message: RegExp) =>
-        assert.throws(() => readStackConfig(project, "staging", file), (e: Error) => {
-            assert.equal(e.name, "UsageError");
-            assert.match(e.message, message);
-            assert.ok(e.message.includes(file), `the message names no file: ${e.message}`);
-            assert.equal(e.message.split("\n").length, 1, `more than one line: ${e.message}`);
-            return true;
-        });
+        assert.throws(
+            () => readStackConfig(project, "staging", file),
+            (e: Error) => {
+                assert.equal(e.name, "UsageError");
+                assert.match(e.message, message);
+                assert.ok(e.message.includes(file), `the message names no file: ${e.message}`);
+                assert.equal(e.message.split("\n").length, 1, `more than one line: ${e.message}`);
+                return true;
+            },
+        );
 
     it("refuses a stack file over the size bound before parsing it, naming the file and the limit", () => {
         const committed = fs.readFileSync(path.join(repoRoot, "Pulumi.staging.yaml"), "utf8");
@@ -33,8 +36,14 @@ describe("stack files", () => {
     it("refuses an empty, a binary and a config-less stack file in one line each, not one line per missing section", () => {
         refused(write("empty.yaml", ""), /is empty; expected a Pulumi stack file with a config: map/);
         refused(write("blank.yaml", "\n# nothing here\n\n"), /is empty; expected a Pulumi stack file with a config: map/);
-        refused(write("binary.yaml", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00])), /is binary data \(it holds NUL bytes\); expected text$/);
-        refused(write("no-config.yaml", "encryptionsalt: v1:abc\n"), /has no config: map; expected the stack's config under config: .*; found only encryptionsalt$/);
+        refused(
+            write("binary.yaml", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00])),
+            /is binary data \(it holds NUL bytes\); expected text$/,
+        );
+        refused(
+            write("no-config.yaml", "encryptionsalt: v1:abc\n"),
+            /has no config: map; expected the stack's config under config: .*; found only encryptionsalt$/,
+        );
         refused(write("list.yaml", "- a\n- b\n"), /is not a Pulumi stack file: expected a map with a config: key; found a list$/);
         refused(write("scalar-config.yaml", "config: 3\n"), /config: must be a map of keys to values; found a number/);
         refused(write("other-project.yaml", "config:\n  aws:region: eu-west-2\n"), /sets no trading-platform key under config:/);

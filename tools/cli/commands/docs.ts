@@ -6,11 +6,22 @@ import { CliIo, parseCli, processIo, runCli } from "../run";
 
 export const usage = `Usage: npm run docs
 Refreshes policy/platform/ (the pack's copy of platform/), then regenerates the policy reference block
-of docs/policies.md from the pack. Takes no options; run it after changing platform/ or a policy's config schema.`;
+of docs/policies.md from the pack and the config reference blocks of docs/config.md from the config
+schemas. Takes no options; run it after changing platform/, a policy's config schema or a config schema.`;
+
+/** Rewrites `file` (relative to the repository) with `regenerate`'s result; says whether it changed. */
+function regenerate(io: CliIo, file: string, what: string, render: (before: string) => string): void {
+    const full = path.join(repoRoot, file);
+    const before = fs.readFileSync(full, "utf8");
+    const after = render(before);
+    if (before !== after) fs.writeFileSync(full, after);
+    io.stdout.write(before === after ? `${file} is up to date\n` : `${file}: ${what} regenerated\n`);
+}
 
 /**
  * `npm run docs`: refreshes policy/platform/ (the pack's copy of platform/), then regenerates the policy
- * reference block of docs/policies.md from the pack. Returns the exit code.
+ * reference block of docs/policies.md from the pack and docs/config.md's blocks from the config schemas.
+ * Returns the exit code.
  */
 export function main(argv: string[], io: CliIo = processIo): Promise<number> {
     return runCli(usage, io, async () => {
@@ -21,11 +32,10 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         // Loaded after the sync: the pack imports policy/platform/.
         const { policies } = await import("../../../policy/pack");
         const { withPolicyReference } = await import("../../catalogue/policyCatalogue");
-        const file = path.join(repoRoot, "docs", "policies.md");
-        const before = fs.readFileSync(file, "utf8");
-        const after = withPolicyReference(before, policies);
-        if (before !== after) fs.writeFileSync(file, after);
-        io.stdout.write(before === after ? "docs/policies.md is up to date\n" : "docs/policies.md: policy reference regenerated\n");
+        regenerate(io, "docs/policies.md", "policy reference", before => withPolicyReference(before, policies));
+        const { configReferenceSources } = await import("../../catalogue/configSources");
+        const { withConfigReference } = await import("../../catalogue/configReference");
+        regenerate(io, "docs/config.md", "config reference", before => withConfigReference(before, configReferenceSources()));
         return 0;
     });
 }

@@ -34,15 +34,29 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         );
         // Read the base first: a bad --diff is a usage error, found before the program runs.
         const base = values.diff ? readPlanDocument(values.diff) : undefined;
-        const { document, pack } = await planStack({ stack: values.stack, policyConfigFile: values["policy-config"], stackFile: values["stack-file"] });
+        const { document, pack } = await planStack({
+            stack: values.stack,
+            policyConfigFile: values["policy-config"],
+            stackFile: values["stack-file"],
+        });
         if (base) {
-            if (base.stack !== document.stack) throw new UsageError(`--diff compares plans of one stack: ${values.diff} is a plan of "${base.stack}", not "${document.stack}"`);
+            if (base.stack !== document.stack) {
+                throw new UsageError(
+                    `--diff compares plans of one stack: ${values.diff} is a plan of "${base.stack}", not "${document.stack}"`,
+                );
+            }
             document.diff = diffPlans(base, document);
         }
         return emitReports(io, document, {
             json: values.json,
             markdown: values.markdown,
-            sarif: values.sarif ? { file: values.sarif, pack, options: { command: "plan", fallbackFile: sourcePath(values["stack-file"] ?? `Pulumi.${document.stack}.yaml`) } } : undefined,
+            sarif: values.sarif
+                ? {
+                      file: values.sarif,
+                      pack,
+                      options: { command: "plan", fallbackFile: sourcePath(values["stack-file"] ?? `Pulumi.${document.stack}.yaml`) },
+                  }
+                : undefined,
         });
     });
 }

@@ -23,7 +23,13 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
     return runCli(usage, io, async () => {
         const { values, positionals } = parseCli(
             argv,
-            { stack: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, sarif: { type: "string" }, "policy-config": { type: "string" } },
+            {
+                stack: { type: "string" },
+                json: { type: "string" },
+                markdown: { type: "string" },
+                sarif: { type: "string" },
+                "policy-config": { type: "string" },
+            },
             true,
         );
         const [command, ...files] = positionals;
@@ -48,7 +54,9 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         if (other) {
             throw new UsageError(
                 `${planFiles[planned.indexOf(other)]} is a plan of stack "${other.document.stack}", not "${stack}"` +
-                    (values.stack ? "; leave out --stack (a plan is checked as its own stack) or check it with --stack " + other.document.stack : "; check each stack's plans in their own run"),
+                    (values.stack
+                        ? "; leave out --stack (a plan is checked as its own stack) or check it with --stack " + other.document.stack
+                        : "; check each stack's plans in their own run"),
             );
         }
         const pack = loadPolicyPack();
@@ -56,9 +64,14 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         // An unknown stack would be judged as neither staging nor production: no segregation rule would apply.
         const known = knownStacks(pack, policyConfig);
         if (!known.includes(stack)) {
-            throw new UsageError(`Unknown stack "${stack}": the policy pack knows ${known.join(", ")} (stagingStacks / productionStacks in its config)`);
+            throw new UsageError(
+                `Unknown stack "${stack}": the policy pack knows ${known.join(", ")} (stagingStacks / productionStacks in its config)`,
+            );
         }
-        const resources: PlannedResource[] = [...planned.flatMap(p => p.resources), ...resourcesFromManifests(manifestFiles, project, stack)];
+        const resources: PlannedResource[] = [
+            ...planned.flatMap(p => p.resources),
+            ...resourcesFromManifests(manifestFiles, project, stack),
+        ];
 
         const evaluation = await evaluatePolicies(pack, resources, policyConfig);
         const document = buildPlanDocument({
@@ -74,7 +87,9 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         return emitReports(io, document, {
             json: values.json,
             markdown: values.markdown,
-            sarif: values.sarif ? { file: values.sarif, pack, options: { command: "policy-check", fallbackFile: sourcePath(files[0]) } } : undefined,
+            sarif: values.sarif
+                ? { file: values.sarif, pack, options: { command: "policy-check", fallbackFile: sourcePath(files[0]) } }
+                : undefined,
         });
     });
 }

@@ -74,19 +74,29 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         checkReportTarget(values.record, "--record");
         checkReportTarget(values.summary, "--summary");
         const rehearse = Boolean(values.rehearse);
-        if (!rehearse && (values.from || values["stack-file"])) throw new UsageError(`${values.from ? "--from" : "--stack-file"} is for --rehearse; a live run reads the stack itself`);
-        if (rehearse && values.rollback) throw new UsageError("--rollback acts on the live stack; rehearse a rollback by replaying the metrics that would trigger it");
+        if (!rehearse && (values.from || values["stack-file"])) {
+            throw new UsageError(`${values.from ? "--from" : "--stack-file"} is for --rehearse; a live run reads the stack itself`);
+        }
+        if (rehearse && values.rollback) {
+            throw new UsageError("--rollback acts on the live stack; rehearse a rollback by replaying the metrics that would trigger it");
+        }
         if (values.reason !== undefined && !values.rollback) throw new UsageError("--reason goes with --rollback");
         let from: Date | undefined;
         if (rehearse) {
             if (!values.from) throw new UsageError("--rehearse needs --from ISO-TIME: where the simulated clock starts");
             from = new Date(values.from);
-            if (!/^\d{4}-\d{2}-\d{2}T/.test(values.from) || Number.isNaN(from.getTime())) throw new UsageError(`--from ${values.from}: expected an ISO 8601 time such as 2026-11-17T15:00:00Z`);
+            if (!/^\d{4}-\d{2}-\d{2}T/.test(values.from) || Number.isNaN(from.getTime())) {
+                throw new UsageError(`--from ${values.from}: expected an ISO 8601 time such as 2026-11-17T15:00:00Z`);
+            }
             if (!ISO_WITH_ZONE.test(values.from)) {
-                throw new UsageError(`--from ${values.from}: expected a time zone (Z or ±hh:mm), e.g. ${values.from}Z; without one the time would be read in this machine's zone`);
+                throw new UsageError(
+                    `--from ${values.from}: expected a time zone (Z or ±hh:mm), e.g. ${values.from}Z; without one the time would be read in this machine's zone`,
+                );
             }
         }
-        if (values.prometheus !== undefined && !/^https?:\/\/[^\s/]+/.test(values.prometheus)) throw new UsageError(`--prometheus ${values.prometheus}: expected an http(s) URL`);
+        if (values.prometheus !== undefined && !/^https?:\/\/[^\s/]+/.test(values.prometheus)) {
+            throw new UsageError(`--prometheus ${values.prometheus}: expected an http(s) URL`);
+        }
 
         // The stack's config first, with the plan's errors (stack, key, expected, found): nothing runs on bad config.
         const project = readProject(repoRoot);
@@ -108,11 +118,20 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         const log = (line: string) => io.stdout.write(`${line}\n`);
         const warn = (line: string) => io.stderr.write(`warning: ${line}\n`);
         // A rehearsal replays the past: it pages nobody and silences nothing.
-        const notifier: Notifier = rehearse ? quietNotifier : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn, { stack });
+        const notifier: Notifier = rehearse
+            ? quietNotifier
+            : (await import("../../promote/notify")).httpNotifier(settings.notifications, env, warn, { stack });
         // Plans run under the rollback config (window advisory): the walk judges the window itself, at its own clock.
         const planner = positionPlanner({ stack, project: project.name, config: raw, policyConfigFile: policyConfigs.rollback });
         const driver: StackDriver = rehearse
-            ? rehearsalStackDriver({ stack, project: project.name, config: raw, planner, stackFile, writeBack: Boolean(values["stack-file"]) })
+            ? rehearsalStackDriver({
+                  stack,
+                  project: project.name,
+                  config: raw,
+                  planner,
+                  stackFile,
+                  writeBack: Boolean(values["stack-file"]),
+              })
             : await (
                   await import("../../promote/liveDriver")
               ).liveStackDriver({
@@ -133,7 +152,10 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
         let result: WalkResult;
         if (values.rollback) {
             log(`Rolling back ${stack}${named.length ? ` (${named.join(", ")})` : ""} by hand`);
-            result = await rollBackByHand({ services: named, driver, clock, notifier, record: e => record.add(e), log, stack }, values.reason ?? "rollback requested by hand");
+            result = await rollBackByHand(
+                { services: named, driver, clock, notifier, record: e => record.add(e), log, stack },
+                values.reason ?? "rollback requested by hand",
+            );
         } else {
             const read = await driver.read(named);
             const deployments = validated.deployments;
@@ -144,7 +166,9 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                     if (named.length) return true;
                     const candidate = otherColour(s.activeColour);
                     if (deployments.services[s.service as keyof typeof deployments.services]?.blueGreen?.images[candidate]) return true;
-                    log(`${s.service}: left out: its candidate colour ${candidate} has no image in ${path.basename(stackFile)} (nothing to promote)`);
+                    log(
+                        `${s.service}: left out: its candidate colour ${candidate} has no image in ${path.basename(stackFile)} (nothing to promote)`,
+                    );
                     return false;
                 }),
             };
@@ -156,10 +180,17 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                     );
                 }
             }
-            if (!run.services.length) throw new UsageError(`no blue-green service of ${stack} has a candidate to promote (every candidate colour is without an image)`);
+            if (!run.services.length) {
+                throw new UsageError(
+                    `no blue-green service of ${stack} has a candidate to promote (every candidate colour is without an image)`,
+                );
+            }
             const facts: Record<string, ServiceFacts> = Object.fromEntries(
                 run.services.map(s => {
-                    const probes = deployments.services[s.service as keyof typeof deployments.services]?.probes ?? { readinessPath: "/readyz", livenessPath: "/healthz" };
+                    const probes = deployments.services[s.service as keyof typeof deployments.services]?.probes ?? {
+                        readinessPath: "/readyz",
+                        livenessPath: "/healthz",
+                    };
                     return [s.service, { excludedPaths: pathsRegex(nonClientPaths(probes)) }];
                 }),
             );
@@ -168,7 +199,11 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
                     `steps ${settings.steps.map(s => `${s.weight} % for ${s.watch}`).join(", ")}, every ${settings.intervalMs / 1000}s, Prometheus ${metrics.url}${from ? `, from ${from.toISOString()}` : ""}`,
             );
             await preflight({ stack, state: run, settings, planner, metrics, at: clock.now(), facts, log, record: e => record.add(e) });
-            if (rehearse) log("Rehearsal: the candidates' share of traffic is recorded, not required (past metrics follow the weights of the past, not the rehearsal's)");
+            if (rehearse) {
+                log(
+                    "Rehearsal: the candidates' share of traffic is recorded, not required (past metrics follow the weights of the past, not the rehearsal's)",
+                );
+            }
             result = await walk({
                 settings,
                 state: run,
@@ -185,9 +220,25 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
             });
         }
         if (values.summary) {
-            fs.appendFileSync(values.summary, record.markdown({ stack, mode: rehearse ? "rehearsal" : "live", outcome: result.outcome, reason: result.reason, unwatched: result.unwatched, limits: limitsOf(settings) }));
+            fs.appendFileSync(
+                values.summary,
+                record.markdown({
+                    stack,
+                    mode: rehearse ? "rehearsal" : "live",
+                    outcome: result.outcome,
+                    reason: result.reason,
+                    unwatched: result.unwatched,
+                    limits: limitsOf(settings),
+                }),
+            );
         }
-        const verdict = { promoted: "PROMOTED", rolledBack: "ROLLED BACK", withdrawn: "WITHDRAWN", held: "HELD", failed: "FAILED: A PERSON MUST ACT NOW" }[result.outcome];
+        const verdict = {
+            promoted: "PROMOTED",
+            rolledBack: "ROLLED BACK",
+            withdrawn: "WITHDRAWN",
+            held: "HELD",
+            failed: "FAILED: A PERSON MUST ACT NOW",
+        }[result.outcome];
         if (result.unwatched) log(result.unwatched);
         log(`${verdict}: ${result.reason}`);
         if (values.rollback) return result.outcome === "failed" ? OUTCOME_EXIT.failed : 0;
@@ -198,7 +249,9 @@ export function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessE
 function parseServices(text: string | undefined): string[] {
     if (text === undefined) return [];
     const names = text.split(",").map(s => s.trim());
-    if (names.some(n => !/^[a-z0-9][a-z0-9-]*$/.test(n))) throw new UsageError(`--services ${JSON.stringify(text)}: expected service names separated by commas, such as api,websocket`);
+    if (names.some(n => !/^[a-z0-9][a-z0-9-]*$/.test(n))) {
+        throw new UsageError(`--services ${JSON.stringify(text)}: expected service names separated by commas, such as api,websocket`);
+    }
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new UsageError(`--services names ${duplicate} twice`);
     return names;

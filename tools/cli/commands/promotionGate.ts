@@ -5,11 +5,10 @@ import { evidenceSources, judgeEvidenceDir, readReleaseEvidenceConfig } from "..
 import { renderEvidenceMarkdown, renderEvidenceText } from "../../gate/evidenceSummary";
 import { deployedImagesOf, stagingGateProblem, StackUpdate, unprovenImages } from "../../gate/promotionGate";
 import { readPlanDocument } from "../../plan/document";
-import { parseJsonText } from "../../runtime/jsonText";
 import { repoRoot } from "../../runtime/paths";
 import { UsageError } from "../errors";
 import { readJsonInput } from "../inputFiles";
-import { checkReportTarget, CliIo, EXIT, parseCli, processIo, runCli } from "../run";
+import { CliIo, EXIT, parseCli, processIo, runCli } from "../run";
 
 export const usage =
     "Usage: npm run promotion-gate -- --history FILE --sha SHA [--plan FILE --staging-outputs FILE [--production-outputs FILE]]\n" +
@@ -51,11 +50,17 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
         if (values["staging-outputs"] ? !values.plan : values.plan && !evidenceMode) {
             throw new UsageError("--plan and --staging-outputs go together (or --plan with --evidence)");
         }
-        if (evidenceMode && !values.plan) throw new UsageError("--evidence and --evidence-sources need --plan: the evidence is checked for the images the plan would run");
+        if (evidenceMode && !values.plan) {
+            throw new UsageError(
+                "--evidence and --evidence-sources need --plan: the evidence is checked for the images the plan would run",
+            );
+        }
         if (values.summary && !values.evidence) throw new UsageError("--summary writes the evidence verdicts: it needs --evidence");
 
         const productionFile = values["production-outputs"];
-        const production = productionFile ? imagesIn(productionFile, readJson(productionFile, "--production-outputs", "stack outputs JSON")) : [];
+        const production = productionFile
+            ? imagesIn(productionFile, readJson(productionFile, "--production-outputs", "stack outputs JSON"))
+            : [];
         const candidate = values.plan ? imagesIn(values.plan, readPlanDocument(values.plan).outputs) : [];
         // Images production already runs were judged when they were promoted: only new digests need evidence.
         const running = new Set(production.map(digestOf));
@@ -81,7 +86,9 @@ export function main(argv: string[], io: CliIo = processIo): Promise<number> {
             });
             const problem = stagingGateProblem(history as StackUpdate[], values.sha);
             if (problem) {
-                io.stderr.write(`Promotion refused: ${problem}. Fix: let the staging deploy of this commit finish (push to main), then re-run this job.\n`);
+                io.stderr.write(
+                    `Promotion refused: ${problem}. Fix: let the staging deploy of this commit finish (push to main), then re-run this job.\n`,
+                );
                 return EXIT.violations;
             }
             io.stdout.write(`Staging runs ${values.sha}.\n`);

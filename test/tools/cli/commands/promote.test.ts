@@ -27,17 +27,53 @@ describe("npm run promote", () => {
     describe("refuses bad input with exit 2, naming what was expected", () => {
         const cases: [string, string[], RegExp][] = [
             ["no --stack", [], /--stack is required/],
-            ["staging", ["--stack", "staging"], /--stack staging: only a production stack promotes step by step \(staging rolls its services\)/],
+            [
+                "staging",
+                ["--stack", "staging"],
+                /--stack staging: only a production stack promotes step by step \(staging rolls its services\)/,
+            ],
             ["an unknown stack", ["--stack", "prod"], /--stack prod: only a production stack/],
             ["--rehearse without --from", ["--stack", "production", "--rehearse"], /--rehearse needs --from ISO-TIME/],
-            ["a --from that is no time", ["--stack", "production", "--rehearse", "--from", "yesterday"], /--from yesterday: expected an ISO 8601 time/],
-            ["a --from without a time zone", ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00"], /--from 2026-11-17T15:00:00: expected a time zone \(Z or ±hh:mm\), e\.g\. 2026-11-17T15:00:00Z/],
+            [
+                "a --from that is no time",
+                ["--stack", "production", "--rehearse", "--from", "yesterday"],
+                /--from yesterday: expected an ISO 8601 time/,
+            ],
+            [
+                "a --from without a time zone",
+                ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00"],
+                /--from 2026-11-17T15:00:00: expected a time zone \(Z or ±hh:mm\), e\.g\. 2026-11-17T15:00:00Z/,
+            ],
             ["--from on a live run", ["--stack", "production", "--from", "2026-11-17T15:00:00Z"], /--from is for --rehearse/],
-            ["--rollback in a rehearsal", ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00Z", "--rollback"], /--rollback acts on the live stack/],
-            ["a malformed --services", ["--stack", "production", "--services", "api,,websocket"], /--services "api,,websocket": expected service names separated by commas/],
+            [
+                "--rollback in a rehearsal",
+                ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00Z", "--rollback"],
+                /--rollback acts on the live stack/,
+            ],
+            [
+                "a malformed --services",
+                ["--stack", "production", "--services", "api,,websocket"],
+                /--services "api,,websocket": expected service names separated by commas/,
+            ],
             ["a service twice", ["--stack", "production", "--services", "api,api"], /--services names api twice/],
-            ["a bad --prometheus", ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00Z", "--prometheus", "prometheus:9090"], /--prometheus prometheus:9090: expected an http\(s\) URL/],
-            ["a missing stack file", ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00Z", "--stack-file", "/nonexistent/Pulumi.production.yaml"], /Stack file \/nonexistent\/Pulumi\.production\.yaml does not exist/],
+            [
+                "a bad --prometheus",
+                ["--stack", "production", "--rehearse", "--from", "2026-11-17T15:00:00Z", "--prometheus", "prometheus:9090"],
+                /--prometheus prometheus:9090: expected an http\(s\) URL/,
+            ],
+            [
+                "a missing stack file",
+                [
+                    "--stack",
+                    "production",
+                    "--rehearse",
+                    "--from",
+                    "2026-11-17T15:00:00Z",
+                    "--stack-file",
+                    "/nonexistent/Pulumi.production.yaml",
+                ],
+                /Stack file \/nonexistent\/Pulumi\.production\.yaml does not exist/,
+            ],
         ];
         for (const [name, args, message] of cases) {
             it(name, async () => {
@@ -50,37 +86,93 @@ describe("npm run promote", () => {
 
         it("a bad promotion section, with the plan's errors: stack, key, expected, found", async () => {
             const file = stackFile(text => text.replace("    interval: 30s\n", "    interval: half a minute\n"));
-            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--stack-file", file]);
+            const result = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--from",
+                T0.toISOString(),
+                "--stack-file",
+                file,
+            ]);
             assert.equal(result.code, 2);
-            assert.match(result.stderr, /- production: trading-platform:promotion\.interval: expected a duration such as 30s, 5m or 1h; found "half a minute"/);
+            assert.match(
+                result.stderr,
+                /- production: trading-platform:promotion\.interval: expected a duration such as 30s, 5m or 1h; found "half a minute"/,
+            );
         });
 
         it("a position no step sequence reaches, in one line saying what to run; a service that is not blue-green", async () => {
-            const edited = stackFile(text => text.replace("      - { weight: 25, watch: 10m }\n", "").replace(/^( {10}weight:) 5$/m, "$1 25"));
-            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--stack-file", edited]);
+            const edited = stackFile(text =>
+                text.replace("      - { weight: 25, watch: 10m }\n", "").replace(/^( {10}weight:) 5$/m, "$1 25"),
+            );
+            const result = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--from",
+                T0.toISOString(),
+                "--stack-file",
+                edited,
+            ]);
             assert.equal(result.code, 2, result.stdout + result.stderr);
             assert.match(
                 result.stderr,
                 /^api is at weight 25 %, which promotion\.steps \(5, 50, 100 %\) never reaches: take it back to 0 first with npm run promote -- --stack production --rollback --services api --reason "off the promotion's steps", then promote again\n/,
             );
-            const worker = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--services", "worker"]);
+            const worker = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--from",
+                T0.toISOString(),
+                "--services",
+                "worker",
+            ]);
             assert.equal(worker.code, 2);
-            assert.match(worker.stderr, /--services: worker is not a blue-green service of production \(blue-green there: api, websocket, fix-gateway\)/);
+            assert.match(
+                worker.stderr,
+                /--services: worker is not a blue-green service of production \(blue-green there: api, websocket, fix-gateway\)/,
+            );
         });
 
         it("pre-flight refuses, with nothing changed, a service whose candidate has no image", async () => {
             // fix-gateway's candidate (blue) has no image: named, its plan at 100 % fails before any update.
-            const named = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--services", "fix-gateway", "--prometheus", "http://127.0.0.1:9"]);
+            const named = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--from",
+                T0.toISOString(),
+                "--services",
+                "fix-gateway",
+                "--prometheus",
+                "http://127.0.0.1:9",
+            ]);
             assert.equal(named.code, 2, named.stdout + named.stderr);
-            assert.match(named.stderr, /^pre-flight: the offline plan of step 100 % \(fix-gateway 100 %\) fails, so the run would too; nothing changed: .*weight 100 sends traffic to blue, which has no image/);
+            assert.match(
+                named.stderr,
+                /^pre-flight: the offline plan of step 100 % \(fix-gateway 100 %\) fails, so the run would too; nothing changed: .*weight 100 sends traffic to blue, which has no image/,
+            );
             // Left to choose, the release leaves it out and says so.
             assert.ok(!/refus/.test(named.stdout));
         });
 
         it("never prints credentials given in the Prometheus URL", async () => {
-            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--from", T0.toISOString(), "--prometheus", "http://promote:s3cret-pass@127.0.0.1:9"]);
+            const result = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--from",
+                T0.toISOString(),
+                "--prometheus",
+                "http://promote:s3cret-pass@127.0.0.1:9",
+            ]);
             assert.equal(result.code, 3, "Prometheus does not answer: the candidate at 5 % is withdrawn");
-            assert.match(result.stdout, /^fix-gateway: left out: its candidate colour blue has no image in Pulumi\.production\.yaml \(nothing to promote\)$/m);
+            assert.match(
+                result.stdout,
+                /^fix-gateway: left out: its candidate colour blue has no image in Pulumi\.production\.yaml \(nothing to promote\)$/m,
+            );
             assert.match(result.stdout, /Prometheus http:\/\/127\.0\.0\.1:9/);
             assert.match(result.stdout, /^WITHDRAWN: Prometheus does not answer/m);
             assert.ok(!(result.stdout + result.stderr).includes("s3cret-pass"), result.stdout + result.stderr);
@@ -92,9 +184,15 @@ describe("npm run promote", () => {
             try {
                 const result = await runTool("promote", ["--stack", "production"], {});
                 assert.equal(result.code, 2);
-                assert.match(result.stderr, /^warning: GRAFANA_API_TOKEN is not set: trading-platform:promotion\.notifications\.grafana is configured, but sends nothing this run/m);
+                assert.match(
+                    result.stderr,
+                    /^warning: GRAFANA_API_TOKEN is not set: trading-platform:promotion\.notifications\.grafana is configured, but sends nothing this run/m,
+                );
                 assert.match(result.stderr, /^warning: PAGERDUTY_ROUTING_KEY is not set/m);
-                assert.match(result.stderr, /^warning: SLACK_WEBHOOK_URL is not set: trading-platform:promotion\.notifications\.slack is configured, but sends nothing this run/m);
+                assert.match(
+                    result.stderr,
+                    /^warning: SLACK_WEBHOOK_URL is not set: trading-platform:promotion\.notifications\.slack is configured, but sends nothing this run/m,
+                );
                 assert.match(result.stderr, /^the Pulumi CLI is not installed here \(no `pulumi` on PATH\)/m);
             } finally {
                 process.env.PATH = saved;
@@ -117,7 +215,7 @@ describe("npm run promote", () => {
         });
         after(async () => prometheus?.stop());
 
-        it("rehearses the README's command on the committed stack file: websocket catches up with api, then both walk the seed's steps, each update an offline plan the whole pack passes, in under 20 s", async () => {
+        it("rehearses the README's command on the committed stack file: websocket catches up with api, then both walk the default steps, each update an offline plan the whole pack passes, in under 20 s", async () => {
             const dir = tempDir();
             const record = path.join(dir, "record.jsonl");
             const summary = path.join(dir, "summary.md");
@@ -133,20 +231,46 @@ describe("npm run promote", () => {
             const used = process.cpuUsage(cpu);
             assert.equal(result.code, 0, result.stdout + result.stderr);
             assert.ok(wallMs < 20_000, `a full rehearsal took ${Math.round(wallMs)} ms of wall time`);
-            console.log(`      (full rehearsal: ${(wallMs / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU in this process)`);
+            console.log(
+                `      (full rehearsal: ${(wallMs / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU in this process)`,
+            );
 
-            const entries = fs.readFileSync(record, "utf8").trim().split("\n").map(line => JSON.parse(line) as RecordEntry);
+            const entries = fs
+                .readFileSync(record, "utf8")
+                .trim()
+                .split("\n")
+                .map(line => JSON.parse(line) as RecordEntry);
             for (const e of entries) {
                 assert.deepEqual(Object.keys(e).slice(0, 6), ["at", "service", "weight", "event", "values", "reason"]);
-                assert.ok(["preflight", "smoke", "step", "check", "rollback", "withdraw", "hold", "promoted", "finalized", "failed"].includes(e.event));
+                assert.ok(
+                    ["preflight", "smoke", "step", "check", "rollback", "withdraw", "hold", "promoted", "finalized", "failed"].includes(
+                        e.event,
+                    ),
+                );
             }
-            const decisions = (service: string) => entries.filter(e => e.service === service && e.event !== "check").map(e => `${e.at.slice(11, 19)} ${e.event} ${e.weight}`);
-            assert.deepEqual(decisions("api"), ["15:00:00 preflight 5", "15:00:00 step 5", "15:05:00 step 25", "15:15:00 step 50", "15:30:00 step 100", "15:40:00 promoted 100", "15:40:30 finalized 100"]);
+            const decisions = (service: string) =>
+                entries.filter(e => e.service === service && e.event !== "check").map(e => `${e.at.slice(11, 19)} ${e.event} ${e.weight}`);
+            assert.deepEqual(decisions("api"), [
+                "15:00:00 preflight 5",
+                "15:00:00 step 5",
+                "15:05:00 step 25",
+                "15:15:00 step 50",
+                "15:30:00 step 100",
+                "15:40:00 promoted 100",
+                "15:40:30 finalized 100",
+            ]);
             assert.deepEqual(decisions("websocket").slice(0, 3), ["15:00:00 preflight 0", "15:00:00 smoke 0", "15:00:00 step 5"]);
-            assert.deepEqual(entries.filter(e => e.service === "fix-gateway"), [], "fix-gateway has no candidate: left out");
+            assert.deepEqual(
+                entries.filter(e => e.service === "fix-gateway"),
+                [],
+                "fix-gateway has no candidate: left out",
+            );
             // Each update's targets are its services' traffic objects; the record keeps them and each query as sent.
             const step = entries.find(e => e.event === "step" && e.service === "api" && e.weight === 25);
-            assert.ok(step?.targets?.length && step.targets.every(t => /BlueGreenService\$kubernetes:/.test(t)), JSON.stringify(step?.targets));
+            assert.ok(
+                step?.targets?.length && step.targets.every(t => /BlueGreenService\$kubernetes:/.test(t)),
+                JSON.stringify(step?.targets),
+            );
             assert.match(step?.queries?.["trigger:errorRate"] ?? "", /namespace="trading-prod",service="api",colour="green"/);
             assert.match(result.stdout, /^Pre-flight: 8 positions planned offline with the pack/m);
             assert.match(result.stdout, /offline plan of .*: \d+ resources, \d+ targets, the pack passed/);
@@ -166,22 +290,58 @@ describe("npm run promote", () => {
 
         it("pre-flight refuses a query Prometheus cannot parse: exit 2, and nothing changed", async () => {
             const file = stackFile(text =>
-                text.replace("    notifications:\n", '    triggers:\n      orderRejects: { query: "sum(rate(orders_rejected_total{service=\\"{{service}}\\"}[2m]", above: 1 }\n    notifications:\n'),
+                text.replace(
+                    "    notifications:\n",
+                    '    triggers:\n      orderRejects: { query: "sum(rate(orders_rejected_total{service=\\"{{service}}\\"}[2m]", above: 1 }\n    notifications:\n',
+                ),
             );
             const before = fs.readFileSync(file, "utf8");
-            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--prometheus", prometheus.url, "--from", T0.toISOString(), "--stack-file", file]);
+            const result = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--prometheus",
+                prometheus.url,
+                "--from",
+                T0.toISOString(),
+                "--stack-file",
+                file,
+            ]);
             assert.equal(result.code, 2, result.stdout + result.stderr);
-            assert.match(result.stderr, /^pre-flight: Prometheus refuses 2 queries; nothing changed: api trigger:orderRejects: Prometheus refused the query \(HTTP 400, bad_data\): .*parse error.*; websocket trigger:orderRejects: /);
+            assert.match(
+                result.stderr,
+                /^pre-flight: Prometheus refuses 2 queries; nothing changed: api trigger:orderRejects: Prometheus refused the query \(HTTP 400, bad_data\): .*parse error.*; websocket trigger:orderRejects: /,
+            );
             assert.equal(fs.readFileSync(file, "utf8"), before);
         });
 
         it("with --stack-file, writes each update's positions into that file, comments kept", async () => {
             const file = stackFile();
-            const result = await runTool("promote", ["--stack", "production", "--rehearse", "--prometheus", prometheus.url, "--from", T0.toISOString(), "--stack-file", file]);
+            const result = await runTool("promote", [
+                "--stack",
+                "production",
+                "--rehearse",
+                "--prometheus",
+                prometheus.url,
+                "--from",
+                T0.toISOString(),
+                "--stack-file",
+                file,
+            ]);
             assert.equal(result.code, 0, result.stdout + result.stderr);
             const written = fs.readFileSync(file, "utf8");
-            const deployments = (parseYaml(written) as { config: Record<string, { services: Record<string, { blueGreen: { weight: number; finalize?: boolean } }> }> }).config["trading-platform:deployments"];
-            assert.deepEqual([deployments.services.api.blueGreen, deployments.services.websocket.blueGreen].map(b => [b.weight, b.finalize]), [[100, true], [100, true]]);
+            const deployments = (
+                parseYaml(written) as {
+                    config: Record<string, { services: Record<string, { blueGreen: { weight: number; finalize?: boolean } }> }>;
+                }
+            ).config["trading-platform:deployments"];
+            assert.deepEqual(
+                [deployments.services.api.blueGreen, deployments.services.websocket.blueGreen].map(b => [b.weight, b.finalize]),
+                [
+                    [100, true],
+                    [100, true],
+                ],
+            );
             assert.match(written, /# Metric-gated promotion \(npm run promote/);
         });
     });

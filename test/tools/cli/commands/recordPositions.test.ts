@@ -12,9 +12,21 @@ describe("npm run record-positions", () => {
         const positions = path.join(dir, "positions.json");
         fs.writeFileSync(positions, JSON.stringify({ api: { activeColour: "blue", weight: 0, finalize: false, protocol: "http" } }));
         const summary = path.join(dir, "body.md");
-        const result = await runTool("recordPositions", ["--positions", positions, "--release", path.join(repoRoot, "Pulumi.production.yaml"), "--stack-file", file, "--summary", summary]);
+        const result = await runTool("recordPositions", [
+            "--positions",
+            positions,
+            "--release",
+            path.join(repoRoot, "Pulumi.production.yaml"),
+            "--stack-file",
+            file,
+            "--summary",
+            summary,
+        ]);
         assert.equal(result.code, 0, result.stderr);
-        assert.match(fs.readFileSync(file, "utf8"), /blueGreen:\n {10}activeColour: blue\n(?: .*\n)*? {10}weight: 0\n {6}# v1\.4\.0 deployed on green/);
+        assert.match(
+            fs.readFileSync(file, "utf8"),
+            /blueGreen:\n {10}activeColour: blue\n(?: .*\n)*? {10}weight: 0\n {6}# v1\.4\.0 deployed on green/,
+        );
         assert.equal(fs.readFileSync(summary, "utf8"), "- api: weight 0 (main said weight 5)\n");
     });
 
