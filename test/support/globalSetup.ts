@@ -1,4 +1,4 @@
-// Mocha's global setup (.mocharc.json `require`): before any test, the real servers the promotion's
+// Mocha's global setup (.mocharc.js `require`): before any test, the real servers the promotion's
 // tests start are on this machine, fetched from Debian's packages when missing. No test timeout applies
 // here, so a slow download on a loaded machine never fails a test.
 import { ensureServerBinaries } from "./debianServers";
