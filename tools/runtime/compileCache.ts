@@ -32,7 +32,9 @@ function install(): void {
         return;
     }
     if (loader.prototype._compile[installed]) return;
-    const salt = `${process.version} ${process.versions.v8} ${process.arch}\n`;
+    // V8 refuses cached code made under other flags (--expose-gc, a heap size): each set keeps its own.
+    const flags = [...process.execArgv.filter(arg => arg.startsWith("--") && !/^--(require|cpu-prof-dir)\b/.test(arg)), process.env.NODE_OPTIONS ?? ""].join(" ");
+    const salt = `${process.version} ${process.versions.v8} ${process.arch} ${flags}\n`;
     const compile = loader.prototype._compile;
     /** Scripts compiled without usable cached data: their cache is written once they have run. */
     let pending: { script: vm.Script; file: string }[] = [];
