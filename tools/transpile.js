@@ -9,7 +9,10 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 
-const options = { transforms: ["imports", "typescript"] };
+// Modern syntax (optional chaining, ??, class fields) is left as it is: Node runs it natively, where
+// sucrase's helpers cost an array and closures per `?.`, and tsc (target ES2022) gives class fields
+// the same define semantics the Pulumi CLI's ts-node runs them with.
+const options = { transforms: ["imports", "typescript"], disableESTransforms: true };
 const salt = `sucrase ${require("sucrase/package.json").version} ${JSON.stringify(options)}\n`;
 const cacheDir = path.join(__dirname, "..", "node_modules", ".cache", "trading-platform-ts");
 let sucrase;
