@@ -11,6 +11,8 @@
 // With --plan, every image production would run must be one staging runs or production already runs;
 // with --evidence, every image production would run and does not already run must have passing evidence.
 // The evidence limits and store come from the releaseEvidence section of Pulumi.production.yaml.
+// First: the SDK need not load its Automation API to judge a promotion (tools/runtime/lazyModules.ts).
+import "./runtime/lazyModules";
 import { main } from "./cli/commands/promotionGate";
 import { runEntry } from "./cli/run";
 

@@ -2,13 +2,17 @@
 // `node -r ./tools/transpile.js x.ts`: runs the TypeScript sources as sucrase/register/ts does, with
 // the transpiled output kept in node_modules/.cache so a later process skips transpiling (and loading
 // sucrase) for every file it has seen. Sucrase keeps line numbers, so stacks need no source maps.
-// Types are checked by `tsc` in `npm test`, never here.
+// Types are checked by `tsc` in `npm test`, never here. V8's compiled code of the dependencies is
+// cached as well (runtime/compileCache.ts, installed below).
 const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 
-const options = { transforms: ["imports", "typescript"] };
+// Modern syntax (optional chaining, ??, class fields) is left as it is: Node runs it natively, where
+// sucrase's helpers cost an array and closures per `?.`, and tsc (target ES2022) gives class fields
+// the same define semantics the Pulumi CLI's ts-node runs them with.
+const options = { transforms: ["imports", "typescript"], disableESTransforms: true };
 const salt = `sucrase ${require("sucrase/package.json").version} ${JSON.stringify(options)}\n`;
 const cacheDir = path.join(__dirname, "..", "node_modules", ".cache", "trading-platform-ts");
 let sucrase;
@@ -38,3 +42,5 @@ function transpile(source, filePath) {
 Module._extensions[".ts"] = function (module, filename) {
     module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
+
+require("./runtime/compileCache.ts");

@@ -5,7 +5,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { serverBinary } from "./debianServers";
-import { LoopbackServer, startLoopbackServer } from "./loopbackServer";
+import { goRuntimeEnv, LoopbackServer, startLoopbackServer } from "./loopbackServer";
 
 export type RunningPrometheus = LoopbackServer;
 
@@ -14,7 +14,7 @@ const STDERR_KEPT = 8_000;
 
 function run(binary: string, args: string[]): Promise<void> {
     return new Promise((resolve, reject) => {
-        execFile(binary, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(binary, args, { maxBuffer: 16 * 1024 * 1024, env: goRuntimeEnv() }, (error, stdout, stderr) => {
             if (error) {
                 reject(
                     new Error(

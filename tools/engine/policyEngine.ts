@@ -229,10 +229,11 @@ export async function evaluatePolicies(
     configFile: PolicyConfigFile = {},
 ): Promise<EvaluationResult> {
     // Credential policies report where they found a value, for reports to redact (policy/lib/flagged.ts).
-    const urns = new Set(resources.map(r => r.urn));
+    // (The URNs are listed when a policy first flags something: most evaluations flag nothing.)
+    let urns: Set<string> | undefined;
     const flagged = new Map<string, Set<string>>();
     const stopListening = onFlaggedValue((urn, path) => {
-        if (!urns.has(urn)) return; // another evaluation's resource
+        if (!(urns ??= new Set(resources.map(r => r.urn))).has(urn)) return; // another evaluation's resource
         if (!flagged.has(urn)) flagged.set(urn, new Set());
         flagged.get(urn)!.add(path);
     });
@@ -481,7 +482,7 @@ async function evaluate(
                 resourceArgs(
                     resource,
                     frozenProps!,
-                    frozenCopy(optionsOf(resource)),
+                    frozenOptionsOf(resource),
                     () => currentCall!.getFrozenConfig(),
                     provider && frozenProviderOf(provider, "inputs"),
                     sharedArgParts(resource, frozenProps!),
@@ -566,21 +567,44 @@ async function evaluate(
 
 // The markers @pulumi/policy's proxy throws UnknownValueError on; its typings keep them internal.
 const unknownMarkers = new Set(
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module has no typings to import by
     Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>)
         .filter(([key]) => /^unknown\w+Value$/.test(key))
         .map(([, value]) => value),
 );
+// Every marker is a UUID: a string of another length is known without hashing it.
+const markerLengths = new Set([...unknownMarkers].map(marker => (marker as string).length));
+const isUnknownMarker = (value: string) => markerLengths.has(value.length) && unknownMarkers.has(value);
 
 /** Whether reading `value` anywhere could meet an unknown, i.e. whether it needs the checking proxy. */
 function containsUnknown(value: unknown): boolean {
-    if (typeof value === "string") return unknownMarkers.has(value);
+    if (typeof value === "string") return isUnknownMarker(value);
     if (value === null || typeof value !== "object") return false;
     if (Array.isArray(value)) return value.some(containsUnknown);
     for (const key in value) if (containsUnknown((value as Record<string, unknown>)[key])) return true;
     return false;
 }
 
+/** The options of a resource registered with none and no parent, frozen: most resources share them. */
+const defaultOptions: ResourceValidationArgs["opts"] = deepFreeze({
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+});
+/** optionsOf, frozen: the shared default options when the resource has no parent and sets none. */
+function frozenOptionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] {
+    const options = resource.options;
+    const plain =
+        !resource.parent &&
+        (options === undefined ||
+            ((options.protect === undefined || options.protect === false) &&
+                !options.ignoreChanges?.length &&
+                !options.additionalSecretOutputs?.length &&
+                options.deleteBeforeReplace === undefined));
+    return plain ? defaultOptions : frozenCopy(optionsOf(resource));
+}
 function optionsOf(resource: EvaluatedResource): ResourceValidationArgs["opts"] {
     return {
         protect: resource.options?.protect ?? false,
@@ -618,9 +642,11 @@ interface SharedArgParts {
     isType: ResourceValidationArgs["isType"];
     asType: ResourceValidationArgs["asType"];
 }
+/** The stack tags every call on frozen data shares: none (offline there are none), and no policy can add one. */
+const frozenStackTags = new FrozenMap<string, string>();
 function sharedArgParts(resource: EvaluatedResource, props: Record<string, unknown>, frozen = true): SharedArgParts {
     return {
-        stackTags: frozen ? new FrozenMap<string, string>() : new Map<string, string>(),
+        stackTags: frozen ? frozenStackTags : new Map<string, string>(),
         isType: (cls => getPulumiType(cls) === resource.type) as ResourceValidationArgs["isType"],
         asType: (cls => (getPulumiType(cls) === resource.type ? props : undefined)) as ResourceValidationArgs["asType"],
     };
@@ -680,7 +706,7 @@ class StackResourceView {
         return (this.#props ??= this.#frozen ? this.#frozen.outputOf(this.#source) : unknownCheckingProxy(freshCopy(this.#source.outputs)));
     }
     get opts(): ResourceValidationArgs["opts"] {
-        return (this.#opts ??= this.#frozen ? frozenCopy(optionsOf(this.#source)) : optionsOf(this.#source));
+        return (this.#opts ??= this.#frozen ? frozenOptionsOf(this.#source) : optionsOf(this.#source));
     }
     // A policy's own views take an assigned `opts`, as deserialized objects would; shared ones refuse it.
     set opts(value: ResourceValidationArgs["opts"]) {
@@ -758,30 +784,25 @@ function frozenCopy<T>(value: T): T {
  * no copy, and no policy can change what the next one reads.
  */
 function frozenInPlace(value: Record<string, unknown>): Record<string, unknown> | undefined {
-    // One pass that freezes as it goes and stops at the first unknown or non-plain value; data it
-    // stopped in is used through copies, so what it froze is only never written again.
-    let fit = true;
-    const freeze = (v: unknown): void => {
-        if (!fit) return;
-        if (typeof v === "string") {
-            if (unknownMarkers.has(v)) fit = false;
-            return;
-        }
-        if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
-        if (Array.isArray(v)) {
-            Object.freeze(v);
-            for (let i = 0; i < v.length; i++) freeze(v[i]);
-            return;
-        }
-        if (Object.getPrototypeOf(v) !== Object.prototype) {
-            fit = false;
-            return;
-        }
-        Object.freeze(v);
-        for (const key in v) freeze((v as Record<string, unknown>)[key]);
-    };
-    freeze(value);
-    return fit ? value : undefined;
+    return freezeKnown(value) ? value : undefined;
+}
+/**
+ * Freezes `value` throughout as it walks it, and says whether it is plain data with no unknown value:
+ * it stops at the first unknown or non-plain value, and data it stopped in is used through copies, so
+ * what it froze is only never written again. An object already frozen was judged when it was frozen.
+ */
+function freezeKnown(value: unknown): boolean {
+    if (typeof value === "string") return !isUnknownMarker(value);
+    if (value === null || typeof value !== "object" || Object.isFrozen(value)) return true;
+    if (Array.isArray(value)) {
+        Object.freeze(value);
+        for (let i = 0; i < value.length; i++) if (!freezeKnown(value[i])) return false;
+        return true;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+    Object.freeze(value);
+    for (const key in value) if (!freezeKnown((value as Record<string, unknown>)[key])) return false;
+    return true;
 }
 
 /** As frozenCopy, or undefined as soon as it meets an unknown value: one pass instead of a check and a copy. */
@@ -789,7 +810,7 @@ function frozenKnownCopy(value: Record<string, unknown>): Record<string, unknown
     let unknown = false;
     const copy = (v: unknown): unknown => {
         if (typeof v === "string") {
-            if (unknownMarkers.has(v)) unknown = true;
+            if (isUnknownMarker(v)) unknown = true;
             return v;
         }
         if (v === null || typeof v !== "object" || unknown) return v;

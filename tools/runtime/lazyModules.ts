@@ -1,8 +1,9 @@
-// The Pulumi SDK loads its Automation API and npm's package tree reader (@npmcli/arborist, for
-// serializing closures) whenever it is required: most of the SDK's load time, for commands that
-// neither start a Pulumi program nor serialize a function. Required first by the entries of those
-// commands (plan, policy check), this puts stand-ins in the module cache that load the real modules
-// on first use: `pulumi.automation` still works, only later.
+// The Pulumi SDK loads its Automation API, npm's package tree reader (@npmcli/arborist) and what its
+// closure serializer needs (the TypeScript compiler, npm's package.json normalizer) whenever it is
+// required: most of the SDK's load time, for commands that neither start a Pulumi program nor serialize
+// a function. Required first by the entries of those commands (plan, policy check), this puts stand-ins
+// in the module cache that load the real modules on first use: `pulumi.automation` and
+// `pulumi.runtime.serializeFunction` still work, only later.
 import * as path from "path";
 
 const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [path.join(__dirname, "..", "..")] }));
@@ -19,9 +20,15 @@ function deferModule(file: string): void {
         }
         return loaded;
     };
+    // What `__importDefault` reads from a module marked as an ES module: a CommonJS module's default is itself.
+    const member = (key: string | symbol) => {
+        const real = load();
+        return key === "default" && !real.__esModule ? real : real[key];
+    };
     const standIn = new Proxy({} as Record<string | symbol, unknown>, {
-        // An ES-module marker, so the SDK's `__importStar` takes the stand-in as it is instead of copying its keys.
-        get: (_, key) => (key === "__esModule" ? true : load()[key]),
+        // An ES-module marker, so the SDK's `__importStar` and `__importDefault` take the stand-in as it is
+        // instead of copying its keys.
+        get: (_, key) => (key === "__esModule" ? true : member(key)),
         has: (_, key) => key === "__esModule" || key in load(),
         ownKeys: () => Reflect.ownKeys(load()),
         getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load(), key),
@@ -36,3 +43,6 @@ function deferModule(file: string): void {
 
 deferModule(require.resolve("./automation", { paths: [sdk] }));
 deferModule(require.resolve("@npmcli/arborist", { paths: [sdk] }));
+// The closure serializer's: the SDK reads TypeScript through its shim, only inside the functions that parse.
+deferModule(require.resolve("./typescript-shim", { paths: [sdk] }));
+deferModule(require.resolve("normalize-package-data", { paths: [sdk] }));
