@@ -1,3 +1,4 @@
+import { builtinModules } from "module";
 import { Policy, ResourceValidationPolicy } from "@pulumi/policy";
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -114,6 +115,34 @@ describe("the policy pack as a whole", () => {
         const entry = fs.readFileSync(path.join(policyDir, "index.ts"), "utf8");
         assert.match(entry, /new PolicyPack\(packName, \{ enforcementLevel: packEnforcementLevel, policies \}\)/);
         assert.ok(fs.existsSync(path.join(policyDir, "tsconfig.json")));
+    });
+
+    it("declares every package its files import, at the version the program pins (pulumi policy publish installs only these)", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(policyDir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const root = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const imported = new Set<string>();
+        const walk = (dir: string): void => {
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                const file = path.join(dir, entry.name);
+                if (entry.isDirectory()) {
+                    if (entry.name !== "node_modules") walk(file);
+                } else if (entry.name.endsWith(".ts")) {
+                    for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/(?:from|require\()\s*"([^"]+)"/g)) {
+                        if (spec.startsWith(".") || spec.startsWith("node:")) continue;
+                        const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+                        if (!builtinModules.includes(name)) imported.add(name);
+                    }
+                }
+            }
+        };
+        walk(policyDir);
+        assert.ok(imported.has("@pulumi/policy"), "the walk found the pack's imports");
+        for (const name of imported) {
+            assert.ok(pkg.dependencies[name], `policy/ imports ${name} but policy/package.json does not declare it`);
+            if (root.dependencies[name]) {
+                assert.equal(pkg.dependencies[name], root.dependencies[name], `${name}: the pack and the program pin the same version`);
+            }
+        }
     });
 
     it("is catalogued in docs/policies.md: a section per policy, and a generated reference that is up to date", () => {
