@@ -33,6 +33,23 @@ export default defineConfig(
         },
     },
     {
+        files: ["policy/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    paths: [
+                        {
+                            name: "@pulumi/aws",
+                            message:
+                                "Import the provider's module (@pulumi/aws/rds): the whole provider is 2,700 declaration files that the pack's type check, and ts-node under the Pulumi CLI, would parse for the few resources the pack judges.",
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         // The few CommonJS files: the transpile hook, mocha's reporter, the benchmark's CPU report.
         files: ["**/*.js", "**/*.cjs"],
         languageOptions: { sourceType: "commonjs", globals: globals.node },

@@ -92,6 +92,15 @@ describe("style: formatter and linter", () => {
             "the pack's copy of platform/ is linted as platform/",
         );
         assert.equal(await eslint.isPathIgnored(sample("policy/pack.ts")), false);
+        const wholeProvider = 'import * as aws from "@pulumi/aws";\nexport const bucket = aws.s3.Bucket;\n';
+        const [pack] = await eslint.lintText(wholeProvider, { filePath: sample("policy/data/example.ts") });
+        assert.deepEqual(
+            pack.messages.map(m => m.ruleId),
+            ["no-restricted-imports"],
+            "the pack imports AWS's modules, not the whole provider",
+        );
+        const [program] = await eslint.lintText(wholeProvider, { filePath: sample("components/example.ts") });
+        assert.deepEqual(program.messages, [], "the program may import the whole provider");
     });
 
     it("prettier refuses a file not in the repository's format and writes it as the code is written", async () => {

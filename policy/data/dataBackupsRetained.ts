@@ -1,4 +1,5 @@
-import * as aws from "@pulumi/aws";
+import * as elasticache from "@pulumi/aws/elasticache";
+import * as rds from "@pulumi/aws/rds";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { withMetadata } from "../lib/metadata";
 
@@ -29,7 +30,7 @@ export const dataBackupsRetained: ResourceValidationPolicy = {
         },
     },
     validateResource: [
-        validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+        validateResourceOfType(rds.Instance, (db, args, reportViolation) => {
             const { minimumBackupRetentionDays: minimum } = args.getConfig<BackupConfig>();
             const days = db.backupRetentionPeriod ?? 0;
             if (days < minimum) {
@@ -39,7 +40,7 @@ export const dataBackupsRetained: ResourceValidationPolicy = {
                 );
             }
         }),
-        validateResourceOfType(aws.elasticache.ReplicationGroup, (group, args, reportViolation) => {
+        validateResourceOfType(elasticache.ReplicationGroup, (group, args, reportViolation) => {
             const { minimumSnapshotRetentionDays: minimum } = args.getConfig<BackupConfig>();
             const days = group.snapshotRetentionLimit ?? 0;
             if (days < minimum) {

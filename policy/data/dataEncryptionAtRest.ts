@@ -1,4 +1,6 @@
-import * as aws from "@pulumi/aws";
+import * as elasticache from "@pulumi/aws/elasticache";
+import * as rds from "@pulumi/aws/rds";
+import * as s3 from "@pulumi/aws/s3";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isSetOrComputed } from "../lib/data";
 import { withMetadata } from "../lib/metadata";
@@ -9,7 +11,7 @@ export const dataEncryptionAtRest: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["encryption", "aws"] }),
     validateResource: [
-        validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+        validateResourceOfType(rds.Instance, (db, args, reportViolation) => {
             const who = `RDS instance "${db.identifier ?? args.name}"`;
             if (db.storageEncrypted !== true) {
                 reportViolation(
@@ -21,7 +23,7 @@ export const dataEncryptionAtRest: ResourceValidationPolicy = {
                 );
             }
         }),
-        validateResourceOfType(aws.elasticache.ReplicationGroup, (group, args, reportViolation) => {
+        validateResourceOfType(elasticache.ReplicationGroup, (group, args, reportViolation) => {
             const who = `ElastiCache replication group "${group.replicationGroupId ?? args.name}"`;
             if (group.atRestEncryptionEnabled !== true && String(group.atRestEncryptionEnabled) !== "true") {
                 reportViolation(
@@ -31,7 +33,7 @@ export const dataEncryptionAtRest: ResourceValidationPolicy = {
                 reportViolation(`${who} is encrypted with the AWS-managed key. Fix: set kmsKeyId to a customer-managed KMS key.`);
             }
         }),
-        validateResourceOfType(aws.s3.BucketServerSideEncryptionConfiguration, (sse, args, reportViolation) => {
+        validateResourceOfType(s3.BucketServerSideEncryptionConfiguration, (sse, args, reportViolation) => {
             for (const [i, rule] of (sse.rules ?? []).entries()) {
                 const byDefault = rule.applyServerSideEncryptionByDefault;
                 const algorithm = byDefault?.sseAlgorithm;

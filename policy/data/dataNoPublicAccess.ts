@@ -1,4 +1,6 @@
-import * as aws from "@pulumi/aws";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as rds from "@pulumi/aws/rds";
+import * as vpc from "@pulumi/aws/vpc";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { IngressRule, openDataPorts } from "../lib/data";
 import { withMetadata } from "../lib/metadata";
@@ -12,14 +14,14 @@ export const dataNoPublicAccess: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["network-exposure", "aws"] }),
     validateResource: [
-        validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+        validateResourceOfType(rds.Instance, (db, args, reportViolation) => {
             if (db.publiclyAccessible === true) {
                 reportViolation(
                     `RDS instance "${db.identifier ?? args.name}" is publiclyAccessible, so it gets a public DNS name and address. Fix: publiclyAccessible: false in private subnets.`,
                 );
             }
         }),
-        validateResourceOfType(aws.ec2.SecurityGroup, (group, args, reportViolation) => {
+        validateResourceOfType(ec2.SecurityGroup, (group, args, reportViolation) => {
             for (const [i, rule] of (group.ingress ?? []).entries()) {
                 const open = openDataPorts(rule as IngressRule);
                 if (open.length > 0) {
@@ -29,11 +31,11 @@ export const dataNoPublicAccess: ResourceValidationPolicy = {
                 }
             }
         }),
-        validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
+        validateResourceOfType(ec2.SecurityGroupRule, (rule, args, reportViolation) => {
             const open = rule.type === "ingress" ? openDataPorts(rule as IngressRule) : [];
             if (open.length > 0) reportViolation(`Security group rule "${args.name}" opens ${open.join(", ")} to the internet. ${fix}`);
         }),
-        validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
+        validateResourceOfType(vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
             const open = openDataPorts(rule as IngressRule);
             if (open.length > 0) {
                 reportViolation(`Security group ingress rule "${args.name}" opens ${open.join(", ")} to the internet. ${fix}`);

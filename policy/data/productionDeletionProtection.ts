@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as rds from "@pulumi/aws/rds";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { EnvironmentStacks, environmentOf, environmentStacksSchema } from "../lib/stacks";
 import { withMetadata } from "../lib/metadata";
@@ -9,7 +9,7 @@ export const productionDeletionProtection: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["backup", "change-management", "aws"] }),
     configSchema: { properties: { ...environmentStacksSchema } },
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfType(rds.Instance, (db, args, reportViolation) => {
         if (environmentOf(args.urn, args.getConfig<EnvironmentStacks>()) !== "production") return;
         const who = `Production RDS instance "${db.identifier ?? args.name}"`;
         if (db.deletionProtection !== true) {

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as elasticache from "@pulumi/aws/elasticache";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isSetOrComputed } from "../lib/data";
 import { withMetadata } from "../lib/metadata";
@@ -8,7 +8,7 @@ export const redisTlsInTransit: ResourceValidationPolicy = {
     description: "ElastiCache Redis accepts only TLS connections and requires an AUTH token.",
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "high", topics: ["encryption", "aws"] }),
-    validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (group, args, reportViolation) => {
+    validateResource: validateResourceOfType(elasticache.ReplicationGroup, (group, args, reportViolation) => {
         const who = `ElastiCache replication group "${group.replicationGroupId ?? args.name}"`;
         if (group.transitEncryptionEnabled !== true) {
             reportViolation(

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as s3 from "@pulumi/aws/s3";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { referencing } from "../lib/data";
 import { withMetadata } from "../lib/metadata";
@@ -16,7 +16,7 @@ export const s3BucketGuardrails: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     ...withMetadata({ severity: "critical", topics: ["network-exposure", "encryption", "aws"] }),
     validateStack: (args, reportViolation) => {
-        const publicAccessType = (aws.s3.BucketPublicAccessBlock as unknown as { __pulumiType: string }).__pulumiType;
+        const publicAccessType = (s3.BucketPublicAccessBlock as unknown as { __pulumiType: string }).__pulumiType;
         for (const bucket of args.resources.filter(r => BUCKET_TYPES.includes(r.type))) {
             const name = String((bucket.props as { bucket?: string }).bucket ?? bucket.name);
             const blocks = referencing(args.resources, bucket, publicAccessType);

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as iam from "@pulumi/aws/iam";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { withMetadata } from "../lib/metadata";
 
@@ -117,7 +117,7 @@ export const githubOidcRoleTrust: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: validateResourceOfType(aws.iam.Role, (role, args, reportViolation) => {
+    validateResource: validateResourceOfType(iam.Role, (role, args, reportViolation) => {
         const problems = oidcTrustProblems(role.assumeRolePolicy, args.getConfig<OidcTrustConfig>());
         if (problems.length === 0) return;
         reportViolation(
