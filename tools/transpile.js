@@ -2,8 +2,7 @@
 // `node -r ./tools/transpile.js x.ts`: runs the TypeScript sources as sucrase/register/ts does, with
 // the transpiled output kept in node_modules/.cache so a later process skips transpiling (and loading
 // sucrase) for every file it has seen. Sucrase keeps line numbers, so stacks need no source maps.
-// Types are checked by `tsc` in `npm test`, never here. V8's compiled code of the dependencies is
-// cached as well (runtime/compileCache.ts, installed below).
+// Types are checked by `tsc` in `npm test`, never here.
 const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
@@ -42,5 +41,3 @@ function transpile(source, filePath) {
 Module._extensions[".ts"] = function (module, filename) {
     module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);
 };
-
-require("./runtime/compileCache.ts");

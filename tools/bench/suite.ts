@@ -77,13 +77,8 @@ function coldProcesses(log: (line: string) => void): void {
     log(`Cold processes (median of ${runs} by CPU; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}):`);
     const requireSdks = sdks.map(s => `require(${JSON.stringify(s)});`).join("");
     const floor = medianOf(runs, () => measureNode(["-e", requireSdks]));
-    // The tools load through tools/transpile.js, which keeps V8's compiled code of the dependencies:
-    // the same floor with it says how much of a plan's cost is still the SDKs' loading.
-    const cachedFloor = medianOf(runs, () => measureNode(["-r", transpile, "-e", requireSdks]));
     log(`  node requiring the SDKs                ${cost(floor)}`);
-    log(`    the same through tools/transpile.js  ${cost(cachedFloor)}  (V8 code cache)`);
-    const ratios = (c: ProcessCost) =>
-        `${(c.cpu / floor.cpu).toFixed(2)}x the SDK floor (target 2x), ${(c.cpu / cachedFloor.cpu).toFixed(2)}x the cached floor`;
+    const ratios = (c: ProcessCost) => `${(c.cpu / floor.cpu).toFixed(2)}x the SDK floor (target 2x)`;
     for (const stack of ["staging", "production"]) {
         const cached = medianOf(runs, () => measureNode(["-r", transpile, "tools/plan.ts", "--stack", stack]));
         const uncached = medianOf(runs, () => measureNode(["-r", "sucrase/register/ts", "tools/plan.ts", "--stack", stack]));
