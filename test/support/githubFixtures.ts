@@ -1,4 +1,5 @@
 import { resourceOf } from "./policyHarness";
+import { branchProtectionStandard } from "../../policy/delivery/branchProtectionStandard";
 import { EvaluatedResource } from "../../tools/engine/resource";
 
 // Valid GitHub delivery resources, shaped as components/deliveryEnvironment/ and
@@ -18,16 +19,13 @@ export const GITHUB = {
 export const REPOSITORY = "synaptic-trading";
 /** Numeric team ids, as the components resolve them from team slugs. */
 export const TEAMS = { productLead: 1101, compliance: 1102, quantLead: 1103, releaseManagers: 4201 } as const;
-export const REQUIRED_CHECKS = [
-    "ci/lint",
-    "ci/unit-tests",
-    "ci/integration-tests",
-    "ci/docker-build",
-    "ci/upms-compliance",
-    "ci/security-scan",
-    "ci/upms-gate-validation",
-];
-export const RELEASE_CHECKS = ["ci/full-test-suite", "ci/performance-tests", "ci/compliance-report"];
+/** The application's checks, as the policy's defaults name them (a test pins them to the production stack's config). */
+const checkDefaults = branchProtectionStandard.configSchema?.properties as Record<
+    "requiredChecks" | "releaseChecks",
+    { default: string[] }
+>;
+export const REQUIRED_CHECKS = checkDefaults.requiredChecks.default;
+export const RELEASE_CHECKS = checkDefaults.releaseChecks.default;
 /** Fake Alpaca key ids with the real shapes: live ids start AK, paper ids PK (AK/PK + 18). */
 export const LIVE_KEY_ID = "AKLIVEFIXTURE0000001";
 export const PAPER_KEY_ID = "PKPAPERFIXTURE000001";

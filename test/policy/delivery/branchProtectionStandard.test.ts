@@ -12,11 +12,20 @@ import {
 } from "../../support/githubFixtures";
 import { evaluateOne, resourceOf, violationsOf } from "../../support/policyHarness";
 import { infrastructureChecks } from "../../../platform/delivery";
+import { committedConfig } from "../../support/stackConfig";
 
 const MAIN = 'Ruleset "main" of synaptic-trading (refs/heads/main)';
 const RELEASE = 'Ruleset "release" of synaptic-trading (refs/heads/release/*)';
 
 describe("policy branch-protection-standard", () => {
+    it("defaults to the application's checks the production stack requires (the pack keeps its own copy to stay publishable)", () => {
+        const github = JSON.parse(committedConfig("production").values["trading-platform:github"]) as {
+            branchProtection: { applicationChecks: string[]; applicationReleaseChecks: string[] };
+        };
+        assert.deepEqual(REQUIRED_CHECKS, github.branchProtection.applicationChecks);
+        assert.deepEqual(RELEASE_CHECKS, github.branchProtection.applicationReleaseChecks);
+    });
+
     it("passes the main, release/* and release tag rulesets and classic protections meeting the standard", async () => {
         const resources = [...repositoryRules(), branchProtection("main"), branchProtection("release/*")];
         assert.deepEqual(await violationsOf(branchProtectionStandard, resources), []);

@@ -16,23 +16,10 @@ import {
     unreachableProblem,
 } from "../../../tools/promote/judge";
 import { ServicePosition } from "../../../tools/promote/types";
+import { fix, http } from "../../support/positions";
 
 // The pure judges: values in, verdicts out. No clock, no driver, no Prometheus.
 const settings = promotionSettings(undefined);
-const http = (service: string, weight = 0, finalize = false): ServicePosition => ({
-    service,
-    activeColour: "blue",
-    weight,
-    finalize,
-    protocol: "http",
-});
-const fix = (service: string, weight = 0): ServicePosition => ({
-    service,
-    activeColour: "green",
-    weight,
-    finalize: false,
-    protocol: "fix",
-});
 const reading = (name: string, limit: number, ...values: (number | [Record<string, string>, number])[]): CheckReading => ({
     name,
     limit,

@@ -19,26 +19,13 @@ import { MetricsSource } from "../../../tools/promote/types";
 import { promotionWindow } from "../../../tools/promote/window";
 import { MetricSeries } from "../../support/metricSeries";
 import { startPrometheus } from "../../support/prometheus";
+import { fix, http } from "../../support/positions";
 
 // The walk that applies the judges, against a stack in memory and metrics scripted by query text: a
 // "load balancer" answers the traffic query with the weights the driver last applied (or ignores them).
 // The walks against a real Prometheus follow below, and live end to end in live.e2e.test.ts.
 const settings = promotionSettings(undefined);
 const start = new Date("2026-11-17T15:00:00Z"); // Tuesday 10:00 New York
-const http = (service: string, weight = 0, finalize = false): ServicePosition => ({
-    service,
-    activeColour: "blue",
-    weight,
-    finalize,
-    protocol: "http",
-});
-const fix = (service: string, weight = 0): ServicePosition => ({
-    service,
-    activeColour: "green",
-    weight,
-    finalize: false,
-    protocol: "fix",
-});
 const one = (value: number): MetricReading => ({ samples: [{ labels: {}, value }] });
 const isTraffic = (promql: string) => promql.startsWith("100 * sum(rate(http_requests_total");
 const serviceOf = (promql: string) => /service="([^"]+)"/.exec(promql)?.[1] ?? "";
