@@ -13,6 +13,8 @@ import { repoRoot } from "../../../support/stackConfig";
 // full rehearsal against a real Prometheus walks the committed production stack's services.
 
 const T0 = new Date("2026-11-17T15:00:00Z"); // Tuesday, 10:00 in New York: the window is open
+/** A rehearsal of production from T0, as most cases run it. */
+const rehearsal = ["--stack", "production", "--rehearse", "--from", T0.toISOString()];
 const productionFile = path.join(repoRoot, "Pulumi.production.yaml");
 const committedText = fs.readFileSync(productionFile, "utf8");
 
@@ -86,15 +88,7 @@ describe("npm run promote", () => {
 
         it("a bad promotion section, with the plan's errors: stack, key, expected, found", async () => {
             const file = stackFile(text => text.replace("    interval: 30s\n", "    interval: half a minute\n"));
-            const result = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--from",
-                T0.toISOString(),
-                "--stack-file",
-                file,
-            ]);
+            const result = await runTool("promote", [...rehearsal, "--stack-file", file]);
             assert.equal(result.code, 2);
             assert.match(
                 result.stderr,
@@ -106,29 +100,13 @@ describe("npm run promote", () => {
             const edited = stackFile(text =>
                 text.replace("      - { weight: 25, watch: 10m }\n", "").replace(/^( {10}weight:) 5$/m, "$1 25"),
             );
-            const result = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--from",
-                T0.toISOString(),
-                "--stack-file",
-                edited,
-            ]);
+            const result = await runTool("promote", [...rehearsal, "--stack-file", edited]);
             assert.equal(result.code, 2, result.stdout + result.stderr);
             assert.match(
                 result.stderr,
                 /^api is at weight 25 %, which promotion\.steps \(5, 50, 100 %\) never reaches: take it back to 0 first with npm run promote -- --stack production --rollback --services api --reason "off the promotion's steps", then promote again\n/,
             );
-            const worker = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--from",
-                T0.toISOString(),
-                "--services",
-                "worker",
-            ]);
+            const worker = await runTool("promote", [...rehearsal, "--services", "worker"]);
             assert.equal(worker.code, 2);
             assert.match(
                 worker.stderr,
@@ -138,17 +116,7 @@ describe("npm run promote", () => {
 
         it("pre-flight refuses, with nothing changed, a service whose candidate has no image", async () => {
             // fix-gateway's candidate (blue) has no image: named, its plan at 100 % fails before any update.
-            const named = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--from",
-                T0.toISOString(),
-                "--services",
-                "fix-gateway",
-                "--prometheus",
-                "http://127.0.0.1:9",
-            ]);
+            const named = await runTool("promote", [...rehearsal, "--services", "fix-gateway", "--prometheus", "http://127.0.0.1:9"]);
             assert.equal(named.code, 2, named.stdout + named.stderr);
             assert.match(
                 named.stderr,
@@ -159,15 +127,7 @@ describe("npm run promote", () => {
         });
 
         it("never prints credentials given in the Prometheus URL", async () => {
-            const result = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--from",
-                T0.toISOString(),
-                "--prometheus",
-                "http://promote:s3cret-pass@127.0.0.1:9",
-            ]);
+            const result = await runTool("promote", [...rehearsal, "--prometheus", "http://promote:s3cret-pass@127.0.0.1:9"]);
             assert.equal(result.code, 3, "Prometheus does not answer: the candidate at 5 % is withdrawn");
             assert.match(
                 result.stdout,
@@ -296,17 +256,7 @@ describe("npm run promote", () => {
                 ),
             );
             const before = fs.readFileSync(file, "utf8");
-            const result = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--prometheus",
-                prometheus.url,
-                "--from",
-                T0.toISOString(),
-                "--stack-file",
-                file,
-            ]);
+            const result = await runTool("promote", [...rehearsal, "--prometheus", prometheus.url, "--stack-file", file]);
             assert.equal(result.code, 2, result.stdout + result.stderr);
             assert.match(
                 result.stderr,
@@ -317,17 +267,7 @@ describe("npm run promote", () => {
 
         it("with --stack-file, writes each update's positions into that file, comments kept", async () => {
             const file = stackFile();
-            const result = await runTool("promote", [
-                "--stack",
-                "production",
-                "--rehearse",
-                "--prometheus",
-                prometheus.url,
-                "--from",
-                T0.toISOString(),
-                "--stack-file",
-                file,
-            ]);
+            const result = await runTool("promote", [...rehearsal, "--prometheus", prometheus.url, "--stack-file", file]);
             assert.equal(result.code, 0, result.stdout + result.stderr);
             const written = fs.readFileSync(file, "utf8");
             const deployments = (
